@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the tests need on a fresh machine: redis-server (Debian) and Azurite (npm, into tools/).
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+
+if ! command -v redis-server >/dev/null 2>&1; then
+  echo "installing redis-server"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
+fi
+
+if [ ! -x "$root/tools/node_modules/.bin/azurite" ]; then
+  echo "installing azurite into tools/"
+  (cd "$root/tools" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
+fi
+echo "redis-server: $(redis-server --version | head -c 40)"
+echo "azurite: $("$root/tools/node_modules/.bin/azurite" --version)"

@@ -1,0 +1,15 @@
+using System.CommandLine;
+using Fluxo.Cli.Commands;
+
+namespace Fluxo.Cli;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args) => BuildRoot().Parse(args).InvokeAsync();
+
+    /// <summary>The command tree; one file per command under Commands/.</summary>
+    public static RootCommand BuildRoot() => new("Fluxo: a profile-driven optimizing compiler for Internet services.")
+    {
+        VersionInfo.Create(),
+    };
+}

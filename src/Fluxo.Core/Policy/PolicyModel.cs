@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+
+namespace Fluxo.Policy;
+
+/// <summary>
+/// The optimizer's decisions, each with the evidence that justified it. The sum of cache budgets never
+/// exceeds <see cref="BudgetBytes"/>. Nodes are named by id within the handler's graph, and the graph by hash.
+/// </summary>
+public sealed record PolicyDocument(
+    string Format,
+    string Service,
+    long BudgetBytes,
+    ImmutableArray<CacheDecision> Caches,
+    ImmutableArray<PrecomputeDecision> Precompute,
+    ImmutableArray<SpeculateDecision> Speculate)
+{
+    public const string CurrentFormat = "fluxo-policy/1";
+
+    public static PolicyDocument Empty(string service, long budgetBytes) =>
+        new(CurrentFormat, service, budgetBytes, [], [], []);
+}
+
+/// <summary>A cache around a convex, deterministic, side-effect-free subgraph: keyed by the values entering it,
+/// storing the values leaving it, LRU within <see cref="Bytes"/>.</summary>
+public sealed record CacheDecision(
+    string Handler,
+    string GraphHash,
+    ImmutableArray<int> Nodes,
+    long Bytes,
+    string Eviction,
+    double ExpectedHitRatio,
+    double LatencySavedMs);
+
+/// <summary>A subgraph whose inputs do not depend on the request, served from storage and refreshed on a schedule.</summary>
+public sealed record PrecomputeDecision(
+    string Handler,
+    string GraphHash,
+    ImmutableArray<int> Nodes,
+    double RefreshSeconds,
+    double LoadCostMs,
+    double ComputeCostMs,
+    double RefreshCostMsPerHour,
+    long Bytes);
+
+/// <summary>After <see cref="AfterHandler"/> completes for a client, start <see cref="Nodes"/> of <see cref="Handler"/> early.</summary>
+public sealed record SpeculateDecision(
+    string AfterHandler,
+    string Handler,
+    string GraphHash,
+    ImmutableArray<int> Nodes,
+    ImmutableArray<InputBinding> Inputs,
+    double Probability,
+    double ExpectedSavingMs,
+    double ExpectedWasteMs);
+
+/// <summary>How a speculated request's parameter is guessed: from the earlier request's parameter or result field.</summary>
+public sealed record InputBinding(string Param, string FromParam);

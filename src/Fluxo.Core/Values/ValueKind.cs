@@ -1,0 +1,12 @@
+namespace Fluxo.Values;
+
+public enum ValueKind : byte
+{
+    Null,
+    Bool,
+    Int,
+    Float,
+    String,
+    List,
+    Record,
+}
