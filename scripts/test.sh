@@ -3,6 +3,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+bash scripts/install-deps.sh
 log="$(mktemp)"
 dotnet test Fluxo.sln -c Release "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}

@@ -1,0 +1,48 @@
+using System.Text.Json;
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+
+namespace Fluxo.Policy;
+
+/// <summary>Reads and writes policy.json (format in docs/policy-format.md).</summary>
+public static class PolicyJson
+{
+    public static string Serialize(PolicyDocument policy) => JsonSerializer.Serialize(policy, IrJson.Options) + "\n";
+
+    /// <summary>Parses a policy; malformed JSON or a wrong format name becomes a located diagnostic, never an exception.</summary>
+    public static PolicyDocument? Parse(string path, string json, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            var policy = JsonSerializer.Deserialize<PolicyDocument>(json, IrJson.Options);
+            if (policy is null || policy.Format != PolicyDocument.CurrentFormat)
+            {
+                diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format));
+                return null;
+            }
+
+            return policy with
+            {
+                Caches = policy.Caches.IsDefault ? [] : policy.Caches,
+                Precompute = policy.Precompute.IsDefault ? [] : policy.Precompute,
+                Speculate = policy.Speculate.IsDefault ? [] : policy.Speculate,
+            };
+        }
+        catch (JsonException e)
+        {
+            diagnostics.Add(Diag.PolicyMalformed(path, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message));
+            return null;
+        }
+    }
+
+    public static PolicyDocument? Read(string path, DiagnosticBag diagnostics)
+    {
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(Diag.FileNotFound(path));
+            return null;
+        }
+
+        return Parse(path, File.ReadAllText(path), diagnostics);
+    }
+}
