@@ -11,6 +11,8 @@ public static class Program
     public static RootCommand BuildRoot() => new("Fluxo: a profile-driven optimizing compiler for Internet services.")
     {
         CheckCommand.Create(),
+        GraphCommand.Create(),
+        CompileCommand.Create(),
         VersionInfo.Create(),
     };
 }
