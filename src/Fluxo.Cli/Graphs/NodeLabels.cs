@@ -6,7 +6,7 @@ namespace Fluxo.Cli.Graphs;
 internal static class NodeLabels
 {
     public static string Title(Node n) =>
-        n.Target is null || n.Label == n.Target ? $"#{n.Id} {n.Kind}: {n.Label}" : $"#{n.Id} {n.Kind}: {n.Label} ({n.Target})";
+        n.Target is null || n.Label.Contains(n.Target, StringComparison.Ordinal) ? $"#{n.Id} {n.Kind}: {n.Label}" : $"#{n.Id} {n.Kind}: {n.Label} ({n.Target})";
 
     public static string Properties(Node n)
     {

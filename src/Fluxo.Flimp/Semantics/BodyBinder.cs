@@ -118,11 +118,6 @@ internal sealed class BodyBinder(ExprBinder exprs, string kind, string name, Fli
 
     private BoundPut? Put(PutStmtSyntax put, Scope scope)
     {
-        if (exprs.FnName is { } fn)
-        {
-            exprs.Diagnostics.Add(Diag.FlimpTableInFn(put.TableSpan, fn, "put"));
-        }
-
         var table = exprs.Table(put.Table, put.TableSpan, "put");
         var (pk, rk) = exprs.Keys(table, put.PartitionKey, put.RowKey, scope);
         var record = exprs.Record(put.Fields, scope);
