@@ -43,4 +43,10 @@ public static partial class Diag
 
     public static Diagnostic BadInputArgument(string text) =>
         Error("FLX1042", SourceSpan.None("<command line>"), $"input '{text}' is not of the form name=value");
+
+    public static Diagnostic RunNeedsOneMode() =>
+        Error("FLX1043", SourceSpan.None("<command line>"), "fluxo run needs either --handler (one request) or --workload (many), not both");
+
+    public static Diagnostic RunBadRequests(int n) =>
+        Error("FLX1044", SourceSpan.None("<command line>"), $"--requests must be positive, not {n}");
 }

@@ -16,6 +16,7 @@ public sealed class BackgroundTraceWriter : IDisposable
     private readonly object _gate = new();
     private List<TraceRequest> _current = new(BatchSize);
     private Exception? _failure;
+    private bool _disposed;
 
     public BackgroundTraceWriter(TraceWriter writer)
     {
@@ -69,6 +70,12 @@ public sealed class BackgroundTraceWriter : IDisposable
     /// <summary>Writes what is left, the end marker, and closes the file; rethrows a write failure.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         lock (_gate)
         {
             if (_current.Count > 0)
