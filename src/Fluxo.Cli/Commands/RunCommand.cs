@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
-using Fluxo.Ir;
 using Fluxo.Policy;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
@@ -101,7 +100,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var module = LoadService(args.File, diags);
+        var module = ServiceLoader.Load(args.File, diags);
         if (module is null)
         {
             return 1;
@@ -140,26 +139,6 @@ internal static class RunCommand
         return args.Handler is not null
             ? await RunOneAsync(engine, args, output, error, diags, ct)
             : await RunWorkloadAsync(engine, args, output, interactive, diags, ct);
-    }
-
-    /// <summary>Reads the service's IR (.ir.json); Flimp sources go through the front end's loader.</summary>
-    private static IrModule? LoadService(string path, DiagnosticBag diags)
-    {
-        if (!File.Exists(path))
-        {
-            diags.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        try
-        {
-            return IrJson.Deserialize(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            diags.Add(Diag.FileUnreadable(path, e.Message));
-            return null;
-        }
     }
 
     private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, CancellationToken ct)
