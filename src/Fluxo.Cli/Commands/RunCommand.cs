@@ -170,7 +170,7 @@ internal static class RunCommand
             return 1;
         }
 
-        BackgroundTraceWriter? trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
         var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
         if (r.Trace is not null)
         {
@@ -210,10 +210,10 @@ internal static class RunCommand
         }
     }
 
-    private static TraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
+    private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
     {
         bool? binary = args.TraceFormat switch { "binary" => true, "text" => false, _ => null };
-        return TraceWriter.Create(args.Trace!, engine.TraceHeader, binary);
+        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary);
     }
 
     private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, CancellationToken ct)
@@ -224,7 +224,7 @@ internal static class RunCommand
             return 1;
         }
 
-        using var trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        using var trace = args.Trace is null ? null : OpenTrace(engine, args);
         RunReport report;
         if (interactive)
         {
