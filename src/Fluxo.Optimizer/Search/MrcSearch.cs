@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+
+namespace Fluxo.Optimizer.Search;
+
+/// <summary>
+/// The fast search: one pass per candidate gives its latency-gain curve over cache size
+/// (<see cref="HitCurve"/>); the budget is split greedily by marginal gain per byte along the curves'
+/// concave hulls, from several starting subgraphs since caches must not overlap; the best predictions
+/// are replayed exactly and the winner polished by local moves under the exact simulator.
+/// </summary>
+public static class MrcSearch
+{
+    /// <param name="ConfirmTop">How many of the best predicted policies are replayed exactly.</param>
+    /// <param name="PolishNodeEvents">Replayed node events the polish may spend; bounds its replays on big traces.</param>
+    public sealed record Options(int ConfirmTop = 4, long PolishNodeEvents = 40_000_000, int MinPolishReplays = 6, int MaxPolishReplays = 400);
+
+    public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
+    {
+        options ??= new Options();
+        var clock = Stopwatch.StartNew();
+        var replaysBefore = evaluator.Replays;
+        var curves = new List<HitCurve>();
+        for (var i = 0; i < evaluator.Candidates.Count; i++)
+        {
+            progress?.Invoke("hit-ratio curves", (double)i / evaluator.Candidates.Count);
+            var curve = HitCurve.Build(evaluator.Simulator, evaluator.Candidates[i]);
+            if (curve is not null)
+            {
+                curves.Add(curve);
+            }
+        }
+
+        progress?.Invoke("hit-ratio curves", 1);
+        var hulls = curves.ToDictionary(c => c.Candidate, c => c.Hull());
+        var byCandidate = curves.ToDictionary(c => c.Candidate);
+        var proposals = new Dictionary<string, (CachePlacement[] Placement, double Predicted)>();
+        void Propose(CachePlacement[] p)
+        {
+            var key = string.Join(";", p.OrderBy(x => x.Candidate.Index).Select(x => $"{x.Candidate.Index}:{x.Bytes}"));
+            proposals[key] = (p, p.Sum(x => byCandidate[x.Candidate].GainAt(x.Bytes)));
+        }
+
+        Propose(Greedy(evaluator, hulls, byCandidate, null));
+        foreach (var c in curves.Where(c => hulls[c.Candidate].Count > 1))
+        {
+            Propose(Greedy(evaluator, hulls, byCandidate, c.Candidate));
+        }
+
+        SimulationResult best = evaluator.Evaluate([])!;
+        CachePlacement[] bestPlacement = [];
+        foreach (var (placement, _) in proposals.Values.OrderByDescending(p => p.Predicted).Take(options.ConfirmTop))
+        {
+            var result = evaluator.Evaluate(placement);
+            if (evaluator.Better(result, best))
+            {
+                (best, bestPlacement) = (result!, placement);
+            }
+        }
+
+        progress?.Invoke("polishing", 0);
+        var events = Math.Max(1, evaluator.Simulator.Trace.NodeEvents);
+        var replays = (int)Math.Clamp(options.PolishNodeEvents / events, options.MinPolishReplays, options.MaxPolishReplays);
+        var b = evaluator.Budget;
+        var polished = LocalMoves.Descend(evaluator, bestPlacement, best, [b / 16, b / 64, b / 256], replays);
+        progress?.Invoke("polishing", 1);
+        return new SearchResult("mrc", polished.Placement, polished.Result, evaluator.Replays - replaysBefore, clock.Elapsed);
+    }
+
+    /// <summary>Greedy split of the budget by gain per byte along the hulls, optionally starting with <paramref name="first"/>.</summary>
+    private static CachePlacement[] Greedy(
+        PolicyEvaluator evaluator,
+        Dictionary<Candidate, IReadOnlyList<(long Bytes, double Gain)>> hulls,
+        Dictionary<Candidate, HitCurve> curves,
+        Candidate? first)
+    {
+        var vertex = new Dictionary<Candidate, int>();
+        var bytes = new Dictionary<Candidate, long>();
+        var remaining = evaluator.Budget;
+        if (first is not null)
+        {
+            var cost = Math.Min(hulls[first][1].Bytes, remaining);
+            vertex[first] = 1;
+            bytes[first] = cost;
+            remaining -= cost;
+        }
+
+        while (remaining > 0)
+        {
+            Candidate? pick = null;
+            var pickSlope = 0.0;
+            foreach (var (c, hull) in hulls)
+            {
+                var at = vertex.GetValueOrDefault(c);
+                if (at + 1 >= hull.Count || (at == 0 && !evaluator.Compatible(bytes.Keys.Append(c))))
+                {
+                    continue;
+                }
+
+                var slope = (hull[at + 1].Gain - hull[at].Gain) / (hull[at + 1].Bytes - hull[at].Bytes);
+                if (slope > pickSlope)
+                {
+                    (pick, pickSlope) = (c, slope);
+                }
+            }
+
+            if (pick is null)
+            {
+                break;
+            }
+
+            var next = vertex.GetValueOrDefault(pick) + 1;
+            var step = Math.Min(hulls[pick][next].Bytes - bytes.GetValueOrDefault(pick), remaining);
+            bytes[pick] = bytes.GetValueOrDefault(pick) + step;
+            vertex[pick] = next;
+            remaining -= step;
+        }
+
+        // Left-over bytes go where they help most: an LRU never hits less with more room.
+        if (remaining > 0 && bytes.Count > 0)
+        {
+            var target = bytes.Keys.MaxBy(c => curves[c].GainAt(bytes[c] + remaining) - curves[c].GainAt(bytes[c]))!;
+            bytes[target] += remaining;
+        }
+
+        return [.. bytes.Where(kv => kv.Value > 0).Select(kv => new CachePlacement(kv.Key, kv.Value))];
+    }
+}
