@@ -1,27 +1,20 @@
-using System.Diagnostics;
-using Fluxo.Diagnostics;
-using Fluxo.Optimizer;
-using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using System.Globalization;
+using Fluxo.Bench.Optimizer;
 
-var requests = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 20000;
-var budget = args.Length > 1 ? long.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64 * 1024;
-var module = WeatherGraph.Module();
-foreach (var w in WeatherWorkload.Paper)
+// dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
+var options = BenchOptions.Parse(args);
+if (options is null)
 {
-    var trace = new WeatherTraceGenerator().Generate(w, requests, 7);
-    var diags = new DiagnosticBag();
-    var s = OptimizationSession.Create(module, trace, "synthetic", budget, diags)!;
-    Console.WriteLine($"== {w.Name}: candidates {string.Join(" ", s.Evaluator.Candidates)}");
-    foreach (var r in s.References())
-    {
-        Console.WriteLine($"{r.Name,-18} p50 {r.Result.P50Ms,8:F2} mean {r.Result.MeanMs,8:F2} p95 {r.Result.P95Ms,8:F2}  {string.Join(" ", r.Placement)}");
-    }
-
-    foreach (var m in new[] { SearchMethod.Mrc, SearchMethod.Exhaustive })
-    {
-        var sw = Stopwatch.StartNew();
-        var res = s.Search(m);
-        Console.WriteLine($"{m,-18} p50 {res.Result.P50Ms,8:F2} mean {res.Result.MeanMs,8:F2} p95 {res.Result.P95Ms,8:F2}  {string.Join(" ", res.Placement)} replays {res.Replays} {sw.ElapsedMilliseconds}ms");
-    }
+    Console.Error.WriteLine("usage: [--requests 20000] [--large 1000000] [--budget 64KB] [--paper-n 2000] [--paper-k 20] [--grid 16] [--seed 7]");
+    return 1;
 }
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Weather experiment: {options.Requests} requests per workload, budget {options.Budget} B, paper N={options.PaperN} K={options.PaperK}, exhaustive grid B/{options.Grid}, seed {options.Seed}"));
+foreach (var workload in Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper)
+{
+    WeatherExperiment.Run(workload, options, Console.Out);
+}
+
+ScaleExperiment.Run(options, Console.Out);
+return 0;

@@ -7,7 +7,7 @@ public sealed class ByteLruTests
     [Fact]
     public void Evicts_least_recently_used_entries_until_the_new_one_fits_by_bytes()
     {
-        var lru = new ByteLru(100);
+        var lru = new ByteLru(100, 8);
         Assert.False(lru.Access(1, 40));
         Assert.False(lru.Access(2, 40));
         Assert.True(lru.Access(1, 40)); // 1 is now most recent
@@ -22,7 +22,7 @@ public sealed class ByteLruTests
     [Fact]
     public void An_entry_larger_than_the_budget_empties_the_cache_and_is_not_stored()
     {
-        var lru = new ByteLru(50);
+        var lru = new ByteLru(50, 8);
         lru.Access(1, 20);
         Assert.False(lru.Access(2, 60));
         Assert.Equal(0, lru.Count);

@@ -1,26 +1,26 @@
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
-/// An LRU cache of keys with byte sizes and a byte budget. A miss inserts the entry after evicting
-/// least recently used entries until it fits; an entry larger than the whole budget therefore empties
-/// the cache and is not stored. Under that rule the cache always holds the longest prefix of the
-/// recency stack that fits, which is what makes byte-weighted stack distances exact.
+/// An LRU cache with a byte budget over dense key ids (0..keyCount-1, interned once per candidate, so
+/// a replay never hashes). A miss inserts the entry after evicting least recently used entries until
+/// it fits; an entry larger than the whole budget therefore empties the cache and is not stored.
+/// Under that rule the cache always holds the longest prefix of the recency stack that fits, which is
+/// what makes byte-weighted stack distances exact.
 /// </summary>
 public sealed class ByteLru
 {
-    private readonly Dictionary<ulong, int> _slots = [];
-    private ulong[] _keys = new ulong[16];
-    private int[] _sizes = new int[16];
-    private int[] _prev = new int[16];
-    private int[] _next = new int[16];
+    private readonly int[] _size;
+    private readonly int[] _prev;
+    private readonly int[] _next;
     private int _head = -1;
     private int _tail = -1;
-    private int _free = -1;
-    private int _count;
 
-    public ByteLru(long capacity)
+    public ByteLru(long capacity, int keyCount)
     {
         Capacity = capacity;
+        _size = new int[keyCount];
+        _prev = new int[keyCount];
+        _next = new int[keyCount];
     }
 
     public long Capacity { get; }
@@ -29,17 +29,17 @@ public sealed class ByteLru
 
     public long PeakBytes { get; private set; }
 
-    public int Count => _slots.Count;
+    public int Count { get; private set; }
 
-    /// <summary>Looks the key up; on a miss stores it. True on a hit.</summary>
-    public bool Access(ulong key, int size)
+    /// <summary>Looks key id <paramref name="key"/> up; on a miss stores it. True on a hit. Sizes must be positive.</summary>
+    public bool Access(int key, int size)
     {
-        if (_slots.TryGetValue(key, out var slot))
+        if (_size[key] != 0)
         {
-            if (slot != _head)
+            if (key != _head)
             {
-                Unlink(slot);
-                PushFront(slot);
+                Unlink(key);
+                PushFront(key);
             }
 
             return true;
@@ -49,10 +49,9 @@ public sealed class ByteLru
         {
             var victim = _tail;
             Unlink(victim);
-            _slots.Remove(_keys[victim]);
-            UsedBytes -= _sizes[victim];
-            _next[victim] = _free;
-            _free = victim;
+            UsedBytes -= _size[victim];
+            _size[victim] = 0;
+            Count--;
         }
 
         if (size > Capacity)
@@ -60,35 +59,12 @@ public sealed class ByteLru
             return false;
         }
 
-        slot = Allocate();
-        _keys[slot] = key;
-        _sizes[slot] = size;
-        _slots.Add(key, slot);
-        PushFront(slot);
+        _size[key] = size;
+        PushFront(key);
         UsedBytes += size;
+        Count++;
         PeakBytes = Math.Max(PeakBytes, UsedBytes);
         return false;
-    }
-
-    private int Allocate()
-    {
-        if (_free >= 0)
-        {
-            var slot = _free;
-            _free = _next[slot];
-            return slot;
-        }
-
-        if (_count == _keys.Length)
-        {
-            var size = _keys.Length * 2;
-            Array.Resize(ref _keys, size);
-            Array.Resize(ref _sizes, size);
-            Array.Resize(ref _prev, size);
-            Array.Resize(ref _next, size);
-        }
-
-        return _count++;
     }
 
     private void Unlink(int slot)

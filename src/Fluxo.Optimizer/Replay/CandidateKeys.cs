@@ -4,21 +4,25 @@ namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
 /// Per request, a candidate's cache key (the combined hash of the values entering it, in (to-node,
-/// input) order) and the bytes its entry would take (values leaving it + 16), or -1 when the request
-/// did not demand the subgraph at all.
+/// input) order), interned to a dense id, and the bytes its entry would take (values leaving it + 16),
+/// or -1 when the request did not demand the subgraph at all.
 /// </summary>
 public sealed class CandidateKeys
 {
     /// <summary>Key and bookkeeping overhead of one entry, per the shared cache semantics.</summary>
     public const int EntryOverheadBytes = 16;
 
-    private CandidateKeys(ulong[] keys, int[] bytes)
+    private CandidateKeys(int[] keyIds, int distinct, int[] bytes)
     {
-        Keys = keys;
+        KeyIds = keyIds;
+        DistinctKeys = distinct;
         EntryBytes = bytes;
     }
 
-    public ulong[] Keys { get; }
+    /// <summary>Per request, the key's id: equal keys, equal ids.</summary>
+    public int[] KeyIds { get; }
+
+    public int DistinctKeys { get; }
 
     public int[] EntryBytes { get; }
 
@@ -37,13 +41,14 @@ public sealed class CandidateKeys
         var outputEdges = candidate.OutputNodes
             .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
             .ToArray();
-        var keys = new ulong[trace.Requests];
+        var demanded = trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v])).ToArray();
+        var ids = new Dictionary<ulong, int>();
+        var keys = new int[trace.Requests];
         var bytes = new int[trace.Requests];
         missingInRequest = -1;
         for (var r = 0; r < trace.Requests; r++)
         {
-            var ran = trace.Shapes[trace.ShapeOf[r]].Ran;
-            if (!candidate.Nodes.Any(v => ran[v]))
+            if (!demanded[trace.ShapeOf[r]])
             {
                 bytes[r] = -1;
                 continue;
@@ -75,11 +80,17 @@ public sealed class CandidateKeys
                 }
             }
 
-            keys[r] = key;
+            if (!ids.TryGetValue(key, out var id))
+            {
+                id = ids.Count;
+                ids.Add(key, id);
+            }
+
+            keys[r] = id;
             bytes[r] = size;
         }
 
-        return new CandidateKeys(keys, bytes);
+        return new CandidateKeys(keys, ids.Count, bytes);
     }
 
     // SplitMix64's finalizer: each input bit flips about half the key bits, so order and value both matter.

@@ -62,6 +62,8 @@ public sealed class FlatTrace
         var n = facts.NodeCount;
         var edgeCount = facts.Edges.Count;
         var shapes = new Dictionary<string, int>();
+        var smallShapes = new Dictionary<(ulong, ulong), int>();
+        var small = n <= 64 && edgeCount <= 64;
         var key = new char[n + edgeCount];
         var nextInput = new int[n];
         var served = false;
@@ -70,6 +72,7 @@ public sealed class FlatTrace
             var req = requests[r];
             flat.Ids[r] = req.Id;
             Array.Fill(key, '0');
+            ulong ranBits = 0, edgeBits = 0;
             foreach (var ev in req.Nodes)
             {
                 if (ev.Node < 0 || ev.Node >= n)
@@ -85,6 +88,7 @@ public sealed class FlatTrace
 
                 served |= ev.Status == NodeStatus.Served;
                 key[ev.Node] = '1';
+                ranBits |= 1UL << (ev.Node & 63);
                 flat.Self[(r * n) + ev.Node] = ev.SelfMs;
                 flat.NodeEvents++;
             }
@@ -103,13 +107,24 @@ public sealed class FlatTrace
                 flat.EdgeHash[(r * edgeCount) + e] = ev.Hash;
                 flat.EdgeBytes[(r * edgeCount) + e] = ev.Bytes;
                 key[n + e] = '1';
+                edgeBits |= 1UL << (e & 63);
             }
 
-            var shapeKey = new string(key);
-            if (!shapes.TryGetValue(shapeKey, out var shape))
+            // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.
+            int shape;
+            var known = small ? smallShapes.TryGetValue((ranBits, edgeBits), out shape) : shapes.TryGetValue(new string(key), out shape);
+            if (!known)
             {
                 shape = flat.Shapes.Count;
-                shapes.Add(shapeKey, shape);
+                if (small)
+                {
+                    smallShapes.Add((ranBits, edgeBits), shape);
+                }
+                else
+                {
+                    shapes.Add(new string(key), shape);
+                }
+
                 flat.Shapes.Add(new RequestShape(
                     [.. key.AsSpan(0, n).ToArray().Select(c => c == '1')],
                     [.. key.AsSpan(n).ToArray().Select(c => c == '1')]));

@@ -12,6 +12,7 @@ public sealed class Simulator
 {
     private readonly Dictionary<string, CandidateKeys?> _keys = [];
     private readonly double[] _latencies;
+    private double[]? _base;
 
     public Simulator(FlatTrace trace, CostModel? cost = null)
     {
@@ -52,8 +53,8 @@ public sealed class Simulator
         }
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
-        var lrus = caches.Select(c => new ByteLru(c.Bytes)).ToArray();
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(c.Bytes, keys[j].DistinctKeys)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
@@ -72,7 +73,7 @@ public sealed class Simulator
                 }
 
                 lookups[j]++;
-                if (lrus[j].Access(keys[j].Keys[r], size))
+                if (lrus[j].Access(keys[j].KeyIds[r], size))
                 {
                     hits |= 1UL << j;
                     hitCounts[j]++;
@@ -84,34 +85,46 @@ public sealed class Simulator
             sum += latency;
         }
 
-        Array.Sort(_latencies);
         var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], lrus[j].PeakBytes, lrus[j].UsedBytes)).ToArray();
-        return new SimulationResult(Trace.Requests, sum / Trace.Requests, Percentile(0.50), Percentile(0.95), Percentile(0.99), stats);
+        var p99 = Percentiles.NearestRank(_latencies, 0.99, _latencies.Length);
+        var p95 = Percentiles.NearestRank(_latencies, 0.95, Percentiles.Rank(0.99, _latencies.Length));
+        var p50 = Percentiles.NearestRank(_latencies, 0.50, Percentiles.Rank(0.95, _latencies.Length));
+        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
-    /// <summary>Nearest-rank percentile of the sorted latencies.</summary>
-    private double Percentile(double p)
+    /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
+    internal double[] BaseLatencies()
     {
-        var rank = (int)Math.Ceiling(p * _latencies.Length);
-        return _latencies[Math.Clamp(rank - 1, 0, _latencies.Length - 1)];
+        if (_base is null)
+        {
+            var none = ReplayProgram.Compile(Trace, [])!;
+            var ready = new double[Trace.Facts.NodeCount];
+            _base = new double[Trace.Requests];
+            for (var r = 0; r < Trace.Requests; r++)
+            {
+                _base[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+            }
+        }
+
+        return _base;
     }
 
-    /// <summary>Per request, the latency with no cache, with only <paramref name="candidate"/> always hitting, and always missing.</summary>
-    internal (double[] Base, double[] Hit, double[] Miss) Outcomes(Candidate candidate)
+    /// <summary>Per request that demands <paramref name="candidate"/>, the latency when it alone always hits and always misses.</summary>
+    internal (double[] Hit, double[] Miss) Outcomes(Candidate candidate, int[] entryBytes)
     {
-        var none = ReplayProgram.Compile(Trace, [])!;
         var one = ReplayProgram.Compile(Trace, [candidate])!;
         var ready = new double[Trace.Facts.NodeCount];
-        var b = new double[Trace.Requests];
         var h = new double[Trace.Requests];
         var m = new double[Trace.Requests];
         for (var r = 0; r < Trace.Requests; r++)
         {
-            b[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
-            h[r] = one.Run(Trace, r, 1, ready, Cost.LookupMs, Cost.InsertMs);
-            m[r] = one.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+            if (entryBytes[r] >= 0)
+            {
+                h[r] = one.Run(Trace, r, 1, ready, Cost.LookupMs, Cost.InsertMs);
+                m[r] = one.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+            }
         }
 
-        return (b, h, m);
+        return (h, m);
     }
 }

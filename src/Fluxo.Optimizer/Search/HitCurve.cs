@@ -102,9 +102,13 @@ public sealed class HitCurve
         }
 
         var trace = simulator.Trace;
-        var (baseLatency, hitLatency, missLatency) = simulator.Outcomes(candidate);
-        var distances = new List<(long Distance, double Weight)>();
-        var lastUse = new Dictionary<ulong, (int Position, int Size)>();
+        var baseLatency = simulator.BaseLatencies();
+        var (hitLatency, missLatency) = simulator.Outcomes(candidate, keys.EntryBytes);
+        var distance = new long[trace.Requests];
+        var weight = new double[trace.Requests];
+        var reuses = 0;
+        var lastUse = new int[keys.DistinctKeys];
+        Array.Fill(lastUse, -1);
         var tree = new Fenwick(trace.Requests);
         long lookups = 0;
         var baseline = 0.0;
@@ -117,28 +121,31 @@ public sealed class HitCurve
             }
 
             lookups++;
-            var key = keys.Keys[r];
+            var key = keys.KeyIds[r];
             baseline -= missLatency[r] - baseLatency[r];
-            if (lastUse.TryGetValue(key, out var previous))
+            var previous = lastUse[key];
+            if (previous >= 0)
             {
-                distances.Add((tree.Sum(previous.Position + 1, r - 1) + size, missLatency[r] - hitLatency[r]));
-                tree.Add(previous.Position, -previous.Size);
+                distance[reuses] = tree.Sum(previous + 1, r - 1) + size;
+                weight[reuses++] = missLatency[r] - hitLatency[r];
+                tree.Add(previous, -keys.EntryBytes[previous]);
             }
 
             tree.Add(r, size);
-            lastUse[key] = (r, size);
+            lastUse[key] = r;
         }
 
-        distances.Sort((a, b) => a.Distance.CompareTo(b.Distance));
+        Array.Sort(distance, weight, 0, reuses);
         var sizes = new List<long>();
         var hits = new List<long>();
         var gain = new List<double> { baseline / trace.Requests };
         long count = 0;
         var total = baseline;
-        foreach (var (d, w) in distances)
+        for (var i = 0; i < reuses; i++)
         {
+            var d = distance[i];
             count++;
-            total += w;
+            total += weight[i];
             if (sizes.Count > 0 && sizes[^1] == d)
             {
                 hits[^1] = count;

@@ -70,19 +70,22 @@ public static class LocalMoves
         }
     }
 
-    /// <summary>First-improvement descent at shrinking steps until no neighbour is better or the replay allowance runs out.</summary>
+    /// <summary>
+    /// First-improvement descent: after each improvement the coarsest step is tried again, finer steps
+    /// only when coarser ones find nothing; ends at a local optimum or when the replay allowance runs out.
+    /// </summary>
     public static (CachePlacement[] Placement, SimulationResult Result) Descend(
         PolicyEvaluator evaluator, CachePlacement[] start, SimulationResult startResult, IReadOnlyList<long> steps, int maxReplays, Random? shuffle = null)
     {
         var best = start;
         var bestResult = startResult;
         var allowance = evaluator.Replays + maxReplays;
-        foreach (var step in steps.Where(s => s > 0))
+        var improved = true;
+        while (improved && evaluator.Replays < allowance)
         {
-            var improved = true;
-            while (improved && evaluator.Replays < allowance)
+            improved = false;
+            foreach (var step in steps.Where(s => s > 0))
             {
-                improved = false;
                 var neighbours = Neighbours(evaluator, best, step);
                 if (shuffle is not null)
                 {
@@ -104,6 +107,11 @@ public static class LocalMoves
                         improved = true;
                         break;
                     }
+                }
+
+                if (improved)
+                {
+                    break;
                 }
             }
         }

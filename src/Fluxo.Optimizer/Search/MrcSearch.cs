@@ -13,8 +13,8 @@ namespace Fluxo.Optimizer.Search;
 public static class MrcSearch
 {
     /// <param name="ConfirmTop">How many of the best predicted policies are replayed exactly.</param>
-    /// <param name="PolishNodeEvents">Replayed node events the polish may spend; bounds its replays on big traces.</param>
-    public sealed record Options(int ConfirmTop = 4, long PolishNodeEvents = 40_000_000, int MinPolishReplays = 6, int MaxPolishReplays = 400);
+    /// <param name="ExactNodeEvents">Node events the exact replays may spend in all (confirming, polishing, perturbing); bounds them on big traces.</param>
+    public sealed record Options(int ConfirmTop = 4, long ExactNodeEvents = 30_000_000, int MinReplays = 2, int MaxReplays = 600, int Seed = 1);
 
     public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
     {
@@ -48,9 +48,12 @@ public static class MrcSearch
             Propose(Greedy(evaluator, hulls, byCandidate, c.Candidate));
         }
 
+        var events = Math.Max(1, evaluator.Simulator.Trace.NodeEvents);
+        var allowance = (int)Math.Clamp(options.ExactNodeEvents / events, options.MinReplays, options.MaxReplays);
+        var stop = evaluator.Replays + allowance;
         SimulationResult best = evaluator.Evaluate([])!;
         CachePlacement[] bestPlacement = [];
-        foreach (var (placement, _) in proposals.Values.OrderByDescending(p => p.Predicted).Take(options.ConfirmTop))
+        foreach (var (placement, _) in proposals.Values.OrderByDescending(p => p.Predicted).Take(Math.Min(options.ConfirmTop, Math.Max(1, allowance / 2))))
         {
             var result = evaluator.Evaluate(placement);
             if (evaluator.Better(result, best))
@@ -60,12 +63,53 @@ public static class MrcSearch
         }
 
         progress?.Invoke("polishing", 0);
-        var events = Math.Max(1, evaluator.Simulator.Trace.NodeEvents);
-        var replays = (int)Math.Clamp(options.PolishNodeEvents / events, options.MinPolishReplays, options.MaxPolishReplays);
         var b = evaluator.Budget;
-        var polished = LocalMoves.Descend(evaluator, bestPlacement, best, [b / 16, b / 64, b / 256], replays);
+        long[] steps = [b / 16, b / 64, b / 256];
+        var polished = LocalMoves.Descend(evaluator, bestPlacement, best, steps, stop - evaluator.Replays);
+
+        // Median latency is a step function of the budgets: kick the split and descend again while replays remain.
+        var rng = new Random(options.Seed);
+        var idle = 0;
+        while (evaluator.Replays < stop && polished.Placement.Length > 0 && idle < 20)
+        {
+            var before = evaluator.Replays;
+            progress?.Invoke("polishing", (double)(evaluator.Replays - stop + allowance) / allowance);
+            var kicked = Perturb(polished.Placement, b / 64, rng, evaluator);
+            var result = evaluator.Evaluate(kicked);
+            if (result is null)
+            {
+                continue;
+            }
+
+            var again = LocalMoves.Descend(evaluator, kicked, result, steps, stop - evaluator.Replays);
+            if (evaluator.Better(again.Result, polished.Result))
+            {
+                polished = again;
+            }
+
+            idle = evaluator.Replays == before ? idle + 1 : 0;
+        }
+
         progress?.Invoke("polishing", 1);
         return new SearchResult("mrc", polished.Placement, polished.Result, evaluator.Replays - replaysBefore, clock.Elapsed);
+    }
+
+    /// <summary>Moves a random number (1-16) of grid units from one cache to another, keeping the total.</summary>
+    private static CachePlacement[] Perturb(CachePlacement[] placement, long unit, Random rng, PolicyEvaluator evaluator)
+    {
+        var next = (CachePlacement[])placement.Clone();
+        if (next.Length < 2)
+        {
+            var all = LocalMoves.Neighbours(evaluator, next, unit * (1 + rng.Next(16))).ToArray();
+            return all.Length == 0 ? next : all[rng.Next(all.Length)];
+        }
+
+        var a = rng.Next(next.Length);
+        var c = (a + 1 + rng.Next(next.Length - 1)) % next.Length;
+        var amount = Math.Min(unit * (1 + rng.Next(16)), next[a].Bytes - 1);
+        next[a] = next[a] with { Bytes = next[a].Bytes - amount };
+        next[c] = next[c] with { Bytes = next[c].Bytes + amount };
+        return next;
     }
 
     /// <summary>Greedy split of the budget by gain per byte along the hulls, optionally starting with <paramref name="first"/>.</summary>
