@@ -20,12 +20,13 @@ public sealed class ByteLruTests
     }
 
     [Fact]
-    public void An_entry_larger_than_the_budget_empties_the_cache_and_is_not_stored()
+    public void An_entry_larger_than_the_budget_is_not_stored_and_evicts_nothing()
     {
         var lru = new ByteLru(50, 8);
         lru.Access(1, 20);
         Assert.False(lru.Access(2, 60));
-        Assert.Equal(0, lru.Count);
+        Assert.Equal(1, lru.Count);
         Assert.False(lru.Access(2, 60));
+        Assert.True(lru.Access(1, 20));
     }
 }

@@ -9,14 +9,15 @@ public sealed class HitCurveTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
-    public void Curve_equals_the_exact_simulators_hits_at_every_tested_size(int workload)
+    public void Curve_equals_the_exact_simulators_hits_at_every_size_that_holds_the_largest_entry(int workload)
     {
         var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[workload], 4000, 11);
         var s = SimulatorTests.Session(trace);
         foreach (var candidate in s.Evaluator.Candidates)
         {
             var curve = HitCurve.Build(s.Simulator, candidate)!;
-            foreach (var bytes in new long[] { 100, 700, 5_000, 40_000, 300_000, 5_000_000 })
+            Assert.True(s.Simulator.KeysOf(candidate)!.EntryBytes.Max() <= 700);
+            foreach (var bytes in new long[] { 700, 1_500, 5_000, 40_000, 300_000, 5_000_000 })
             {
                 var exact = s.Simulator.Run([new(candidate, bytes)]);
                 Assert.Equal(exact.Caches[0].Hits, curve.HitsAt(bytes));

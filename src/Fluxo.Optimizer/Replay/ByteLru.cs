@@ -3,9 +3,9 @@ namespace Fluxo.Optimizer.Replay;
 /// <summary>
 /// An LRU cache with a byte budget over dense key ids (0..keyCount-1, interned once per candidate, so
 /// a replay never hashes). A miss inserts the entry after evicting least recently used entries until
-/// it fits; an entry larger than the whole budget therefore empties the cache and is not stored.
-/// Under that rule the cache always holds the longest prefix of the recency stack that fits, which is
-/// what makes byte-weighted stack distances exact.
+/// it fits; an entry larger than the whole budget is not stored and evicts nothing (as the runtime's
+/// caches do). While every entry fits the budget, the cache holds the longest prefix of the recency
+/// stack that fits, which is what makes byte-weighted stack distances exact.
 /// </summary>
 public sealed class ByteLru
 {
@@ -45,6 +45,11 @@ public sealed class ByteLru
             return true;
         }
 
+        if (size > Capacity)
+        {
+            return false;
+        }
+
         while (_tail >= 0 && UsedBytes + size > Capacity)
         {
             var victim = _tail;
@@ -52,11 +57,6 @@ public sealed class ByteLru
             UsedBytes -= _size[victim];
             _size[victim] = 0;
             Count--;
-        }
-
-        if (size > Capacity)
-        {
-            return false;
         }
 
         _size[key] = size;

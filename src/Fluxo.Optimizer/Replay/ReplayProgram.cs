@@ -5,7 +5,8 @@ namespace Fluxo.Optimizer.Replay;
 /// <summary>
 /// A policy compiled, per request shape, into a flat instruction stream that computes every node's
 /// ready time in virtual time. Caches become blocks: their start waits for every entering value, and
-/// on a hit the block's nodes are served; blocks and nodes are ordered topologically in the graph with
+/// on a hit the block's nodes are served, on a miss its values leave when the last exit is done plus
+/// the insert; blocks and nodes are ordered topologically in the graph with
 /// each cache contracted to one node, which exists exactly when the caches are disjoint and do not
 /// feed each other in a cycle.
 /// </summary>
@@ -20,7 +21,7 @@ internal sealed class ReplayProgram
         Sink = sink;
     }
 
-    /// <summary>Code[shape]: NODE v k p1..pk | CACHE j s k1 src1..srck ni (v k p..)*ni m mem1..memm.</summary>
+    /// <summary>Code[shape]: NODE v k p1..pk | CACHE j s src1..srcs ni (isExit v k p1..pk)*ni m mem1..memm.</summary>
     public int[][] Code { get; }
 
     public int Sink { get; }
@@ -130,6 +131,7 @@ internal sealed class ReplayProgram
                 ops.Add(members.Length);
                 foreach (var v in members)
                 {
+                    ops.Add(c.OutputNodes.Contains(v) ? 1 : 0);
                     EmitPreds(facts, shape, v, ops);
                 }
 
@@ -205,7 +207,7 @@ internal sealed class ReplayProgram
             {
                 for (var i = 0; i < inner; i++)
                 {
-                    pc++;
+                    pc += 2;
                     pc += code[pc] + 1;
                 }
 
@@ -216,6 +218,7 @@ internal sealed class ReplayProgram
                 done = begin;
                 for (var i = 0; i < inner; i++)
                 {
+                    var exit = code[pc++] != 0;
                     var v = code[pc++];
                     var k = code[pc++];
                     var start = begin;
@@ -225,7 +228,10 @@ internal sealed class ReplayProgram
                     }
 
                     ready[v] = start + self[baseNode + v];
-                    done = Math.Max(done, ready[v]);
+                    if (exit)
+                    {
+                        done = Math.Max(done, ready[v]);
+                    }
                 }
 
                 done += insertMs;

@@ -6,8 +6,9 @@ using Fluxo.Values;
 namespace Fluxo.Optimizer.Synthetic;
 
 /// <summary>
-/// The paper's Weather service as the front end lowers it (seven nodes): Source, ipToCity,
-/// cityToWeather, zipToWeather, the If join (zip != "" fused into it), buildHtml, Sink.
+/// The paper's Weather service with the shape the front end gives samples/weather/weather.flimp (seven
+/// nodes): Source, ipToCity, cityToWeather, zipToWeather, the If join (zip != "" fused into it; inputs
+/// zip, zipToWeather, cityToWeather), buildHtml, Sink. Lets the optimizer be tested without the front end.
 /// </summary>
 public static class WeatherGraph
 {
@@ -32,8 +33,8 @@ public static class WeatherGraph
             Make(IpToCity, NodeKind.Extern, "ipToCity", "ipToCity", [new NodeInput(Source, "ip")], call("ipToCity")),
             Make(CityToWeather, NodeKind.Extern, "cityToWeather", "cityToWeather", [new NodeInput(IpToCity)], call("cityToWeather")),
             Make(ZipToWeather, NodeKind.Extern, "zipToWeather", "zipToWeather", [new NodeInput(Source, "zip")], call("zipToWeather")),
-            Make(Join, NodeKind.If, "if", null, [new NodeInput(Source, "zip"), new NodeInput(CityToWeather), new NodeInput(ZipToWeather)],
-                new IfExpr(new BinaryExpr("!=", new InputExpr(0), new LitExpr(Value.EmptyString)), new InputExpr(2), new InputExpr(1))),
+            Make(Join, NodeKind.If, "if", null, [new NodeInput(Source, "zip"), new NodeInput(ZipToWeather), new NodeInput(CityToWeather)],
+                new IfExpr(new BinaryExpr("!=", new InputExpr(0), new LitExpr(Value.EmptyString)), new InputExpr(1), new InputExpr(2))),
             Make(BuildHtml, NodeKind.Fn, "buildHtml", "buildHtml", [new NodeInput(Join)], new CallExpr(CallKind.Fn, "buildHtml", [new InputExpr(0)])),
             Make(Sink, NodeKind.Sink, "response", null, [new NodeInput(BuildHtml)], new InputExpr(0)));
         var graph = IrJson.WithHash(new Graph("weather", [new Param("ip", "string"), new Param("zip", "string")], "string", nodes, Source, Sink, "", span));

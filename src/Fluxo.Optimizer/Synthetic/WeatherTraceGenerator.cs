@@ -8,12 +8,20 @@ namespace Fluxo.Optimizer.Synthetic;
 /// <summary>
 /// A seeded trace of the Weather service that follows the trace contract: per request every node's
 /// event (Skipped for the untaken branch), every edge value that crossed (hash and bytes from the real
-/// <see cref="Value"/>), edges out of the Source always, and virtual-time starts and latency.
+/// <see cref="Value"/>), and virtual-time starts and latency. Edges out of the Source are recorded on
+/// every request, even into a node that did not run: the request's fields are known on arrival, and
+/// the All-encompassing cache's key needs them.
 /// </summary>
 public sealed class WeatherTraceGenerator
 {
     private readonly Dictionary<string, (ulong Hash, int Bytes)> _values = [];
-    private readonly Graph _graph = WeatherGraph.Module().Graphs[0];
+    private readonly Graph _graph;
+
+    /// <summary>Traces for <paramref name="graph"/> (default: <see cref="WeatherGraph"/>); it must have the Weather shape, its name and hash go in the header.</summary>
+    public WeatherTraceGenerator(Graph? graph = null)
+    {
+        _graph = graph ?? WeatherGraph.Module().Graphs[0];
+    }
 
     /// <summary>Mean self latency per node in ms; each draw is this times a seeded log-normal factor.</summary>
     public static readonly ImmutableArray<double> MeanLatencyMs = [0, 20, 40, 45, 0.01, 0.3, 0];
