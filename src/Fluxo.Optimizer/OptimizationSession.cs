@@ -82,7 +82,9 @@ public sealed class OptimizationSession
 
         var simulator = new Simulator(flat, cost);
         var all = CandidateEnumerator.Enumerate(facts);
-        var usable = all.Where(c => simulator.KeysOf(c) is not null).ToList();
+        var keyed = new bool[all.Count];
+        Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
+        var usable = all.Where((_, i) => keyed[i]).ToList();
         return new OptimizationSession(module, graph, facts, flat, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
     }
 

@@ -42,7 +42,7 @@ public sealed class CandidateKeys
             .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
             .ToArray();
         var demanded = trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v])).ToArray();
-        var ids = new Dictionary<ulong, int>();
+        var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
         var keys = new int[trace.Requests];
         var bytes = new int[trace.Requests];
         missingInRequest = -1;
@@ -80,13 +80,7 @@ public sealed class CandidateKeys
                 }
             }
 
-            if (!ids.TryGetValue(key, out var id))
-            {
-                id = ids.Count;
-                ids.Add(key, id);
-            }
-
-            keys[r] = id;
+            keys[r] = ids.Intern(key);
             bytes[r] = size;
         }
 

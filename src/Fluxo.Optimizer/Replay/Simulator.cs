@@ -29,9 +29,18 @@ public sealed class Simulator
     public CandidateKeys? KeysOf(Candidate candidate)
     {
         var name = candidate.ToString();
-        if (!_keys.TryGetValue(name, out var keys))
+        lock (_keys)
         {
-            keys = CandidateKeys.Compute(Trace, candidate, out _);
+            if (_keys.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+        }
+
+        // Computed outside the lock so that searches can build several candidates' keys in parallel.
+        var keys = CandidateKeys.Compute(Trace, candidate, out _);
+        lock (_keys)
+        {
             _keys[name] = keys;
         }
 
@@ -95,18 +104,25 @@ public sealed class Simulator
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
     internal double[] BaseLatencies()
     {
-        if (_base is null)
+        lock (_latencies)
+        {
+            return _base ??= ComputeBase();
+        }
+    }
+
+    private double[] ComputeBase()
+    {
         {
             var none = ReplayProgram.Compile(Trace, [])!;
             var ready = new double[Trace.Facts.NodeCount];
-            _base = new double[Trace.Requests];
+            var latencies = new double[Trace.Requests];
             for (var r = 0; r < Trace.Requests; r++)
             {
-                _base[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+                latencies[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
             }
-        }
 
-        return _base;
+            return latencies;
+        }
     }
 
     /// <summary>Per request that demands <paramref name="candidate"/>, the latency when it alone always hits and always misses.</summary>

@@ -92,8 +92,11 @@ public sealed class HitCurve
         return i >= 0 ? i : ~i - 1;
     }
 
-    /// <summary>One pass over the trace for one candidate; null when the trace cannot key it.</summary>
-    public static HitCurve? Build(Simulator simulator, Candidate candidate)
+    /// <summary>
+    /// One pass over the trace for one candidate; null when the trace cannot key it. Reuses farther than
+    /// <paramref name="maxBytes"/> are dropped (they hit no cache that small), so the curve is exact up to it.
+    /// </summary>
+    public static HitCurve? Build(Simulator simulator, Candidate candidate, long maxBytes = long.MaxValue)
     {
         var keys = simulator.KeysOf(candidate);
         if (keys is null)
@@ -126,8 +129,13 @@ public sealed class HitCurve
             var previous = lastUse[key];
             if (previous >= 0)
             {
-                distance[reuses] = tree.Sum(previous + 1, r - 1) + size;
-                weight[reuses++] = missLatency[r] - hitLatency[r];
+                var d = tree.Sum(previous + 1, r - 1) + size;
+                if (d <= maxBytes)
+                {
+                    distance[reuses] = d;
+                    weight[reuses++] = missLatency[r] - hitLatency[r];
+                }
+
                 tree.Add(previous, -keys.EntryBytes[previous]);
             }
 

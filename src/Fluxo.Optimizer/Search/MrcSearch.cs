@@ -21,16 +21,20 @@ public static class MrcSearch
         options ??= new Options();
         var clock = Stopwatch.StartNew();
         var replaysBefore = evaluator.Replays;
-        var curves = new List<HitCurve>();
-        for (var i = 0; i < evaluator.Candidates.Count; i++)
+        // Curves are independent of each other; building them on every core keeps big traces fast.
+        var built = new HitCurve?[evaluator.Candidates.Count];
+        var finished = 0;
+        evaluator.Simulator.BaseLatencies();
+        Parallel.For(0, built.Length, i =>
         {
-            progress?.Invoke("hit-ratio curves", (double)i / evaluator.Candidates.Count);
-            var curve = HitCurve.Build(evaluator.Simulator, evaluator.Candidates[i]);
-            if (curve is not null)
+            built[i] = HitCurve.Build(evaluator.Simulator, evaluator.Candidates[i], evaluator.Budget);
+            var n = Interlocked.Increment(ref finished);
+            lock (built)
             {
-                curves.Add(curve);
+                progress?.Invoke("hit-ratio curves", (double)n / built.Length);
             }
-        }
+        });
+        var curves = built.OfType<HitCurve>().ToList();
 
         progress?.Invoke("hit-ratio curves", 1);
         var hulls = curves.ToDictionary(c => c.Candidate, c => c.Hull());
