@@ -1,3 +1,4 @@
+using Fluxo.Trace;
 using Fluxo.Values;
 
 namespace Fluxo.Samples.Tests;
@@ -68,6 +69,17 @@ public class AuthTests
         Assert.Equal(ValueJson.Serialize(wrong), ValueJson.Serialize(unknown));
         Assert.Equal("unknown user name or wrong password", unknown.S("message"));
         Assert.Equal(1, (await auth.Row("Users", "alice", "account"))!.F("failedLogins").AsInt);
+    }
+
+    [Fact]
+    public async Task UnknownUsersPayTheSlowHashToo()
+    {
+        using var auth = await WithAlice();
+        var verify = auth.Module.FindGraph("login")!.Nodes.Single(n => n.Label == "verifyPassword").Id;
+        await Login(auth, "mallory", Password);
+        Assert.Equal(NodeStatus.Ran, auth.LastTrace!.Nodes.Single(n => n.Node == verify).Status);
+        await Login(auth, "alice", "wrong wrong wrong");
+        Assert.Equal(NodeStatus.Ran, auth.LastTrace!.Nodes.Single(n => n.Node == verify).Status);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Queues;
 using Fluxo.Runtime.Tables;
 using Fluxo.TestSupport;
+using Fluxo.Trace;
 using Fluxo.Values;
 
 namespace Fluxo.Samples.Tests;
@@ -29,7 +30,7 @@ internal sealed class SampleService : IDisposable
         var diags = new DiagnosticBag();
         Module = FlimpCompiler.Compile(path, File.ReadAllText(path), diags) ?? throw new InvalidOperationException(Describe(diags));
         var bindings = ServiceBindings.Read(ServiceBindings.PathBeside(path), Module, _http, diags);
-        var options = new EngineOptions { Bindings = bindings ?? ServiceBindings.Empty, Tables = Tables, Queue = _queue };
+        var options = new EngineOptions { Bindings = bindings ?? ServiceBindings.Empty, Tables = Tables, Queue = _queue, Trace = true };
         _engine = ServiceEngine.Create(Module, options, diags) ?? throw new InvalidOperationException(Describe(diags));
         Assert.False(diags.HasErrors, Describe(diags));
     }
@@ -41,6 +42,9 @@ internal sealed class SampleService : IDisposable
     /// <summary>The virtual time (ms since the engine's epoch) at which the next call arrives.</summary>
     public double Now { get; set; }
 
+    /// <summary>The trace of the last call: which nodes ran.</summary>
+    public TraceRequest? LastTrace { get; private set; }
+
     /// <summary>Runs one request whose parameters are given as a JSON object; fails the test when the request fails.</summary>
     public async Task<Value> Call(string handler, object request)
     {
@@ -48,6 +52,7 @@ internal sealed class SampleService : IDisposable
         var r = await _engine.RunAsync(handler, ValueJson.Parse(json), new RequestInfo(++_nextId, 1, Now));
         Assert.True(r.Succeeded, $"{handler}: {r.Error}");
         Now += r.LatencyMs;
+        LastTrace = r.Trace;
         return r.Value!;
     }
 

@@ -17,7 +17,9 @@ public static class SamplesMarkdown
         w.WriteLine("trace (the workload's `cacheBudgetBytes` split among handlers in proportion to the latency each");
         w.WriteLine("spent in the trace), and the same workload runs again through the runtime with that policy.");
         w.WriteLine("Latencies are measured by the runtime, not predicted. Handlers run by a queue worker (`enqueue`)");
-        w.WriteLine("are rows of their own. Cached subgraphs are listed by their nodes' labels.");
+        w.WriteLine("are rows of their own. Cached subgraphs are listed by their nodes' labels. Rows without a cache");
+        w.WriteLine("move a little too: faster answers shift when later session steps arrive, so requests interleave");
+        w.WriteLine("differently and draw different latencies.");
         foreach (var s in samples)
         {
             w.WriteLine();
