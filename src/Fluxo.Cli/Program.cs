@@ -11,5 +11,8 @@ public static class Program
     public static RootCommand BuildRoot() => new("Fluxo: a profile-driven optimizing compiler for Internet services.")
     {
         VersionInfo.Create(),
+        PipeRunCommand.Create(),
+        PipeGraphCommand.Create(),
+        PipesReportCommand.Create(),
     };
 }

@@ -59,4 +59,7 @@ public static partial class Diag
 
     public static Diagnostic PipeFixturesUnreadable(string dir, string reason) =>
         Error("FLX3109", SourceSpan.None(dir), $"fixture directory cannot be used: {reason}");
+
+    public static Diagnostic PipeBadInputSyntax(string file, string text) =>
+        Error("FLX3110", SourceSpan.None(file), $"input '{text}' is not written as name=value");
 }
