@@ -75,6 +75,9 @@ public static class PipeImporter
         private readonly Dictionary<string, PipeModuleDef> _embeddedOwner = new(StringComparer.Ordinal);
         private readonly List<PipeWire> _wires = [];
 
+        // Modules already reported as broken: wires to them are not reported again as dangling.
+        private readonly HashSet<string> _broken = new(StringComparer.Ordinal);
+
         private SourceSpan Span(string jsonPath)
         {
             var (line, col) = positions[jsonPath];
@@ -126,6 +129,15 @@ public static class PipeImporter
                 var def = ReadModule(node, jsonPath);
                 if (def is null)
                 {
+                    if (node?["id"]?.ToString() is { } brokenId)
+                    {
+                        _broken.Add(brokenId);
+                        if (node["conf"]?["embed"]?["value"]?["id"]?.ToString() is { } embeddedId)
+                        {
+                            _broken.Add(embeddedId);
+                        }
+                    }
+
                     continue;
                 }
 
@@ -276,6 +288,11 @@ public static class PipeImporter
 
                 var fromDef = Lookup(from);
                 var toDef = Lookup(to);
+                if (_broken.Contains(from) || _broken.Contains(to))
+                {
+                    continue;
+                }
+
                 if (fromDef is null)
                 {
                     diags.Add(Diag.PipeDanglingWire(Span(JsonPositions.Child(JsonPositions.Child(jsonPath, "src"), "moduleid")), wireId, "comes from", from));
@@ -320,6 +337,21 @@ public static class PipeImporter
             return live;
         }
 
+        // What is left when nothing is ready holds cycles and what hangs below them; peel off modules feeding nothing left.
+        private HashSet<string> OnCycle(Dictionary<string, HashSet<string>> pending)
+        {
+            var left = pending.Keys.ToHashSet(StringComparer.Ordinal);
+            bool changed;
+            do
+            {
+                var sinks = left.Where(id => !left.Any(other => pending[other].Contains(id))).ToList();
+                left.ExceptWith(sinks);
+                changed = sinks.Count > 0;
+            }
+            while (changed);
+            return left;
+        }
+
         private List<PipeModuleDef>? TopologicalOrder(HashSet<string> live)
         {
             var pending = _modules.Where(m => live.Contains(m.Id)).ToDictionary(m => m.Id, m => _wires.Where(w => w.To == m.Id && live.Contains(w.From)).Select(w => w.From).ToHashSet(StringComparer.Ordinal), StringComparer.Ordinal);
@@ -329,7 +361,7 @@ public static class PipeImporter
                 var ready = pending.Where(kv => kv.Value.Count == 0).Select(kv => kv.Key).OrderBy(id => id, ModuleIdComparer.Instance).FirstOrDefault();
                 if (ready is null)
                 {
-                    var cycle = pending.Keys.OrderBy(id => id, ModuleIdComparer.Instance).ToList();
+                    var cycle = OnCycle(pending).OrderBy(id => id, ModuleIdComparer.Instance).ToList();
                     diags.Add(Diag.PipeCycle(_byId[cycle[0]].Span, cycle));
                     return null;
                 }
