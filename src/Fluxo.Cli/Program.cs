@@ -15,7 +15,6 @@ public static class Program
         CompileCommand.Create(),
         VersionInfo.Create(),
         PipeRunCommand.Create(),
-        PipeGraphCommand.Create(),
         PipesReportCommand.Create(),
     };
 }

@@ -27,7 +27,7 @@ internal static class PipeRunCommand
     public static async Task<int> RunAsync(Args args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         var diags = new DiagnosticBag();
-        var module = PipeImporter.ImportFile(args.Pipe, null, diags);
+        var module = ServiceLoader.Load(args.Pipe, diags);
         var inputs = ParseInputs(args.Pipe, args.Inputs, diags);
         var fetcher = module is null || inputs is null ? null : OpenFetcher(args.Fixtures, args.AllowPrivate, diags);
         PipeResult? result = null;
