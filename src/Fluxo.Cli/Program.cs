@@ -14,7 +14,7 @@ public static class Program
         GraphCommand.Create(),
         CompileCommand.Create(),
         VersionInfo.Create(),
-        PipeRunCommand.Create(),
+        RunCommand.Create(),
         PipesReportCommand.Create(),
     };
 }

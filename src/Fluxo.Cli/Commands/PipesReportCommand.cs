@@ -30,7 +30,7 @@ internal static class PipesReportCommand
         PipeRunOptions? run = null;
         if (args.Fixtures is not null)
         {
-            var fetcher = PipeRunCommand.OpenFetcher(args.Fixtures, false, diags);
+            var fetcher = Fluxo.Pipes.Fetching.Fetchers.Open(args.Fixtures, false, diags);
             if (fetcher is null)
             {
                 foreach (var d in diags.Items)
