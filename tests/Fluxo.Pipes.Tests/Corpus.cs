@@ -29,6 +29,9 @@ internal static class Corpus
         return false;
     }
 
+    /// <summary>A clock at 2015-06-01 12:00 UTC, when the fixtures were saved, so relative dates are reproducible.</summary>
+    public static FixedClock Clock { get; } = new(new DateTimeOffset(2015, 6, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());
+
     public static IEnumerable<string> Files() => Directory.EnumerateFiles(Pipes, "*.json").Order(StringComparer.Ordinal);
 
     public static string File(string name) => Path.Combine(Pipes, name.EndsWith(".json", StringComparison.Ordinal) ? name : name + ".json");
@@ -44,18 +47,8 @@ internal static class Corpus
     {
         var (module, diags) = Import(name);
         Assert.True(module is not null, string.Join("\n", diags.Items));
-        var options = PipeRunOptions.With(FixtureFetcher.Load(Fixtures), new FixedClock());
+        var options = PipeRunOptions.With(FixtureFetcher.Load(Fixtures), Corpus.Clock);
         var result = await PipeRunner.RunAsync(module!, inputs ?? [], options, diags);
         return (result, diags);
     }
-}
-
-/// <summary>A clock fixed at 2015-06-01, when the fixtures were saved, so relative dates are reproducible.</summary>
-internal sealed class FixedClock : Fluxo.Builtins.IBuiltinContext
-{
-    public long NowMs => new DateTimeOffset(2015, 6, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
-
-    public string NewId() => "id";
-
-    public double NextRandom() => 0.5;
 }

@@ -16,7 +16,7 @@ public sealed class SampleTests
         var diags = new DiagnosticBag();
         var module = PipeImporter.ImportFile(Path.Combine(Dir, name + ".json"), null, diags);
         Assert.True(module is not null, string.Join("\n", diags.Items));
-        var options = PipeRunOptions.With(FixtureFetcher.Load(Path.Combine(Dir, "fixtures")), new FixedClock());
+        var options = PipeRunOptions.With(FixtureFetcher.Load(Path.Combine(Dir, "fixtures")), Corpus.Clock);
         var result = await PipeRunner.RunAsync(module!, inputs ?? [], options, diags);
         return (result is null ? null : [.. result.Value.Value.AsList], diags);
     }
@@ -144,7 +144,7 @@ public sealed class SampleTests
         var module = PipeImporter.ImportFile(Path.Combine(Dir, "feeds.json"), null, diags)!;
         var fetcher = FixtureFetcher.Load(Path.Combine(Dir, "fixtures"));
         var node = module.Graphs[0].Nodes.First(n => n.Target == "fetch");
-        var outcome = await new PipeModuleExecutor(PipeRunOptions.With(fetcher, new FixedClock())).ExecuteAsync(node, [], CancellationToken.None);
+        var outcome = await new PipeModuleExecutor(PipeRunOptions.With(fetcher, Corpus.Clock)).ExecuteAsync(node, [], CancellationToken.None);
         Assert.True(outcome.LatencyMs >= 2 * FixtureFetcher.BaseLatencyMs, $"{outcome.LatencyMs}");
         var sort = module.Graphs[0].Nodes.First(n => n.Target == "sort");
         Assert.Null((await new PipeModuleExecutor(PipeRunOptions.With(fetcher)).ExecuteAsync(sort, [Value.EmptyList], CancellationToken.None)).LatencyMs);
