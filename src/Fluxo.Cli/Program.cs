@@ -15,6 +15,8 @@ public static class Program
         CompileCommand.Create(),
         VersionInfo.Create(),
         RunCommand.Create(),
+        OptimizeCommand.Create(),
+        SimulateCommand.Create(),
         PipesReportCommand.Create(),
     };
 }

@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
-using Fluxo.Ir;
 using Fluxo.Policy;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
@@ -94,8 +93,8 @@ internal static class RunCommand
 
     private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, CancellationToken ct)
     {
-        var module = LoadService(args.File, diags);
-        if (module is null)
+        var module = ServiceLoader.Load(args.File, diags);
+        if (module is null || diags.HasErrors)
         {
             return 1;
         }
@@ -161,13 +160,6 @@ internal static class RunCommand
             : await RunWorkloadAsync(engine, args, output, interactive, diags, ct);
     }
 
-    /// <summary>Reads the service in any form the loader knows (.flimp, .ir.json, a Yahoo pipe).</summary>
-    private static IrModule? LoadService(string path, DiagnosticBag diags)
-    {
-        var module = ServiceLoader.Load(path, diags);
-        return diags.HasErrors ? null : module;
-    }
-
     private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, CancellationToken ct)
     {
         var graph = engine.Module.FindGraph(args.Handler!);
@@ -202,7 +194,7 @@ internal static class RunCommand
             return 1;
         }
 
-        BackgroundTraceWriter? trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
         var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
         if (r.Trace is not null)
         {
@@ -242,10 +234,10 @@ internal static class RunCommand
         }
     }
 
-    private static TraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
+    private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
     {
         bool? binary = args.TraceFormat switch { "binary" => true, "text" => false, _ => null };
-        return TraceWriter.Create(args.Trace!, engine.TraceHeader, binary);
+        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary);
     }
 
     private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, CancellationToken ct)
@@ -256,7 +248,7 @@ internal static class RunCommand
             return 1;
         }
 
-        using var trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        using var trace = args.Trace is null ? null : OpenTrace(engine, args);
         RunReport report;
         if (interactive)
         {
