@@ -64,8 +64,6 @@ public static class ModuleCatalog
 
     public static ModuleShape ShapeOf(string type) => Shapes.TryGetValue(type, out var s) ? s : ModuleShape.Stream;
 
-    public static IEnumerable<string> KnownTypes => Shapes.Keys;
-
     /// <summary>The IR type of a module's output.</summary>
     public static string IrType(string type) => type switch
     {

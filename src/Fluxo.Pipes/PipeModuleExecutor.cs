@@ -31,7 +31,17 @@ public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
             ? (inputs.IsDefaultOrEmpty ? Value.Null : inputs[0])
             : ports.FirstOrDefault(p => p.Item1 == "_INPUT").Item2;
         var call = new ModuleCall(this, type, conf["fluxo:id"]?.ToString() ?? node.Label, conf, input, ports, null, node.Span, cancellationToken);
-        var value = await RunModuleAsync(call);
+        Value value;
+        try
+        {
+            value = await RunModuleAsync(call);
+        }
+        catch (Exception e) when (e is not (PipeRuntimeException or OperationCanceledException))
+        {
+            // Settings of unexpected shapes or values must still end in a diagnostic that names the module.
+            throw new PipeRuntimeException(Fluxo.Diagnostics.Diag.PipeModuleFailed(node.Span, call.Id, type, e.Message));
+        }
+
         return new NodeOutcome(value, call.Fetched || call.LatencyMs > 0 ? call.LatencyMs : null);
     }
 

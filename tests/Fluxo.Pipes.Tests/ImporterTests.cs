@@ -193,4 +193,18 @@ public sealed class ImporterTests
         Assert.Empty(diags.Items);
         Assert.Single(Settings.List(module!.Graphs[0].Nodes[2].Config!["RULE"]));
     }
+
+    [Theory]
+    [InlineData("""{"modules":[1,"x",null],"wires":[3,"y"]}""")]
+    [InlineData("""{"modules":{"type":"output","id":"_OUTPUT","conf":"odd"},"wires":{"id":"w"}}""")]
+    [InlineData("""{"modules":[{"type":"loop","id":"sw-1","conf":{"embed":"nothing"}},{"type":"output","id":"o"}],"wires":[]}""")]
+    [InlineData("""{"modules":[{"type":"textinput","id":"sw-1","conf":{"name":"plain"}},{"type":"output","id":"o"}],"wires":[{"src":{"moduleid":"sw-1"},"tgt":{"moduleid":"o"}}]}""")]
+    [InlineData("""{"modules":[{"type":"filter","id":"sw-1","conf":{"RULE":"abc"}},{"type":"output","id":"o"}],"wires":[{"src":"sw-1","tgt":7}]}""")]
+    [InlineData("")]
+    [InlineData("null")]
+    public void Pipes_of_unexpected_shapes_give_diagnostics_not_exceptions(string json)
+    {
+        var (module, diags) = Import(json);
+        Assert.True(module is not null || diags.HasErrors);
+    }
 }

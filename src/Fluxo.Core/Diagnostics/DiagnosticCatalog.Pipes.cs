@@ -62,4 +62,7 @@ public static partial class Diag
 
     public static Diagnostic PipeBadInputSyntax(string file, string text) =>
         Error("FLX3110", SourceSpan.None(file), $"input '{text}' is not written as name=value");
+
+    public static Diagnostic PipeModuleFailed(SourceSpan span, string moduleId, string type, string reason) =>
+        Error("FLX3111", span, $"module '{moduleId}' ({type}) failed: {reason}");
 }

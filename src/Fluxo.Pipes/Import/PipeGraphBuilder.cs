@@ -85,14 +85,14 @@ internal static class PipeGraphBuilder
     /// </summary>
     private static bool IsDeterministic(PipeModuleDef m)
     {
-        var type = m.Type == "loop" ? m.Conf["embed"]?["value"]?["type"]?.ToString() ?? "" : m.Type;
-        var conf = m.Type == "loop" ? m.Conf["embed"]?["value"]?["conf"] as JsonObject : m.Conf;
+        var type = m.Type == "loop" ? m.Conf["embed"].At("value").At("type")?.ToString() ?? "" : m.Type;
+        var conf = m.Type == "loop" ? m.Conf["embed"].At("value").At("conf") as JsonObject : m.Conf;
         if (type != "datebuilder")
         {
             return true;
         }
 
-        var date = conf?["DATE"];
-        return date?["terminal"] is not null || date?["subkey"] is not null || DateParsing.IsAbsolute(date?["value"]?.ToString() ?? "");
+        var date = conf.At("DATE");
+        return date.At("terminal") is not null || date.At("subkey") is not null || DateParsing.IsAbsolute(date.At("value")?.ToString() ?? "");
     }
 }

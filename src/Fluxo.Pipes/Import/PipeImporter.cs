@@ -129,10 +129,10 @@ public static class PipeImporter
                 var def = ReadModule(node, jsonPath);
                 if (def is null)
                 {
-                    if (node?["id"]?.ToString() is { } brokenId)
+                    if (node.At("id")?.ToString() is { } brokenId)
                     {
                         _broken.Add(brokenId);
-                        if (node["conf"]?["embed"]?["value"]?["id"]?.ToString() is { } embeddedId)
+                        if (node.At("conf").At("embed").At("value").At("id")?.ToString() is { } embeddedId)
                         {
                             _broken.Add(embeddedId);
                         }
@@ -191,7 +191,7 @@ public static class PipeImporter
         private bool ReadEmbedded(JsonObject loopConf, string embedPath, string loopId)
         {
             var valuePath = JsonPositions.Child(embedPath, "value");
-            var embedded = loopConf["embed"]?["value"];
+            var embedded = loopConf["embed"].At("value");
             if (embedded is null)
             {
                 diags.Add(Diag.PipeBadShape(Span(embedPath), $"loop '{loopId}' has no embedded module (conf.embed.value)"));
@@ -204,7 +204,7 @@ public static class PipeImporter
                 return false;
             }
 
-            if (def.Type is "loop" or "output" || ModuleCatalog.ShapeOf(def.Type) == ModuleShape.UserInput && !ModuleCatalog.IsSubPipe(def.Type))
+            if (def.Type is "loop" or "output" || ModuleCatalog.ShapeOf(def.Type) == ModuleShape.UserInput)
             {
                 diags.Add(Diag.PipeBadShape(def.Span, $"a loop cannot embed a '{def.Type}' module"));
                 return false;
@@ -276,10 +276,10 @@ public static class PipeImporter
             foreach (var (node, jsonPath) in Settings.ListOrBare(top["wires"], "$.wires"))
             {
                 var span = Span(jsonPath);
-                var wireId = node?["id"]?.ToString() ?? jsonPath;
-                var from = node?["src"]?["moduleid"]?.ToString();
-                var to = node?["tgt"]?["moduleid"]?.ToString();
-                var port = node?["tgt"]?["id"]?.ToString() ?? "_INPUT";
+                var wireId = node.At("id")?.ToString() ?? jsonPath;
+                var from = node.At("src").At("moduleid")?.ToString();
+                var to = node.At("tgt").At("moduleid")?.ToString();
+                var port = node.At("tgt").At("id")?.ToString() ?? "_INPUT";
                 if (from is null || to is null)
                 {
                     diags.Add(Diag.PipeBadShape(span, "a wire needs src.moduleid and tgt.moduleid"));

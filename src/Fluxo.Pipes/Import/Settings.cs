@@ -27,13 +27,13 @@ internal static class Settings
 
     public static IReadOnlyList<JsonNode?> List(JsonNode? node) => [.. ListOrBare(node, "").Select(x => x.Node)];
 
-    public static string? Terminal(JsonNode? setting) => NonEmpty(setting?["terminal"]);
+    public static string? Terminal(JsonNode? setting) => NonEmpty(setting.At("terminal"));
 
-    public static string? Subkey(JsonNode? setting) => NonEmpty(setting?["subkey"]);
+    public static string? Subkey(JsonNode? setting) => NonEmpty(setting.At("subkey"));
 
-    public static string? Literal(JsonNode? setting) => setting is JsonValue v ? v.ToString() : setting?["value"]?.ToString();
+    public static string? Literal(JsonNode? setting) => setting is JsonValue v ? v.ToString() : setting.At("value")?.ToString();
 
-    public static string? TypeOf(JsonNode? setting) => setting?["type"]?.ToString();
+    public static string? TypeOf(JsonNode? setting) => setting.At("type")?.ToString();
 
     private static string? NonEmpty(JsonNode? n)
     {

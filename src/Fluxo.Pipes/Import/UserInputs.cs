@@ -16,14 +16,14 @@ public static class UserInputs
             .Select(n => new PipeUserInput(
                 NameOf(n.Config!) ?? n.Label,
                 n.Target!,
-                n.Config!["default"]?["type"]?.ToString() ?? "text",
-                n.Config!["default"]?["value"]?.ToString() ?? "",
-                n.Config!["prompt"]?["value"]?.ToString() ?? ""))
+                n.Config!["default"].At("type")?.ToString() ?? "text",
+                n.Config!["default"].At("value")?.ToString() ?? "",
+                n.Config!["prompt"].At("value")?.ToString() ?? ""))
             .DistinctBy(i => i.Name)];
 
     internal static string? NameOf(JsonObject conf)
     {
-        var name = conf["name"]?["value"]?.ToString();
+        var name = conf["name"].At("value")?.ToString();
         return string.IsNullOrEmpty(name) ? null : name;
     }
 

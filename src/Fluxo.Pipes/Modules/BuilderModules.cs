@@ -10,10 +10,10 @@ internal static class BuilderModules
         var item = Value.Record([]);
         foreach (var attr in call.List("attrs"))
         {
-            var key = call.Text(attr?["key"]);
+            var key = call.Text(attr.At("key"));
             if (key.Length > 0)
             {
-                item = Items.With(item, key, call.Resolve(attr?["value"]));
+                item = Items.With(item, key, call.Resolve(attr.At("value")));
             }
         }
 

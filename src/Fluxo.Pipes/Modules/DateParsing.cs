@@ -40,6 +40,18 @@ public static partial class DateParsing
 
     public static DateTimeOffset? Parse(string text, DateTimeOffset now)
     {
+        try
+        {
+            return ParseCore(text, now);
+        }
+        catch (Exception e) when (e is ArgumentOutOfRangeException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static DateTimeOffset? ParseCore(string text, DateTimeOffset now)
+    {
         var s = text.Trim();
         if (s.Length == 0)
         {

@@ -12,7 +12,7 @@ internal static class LoopModule
 {
     public static async Task<Value> RunAsync(ModuleCall call)
     {
-        var embedded = call.Conf["embed"]?["value"] as JsonObject ?? throw call.BadSetting("embed", "no embedded module");
+        var embedded = call.Conf["embed"].At("value") as JsonObject ?? throw call.BadSetting("embed", "no embedded module");
         var type = embedded["type"]?.ToString() ?? "";
         var id = embedded["id"]?.ToString() ?? call.Id;
         var conf = embedded["conf"] as JsonObject ?? [];

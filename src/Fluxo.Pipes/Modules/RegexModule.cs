@@ -52,8 +52,8 @@ internal static partial class RegexModule
         {
             foreach (var rule in rules)
             {
-                var field = call.Text(rule?["field"], item);
-                var pattern = call.Text(rule?["match"], item);
+                var field = call.Text(rule.At("field"), item);
+                var pattern = call.Text(rule.At("match"), item);
                 if (field.Length == 0 || Items.Get(item, field) is not { } current)
                 {
                     continue;
@@ -76,7 +76,7 @@ internal static partial class RegexModule
                 }
 
                 var regex = call.Executor.Regexes.Get(call, pattern, options);
-                var replacement = Replacement(call.Text(rule?["replace"], item), item);
+                var replacement = Replacement(call.Text(rule.At("replace"), item), item);
                 var count = Flag(call, rule, "globalmatch") ? -1 : 1;
                 item = Items.With(item, field, Apply(current, s => RegexCache.Guard(call, pattern, () => regex.Replace(s, replacement, count))));
             }

@@ -40,15 +40,15 @@ internal static class StreamModules
         {
             foreach (var rule in rules)
             {
-                var field = call.Text(rule?["field"], item);
-                var target = call.Text(rule?["newval"], item);
+                var field = call.Text(rule.At("field"), item);
+                var target = call.Text(rule.At("newval"), item);
                 if (field.Length == 0 || target.Length == 0 || Items.Get(item, field) is not { } value)
                 {
                     continue;
                 }
 
                 item = Items.With(item, target, value);
-                if (call.Text(rule?["op"]) == "rename" && field != target)
+                if (call.Text(rule.At("op")) == "rename" && field != target)
                 {
                     item = Items.Without(item, field);
                 }
@@ -73,9 +73,9 @@ internal static class StreamModules
 
     private static bool Test(ModuleCall call, Value item, JsonNode? rule)
     {
-        var op = call.Text(rule?["op"]);
-        var actual = Items.Get(item, call.Text(rule?["field"], item));
-        var expected = call.Resolve(rule?["value"], item);
+        var op = call.Text(rule.At("op"));
+        var actual = Items.Get(item, call.Text(rule.At("field"), item));
+        var expected = call.Resolve(rule.At("value"), item);
         if (actual is null || actual.IsNull)
         {
             return op == "doesnotcontain";
@@ -105,8 +105,8 @@ internal static class StreamModules
         IOrderedEnumerable<Value>? ordered = null;
         foreach (var key in keys)
         {
-            var field = call.Text(key?["field"]);
-            var descending = call.Text(key?["dir"]).Equals("DESC", StringComparison.OrdinalIgnoreCase);
+            var field = call.Text(key.At("field"));
+            var descending = call.Text(key.At("dir")).Equals("DESC", StringComparison.OrdinalIgnoreCase);
             var comparer = ColumnComparer(items.Select(i => Items.Get(i, field)), call.Now);
             Func<Value, Value?> selector = i => Items.Get(i, field);
             ordered = ordered is null

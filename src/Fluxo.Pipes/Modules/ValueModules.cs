@@ -54,7 +54,7 @@ internal static class ValueModules
         }
 
         var query = call.List("PARAM")
-            .Select(p => (Key: call.Text(p?["key"]), Value: call.Text(p?["value"])))
+            .Select(p => (Key: call.Text(p.At("key")), Value: call.Text(p.At("value"))))
             .Where(p => p.Key.Length > 0)
             .Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value))
             .ToList();
