@@ -48,9 +48,10 @@ public static class ServiceLoader
 
     private static IrModule? LoadIr(string path, string text, DiagnosticBag diagnostics)
     {
+        IrModule module;
         try
         {
-            return IrJson.Deserialize(text);
+            module = IrJson.Deserialize(text);
         }
         catch (JsonException e)
         {
@@ -62,5 +63,13 @@ public static class ServiceLoader
             diagnostics.Add(Diag.IrMalformed(path, 1, 1, e.Message));
             return null;
         }
+
+        var problems = IrValidator.Validate(module);
+        foreach (var (at, problem) in problems)
+        {
+            diagnostics.Add(Diag.IrInvalid(path, at, problem));
+        }
+
+        return problems.Count == 0 ? module : null;
     }
 }

@@ -14,4 +14,7 @@ public static partial class Diag
 
     public static Diagnostic OutputUnwritable(string path, string reason) =>
         Error("FLX9013", SourceSpan.None(path), $"cannot write '{path}': {reason}");
+
+    public static Diagnostic IrInvalid(string path, string jsonPath, string problem) =>
+        Error("FLX9014", SourceSpan.None(path) with { Path = jsonPath }, $"IR is not well formed: {problem}");
 }

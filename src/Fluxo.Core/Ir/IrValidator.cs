@@ -1,0 +1,199 @@
+using System.Collections.Immutable;
+
+namespace Fluxo.Ir;
+
+/// <summary>
+/// Structural checks for IR read from JSON, where any field may be missing: every collection present,
+/// ids equal to positions, inputs pointing backwards, Source first and Sink last, input indexes in range.
+/// Returns (JSON-like path, problem) pairs; an empty list means later stages can rely on the shape.
+/// </summary>
+public static class IrValidator
+{
+    public static IReadOnlyList<(string Path, string Problem)> Validate(IrModule module)
+    {
+        var problems = new List<(string, string)>();
+        void Fail(string path, string problem) => problems.Add((path, problem));
+
+        if (string.IsNullOrEmpty(module.Service))
+        {
+            Fail("$.service", "missing");
+        }
+
+        foreach (var (name, array) in new (string, bool)[]
+        {
+            ("records", module.Records.IsDefault), ("externs", module.Externs.IsDefault), ("functions", module.Functions.IsDefault),
+            ("tables", module.Tables.IsDefault), ("graphs", module.Graphs.IsDefault),
+        })
+        {
+            if (array)
+            {
+                Fail($"$.{name}", "missing");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return problems;
+        }
+
+        for (var i = 0; i < module.Records.Length; i++)
+        {
+            if (module.Records[i] is not { Name: not null, Fields.IsDefault: false } r || r.Fields.Any(p => p?.Name is null || p.Type is null))
+            {
+                Fail($"$.records[{i}]", "a record needs a name and fields");
+            }
+        }
+
+        for (var i = 0; i < module.Externs.Length; i++)
+        {
+            if (module.Externs[i] is not { Name: not null, ReturnType: not null, Params.IsDefault: false } e || e.Params.Any(p => p?.Name is null || p.Type is null))
+            {
+                Fail($"$.externs[{i}]", "an extern needs a name, params and a return type");
+            }
+        }
+
+        for (var i = 0; i < module.Tables.Length; i++)
+        {
+            if (module.Tables[i] is not { Name: not null, PartitionKey.Name: not null, RowKey.Name: not null, Fields.IsDefault: false } t || t.Fields.Any(p => p?.Name is null || p.Type is null))
+            {
+                Fail($"$.tables[{i}]", "a table needs a name, both keys and fields");
+            }
+        }
+
+        for (var f = 0; f < module.Functions.Length; f++)
+        {
+            var fn = module.Functions[f];
+            if (fn is null || fn.Name is null || fn.Params.IsDefault || fn.Body is null)
+            {
+                Fail($"$.functions[{f}]", "a fn needs name, params and body");
+            }
+            else
+            {
+                CheckExpr(fn.Body, $"$.functions[{f}].body", int.MaxValue, Fail);
+            }
+        }
+
+        for (var g = 0; g < module.Graphs.Length; g++)
+        {
+            CheckGraph(module.Graphs[g], $"$.graphs[{g}]", Fail);
+        }
+
+        return problems;
+    }
+
+    private static void CheckGraph(Graph? graph, string path, Action<string, string> fail)
+    {
+        if (graph is null || graph.Name is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault)
+        {
+            fail(path, "a graph needs name, params and nodes");
+            return;
+        }
+
+        if (graph.SourceId != 0 || graph.SinkId != graph.Nodes.Length - 1)
+        {
+            fail(path, "sourceId must be 0 and sinkId the last node");
+        }
+
+        for (var i = 0; i < graph.Nodes.Length; i++)
+        {
+            var n = graph.Nodes[i];
+            var at = $"{path}.nodes[{i}]";
+            if (n is null || n.Inputs.IsDefault || n.Props is null || n.Props.Reads.IsDefault || n.Props.Writes.IsDefault || n.Span is null || n.Type is null || n.Label is null)
+            {
+                fail(at, "a node needs label, inputs, type, props (with reads and writes) and span");
+                continue;
+            }
+
+            if (n.Id != i)
+            {
+                fail(at, $"id {n.Id} differs from its position {i}");
+            }
+
+            if ((i == 0) != (n.Kind == NodeKind.Source) || (i == graph.Nodes.Length - 1) != (n.Kind == NodeKind.Sink))
+            {
+                fail(at, "the Source must be the first node and the Sink the last, once each");
+            }
+
+            for (var k = 0; k < n.Inputs.Length; k++)
+            {
+                if (n.Inputs[k] is null || n.Inputs[k].From < 0 || n.Inputs[k].From >= i)
+                {
+                    fail($"{at}.inputs[{k}]", "an input must come from an earlier node");
+                }
+            }
+
+            if (n.Expr is not null)
+            {
+                CheckExpr(n.Expr, $"{at}.expr", n.Inputs.Length, fail);
+            }
+
+            if (n.Guard is not null)
+            {
+                CheckExpr(n.Guard, $"{at}.guard", n.Inputs.Length, fail);
+            }
+        }
+    }
+
+    private static void CheckExpr(Expr? e, string path, int inputs, Action<string, string> fail)
+    {
+        var stack = new Stack<(Expr? Expr, string Path)>();
+        stack.Push((e, path));
+        while (stack.Count > 0)
+        {
+            var (x, at) = stack.Pop();
+            if (x is null)
+            {
+                fail(at, "missing expression");
+                continue;
+            }
+
+            if (x is InputExpr input && (input.Index < 0 || input.Index >= inputs))
+            {
+                fail(at, $"input {input.Index} does not exist");
+            }
+
+            if (Children(x) is not { } children)
+            {
+                fail(at, "incomplete expression");
+                continue;
+            }
+
+            foreach (var (child, name) in children)
+            {
+                stack.Push((child, $"{at}.{name}"));
+            }
+        }
+    }
+
+    private static List<(Expr?, string)>? Children(Expr e)
+    {
+        static List<(Expr?, string)>? Fields(ImmutableArray<FieldInit> fs, string name) =>
+            fs.IsDefault || fs.Any(f => f is null || f.Name is null) ? null : [.. fs.Select((f, i) => ((Expr?)f.Value, $"{name}[{i}]"))];
+        static List<(Expr?, string)>? Items(ImmutableArray<Expr> xs, string name) =>
+            xs.IsDefault ? null : [.. xs.Select((x, i) => ((Expr?)x, $"{name}[{i}]"))];
+
+        return e switch
+        {
+            LitExpr l => l.Value is null ? null : [],
+            InputExpr => [],
+            VarExpr v => v.Name is null ? null : [],
+            UnaryExpr u => u.Operator is null ? null : [(u.Operand, "operand")],
+            BinaryExpr b => b.Operator is null ? null : [(b.Left, "left"), (b.Right, "right")],
+            IfExpr i => [(i.Condition, "condition"), (i.Then, "then"), (i.Else, "else")],
+            LetExpr l => l.Name is null ? null : [(l.Value, "value"), (l.Body, "body")],
+            CallExpr c => c.Name is null ? null : Items(c.Args, "args"),
+            RecordExpr r => Fields(r.Fields, "fields"),
+            FieldExpr f => f.Field is null ? null : [(f.Target, "target")],
+            ListExpr l => Items(l.Items, "items"),
+            MapExpr m => m.Var is null ? null : [(m.List, "list"), (m.Body, "body")],
+            FilterExpr f => f.Var is null ? null : [(f.List, "list"), (f.Body, "body")],
+            FoldExpr f => f.Var is null || f.Acc is null ? null : [(f.List, "list"), (f.Init, "init"), (f.Body, "body")],
+            TableGetExpr g => g.Table is null ? null : [(g.PartitionKey, "partitionKey"), (g.RowKey, "rowKey")],
+            TableQueryExpr q => q.Table is null ? null : q.RowKeyPrefix is null ? [(q.PartitionKey, "partitionKey")] : [(q.PartitionKey, "partitionKey"), (q.RowKeyPrefix, "rowKeyPrefix")],
+            TablePutExpr p => p.Table is null || Fields(p.Fields, "fields") is not { } pf ? null : [(p.PartitionKey, "partitionKey"), (p.RowKey, "rowKey"), .. pf],
+            TableDeleteExpr d => d.Table is null ? null : [(d.PartitionKey, "partitionKey"), (d.RowKey, "rowKey")],
+            EnqueueExpr q => q.Handler is null ? null : Fields(q.Args, "args"),
+            _ => [],
+        };
+    }
+}
