@@ -11,14 +11,21 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
 {
     public const string RequestIdHeader = "X-Request-Id";
 
-    public Task<IResult> PostAsync(HttpContext http, string handler) => AnswerAsync(http, handler, async h =>
+    public async Task PostAsync(HttpContext http, string handler)
     {
-        using var reader = new StreamReader(http.Request.Body);
-        return RequestBinder.FromJson(h, services.Model, await reader.ReadToEndAsync(http.RequestAborted));
-    });
+        var result = await AnswerAsync(http, handler, async h =>
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            return RequestBinder.FromJson(h, services.Model, await reader.ReadToEndAsync(http.RequestAborted));
+        });
+        await result.ExecuteAsync(http);
+    }
 
-    public Task<IResult> GetAsync(HttpContext http, string handler) =>
-        AnswerAsync(http, handler, h => Task.FromResult(RequestBinder.FromQuery(h, services.Model, http.Request.Query)));
+    public async Task GetAsync(HttpContext http, string handler)
+    {
+        var result = await AnswerAsync(http, handler, h => Task.FromResult(RequestBinder.FromQuery(h, services.Model, http.Request.Query)));
+        await result.ExecuteAsync(http);
+    }
 
     private async Task<IResult> AnswerAsync(HttpContext http, string handlerName, Func<HandlerInfo, Task<Value>> bind)
     {

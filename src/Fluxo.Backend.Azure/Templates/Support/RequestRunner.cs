@@ -14,7 +14,7 @@ public sealed class HandlerFailedException(string message) : Exception(message);
 /// </summary>
 public sealed class RequestRunner(FluxoServices services, ILogger<RequestRunner> logger)
 {
-    private const int MaxConflictRetries = 20;
+    private const int MaxConflictRetries = 50;
 
     public async Task<Value> RunDirectAsync(HandlerInfo handler, string id, Value args, CancellationToken ct)
     {
@@ -82,6 +82,9 @@ public sealed class RequestRunner(FluxoServices services, ILogger<RequestRunner>
 
             logger.LogInformation("request {Id} of {Handler} lost a version race; computing again", id, handler.Name);
             await services.Journal.DiscardAsync(handler.Name, id, added.ETag, ct);
+
+            // Jitter, so writers racing for one row do not collide again in lockstep.
+            await Task.Delay(Random.Shared.Next(1, 10 + (10 * attempt)), ct);
         }
 
         throw new InvalidOperationException($"request {id} of {handler.Name} kept conflicting with other writers");
