@@ -9,8 +9,11 @@ namespace Fluxo.Support;
 [JsonDerivedType(typeof(EnqueueEffect), "enqueue")]
 public abstract record Effect;
 
-/// <summary>Insert or replace a row. <see cref="ETag"/> is the row's version when the handler read it ("" = read as absent, null = not read).</summary>
-public sealed record PutEffect(string Table, string PartitionKey, string RowKey, Dictionary<string, string> FieldsJson, string? ETag) : Effect;
+/// <summary>
+/// Insert or replace a row. <see cref="ETag"/> is the row's version when the handler read it ("" = read as absent,
+/// null = not read); <see cref="History"/> the writers the read saw, carried on so replays can find their own write.
+/// </summary>
+public sealed record PutEffect(string Table, string PartitionKey, string RowKey, Dictionary<string, string> FieldsJson, string? ETag, string? History) : Effect;
 
 public sealed record DeleteEffect(string Table, string PartitionKey, string RowKey, string? ETag) : Effect;
 

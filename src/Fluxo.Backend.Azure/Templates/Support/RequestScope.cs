@@ -11,7 +11,7 @@ namespace Fluxo.Support;
 /// </summary>
 public sealed class RequestScope(string id, FluxoServices services, CancellationToken ct)
 {
-    private readonly ConcurrentDictionary<(string, string, string), string> _versions = new();
+    private readonly ConcurrentDictionary<(string, string, string), (string ETag, string? History)> _versions = new();
     private readonly ConcurrentQueue<Effect> _effects = new();
 
     public string Id => id;
@@ -27,8 +27,8 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public async Task<Value> Get(string table, Value pk, Value rk)
     {
-        var (row, etag) = await services.Tables.GetAsync(table, pk, rk, ct);
-        _versions.TryAdd((table, TableStore.EncodeKey(pk), TableStore.EncodeKey(rk)), etag);
+        var (row, etag, history) = await services.Tables.GetAsync(table, pk, rk, ct);
+        _versions.TryAdd((table, TableStore.EncodeKey(pk), TableStore.EncodeKey(rk)), (etag, history));
         return row;
     }
 
@@ -38,14 +38,15 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     {
         var (p, r) = (TableStore.EncodeKey(pk), TableStore.EncodeKey(rk));
         var json = fields.ToDictionary(f => f.Name, f => ValueJson.Serialize(f.Value));
-        _effects.Enqueue(new PutEffect(table, p, r, json, Version(table, p, r)));
+        var seen = _versions.TryGetValue((table, p, r), out var v) ? v : ((string ETag, string? History)?)null;
+        _effects.Enqueue(new PutEffect(table, p, r, json, seen?.ETag, seen?.History));
         return Value.Null;
     }
 
     public Value Delete(string table, Value pk, Value rk)
     {
         var (p, r) = (TableStore.EncodeKey(pk), TableStore.EncodeKey(rk));
-        _effects.Enqueue(new DeleteEffect(table, p, r, Version(table, p, r)));
+        _effects.Enqueue(new DeleteEffect(table, p, r, _versions.TryGetValue((table, p, r), out var v) ? v.ETag : null));
         return Value.Null;
     }
 
@@ -58,6 +59,4 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public Task<Value[]> Cached(string cacheId, Value[] inputs, Func<Task<Value[]>> compute) =>
         services.Caches.GetOrComputeAsync(cacheId, inputs, compute);
-
-    private string? Version(string table, string pk, string rk) => _versions.TryGetValue((table, pk, rk), out var v) ? v : null;
 }

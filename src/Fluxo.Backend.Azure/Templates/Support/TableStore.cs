@@ -10,8 +10,23 @@ namespace Fluxo.Support;
 /// <summary>Flimp tables as Azure Tables: scalar fields as native properties, lists and records as JSON text.</summary>
 public sealed class TableStore(TableServiceClient service, ServiceModel model)
 {
-    /// <summary>The property holding the id of the request that last wrote a row: how a replay recognises its own write.</summary>
-    public const string RequestProperty = "FluxoRequest";
+    /// <summary>
+    /// The property holding the ids of the last requests that wrote a row, newest last: how a replay recognises its
+    /// own write even after later requests built on it.
+    /// </summary>
+    public const string RequestProperty = "FluxoRequests";
+
+    /// <summary>Writers remembered per row: more than ever race for one row between a crash and its replay.</summary>
+    private const int HistoryLength = 64;
+
+    public static string AppendHistory(string? history, string requestId)
+    {
+        var ids = (history ?? "").Split('\n', StringSplitOptions.RemoveEmptyEntries).Append(requestId);
+        return string.Join('\n', ids.TakeLast(HistoryLength));
+    }
+
+    private static bool WrittenBy(TableEntity row, string requestId) =>
+        (row.GetString(RequestProperty) ?? "").Split('\n').Contains(requestId);
 
     private readonly Dictionary<string, TableClient> _clients = [];
 
@@ -83,11 +98,12 @@ public sealed class TableStore(TableServiceClient service, ServiceModel model)
         };
     }
 
-    public async Task<(Value Row, string ETag)> GetAsync(string table, Value pk, Value rk, CancellationToken ct)
+    /// <summary>A row (or none), its version ("" when absent) and the ids of the requests that last wrote it.</summary>
+    public async Task<(Value Row, string ETag, string? History)> GetAsync(string table, Value pk, Value rk, CancellationToken ct)
     {
         var schema = model.Table(table);
         var response = await Client(table).GetEntityIfExistsAsync<TableEntity>(EncodeKey(pk), EncodeKey(rk), cancellationToken: ct);
-        return response.HasValue && response.Value is { } e ? (ToRow(schema, e), e.ETag.ToString()) : (Value.Null, "");
+        return response.HasValue && response.Value is { } e ? (ToRow(schema, e), e.ETag.ToString(), e.GetString(RequestProperty)) : (Value.Null, "", null);
     }
 
     public async Task<Value> QueryAsync(string table, Value pk, Value? prefix, CancellationToken ct)
@@ -148,7 +164,7 @@ public sealed class TableStore(TableServiceClient service, ServiceModel model)
     /// <summary>Applies a put; false on a version conflict with another request's write.</summary>
     public async Task<bool> PutAsync(PutEffect put, string requestId, CancellationToken ct)
     {
-        var entity = new TableEntity(put.PartitionKey, put.RowKey) { [RequestProperty] = requestId };
+        var entity = new TableEntity(put.PartitionKey, put.RowKey) { [RequestProperty] = AppendHistory(put.History, requestId) };
         foreach (var (name, json) in put.FieldsJson)
         {
             var value = ToProperty(ValueJson.Parse(json));
@@ -179,7 +195,7 @@ public sealed class TableStore(TableServiceClient service, ServiceModel model)
         catch (RequestFailedException e) when (e.Status is 409 or 412 or 404)
         {
             var current = await client.GetEntityIfExistsAsync<TableEntity>(put.PartitionKey, put.RowKey, cancellationToken: ct);
-            return current.HasValue && current.Value is { } row && row.GetString(RequestProperty) == requestId;
+            return current.HasValue && current.Value is { } row && WrittenBy(row, requestId);
         }
     }
 
