@@ -10,6 +10,9 @@ public static class Program
     /// <summary>The command tree; one file per command under Commands/.</summary>
     public static RootCommand BuildRoot() => new("Fluxo: a profile-driven optimizing compiler for Internet services.")
     {
+        CheckCommand.Create(),
+        GraphCommand.Create(),
+        CompileCommand.Create(),
         VersionInfo.Create(),
     };
 }

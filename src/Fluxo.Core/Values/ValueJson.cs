@@ -92,6 +92,9 @@ public static class ValueJson
 /// <summary>Lets IR records carry values (literals) through System.Text.Json.</summary>
 public sealed class ValueJsonConverter : JsonConverter<Value>
 {
+    // JSON null is Value.Null, not a missing value: without this a none literal would not survive a round trip.
+    public override bool HandleNull => true;
+
     public override Value Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         using var doc = JsonDocument.ParseValue(ref reader);

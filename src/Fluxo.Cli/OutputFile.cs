@@ -1,0 +1,27 @@
+using Fluxo.Diagnostics;
+
+namespace Fluxo.Cli;
+
+/// <summary>Writes a command's result to a file, reporting failures as diagnostics.</summary>
+internal static class OutputFile
+{
+    public static bool TryWrite(string path, string text, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (dir is not null)
+            {
+                Directory.CreateDirectory(dir);
+            }
+
+            File.WriteAllText(path, text);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            diagnostics.Add(Diag.OutputUnwritable(path, e.Message));
+            return false;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using Fluxo.Diagnostics;
+using Fluxo.Flimp;
+using Fluxo.Ir;
+
+namespace Fluxo.Cli;
+
+/// <summary>Reads a service from a file in any form Fluxo understands, by extension: <c>.flimp</c> source or <c>.ir.json</c>.</summary>
+public static class ServiceLoader
+{
+    public static IrModule? Load(string path, DiagnosticBag diagnostics)
+    {
+        if (!File.Exists(path))
+        {
+            diagnostics.Add(Diag.FileNotFound(path));
+            return null;
+        }
+
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Add(Diag.FileUnreadable(path, e.Message));
+            return null;
+        }
+
+        if (path.EndsWith(".flimp", StringComparison.OrdinalIgnoreCase))
+        {
+            return FlimpCompiler.Compile(path, text, diagnostics);
+        }
+
+        if (path.EndsWith(".ir.json", StringComparison.OrdinalIgnoreCase))
+        {
+            return LoadIr(path, text, diagnostics);
+        }
+
+        diagnostics.Add(Diag.UnknownServiceFormat(path));
+        return null;
+    }
+
+    private static IrModule? LoadIr(string path, string text, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            return IrJson.Deserialize(text);
+        }
+        catch (JsonException e)
+        {
+            diagnostics.Add(Diag.IrMalformed(path, (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message));
+            return null;
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException or ArgumentException)
+        {
+            diagnostics.Add(Diag.IrMalformed(path, 1, 1, e.Message));
+            return null;
+        }
+    }
+}
