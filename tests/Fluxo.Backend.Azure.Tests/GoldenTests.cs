@@ -9,13 +9,14 @@ namespace Fluxo.Backend.Azure.Tests;
 /// </summary>
 public class GoldenTests
 {
-    public static TheoryData<string> SampleNames => ["weather", "weather-cached", "counter"];
+    public static TheoryData<string> SampleNames => ["weather", "weather-cached", "counter", "tour"];
 
     public static (Fluxo.Ir.IrModule Module, PolicyDocument? Policy) Sample(string name) => name switch
     {
         "weather" => (Samples.Weather(), null),
         "weather-cached" => (Samples.Weather(), WeatherPolicy(Samples.Weather(), 4096)),
         "counter" => (Samples.Counter(), null),
+        "tour" => (Samples.Tour(), null),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

@@ -1,13 +1,14 @@
 using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.TestSupport;
 using Fluxo.Values;
 
 namespace Fluxo.Backend.Azure.Tests;
 
 /// <summary>
-/// The IR of the samples, built by hand following the IR conventions (the front end lowers the same Flimp to it):
-/// weather (7 nodes, the join with <c>zip != ""</c> fused) and a small stateful counter service.
+/// The IR of the samples: weather and the tour from the front end's baselines, and a small stateful counter
+/// service built by hand following the IR conventions.
 /// </summary>
 public static class Samples
 {
@@ -34,23 +35,13 @@ public static class Samples
 
     private static Node Source() => N(0, NodeKind.Source, "request", null, [], null, "record", Props());
 
-    public static IrModule Weather()
-    {
-        var ext = (string name, string param) => new ExternDecl(name, [P(param, "string")], "string", true, true, 50, Span);
-        var buildHtml = new FnDecl("buildHtml", [P("report", "string")], "string",
-            Bin("+", Bin("+", Lit(Value.String("<p>")), new VarExpr("report")), Lit(Value.String("</p>"))), Span);
-        var weather = G("weather", [P("ip", "string"), P("zip", "string")], "string",
-            Source(),
-            N(1, NodeKind.Extern, "ipToCity(ip)", "ipToCity", [new(0, "ip")], Call(CallKind.Extern, "ipToCity", In(0)), "string", Props()),
-            N(2, NodeKind.Extern, "cityToWeather(...)", "cityToWeather", [new(1)], Call(CallKind.Extern, "cityToWeather", In(0)), "string", Props()),
-            N(3, NodeKind.Extern, "zipToWeather(zip)", "zipToWeather", [new(0, "zip")], Call(CallKind.Extern, "zipToWeather", In(0)), "string", Props()),
-            N(4, NodeKind.If, "if zip != \"\"", null, [new(0, "zip"), new(3), new(2)],
-                new IfExpr(Bin("!=", In(0), Lit(Value.EmptyString)), In(1), In(2)), "string", Props()),
-            N(5, NodeKind.Fn, "buildHtml(...)", "buildHtml", [new(4)], Call(CallKind.Fn, "buildHtml", In(0)), "string", Props()),
-            N(6, NodeKind.Sink, "return", null, [new(5)], In(0), "string", Props()));
-        return new IrModule("Weather", "samples/weather/weather.flimp", [],
-            [ext("ipToCity", "ip"), ext("cityToWeather", "city"), ext("zipToWeather", "zip")], [buildHtml], [], [weather]);
-    }
+    /// <summary>The weather sample as the Flimp front end lowers it (samples/weather/weather.ir.json, kept current by the front end's tests).</summary>
+    public static IrModule Weather() => FromSamples("weather/weather.ir.json");
+
+    /// <summary>The language tour: every construct the front end lowers.</summary>
+    public static IrModule Tour() => FromSamples("tour/tour.ir.json");
+
+    private static IrModule FromSamples(string path) => IrJson.Deserialize(File.ReadAllText(Path.Combine(RepoPaths.Samples, path)));
 
     /// <summary>
     /// <c>hit(name)</c> reads a counter, writes it back plus one and enqueues <c>record(name, n)</c>, which writes a log row;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Fluxo.Builtins;
 using Fluxo.TestSupport;
 using Fluxo.Values;
 using StackExchange.Redis;
@@ -20,11 +21,12 @@ public class WeatherEndToEndTests(BuiltSolutions built)
         ["zipToWeather"] = a => Value.String("rain at " + a.GetField("zip")!.AsString),
     };
 
-    /// <summary>What the weather graph computes from the same extern answers: buildHtml(if zip != "" then byZip else byIp).</summary>
+    /// <summary>What the weather service computes from the same extern answers: buildHtml(if zip != "" then byZip else byIp), buildHtml = "&lt;p&gt;" + htmlEscape(report) + "&lt;/p&gt;".</summary>
     private static string Expected(string ip, string zip)
     {
         var report = zip != "" ? Externs["zipToWeather"](Rec(("zip", zip))) : Externs["cityToWeather"](Rec(("city", Externs["ipToCity"](Rec(("ip", ip))).AsString)));
-        return ValueJson.Serialize(Value.String("<p>" + report.AsString + "</p>"));
+        var escaped = BuiltinCatalog.Find("htmlEscape")!.Invoke(SystemBuiltinContext.Instance, [report]);
+        return ValueJson.Serialize(Value.String("<p>" + escaped.AsString + "</p>"));
     }
 
     private static Value Rec(params (string, string)[] fields) => Value.Record(fields.Select(f => new KeyValuePair<string, Value>(f.Item1, Value.String(f.Item2))));

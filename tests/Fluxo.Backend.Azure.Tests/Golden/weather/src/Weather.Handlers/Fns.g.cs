@@ -9,5 +9,5 @@ namespace Weather.Handlers;
 public static class Fns
 {
     /// <summary><c>fn buildHtml(...) -&gt; string</c></summary>
-    public static Task<Value> buildHtml(RequestScope scope, Value p_report) => Task.FromResult(Operators.Binary("+", Operators.Binary("+", Value.String("<p>"), p_report), Value.String("</p>")));
+    public static Task<Value> buildHtml(RequestScope scope, Value p_report) => Task.FromResult(Operators.Binary("+", Operators.Binary("+", Value.String("<p>"), Flx.Builtin(scope, "htmlEscape", p_report)), Value.String("</p>")));
 }

@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Weather.Handlers;
 
-/// <summary>Handler <c>weather(ip: string, zip: string) -&gt; string</c>, graph 299f68b43c6239ba.</summary>
+/// <summary>Handler <c>weather(ip: string, zip: string) -&gt; string</c>, graph 12a4d02d3e50d6f4.</summary>
 public sealed class Handler_weather(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
@@ -18,14 +18,14 @@ public sealed class Handler_weather(RequestScope scope, Value request)
 
     public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_weather(scope, request).N6();
 
-    // node 1: Extern ipToCity "ipToCity(ip)"
+    // node 1: Extern ipToCity "ipToCity"
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
         return await scope.Extern("ipToCity", ["ip"], Flx.Field(request, "ip"));
     }
 
-    // node 2: Extern cityToWeather "cityToWeather(...)"
+    // node 2: Extern cityToWeather "cityToWeather"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
@@ -33,21 +33,21 @@ public sealed class Handler_weather(RequestScope scope, Value request)
         return await scope.Extern("cityToWeather", ["city"], (await in0));
     }
 
-    // node 3: Extern zipToWeather "zipToWeather(zip)"
+    // node 3: Extern zipToWeather "zipToWeather"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
         return await scope.Extern("zipToWeather", ["zip"], Flx.Field(request, "zip"));
     }
 
-    // node 4: If "if zip != ''"
+    // node 4: If "if"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
         return (Flx.Test(Operators.Binary("!=", Flx.Field(request, "zip"), Value.String(""))) ? (await N3()) : (await N2()));
     }
 
-    // node 5: Fn buildHtml "buildHtml(...)"
+    // node 5: Fn buildHtml "buildHtml"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
@@ -55,7 +55,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
         return await Fns.buildHtml(scope, (await in0));
     }
 
-    // node 6: Sink "return"
+    // node 6: Sink "response"
     private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
     private async Task<Value> N6Run()
     {
