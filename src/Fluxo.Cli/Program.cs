@@ -14,5 +14,6 @@ public static class Program
         GraphCommand.Create(),
         CompileCommand.Create(),
         VersionInfo.Create(),
+        RunCommand.Create(),
     };
 }

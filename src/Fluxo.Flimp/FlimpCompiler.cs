@@ -2,6 +2,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Flimp.Lowering;
 using Fluxo.Flimp.Parsing;
 using Fluxo.Flimp.Semantics;
+using Fluxo.Flimp.Syntax;
 using Fluxo.Ir;
 
 namespace Fluxo.Flimp;
@@ -63,8 +64,19 @@ public static class FlimpCompiler
             return null;
         }
 
+        DepthCheck.Report(syntax, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            return null;
+        }
+
         var bound = Binder.Bind(syntax, diagnostics);
-        return diagnostics.HasErrors ? null : ModuleLowering.Lower(bound, path);
+        if (diagnostics.HasErrors)
+        {
+            return null;
+        }
+
+        return ModuleLowering.Lower(bound, path);
     }
 
     private static Diagnostic? Refuse(string path, string text)

@@ -16,6 +16,9 @@ public static partial class Diag
     public static Diagnostic FlimpInputTooLarge(SourceSpan at, string reason) =>
         Error("FLX0004", at, $"input rejected: {reason}");
 
+    public static Diagnostic FlimpTooDeep(SourceSpan at, int max) =>
+        Error("FLX0005", at, $"expression nested more than {max} levels deep; split it with lets");
+
     // Declarations
     public static Diagnostic FlimpDuplicateDeclaration(SourceSpan at, string kind, string name, int previousLine) =>
         Error("FLX0010", at, $"{kind} '{name}' is already declared (line {previousLine})");

@@ -12,6 +12,8 @@ public static class IrJson
     public static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        // Expressions nest (let chains in fns, operator chains); the front end keeps them below this.
+        MaxDepth = 1024,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

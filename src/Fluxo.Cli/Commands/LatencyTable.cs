@@ -1,0 +1,56 @@
+using System.Globalization;
+using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Workloads;
+using Spectre.Console;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>The table `fluxo run --workload` ends with: plain text for pipes and tests, Spectre on a terminal.</summary>
+internal static class LatencyTable
+{
+    private static readonly string[] Headers = ["handler", "requests", "errors", "mean ms", "p50 ms", "p95 ms", "p99 ms", "req/s"];
+
+    public static void Write(RunReport report, ClockMode clock, string? tracePath, TextWriter output, bool interactive)
+    {
+        var rows = report.Rows.Select(r => new[]
+        {
+            r.Handler, N(r.Requests), N(r.Errors), F(r.MeanMs), F(r.P50Ms), F(r.P95Ms), F(r.P99Ms), F(r.RequestsPerSecond),
+        }).ToList();
+        if (interactive)
+        {
+            var table = new Table().AddColumns(Headers);
+            foreach (var r in rows)
+            {
+                table.AddRow(r);
+            }
+
+            AnsiConsole.Write(table);
+        }
+        else
+        {
+            var widths = Headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length))).ToArray();
+            output.WriteLine(string.Join("  ", Headers.Select((h, i) => i == 0 ? h.PadRight(widths[i]) : h.PadLeft(widths[i]))));
+            foreach (var r in rows)
+            {
+                output.WriteLine(string.Join("  ", r.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))));
+            }
+        }
+
+        foreach (var c in report.Caches)
+        {
+            var total = c.Hits + c.Misses;
+            output.WriteLine($"cache {c.Handler}[{c.Nodes}] budget {N(c.BudgetBytes)} B: {N(c.Hits)} hits / {N(total)} lookups ({(total == 0 ? 0 : 100.0 * c.Hits / total).ToString("0.0", CultureInfo.InvariantCulture)}%), {N(c.Evictions)} evictions, {N(c.Bytes)} B used");
+        }
+
+        var clockName = clock == ClockMode.Virtual ? "virtual" : "real";
+        output.WriteLine($"{N(report.Requests)} requests over {F(report.ClockSeconds)} s of {clockName} time; engine wall time {F(report.WallSeconds)} s ({F(report.Requests / Math.Max(report.WallSeconds, 1e-9))} req/s)");
+        if (tracePath is not null)
+        {
+            output.WriteLine($"trace: {tracePath}");
+        }
+    }
+
+    private static string N(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double v) => v.ToString("0.00", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,268 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Policy;
+using Fluxo.Runtime.Caching;
+using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Externs;
+using Fluxo.Runtime.Queues;
+using Fluxo.Runtime.Tables;
+using Fluxo.Runtime.Tracing;
+using Fluxo.Runtime.Workloads;
+using Fluxo.Trace;
+using Fluxo.Values;
+using Spectre.Console;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>The options of <c>fluxo run</c>, parsed.</summary>
+internal sealed record RunArgs(
+    string File,
+    string? Handler,
+    IReadOnlyList<string> Inputs,
+    string? Workload,
+    int Requests,
+    string? Trace,
+    string? TraceFormat,
+    string? Policy,
+    ClockMode Clock,
+    ulong? Seed,
+    string? Bindings,
+    string? AzureStorage,
+    string? Redis);
+
+/// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The service: a .flimp file or its IR (.ir.json)." };
+        var handler = new Option<string?>("--handler", "-H") { Description = "Run one request of this handler and print its result as JSON." };
+        var input = new Option<string[]>("--input", "-i") { Description = "A request parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var workload = new Option<string?>("--workload", "-w") { Description = "Run a workload file (docs/workload-format.md)." };
+        var requests = new Option<int>("--requests", "-n") { Description = "How many workload requests to send.", DefaultValueFactory = _ => 10_000 };
+        var trace = new Option<string?>("--trace", "-t") { Description = "Write the trace here (binary when the name ends in .bin)." };
+        var traceFormat = new Option<string?>("--trace-format") { Description = "text or binary (overrides the file extension)." };
+        var policy = new Option<string?>("--policy", "-p") { Description = "Apply the caches of a policy file." };
+        var clock = new Option<string>("--clock") { Description = "virtual (latencies added, never slept) or real.", DefaultValueFactory = _ => "virtual" };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed for latencies, ids and the workload (default: the workload's)." };
+        var bindings = new Option<string?>("--bindings") { Description = "Bindings file (default: <service>.bindings.json beside the service)." };
+        var azure = new Option<string?>("--azure-storage") { Description = "Keep tables and queues in Azure Storage (a connection string, e.g. Azurite's)." };
+        var redis = new Option<string?>("--redis") { Description = "Keep caches in Redis (a StackExchange.Redis connection string)." };
+        var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
+        {
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis,
+        };
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var clockText = parse.GetValue(clock) ?? "virtual";
+            var err = parse.InvocationConfiguration.Error;
+            if (clockText is not ("virtual" or "real"))
+            {
+                err.WriteLine($"<command line>(1,1): error FLX9003: --clock is 'virtual' or 'real', not '{clockText}'");
+                return 1;
+            }
+
+            var args = new RunArgs(parse.GetRequiredValue(file), parse.GetValue(handler), parse.GetValue(input) ?? [],
+                parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
+                clockText == "real" ? ClockMode.Real : ClockMode.Virtual, parse.GetValue(seed), parse.GetValue(bindings),
+                parse.GetValue(azure), parse.GetValue(redis));
+            var interactive = !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
+            return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
+        });
+        return cmd;
+    }
+
+    public static async Task<int> RunAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, CancellationToken ct)
+    {
+        var diags = new DiagnosticBag();
+        var code = await RunCoreAsync(args, output, error, interactive, diags, ct);
+        foreach (var d in diags.Sorted())
+        {
+            error.WriteLine(d.Format());
+        }
+
+        return diags.HasErrors ? 1 : code;
+    }
+
+    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, CancellationToken ct)
+    {
+        if ((args.Handler is null) == (args.Workload is null))
+        {
+            diags.Add(Diag.RunNeedsOneMode());
+            return 1;
+        }
+
+        if (args.Requests <= 0)
+        {
+            diags.Add(Diag.RunBadRequests(args.Requests));
+            return 1;
+        }
+
+        var module = LoadService(args.File, diags);
+        if (module is null)
+        {
+            return 1;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var bindingsPath = args.Bindings ?? ServiceBindings.PathBeside(args.File);
+        var bindings = File.Exists(bindingsPath) || args.Bindings is not null || module.Externs.Length > 0
+            ? ServiceBindings.Read(bindingsPath, module, http, diags)
+            : ServiceBindings.Empty;
+        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diags);
+        if (bindings is null || diags.HasErrors)
+        {
+            return 1;
+        }
+
+        await using var backends = await Backends.CreateAsync(args, ct);
+        var options = new EngineOptions
+        {
+            Clock = args.Clock,
+            Seed = args.Seed ?? 1,
+            Bindings = bindings,
+            Policy = policy,
+            PolicyPath = args.Policy ?? "policy.json",
+            Tables = backends.Tables,
+            Queue = backends.Queue,
+            Caches = backends.Caches,
+            Trace = args.Trace is not null,
+        };
+        var engine = ServiceEngine.Create(module, options, diags);
+        if (engine is null)
+        {
+            return 1;
+        }
+
+        return args.Handler is not null
+            ? await RunOneAsync(engine, args, output, error, diags, ct)
+            : await RunWorkloadAsync(engine, args, output, interactive, diags, ct);
+    }
+
+    /// <summary>Reads the service's IR (.ir.json); Flimp sources go through the front end's loader.</summary>
+    private static IrModule? LoadService(string path, DiagnosticBag diags)
+    {
+        if (!File.Exists(path))
+        {
+            diags.Add(Diag.FileNotFound(path));
+            return null;
+        }
+
+        try
+        {
+            return IrJson.Deserialize(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            diags.Add(Diag.FileUnreadable(path, e.Message));
+            return null;
+        }
+    }
+
+    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, CancellationToken ct)
+    {
+        var graph = engine.Module.FindGraph(args.Handler!);
+        if (graph is null)
+        {
+            diags.Add(Diag.UnknownHandler(args.File, args.Handler!));
+            return 1;
+        }
+
+        var fields = new List<KeyValuePair<string, Value>>();
+        foreach (var text in args.Inputs)
+        {
+            var eq = text.IndexOf('=');
+            if (eq <= 0)
+            {
+                diags.Add(Diag.BadInputArgument(text));
+                continue;
+            }
+
+            var name = text[..eq];
+            var type = graph.Params.FirstOrDefault(p => p.Name == name)?.Type ?? "string";
+            fields.Add(new(name, ParseInput(text[(eq + 1)..], type)));
+        }
+
+        if (diags.HasErrors)
+        {
+            return 1;
+        }
+
+        BackgroundTraceWriter? trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
+        if (r.Trace is not null)
+        {
+            trace!.Record(r.Trace);
+        }
+
+        trace?.Dispose();
+        if (!r.Succeeded)
+        {
+            error.WriteLine($"{args.File}: error: request failed: {r.Error}");
+            return 1;
+        }
+
+        output.WriteLine(ValueJson.Serialize(r.Value!, indented: true));
+        return 0;
+    }
+
+    /// <summary>A value typed by the parameter: numbers and bools parsed, strings taken as written, anything else as JSON.</summary>
+    private static Value ParseInput(string text, string type) => type switch
+    {
+        "string" => Value.String(text),
+        "int" when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => Value.Int(i),
+        "float" when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => Value.Float(d),
+        "bool" when bool.TryParse(text, out var b) => Value.Bool(b),
+        _ => TryJson(text),
+    };
+
+    private static Value TryJson(string text)
+    {
+        try
+        {
+            return ValueJson.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return Value.String(text);
+        }
+    }
+
+    private static TraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
+    {
+        bool? binary = args.TraceFormat switch { "binary" => true, "text" => false, _ => null };
+        return TraceWriter.Create(args.Trace!, engine.TraceHeader, binary);
+    }
+
+    private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, CancellationToken ct)
+    {
+        var workload = WorkloadJson.Read(args.Workload!, engine.Module, diags);
+        if (workload is null)
+        {
+            return 1;
+        }
+
+        using var trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        RunReport report;
+        if (interactive)
+        {
+            report = await AnsiConsole.Progress().StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask($"{engine.Module.Service}: {args.Requests:N0} requests", maxValue: args.Requests);
+                var runner = new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed, Progress = n => task.Value = n };
+                return await runner.RunAsync(args.Requests, ct);
+            });
+        }
+        else
+        {
+            report = await new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed }.RunAsync(args.Requests, ct);
+        }
+
+        trace?.Dispose();
+        LatencyTable.Write(report, args.Clock, args.Trace, output, interactive);
+        return 0;
+    }
+}

@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+
+namespace Fluxo.Policy;
+
+/// <summary>
+/// The key of a cached subgraph: XxHash64 over the little-endian stable hashes of the edges entering
+/// it, in (to-node id, input index) order. The runtime and the simulator both compute it here.
+/// </summary>
+public static class CacheKey
+{
+    public static ulong Combine(ReadOnlySpan<ulong> edgeHashes)
+    {
+        Span<byte> buf = edgeHashes.Length <= 32 ? stackalloc byte[edgeHashes.Length * 8] : new byte[edgeHashes.Length * 8];
+        for (var i = 0; i < edgeHashes.Length; i++)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(buf[(i * 8)..], edgeHashes[i]);
+        }
+
+        return XxHash64.HashToUInt64(buf);
+    }
+
+    /// <summary>Bytes an entry takes: its stored values plus 16 for key and bookkeeping.</summary>
+    public static long EntryBytes(IEnumerable<int> valueBytes) => valueBytes.Sum(b => (long)b) + 16;
+}

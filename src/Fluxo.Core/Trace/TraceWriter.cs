@@ -1,0 +1,76 @@
+using System.Text;
+using System.Text.Json;
+using Fluxo.Ir;
+
+namespace Fluxo.Trace;
+
+/// <summary>
+/// Writes a trace as requests complete (format in docs/trace-format.md). Times are kept to the
+/// microsecond in both forms, so a text and a binary trace of one run read back identically.
+/// Not thread-safe: one writer per trace, fed in order.
+/// </summary>
+public abstract class TraceWriter : IDisposable
+{
+    private bool _disposed;
+
+    protected TraceWriter(Stream output, TraceHeader header)
+    {
+        Output = output;
+        Header = header;
+    }
+
+    protected Stream Output { get; }
+
+    public TraceHeader Header { get; }
+
+    public long RequestCount { get; private set; }
+
+    /// <summary>A binary trace for a path ending in <c>.bin</c> (or when <paramref name="binary"/> says so), text otherwise.</summary>
+    public static TraceWriter Create(string path, TraceHeader header, bool? binary = null)
+    {
+        var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        return Create(stream, header, binary ?? IsBinaryPath(path));
+    }
+
+    public static TraceWriter Create(Stream output, TraceHeader header, bool binary) =>
+        binary ? new BinaryTraceWriter(output, header) : new TextTraceWriter(output, header);
+
+    public static bool IsBinaryPath(string path) => path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
+
+    public void Write(TraceRequest request)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        WriteRequest(request);
+        RequestCount++;
+    }
+
+    protected abstract void WriteRequest(TraceRequest request);
+
+    protected abstract void WriteEnd(long count);
+
+    protected static byte[] HeaderJson(TraceHeader header) =>
+        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header, TraceJson.Options));
+
+    /// <summary>Microseconds, the resolution traces keep.</summary>
+    public static long ToMicros(double ms) => ms <= 0 ? 0 : (long)Math.Round(ms * 1000.0);
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        WriteEnd(RequestCount);
+        Output.Flush();
+        Output.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>JSON options for the trace header (same naming as the IR).</summary>
+public static class TraceJson
+{
+    public static readonly JsonSerializerOptions Options = new(IrJson.Options) { WriteIndented = false };
+}

@@ -1,0 +1,73 @@
+using Fluxo.Policy;
+using Fluxo.Values;
+using StackExchange.Redis;
+
+namespace Fluxo.Runtime.Caching;
+
+/// <summary>
+/// A cache whose values live in Redis. Redis cannot hold a byte budget per key prefix, so the LRU
+/// bookkeeping (which keys are in, their sizes, recency) is kept here and evictions are deleted in Redis.
+/// </summary>
+public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, string prefix) : ISubgraphCache
+{
+    private readonly LruIndex<bool> _index = new(decision.Bytes);
+
+    public CacheDecision Decision { get; } = decision;
+
+    public CacheStats Stats { get; } = new();
+
+    private RedisKey Key(ulong key) => prefix + key.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async ValueTask<Value[]?> GetAsync(ulong key, CancellationToken ct)
+    {
+        bool present;
+        lock (_index)
+        {
+            present = _index.TryGet(key, out _);
+        }
+
+        var stored = present ? await db.StringGetAsync(Key(key)).ConfigureAwait(false) : RedisValue.Null;
+        if (stored.IsNull)
+        {
+            if (present)
+            {
+                // Redis dropped it under its own memory limit: forget it here too.
+                lock (_index)
+                {
+                    _index.Remove(key);
+                }
+            }
+
+            Stats.Miss();
+            return null;
+        }
+
+        Stats.Hit();
+        return [.. ValueJson.Parse(stored.ToString()).AsList];
+    }
+
+    public async ValueTask SetAsync(ulong key, Value[] outputs, long bytes, CancellationToken ct)
+    {
+        List<ulong> evicted;
+        lock (_index)
+        {
+            evicted = _index.Add(key, bytes, true);
+            Stats.Bytes = _index.Bytes;
+            Stats.Entries = _index.Count;
+        }
+
+        await db.StringSetAsync(Key(key), ValueJson.Serialize(Value.List(outputs))).ConfigureAwait(false);
+        foreach (var k in evicted)
+        {
+            Stats.Evicted();
+            await db.KeyDeleteAsync(Key(k), CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>Creates one Redis cache per policy decision, each under its own key prefix.</summary>
+public sealed class RedisCacheFactory(IConnectionMultiplexer redis, string prefix = "fluxo") : ICacheFactory
+{
+    public ISubgraphCache Create(CacheDecision decision, int index) =>
+        new RedisSubgraphCache(redis.GetDatabase(), decision, $"{prefix}:{decision.Handler}:{index}:");
+}

@@ -1,0 +1,100 @@
+using System.Collections.Frozen;
+using System.Globalization;
+using System.Text;
+using Fluxo.Ir;
+using Fluxo.Values;
+
+namespace Fluxo.Runtime.Externs;
+
+/// <summary>What a local stand-in answers: always a deterministic function of the arguments.</summary>
+public abstract record ResponseRule
+{
+    public abstract Value Respond(ExternDecl decl, Value[] args);
+
+    /// <summary>The arguments as one text key: the single argument's text, or the texts joined by '|'.</summary>
+    public static string KeyOf(Value[] args) => args.Length == 1 ? args[0].ToString() : string.Join("|", args.Select(a => a.ToString()));
+
+    public static ulong HashOf(Value[] args) => args.Length == 1 ? args[0].StableHash : Value.List(args).StableHash;
+}
+
+public sealed record ConstRule(Value Value) : ResponseRule
+{
+    public override Value Respond(ExternDecl decl, Value[] args) => Value;
+}
+
+/// <summary>A table from argument text to answer, and a rule for every other argument.</summary>
+public sealed record LookupRule(FrozenDictionary<string, Value> Table, ResponseRule Default) : ResponseRule
+{
+    public override Value Respond(ExternDecl decl, Value[] args) =>
+        Table.TryGetValue(KeyOf(args), out var v) ? v : Default.Respond(decl, args);
+}
+
+/// <summary>
+/// Text built from a template: <c>{param}</c> is an argument by name, <c>{hash}</c> 8 hex digits of the
+/// arguments' hash, <c>{hash%N}</c> a number below N, <c>{pick:a|b|c}</c> one option chosen by the hash,
+/// <c>{pad:N}</c> N filler characters (to give answers a realistic size).
+/// </summary>
+public sealed record TemplateRule(string Template) : ResponseRule
+{
+    public override Value Respond(ExternDecl decl, Value[] args)
+    {
+        var sb = new StringBuilder(Template.Length + 32);
+        var hash = HashOf(args);
+        var i = 0;
+        while (i < Template.Length)
+        {
+            var open = Template.IndexOf('{', i);
+            var close = open < 0 ? -1 : Template.IndexOf('}', open);
+            if (close < 0)
+            {
+                sb.Append(Template, i, Template.Length - i);
+                break;
+            }
+
+            sb.Append(Template, i, open - i);
+            sb.Append(Expand(Template.AsSpan(open + 1, close - open - 1), decl, args, hash));
+            i = close + 1;
+        }
+
+        return Value.String(sb.ToString());
+    }
+
+    private static string Expand(ReadOnlySpan<char> slot, ExternDecl decl, Value[] args, ulong hash)
+    {
+        if (slot is "hash")
+        {
+            return (hash >> 32).ToString("x8", CultureInfo.InvariantCulture);
+        }
+
+        if (slot.StartsWith("hash%") && ulong.TryParse(slot[5..], CultureInfo.InvariantCulture, out var n) && n > 0)
+        {
+            return (hash % n).ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (slot.StartsWith("pick:"))
+        {
+            var options = slot[5..].ToString().Split('|');
+            return options[(int)(hash % (ulong)options.Length)];
+        }
+
+        if (slot.StartsWith("pad:") && int.TryParse(slot[4..], CultureInfo.InvariantCulture, out var pad))
+        {
+            return new string('.', Math.Clamp(pad, 0, 1 << 20));
+        }
+
+        for (var p = 0; p < decl.Params.Length && p < args.Length; p++)
+        {
+            if (slot.SequenceEqual(decl.Params[p].Name))
+            {
+                return args[p].ToString();
+            }
+        }
+
+        return "{" + slot.ToString() + "}";
+    }
+
+    /// <summary>Slot names a template may use besides parameters.</summary>
+    public static bool IsKnownSlot(string slot, ExternDecl decl) =>
+        slot == "hash" || slot.StartsWith("hash%", StringComparison.Ordinal) || slot.StartsWith("pick:", StringComparison.Ordinal)
+        || slot.StartsWith("pad:", StringComparison.Ordinal) || decl.Params.Any(p => p.Name == slot);
+}

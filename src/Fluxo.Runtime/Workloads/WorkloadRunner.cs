@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Queues;
+using Fluxo.Runtime.Tracing;
+using Fluxo.Values;
+
+namespace Fluxo.Runtime.Workloads;
+
+/// <summary>
+/// Drives an engine with a workload. Under virtual time requests run one after another in arrival
+/// order (each sees the tables and caches earlier arrivals left), so a run is exactly reproducible;
+/// under real time sessions run concurrently at their real arrival times. Calls sent with
+/// <c>enqueue</c> are run by a worker as requests of their own (not counted in <c>requests</c>).
+/// </summary>
+public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, BackgroundTraceWriter? trace = null)
+{
+    private readonly Dictionary<string, List<(double, bool)>> _latencies = new(StringComparer.Ordinal);
+    private long _nextId;
+    private long _issued;
+    private double _lastFinish;
+
+    /// <summary>Called after each request with the number of workload requests done so far.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>The seed that draws arrivals and inputs; the workload's own unless overridden.</summary>
+    public ulong Seed { get; init; } = workload.Seed;
+
+    public Task<RunReport> RunAsync(int requests, CancellationToken ct = default) =>
+        engine.Options.Clock == ClockMode.Virtual ? RunVirtualAsync(requests, ct) : RunRealAsync(requests, ct);
+
+    private SessionState NewSession(long n, out SessionPlan plan)
+    {
+        var random = new SessionRandom(SeededDraw.Hash(Seed, n, 0x5E55));
+        plan = workload.Pick(random.NextDouble());
+        return new SessionState(n, random);
+    }
+
+    private void Record(RequestResult r, double arrival)
+    {
+        lock (_latencies)
+        {
+            if (!_latencies.TryGetValue(r.Handler, out var list))
+            {
+                _latencies[r.Handler] = list = [];
+            }
+
+            list.Add((r.LatencyMs, r.Succeeded));
+            _lastFinish = Math.Max(_lastFinish, arrival + r.LatencyMs);
+        }
+
+        if (r.Trace is not null)
+        {
+            trace?.Record(r.Trace);
+        }
+    }
+
+    private async Task<RequestResult> Issue(string handler, Value request, long client, double arrival, CancellationToken ct)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var r = await engine.RunAsync(handler, request, new RequestInfo(id, client, arrival), ct).ConfigureAwait(false);
+        Record(r, arrival);
+        return r;
+    }
+
+    private RunReport Report(double clockSeconds, double wallSeconds) =>
+        RunReport.Build(_latencies, clockSeconds, wallSeconds,
+            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]);
+
+    private abstract record Event;
+
+    private sealed record Spawn : Event;
+
+    private sealed record Step(SessionState Session, SessionPlan Plan, int Index) : Event;
+
+    private sealed record Queued(QueuedCall Call) : Event;
+
+    private async Task<RunReport> RunVirtualAsync(int requests, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var events = new PriorityQueue<Event, (double, long)>();
+        long seq = 0;
+        long sessions = 0;
+        var arrivals = new SessionRandom(SeededDraw.Hash(Seed, -1, 0xA1));
+        events.Enqueue(new Spawn(), (0, seq++));
+        while (events.TryDequeue(out var ev, out var key))
+        {
+            ct.ThrowIfCancellationRequested();
+            var now = key.Item1;
+            switch (ev)
+            {
+                case Spawn when _issued < requests:
+                    var session = NewSession(++sessions, out var plan);
+                    events.Enqueue(new Step(session, plan, 0), (now, seq++));
+                    events.Enqueue(new Spawn(), (now + workload.NextGapMs(arrivals.NextDouble()), seq++));
+                    break;
+                case Step s when _issued < requests:
+                    {
+                        var plan2 = s.Plan.Steps[s.Index];
+                        var input = plan2.Draw(s.Session);
+                        _issued++;
+                        var r = await Issue(plan2.Handler, input, s.Session.Client, now, ct).ConfigureAwait(false);
+                        Progress?.Invoke(_issued);
+                        s.Session.Inputs.Add(input);
+                        s.Session.Results.Add(r.Value);
+                        if (s.Index + 1 < s.Plan.Steps.Length)
+                        {
+                            var think = plan2.Think.Sample(s.Session.Random.NextBits());
+                            events.Enqueue(s with { Index = s.Index + 1 }, (now + r.LatencyMs + think, seq++));
+                        }
+
+                        break;
+                    }
+
+                case Queued q:
+                    await Issue(q.Call.Handler, q.Call.Args, q.Call.Client, now, ct).ConfigureAwait(false);
+                    break;
+            }
+
+            foreach (var call in await engine.Options.Queue.ReceiveAsync(256, ct).ConfigureAwait(false))
+            {
+                events.Enqueue(new Queued(call), (Math.Max(now, call.SentAtMs), seq++));
+            }
+        }
+
+        return Report(_lastFinish / 1000.0, wall.Elapsed.TotalSeconds);
+    }
+
+    private async Task<RunReport> RunRealAsync(int requests, CancellationToken ct)
+    {
+        var wall = Stopwatch.StartNew();
+        var arrivals = new SessionRandom(SeededDraw.Hash(Seed, -1, 0xA1));
+        var running = new List<Task>();
+        using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var worker = Task.Run(() => WorkerAsync(wall, stopWorker.Token), CancellationToken.None);
+        var next = 0.0;
+        long sessions = 0;
+        while (Interlocked.Read(ref _issued) < requests)
+        {
+            var wait = next - wall.Elapsed.TotalMilliseconds;
+            if (wait > 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
+            }
+
+            var session = NewSession(++sessions, out var plan);
+            running.Add(SessionAsync(session, plan, requests, wall, ct));
+            running.RemoveAll(t => t.IsCompletedSuccessfully);
+            next += workload.NextGapMs(arrivals.NextDouble());
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        await DrainQueueAsync(wall, ct).ConfigureAwait(false);
+        await stopWorker.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await worker.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return Report(wall.Elapsed.TotalSeconds, wall.Elapsed.TotalSeconds);
+    }
+
+    private async Task SessionAsync(SessionState session, SessionPlan plan, int requests, Stopwatch wall, CancellationToken ct)
+    {
+        foreach (var step in plan.Steps)
+        {
+            if (Interlocked.Increment(ref _issued) > requests)
+            {
+                return;
+            }
+
+            var input = step.Draw(session);
+            var r = await Issue(step.Handler, input, session.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
+            Progress?.Invoke(Math.Min(Interlocked.Read(ref _issued), requests));
+            session.Inputs.Add(input);
+            session.Results.Add(r.Value);
+            var think = step.Think.Sample(session.Random.NextBits());
+            if (think > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(think), ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WorkerAsync(Stopwatch wall, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            if (!await DrainQueueAsync(wall, ct).ConfigureAwait(false))
+            {
+                await Task.Delay(10, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<bool> DrainQueueAsync(Stopwatch wall, CancellationToken ct)
+    {
+        var any = false;
+        while (await engine.Options.Queue.ReceiveAsync(32, ct).ConfigureAwait(false) is { Count: > 0 } calls)
+        {
+            any = true;
+            foreach (var call in calls)
+            {
+                await Issue(call.Handler, call.Args, call.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
+            }
+        }
+
+        return any;
+    }
+}

@@ -1,0 +1,89 @@
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.TestSupport;
+using Fluxo.Trace;
+
+namespace Fluxo.Cli.Tests;
+
+public sealed class RunCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-run-").FullName;
+
+    public RunCommandTests()
+    {
+        File.WriteAllText(Service, IrJson.Serialize(WeatherIr.Module()));
+        File.Copy(Path.Combine(RepoPaths.Samples, "weather", "weather.bindings.json"), Path.Combine(_dir, "weather.bindings.json"));
+    }
+
+    private string Service => Path.Combine(_dir, "weather.ir.json");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void OneRequestPrintsThePageAsJson()
+    {
+        var (code, output, error) = Run("run", Service, "--handler", "weather", "--input", "ip=131.107.0.1", "--input", "zip=");
+        Assert.True(code == 0, error);
+        Assert.StartsWith("\"<p>Redmond: ", output.Trim());
+        Assert.EndsWith("</p>\"", output.Trim());
+    }
+
+    [Fact]
+    public void AWorkloadWritesATraceAndATable()
+    {
+        var trace = Path.Combine(_dir, "events.log");
+        var workload = Path.Combine(RepoPaths.Samples, "weather", "workload-hot-zips.json");
+        var (code, output, error) = Run("run", Service, "--workload", workload, "--requests", "2000", "--trace", trace);
+        Assert.True(code == 0, error);
+        Assert.Contains("p50 ms", output);
+        Assert.Contains("weather", output);
+        Assert.Matches(@"all\s+2,000\s+0\s", output);
+        var data = TraceFile.Read(trace, new DiagnosticBag());
+        Assert.Equal(2000, data!.Requests.Count);
+    }
+
+    [Fact]
+    public void APolicyShowsItsCacheInTheReport()
+    {
+        var g = WeatherIr.Module().Graphs[0];
+        var policy = Path.Combine(_dir, "policy.json");
+        File.WriteAllText(policy, Fluxo.Policy.PolicyJson.Serialize(Fluxo.Policy.PolicyDocument.Empty("Weather", 65536) with
+        {
+            Caches = [new Fluxo.Policy.CacheDecision("weather", g.Hash, [WeatherIr.ZipToWeather], 65536, "lru", 0, 0)],
+        }));
+        var workload = Path.Combine(RepoPaths.Samples, "weather", "workload-hot-zips.json");
+        var (code, output, error) = Run("run", Service, "--workload", workload, "--requests", "1000", "--policy", policy);
+        Assert.True(code == 0, error);
+        Assert.Contains("cache weather[3] budget 65,536 B", output);
+    }
+
+    [Theory]
+    [InlineData("run", "missing.ir.json", "--handler", "weather")]
+    [InlineData("run", "{service}", "--handler", "nope")]
+    [InlineData("run", "{service}", "--handler", "weather", "--workload", "w.json")]
+    [InlineData("run", "{service}", "--workload", "missing.json")]
+    [InlineData("run", "{service}", "--handler", "weather", "--input", "novalue")]
+    [InlineData("run", "{service}", "--handler", "weather", "--clock", "sideways")]
+    public void BadInputIsADiagnosticAndExitCodeOne(params string[] args)
+    {
+        var (code, _, error) = Run([.. args.Select(a => a.Replace("{service}", Service))]);
+        Assert.Equal(1, code);
+        Assert.Matches(@"\(\d+,\d+\): error FLX\d{4}", error);
+    }
+
+    [Fact]
+    public void AFailingRequestIsAnErrorNotACrash()
+    {
+        var (code, _, error) = Run("run", Service, "--handler", "weather", "--input", "ip=1.2.3.4");
+        Assert.Equal(1, code);
+        Assert.Contains("request failed", error);
+    }
+}
