@@ -5,8 +5,8 @@ namespace Fluxo.Backend.Azure.Tests;
 /// <summary>The two generated solutions the end-to-end tests run, built once per test run (builds are slow).</summary>
 public sealed class BuiltSolutions : IDisposable
 {
-    /// <summary>Small enough that a few dozen requests make the weather cache evict.</summary>
-    public const long WeatherCacheBytes = 100;
+    /// <summary>About four by-IP entries (~230 bytes each): a few dozen requests make the weather cache evict.</summary>
+    public const long WeatherCacheBytes = 1000;
 
     private readonly Lazy<GeneratedSolution> _weather = new(() => new GeneratedSolution(Samples.Weather(), WeatherPolicy()));
     private readonly Lazy<GeneratedSolution> _counter = new(() => new GeneratedSolution(Samples.Counter(), null));
