@@ -44,13 +44,13 @@ internal sealed class ExprCompiler(Func<int, Code> input, int nodeId, SourceSpan
             case UnaryExpr u:
                 return Wrap(Compile(u.Operand), x => $"Operators.Unary({CSharp.String(u.Operator)}, {x})");
             case BinaryExpr { Operator: "&&" } and:
-                return Join([Compile(and.Left), Compile(and.Right)], a => $"(Flx.Test({a[0]}) ? Value.Bool(Flx.Test({a[1]})) : Value.False)");
+                return Join([Compile(and.Left), Compile(and.Right)], a => $"(Flx.Truth({a[0]}, \"&&\") ? Value.Bool(Flx.Truth({a[1]}, \"&&\")) : Value.False)");
             case BinaryExpr { Operator: "||" } or:
-                return Join([Compile(or.Left), Compile(or.Right)], a => $"(Flx.Test({a[0]}) ? Value.True : Value.Bool(Flx.Test({a[1]})))");
+                return Join([Compile(or.Left), Compile(or.Right)], a => $"(Flx.Truth({a[0]}, \"||\") ? Value.True : Value.Bool(Flx.Truth({a[1]}, \"||\")))");
             case BinaryExpr b:
                 return Join([Compile(b.Left), Compile(b.Right)], a => $"Operators.Binary({CSharp.String(b.Operator)}, {a[0]}, {a[1]})");
             case IfExpr i:
-                return Join([Compile(i.Condition), Compile(i.Then), Compile(i.Else)], a => $"(Flx.Test({a[0]}) ? {a[1]} : {a[2]})");
+                return Join([Compile(i.Condition), Compile(i.Then), Compile(i.Else)], a => $"(Flx.Truth({a[0]}, \"an if condition\") ? {a[1]} : {a[2]})");
             case LetExpr let:
                 {
                     var value = Compile(let.Value);

@@ -9,13 +9,18 @@ public static class Flx
 {
     public static Value Field(Value target, string field)
     {
-        if (target.Kind == ValueKind.Record)
+        if (target.IsNull)
         {
-            return target.GetField(field) ?? Value.Null;
+            throw new FlimpRuntimeException($"field '{field}' of none");
         }
 
-        throw new FlimpRuntimeException(target.IsNull ? $"field '{field}' of none" : $"field '{field}' of a {target.Kind.ToString().ToLowerInvariant()}");
+        return target.GetField(field) ?? throw new FlimpRuntimeException($"{target.Kind.ToString().ToLowerInvariant()} has no field '{field}'");
     }
+
+    /// <summary>An if condition or a side of <c>&amp;&amp;</c>/<c>||</c>: must be a bool, as in the runtime.</summary>
+    public static bool Truth(Value v, string what) => v.Kind == ValueKind.Bool
+        ? v.AsBool
+        : throw new FlimpRuntimeException($"{what} must be a bool, not {(v.IsNull ? "none" : v.Kind.ToString().ToLowerInvariant())}");
 
     public static Value Builtin(RequestScope scope, string name, params Value[] args)
     {
@@ -76,5 +81,6 @@ public static class Flx
 
     public static Task<Value> Let(Value value, Func<Value, Task<Value>> body) => body(value);
 
+    /// <summary>Guards and filters: only the boolean true passes.</summary>
     public static bool Test(Value v) => Operators.IsTrue(v);
 }

@@ -29,7 +29,7 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return (Flx.Test(Operators.Binary("==", (await in0), Value.Null)) ? Value.Int(1L) : Operators.Binary("+", Flx.Field((await in0), "count"), Value.Int(1L)));
+        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(1L) : Operators.Binary("+", Flx.Field((await in0), "count"), Value.Int(1L)));
     }
 
     // node 3: TablePut Counts "put Counts"

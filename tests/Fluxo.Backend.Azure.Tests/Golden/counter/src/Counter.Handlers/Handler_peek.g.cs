@@ -27,7 +27,7 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return (Flx.Test(Operators.Binary("==", (await in0), Value.Null)) ? Value.Int(0L) : Flx.Field((await in0), "count"));
+        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(0L) : Flx.Field((await in0), "count"));
     }
 
     // node 3: Sink "return"

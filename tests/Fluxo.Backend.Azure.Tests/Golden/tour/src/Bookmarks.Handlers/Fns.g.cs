@@ -11,5 +11,5 @@ public static class Fns
     /// <summary><c>fn normalize(...) -&gt; string</c></summary>
     public static Task<Value> normalize(RequestScope scope, Value p_url) => Task.FromResult(Flx.Builtin(scope, "lower", Flx.Builtin(scope, "trim", p_url)));
     /// <summary><c>fn describe(...) -&gt; string</c></summary>
-    public static async Task<Value> describe(RequestScope scope, Value p_title, Value p_tags) => await Flx.Let((Flx.Test(Operators.Binary("==", Flx.Builtin(scope, "count", p_tags), Value.Int(0L))) ? Value.String("untagged") : Flx.Builtin(scope, "join", p_tags, Value.String(", "))), v_shown_0 => Task.FromResult(Operators.Binary("+", Operators.Binary("+", Operators.Binary("+", p_title, Value.String(" [")), v_shown_0), Value.String("]"))));
+    public static async Task<Value> describe(RequestScope scope, Value p_title, Value p_tags) => await Flx.Let((Flx.Truth(Operators.Binary("==", Flx.Builtin(scope, "count", p_tags), Value.Int(0L)), "an if condition") ? Value.String("untagged") : Flx.Builtin(scope, "join", p_tags, Value.String(", "))), v_shown_0 => Task.FromResult(Operators.Binary("+", Operators.Binary("+", Operators.Binary("+", p_title, Value.String(" [")), v_shown_0), Value.String("]"))));
 }

@@ -56,7 +56,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     {
         var in0 = N2();
         var in1 = N4();
-        return Flx.Builtin(scope, "append", (await in0), (Flx.Test(Operators.Binary("==", (await in1), Value.Null)) ? Value.String("(none)") : (await in1)));
+        return Flx.Builtin(scope, "append", (await in0), (Flx.Truth(Operators.Binary("==", (await in1), Value.Null), "an if condition") ? Value.String("(none)") : (await in1)));
     }
 
     // node 6: Compute "result"

@@ -44,7 +44,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
-        return (Flx.Test(Operators.Binary("!=", Flx.Field(request, "zip"), Value.String(""))) ? (await N3()) : (await N2()));
+        return (Flx.Truth(Operators.Binary("!=", Flx.Field(request, "zip"), Value.String("")), "an if condition") ? (await N3()) : (await N2()));
     }
 
     // node 5: Fn buildHtml "buildHtml"
