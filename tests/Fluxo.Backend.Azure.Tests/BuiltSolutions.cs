@@ -10,9 +10,13 @@ public sealed class BuiltSolutions : IDisposable
 
     private readonly Lazy<GeneratedSolution> _weather = new(() => new GeneratedSolution(Samples.Weather(), WeatherPolicy()));
     private readonly Lazy<GeneratedSolution> _counter = new(() => new GeneratedSolution(Samples.Counter(), null));
+    private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
 
     public GeneratedSolution Weather => _weather.Value;
     public GeneratedSolution Counter => _counter.Value;
+
+    /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
+    public GeneratedSolution Tour => _tour.Value;
 
     public static PolicyDocument WeatherPolicy() => GoldenTests.WeatherPolicy(Samples.Weather(), WeatherCacheBytes);
 
@@ -26,6 +30,11 @@ public sealed class BuiltSolutions : IDisposable
         if (_counter.IsValueCreated)
         {
             _counter.Value.Dispose();
+        }
+
+        if (_tour.IsValueCreated)
+        {
+            _tour.Value.Dispose();
         }
     }
 }

@@ -19,16 +19,29 @@ public sealed class LocalRuntime
     public ServiceBindings Bindings { get; }
     public IrModule Module { get; }
 
-    public LocalRuntime(IrModule module, string? bindingsPath)
+    public LocalRuntime(IrModule module, string? bindingsPath, string? bindingsJson = null)
     {
         Module = module;
         var diags = new DiagnosticBag();
-        Bindings = bindingsPath is null ? ServiceBindings.Empty : ServiceBindings.Read(bindingsPath, module, new HttpClient(), diags)!;
+        Bindings = bindingsJson is not null ? ServiceBindings.Parse("bindings.json", bindingsJson, module, new HttpClient(), diags)!
+            : bindingsPath is null ? ServiceBindings.Empty
+            : ServiceBindings.Read(bindingsPath, module, new HttpClient(), diags)!;
         Engine = ServiceEngine.Create(module, new EngineOptions { Bindings = Bindings }, diags)!;
         Assert.False(diags.HasErrors, string.Join("\n", diags.Items.Select(d => d.Format())));
     }
 
     public static LocalRuntime Weather() => new(Samples.Weather(), Path.Combine(RepoPaths.Samples, "weather", "weather.bindings.json"));
+
+    /// <summary>The tour (bookmarks) with stand-ins for its two externs.</summary>
+    public static LocalRuntime Tour() => new(Samples.Tour(), null, """
+        {
+          "format": "fluxo-bindings/1",
+          "externs": {
+            "fetchTitle": { "standIn": { "response": { "template": "Title of {url} ({hash%100})" } } },
+            "notifyUser": { "standIn": { "response": { "const": true } } }
+          }
+        }
+        """);
 
     /// <summary>The runtime's answer as the JSON the generated service must send back.</summary>
     public async Task<string> AnswerAsync(string handler, params (string Name, Value Value)[] args)
