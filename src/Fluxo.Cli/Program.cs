@@ -15,5 +15,7 @@ public static class Program
         CompileCommand.Create(),
         VersionInfo.Create(),
         RunCommand.Create(),
+        OptimizeCommand.Create(),
+        SimulateCommand.Create(),
     };
 }

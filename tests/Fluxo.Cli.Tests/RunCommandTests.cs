@@ -17,6 +17,10 @@ public sealed class RunCommandTests : IDisposable
 
     private string Service => Path.Combine(_dir, "weather.ir.json");
 
+    private static string Weather => Path.Combine(RepoPaths.Samples, "weather", "weather.flimp");
+
+    private static string Sample(string name) => Path.Combine(RepoPaths.Samples, "weather", name);
+
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     private static (int Code, string Out, string Err) Run(params string[] args)
@@ -27,10 +31,12 @@ public sealed class RunCommandTests : IDisposable
         return (code, output.ToString(), error.ToString());
     }
 
-    [Fact]
-    public void OneRequestPrintsThePageAsJson()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void OneRequestPrintsThePageAsJson(bool flimp)
     {
-        var (code, output, error) = Run("run", Service, "--handler", "weather", "--input", "ip=131.107.0.1", "--input", "zip=");
+        var (code, output, error) = Run("run", flimp ? Weather : Service, "--handler", "weather", "--input", "ip=131.107.0.1", "--input", "zip=");
         Assert.True(code == 0, error);
         Assert.StartsWith("\"<p>Redmond: ", output.Trim());
         Assert.EndsWith("</p>\"", output.Trim());
@@ -40,14 +46,29 @@ public sealed class RunCommandTests : IDisposable
     public void AWorkloadWritesATraceAndATable()
     {
         var trace = Path.Combine(_dir, "events.log");
-        var workload = Path.Combine(RepoPaths.Samples, "weather", "workload-hot-zips.json");
-        var (code, output, error) = Run("run", Service, "--workload", workload, "--requests", "2000", "--trace", trace);
+        var (code, output, error) = Run("run", Weather, "--workload", Sample("workload-hot-zips.json"), "--requests", "2000", "--trace", trace);
         Assert.True(code == 0, error);
         Assert.Contains("p50 ms", output);
         Assert.Contains("weather", output);
         Assert.Matches(@"all\s+2,000\s+0\s", output);
         var data = TraceFile.Read(trace, new DiagnosticBag());
         Assert.Equal(2000, data!.Requests.Count);
+    }
+
+    [Fact]
+    public void TheSamplePolicyFitsTheWeatherServiceAndLowersLatency()
+    {
+        var plain = Run("run", Weather, "--workload", Sample("workload-hot-ips.json"), "--requests", "3000");
+        var cached = Run("run", Weather, "--workload", Sample("workload-hot-ips.json"), "--requests", "3000", "--policy", Sample("policy-ip-subgraph.json"));
+        Assert.True(cached.Code == 0, cached.Err);
+        Assert.Contains("cache weather[1,2] budget 24,576 B", cached.Out);
+        Assert.True(Median(cached.Out) < Median(plain.Out), cached.Out + plain.Out);
+    }
+
+    private static double Median(string table)
+    {
+        var all = table.Split('\n').Single(l => l.StartsWith("all", StringComparison.Ordinal));
+        return double.Parse(all.Split(' ', StringSplitOptions.RemoveEmptyEntries)[4], System.Globalization.CultureInfo.InvariantCulture);
     }
 
     [Fact]

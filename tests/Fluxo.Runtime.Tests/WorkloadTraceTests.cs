@@ -26,7 +26,7 @@ public sealed class WorkloadTraceTests : IDisposable
         var engine = WeatherEngine.Create((options ?? new EngineOptions()) with { Trace = true });
         var path = Path.Combine(_dir, file);
         RunReport report;
-        using (var trace = new BackgroundTraceWriter(TraceWriter.Create(path, engine.TraceHeader)))
+        using (var trace = BackgroundTraceWriter.Open(path, engine.TraceHeader))
         {
             report = await new WorkloadRunner(engine, Load("workload-hot-ips.json"), trace).RunAsync(requests);
         }

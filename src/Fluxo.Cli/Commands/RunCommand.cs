@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
-using Fluxo.Ir;
 using Fluxo.Policy;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
@@ -101,7 +100,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var module = LoadService(args.File, diags);
+        var module = ServiceLoader.Load(args.File, diags);
         if (module is null)
         {
             return 1;
@@ -142,26 +141,6 @@ internal static class RunCommand
             : await RunWorkloadAsync(engine, args, output, interactive, diags, ct);
     }
 
-    /// <summary>Reads the service's IR (.ir.json); Flimp sources go through the front end's loader.</summary>
-    private static IrModule? LoadService(string path, DiagnosticBag diags)
-    {
-        if (!File.Exists(path))
-        {
-            diags.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        try
-        {
-            return IrJson.Deserialize(File.ReadAllText(path));
-        }
-        catch (JsonException e)
-        {
-            diags.Add(Diag.FileUnreadable(path, e.Message));
-            return null;
-        }
-    }
-
     private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, CancellationToken ct)
     {
         var graph = engine.Module.FindGraph(args.Handler!);
@@ -191,7 +170,7 @@ internal static class RunCommand
             return 1;
         }
 
-        BackgroundTraceWriter? trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
         var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
         if (r.Trace is not null)
         {
@@ -231,10 +210,10 @@ internal static class RunCommand
         }
     }
 
-    private static TraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
+    private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
     {
         bool? binary = args.TraceFormat switch { "binary" => true, "text" => false, _ => null };
-        return TraceWriter.Create(args.Trace!, engine.TraceHeader, binary);
+        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary);
     }
 
     private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, CancellationToken ct)
@@ -245,7 +224,7 @@ internal static class RunCommand
             return 1;
         }
 
-        using var trace = args.Trace is null ? null : new BackgroundTraceWriter(OpenTrace(engine, args));
+        using var trace = args.Trace is null ? null : OpenTrace(engine, args);
         RunReport report;
         if (interactive)
         {

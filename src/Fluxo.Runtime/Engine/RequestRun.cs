@@ -524,6 +524,7 @@ internal sealed class RequestRun : IBuiltinContext
             }
 
             var list = _edges!;
+            AddUnpulledRequestFields(list);
             var edges = new EdgeEvent[list.Count];
             var times = new double[list.Count];
             for (var i = 0; i < list.Count; i++)
@@ -543,6 +544,31 @@ internal sealed class RequestRun : IBuiltinContext
 
             return new TraceRequest(Info.Id, Info.Client, _g.Index, Info.ArrivalMs, latency,
                 ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
+        }
+    }
+
+    /// <summary>
+    /// The request's fields are known on arrival, so their edges into nodes that did not run are recorded
+    /// too (at time 0): the key of a cache that starts at the Source needs them on every request.
+    /// </summary>
+    private void AddUnpulledRequestFields(List<(double At, EdgeEvent Edge)> list)
+    {
+        var source = _g.Graph.SourceId;
+        foreach (var node in _g.Graph.Nodes)
+        {
+            if (_done[node.Id] && _status[node.Id] != NodeStatus.Skipped)
+            {
+                continue;
+            }
+
+            foreach (var input in node.Inputs)
+            {
+                if (input.From == source && input.Field is not null)
+                {
+                    var v = _request.GetField(input.Field) ?? Value.Null;
+                    list.Add((0, new EdgeEvent(source, node.Id, v.StableHash, v.ByteSize)));
+                }
+            }
         }
     }
 }

@@ -4,94 +4,123 @@ using Fluxo.Trace;
 namespace Fluxo.Runtime.Tracing;
 
 /// <summary>
-/// Hands finished requests to a <see cref="TraceWriter"/> on its own thread, in batches, so encoding
-/// and disk writes overlap with execution. Thread-safe; disposing waits for every request to be written.
+/// A thread-safe trace writer for a run: each request is encoded at once on the calling thread (so
+/// its events die young and cost the garbage collector nothing), and the encoded bytes go to disk
+/// on a thread of their own. Disposing writes the end marker and waits for the file to be complete.
 /// </summary>
 public sealed class BackgroundTraceWriter : IDisposable
 {
-    private const int BatchSize = 512;
     private readonly TraceWriter _writer;
-    private readonly BlockingCollection<List<TraceRequest>> _batches = new(boundedCapacity: 64);
-    private readonly Thread _thread;
     private readonly object _gate = new();
-    private List<TraceRequest> _current = new(BatchSize);
-    private Exception? _failure;
     private bool _disposed;
 
-    public BackgroundTraceWriter(TraceWriter writer)
+    private BackgroundTraceWriter(TraceWriter writer) => _writer = writer;
+
+    /// <summary>A trace at <paramref name="path"/>: binary when the name ends in .bin unless <paramref name="binary"/> says otherwise.</summary>
+    public static BackgroundTraceWriter Open(string path, TraceHeader header, bool? binary = null)
     {
-        _writer = writer;
-        _thread = new Thread(Drain) { IsBackground = true, Name = "fluxo-trace-writer" };
-        _thread.Start();
+        var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
+        return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary ?? TraceWriter.IsBinaryPath(path)));
     }
 
     public long Written => _writer.RequestCount;
 
     public void Record(TraceRequest request)
     {
-        List<TraceRequest>? full = null;
         lock (_gate)
         {
-            _current.Add(request);
-            if (_current.Count >= BatchSize)
-            {
-                full = _current;
-                _current = new List<TraceRequest>(BatchSize);
-            }
-        }
-
-        if (full is not null)
-        {
-            _batches.Add(full);
+            _writer.Write(request);
         }
     }
 
-    private void Drain()
+    public void Dispose()
     {
-        try
+        lock (_gate)
         {
-            foreach (var batch in _batches.GetConsumingEnumerable())
+            if (_disposed)
             {
-                foreach (var r in batch)
+                return;
+            }
+
+            _disposed = true;
+            _writer.Dispose();
+        }
+    }
+
+    /// <summary>A write-only stream that hands copies of what it is given to a thread that writes them to the file.</summary>
+    private sealed class ChunkPipe : Stream
+    {
+        private readonly BlockingCollection<byte[]> _chunks = new(boundedCapacity: 256);
+        private readonly Stream _file;
+        private readonly Thread _thread;
+        private Exception? _failure;
+
+        public ChunkPipe(Stream file)
+        {
+            _file = file;
+            _thread = new Thread(Drain) { IsBackground = true, Name = "fluxo-trace-writer" };
+            _thread.Start();
+        }
+
+        private void Drain()
+        {
+            foreach (var chunk in _chunks.GetConsumingEnumerable())
+            {
+                if (_failure is not null)
                 {
-                    _writer.Write(r);
+                    continue;
+                }
+
+                try
+                {
+                    _file.Write(chunk);
+                }
+                catch (IOException e)
+                {
+                    _failure = e;
                 }
             }
         }
-        catch (IOException e)
+
+        public override void Write(byte[] buffer, int offset, int count) => _chunks.Add(buffer.AsSpan(offset, count).ToArray());
+
+        public override void Write(ReadOnlySpan<byte> buffer) => _chunks.Add(buffer.ToArray());
+
+        public override void Flush()
         {
-            _failure = e;
-            foreach (var _ in _batches.GetConsumingEnumerable())
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && !_chunks.IsAddingCompleted)
             {
+                _chunks.CompleteAdding();
+                _thread.Join();
+                _chunks.Dispose();
+                _file.Dispose();
+                if (_failure is not null)
+                {
+                    throw new IOException("writing the trace failed: " + _failure.Message, _failure);
+                }
             }
-        }
-    }
 
-    /// <summary>Writes what is left, the end marker, and closes the file; rethrows a write failure.</summary>
-    public void Dispose()
-    {
-        if (_disposed)
-        {
-            return;
+            base.Dispose(disposing);
         }
 
-        _disposed = true;
-        lock (_gate)
-        {
-            if (_current.Count > 0)
-            {
-                _batches.Add(_current);
-                _current = [];
-            }
-        }
+        public override bool CanRead => false;
 
-        _batches.CompleteAdding();
-        _thread.Join();
-        _writer.Dispose();
-        _batches.Dispose();
-        if (_failure is not null)
-        {
-            throw new IOException("writing the trace failed: " + _failure.Message, _failure);
-        }
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

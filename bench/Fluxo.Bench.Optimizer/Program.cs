@@ -1,0 +1,20 @@
+using System.Globalization;
+using Fluxo.Bench.Optimizer;
+
+// dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: [--requests 20000] [--large 1000000] [--budget 64KB] [--paper-n 2000] [--paper-k 20] [--grid 16] [--seed 7]");
+    return 1;
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+    $"Weather experiment: {options.Requests} requests per workload, budget {options.Budget} B, paper N={options.PaperN} K={options.PaperK}, exhaustive grid B/{options.Grid}, seed {options.Seed}"));
+foreach (var workload in Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper)
+{
+    WeatherExperiment.Run(workload, options, Console.Out);
+}
+
+ScaleExperiment.Run(options, Console.Out);
+return 0;

@@ -1,0 +1,120 @@
+using System.CommandLine;
+using Fluxo.Cli.Optimizing;
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Optimizer.Search;
+using Fluxo.Policy;
+using Fluxo.Trace;
+using Spectre.Console;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>`fluxo optimize FILE --trace T --budget 64MB [--search mrc|paper|exhaustive] [-o policy.json]`: choose caches from a trace.</summary>
+internal static class OptimizeCommand
+{
+    public sealed record Arguments(
+        string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
+        Objective Objective, int PaperN, int PaperK, bool Progress);
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
+        var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace' (text or binary).", Required = true };
+        var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
+        var search = new Option<SearchMethod>("--search") { Description = "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", DefaultValueFactory = _ => SearchMethod.Mrc };
+        var output = new Option<string>("--out", "-o") { Description = "Where to write the policy.", DefaultValueFactory = _ => "policy.json" };
+        var handler = new Option<string?>("--handler") { Description = "The handler to optimize (default: the one with most requests in the trace)." };
+        var objective = new Option<Objective>("--objective") { Description = "What to minimise: median, mean, p95 or p99.", DefaultValueFactory = _ => Objective.Median };
+        var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
+        var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
+        var progress = new Option<bool>("--progress") { Description = "Show a progress bar even when output is not a terminal." };
+        var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
+        {
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress,
+        };
+        cmd.SetAction(parse => Run(
+            new Arguments(
+                parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(budget),
+                parse.GetValue(search), parse.GetValue(output)!, parse.GetValue(handler), parse.GetValue(objective),
+                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error));
+        return cmd;
+    }
+
+    public static int Run(Arguments args, TextWriter output, TextWriter error)
+    {
+        var diagnostics = new DiagnosticBag();
+        var budget = ByteSize.Parse(args.Budget, diagnostics);
+        var session = budget is null ? null : Load(args.File, args.Trace, budget.Value, args.Handler, args.Objective, diagnostics);
+        if (session is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1)
+        {
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
+        }
+
+        var found = WithProgress(args.Progress, report => session.Search(args.Search, report, new PaperSearch.Options(args.PaperN, args.PaperK)));
+        var chosen = new ScoredPolicy($"chosen ({args.Search.ToString().ToLowerInvariant()})", found.Placement, found.Result);
+        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests, {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, budget {session.Budget} B");
+        output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
+        output.WriteLine();
+        PolicyTable.Write(output, chosen, session.References());
+        output.WriteLine();
+        PolicyTable.WriteCaches(output, found.Placement, found.Result);
+        var policy = session.ToPolicy(found.Placement);
+        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
+        {
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
+        }
+
+        DiagnosticPrinter.Print(diagnostics, error);
+        output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B");
+        return 0;
+    }
+
+    /// <summary>The program, its trace and the session over them; null after diagnostics.</summary>
+    internal static OptimizationSession? Load(string file, string tracePath, long budget, string? handler, Objective objective, DiagnosticBag diagnostics)
+    {
+        var module = ServiceLoader.Load(file, diagnostics);
+        if (module is null || diagnostics.HasErrors)
+        {
+            return null;
+        }
+
+        if (handler is not null && module.FindGraph(handler) is null)
+        {
+            diagnostics.Add(Diag.NoSuchHandler(file, handler, string.Join(", ", module.Graphs.Select(g => g.Name))));
+            return null;
+        }
+
+        var trace = TraceFile.Read(tracePath, module, diagnostics);
+        return trace is null ? null : OptimizationSession.Create(module, trace, tracePath, budget, diagnostics, handler, objective: objective);
+    }
+
+    private static SearchResult WithProgress(bool show, Func<SearchProgress?, SearchResult> search)
+    {
+        if (!show)
+        {
+            return search(null);
+        }
+
+        SearchResult? result = null;
+        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        {
+            var tasks = new Dictionary<string, ProgressTask>();
+            result = search((stage, fraction) =>
+            {
+                if (!tasks.TryGetValue(stage, out var task))
+                {
+                    task = ctx.AddTask(stage, maxValue: 1);
+                    tasks[stage] = task;
+                }
+
+                task.Value = fraction;
+            });
+        });
+        return result!;
+    }
+}

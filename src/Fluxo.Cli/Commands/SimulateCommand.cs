@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Fluxo.Cli.Optimizing;
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Policy;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>`fluxo simulate FILE --trace T --policy P`: predict the latencies a policy would give on a trace.</summary>
+internal static class SimulateCommand
+{
+    public sealed record Arguments(string File, string Trace, string Policy, string? Handler);
+
+    public static Command Create()
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
+        var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace'.", Required = true };
+        var policy = new Option<FileInfo>("--policy", "-p") { Description = "The policy to score (written by 'fluxo optimize' or by hand; docs/policy-format.md).", Required = true };
+        var handler = new Option<string?>("--handler") { Description = "The handler to replay (default: the one with most requests in the trace)." };
+        var cmd = new Command("simulate", "Replay a trace under a cache policy and print the predicted latencies (p50, p95, p99, mean) and each cache's hit ratio.")
+        {
+            file, trace, policy, handler,
+        };
+        cmd.SetAction(parse => Run(
+            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(policy).ToString(), parse.GetValue(handler)),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error));
+        return cmd;
+    }
+
+    public static int Run(Arguments args, TextWriter output, TextWriter error)
+    {
+        var diagnostics = new DiagnosticBag();
+        var policy = PolicyJson.Read(args.Policy, diagnostics);
+        var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Median, diagnostics);
+        var placement = session?.FromPolicy(policy!, args.Policy, diagnostics);
+        DiagnosticPrinter.Print(diagnostics, error);
+        if (session is null || placement is null || diagnostics.HasErrors)
+        {
+            return 1;
+        }
+
+        var result = session.Simulator.Run(placement);
+        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests replayed under {args.Policy}");
+        output.WriteLine();
+        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
+        output.WriteLine();
+        PolicyTable.WriteCaches(output, placement, result);
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+using System.Globalization;
+using Fluxo.Optimizer;
+using Fluxo.Optimizer.Replay;
+
+namespace Fluxo.Cli.Optimizing;
+
+/// <summary>The plain-text table comparing a chosen policy with the reference policies (read in docs/optimizer.md).</summary>
+internal static class PolicyTable
+{
+    public static void Write(TextWriter output, ScoredPolicy chosen, IReadOnlyList<ScoredPolicy> references)
+    {
+        output.WriteLine("policy              p50 ms   p95 ms   p99 ms  mean ms  p50 gain  mean gain  caches");
+        Row(output, chosen, null);
+        foreach (var r in references)
+        {
+            Row(output, r, chosen.Result);
+        }
+    }
+
+    public static void WriteCaches(TextWriter output, IReadOnlyList<CachePlacement> placement, SimulationResult result)
+    {
+        for (var j = 0; j < placement.Count; j++)
+        {
+            var s = result.Caches[j];
+            output.WriteLine(Inv($"  cache {placement[j].Candidate}: {placement[j].Bytes} B, hit ratio {s.HitRatio:P1} ({s.Hits}/{s.Lookups}), peak {s.PeakBytes} B"));
+        }
+    }
+
+    private static void Row(TextWriter output, ScoredPolicy p, SimulationResult? chosen)
+    {
+        var r = p.Result;
+        var gains = chosen is null ? "        -          -" : Inv($"{Gain(r.P50Ms, chosen.P50Ms),8:+0.0;-0.0;0.0}%  {Gain(r.MeanMs, chosen.MeanMs),8:+0.0;-0.0;0.0}%");
+        output.WriteLine(Inv($"{p.Name,-18} {r.P50Ms,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {r.MeanMs,7:F2}  {gains}  {string.Join(' ', p.Placement)}"));
+    }
+
+    /// <summary>How much lower <paramref name="found"/> is than <paramref name="reference"/>, in percent of the reference.</summary>
+    private static double Gain(double reference, double found) => reference == 0 ? 0 : (reference - found) / reference * 100;
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

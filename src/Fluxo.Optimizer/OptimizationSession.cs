@@ -1,0 +1,134 @@
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Optimizer.Search;
+using Fluxo.Policy;
+using Fluxo.Trace;
+
+namespace Fluxo.Optimizer;
+
+/// <summary>How to search for a policy.</summary>
+public enum SearchMethod
+{
+    /// <summary>Hit-ratio curves, greedy budget split, exact polish.</summary>
+    Mrc,
+    /// <summary>The paper's random policies and hill-climbing.</summary>
+    Paper,
+    /// <summary>Every policy on a budget grid (small graphs).</summary>
+    Exhaustive,
+}
+
+/// <summary>A policy scored by replay, with a name for tables.</summary>
+public sealed record ScoredPolicy(string Name, IReadOnlyList<CachePlacement> Placement, SimulationResult Result);
+
+/// <summary>
+/// One handler of a program with its trace, ready to simulate and search: the entry point of the
+/// optimizer. Created once; every replay reuses the flattened trace and the candidates' keys.
+/// </summary>
+public sealed class OptimizationSession
+{
+    private OptimizationSession(IrModule module, Graph graph, GraphFacts facts, FlatTrace trace, Simulator simulator, PolicyEvaluator evaluator, IReadOnlyList<Candidate> all)
+    {
+        Module = module;
+        Graph = graph;
+        Facts = facts;
+        Trace = trace;
+        Simulator = simulator;
+        Evaluator = evaluator;
+        AllCandidates = all;
+    }
+
+    public IrModule Module { get; }
+
+    public Graph Graph { get; }
+
+    public GraphFacts Facts { get; }
+
+    public FlatTrace Trace { get; }
+
+    public Simulator Simulator { get; }
+
+    public PolicyEvaluator Evaluator { get; }
+
+    /// <summary>Every structural candidate, including those whose key the trace cannot provide.</summary>
+    public IReadOnlyList<Candidate> AllCandidates { get; }
+
+    public long Budget => Evaluator.Budget;
+
+    /// <summary>
+    /// Prepares <paramref name="handler"/> (default: the handler with most requests in the trace);
+    /// null with diagnostics when the trace does not belong to the program.
+    /// </summary>
+    public static OptimizationSession? Create(
+        IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Median)
+    {
+        var graph = handler is not null
+            ? module.FindGraph(handler)
+            : module.Graphs.OrderByDescending(g => CountRequests(trace, g)).FirstOrDefault();
+        if (graph is null)
+        {
+            diagnostics.Add(Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
+            return null;
+        }
+
+        var facts = new GraphFacts(graph);
+        var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
+        if (flat is null)
+        {
+            return null;
+        }
+
+        var simulator = new Simulator(flat, cost);
+        var all = CandidateEnumerator.Enumerate(facts);
+        var keyed = new bool[all.Count];
+        Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
+        var usable = all.Where((_, i) => keyed[i]).ToList();
+        return new OptimizationSession(module, graph, facts, flat, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
+    }
+
+    private static int CountRequests(TraceData trace, Graph graph)
+    {
+        var indexes = trace.Header.Graphs.Where(h => h.Name == graph.Name && h.Hash == graph.Hash).Select(h => h.Index).ToHashSet();
+        return trace.Requests.Count(r => indexes.Contains(r.Graph));
+    }
+
+    public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) => method switch
+    {
+        SearchMethod.Paper => PaperSearch.Run(Evaluator, paper, progress),
+        SearchMethod.Exhaustive => ExhaustiveSearch.Run(Evaluator, null, progress),
+        _ => MrcSearch.Run(Evaluator, null, progress),
+    };
+
+    /// <summary>No cache, Random, Uniform and All-encompassing, scored.</summary>
+    public IReadOnlyList<ScoredPolicy> References(int seed = 1)
+    {
+        ScoredPolicy Score(string name, CachePlacement[] p) => new(name, p, Evaluator.Evaluate(p)!);
+        return
+        [
+            Score("no cache", []),
+            Score("Random", ReferencePolicies.Random(Evaluator, seed)),
+            Score("Uniform", ReferencePolicies.Uniform(Evaluator)),
+            Score("All-encompassing", ReferencePolicies.AllEncompassing(Evaluator)),
+        ];
+    }
+
+    /// <summary>The policy document for a placement, with each cache's evidence: hit ratio and the mean latency it saves.</summary>
+    public PolicyDocument ToPolicy(IReadOnlyList<CachePlacement> placement)
+    {
+        var result = Simulator.Run(placement);
+        var caches = placement.Select((p, j) =>
+        {
+            var without = Evaluator.Evaluate([.. placement.Where((_, i) => i != j)]);
+            var saved = without is null ? 0 : without.MeanMs - result.MeanMs;
+            return new CacheDecision(Graph.Name, Graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
+                Math.Round(result.Caches[j].HitRatio, 4), Math.Round(saved, 4));
+        });
+        return PolicyDocument.Empty(Module.Service, Budget) with { Caches = [.. caches] };
+    }
+
+    /// <summary>Reads the caches of a policy for this handler; null with located diagnostics when it cannot be replayed.</summary>
+    public IReadOnlyList<CachePlacement>? FromPolicy(PolicyDocument policy, string path, DiagnosticBag diagnostics) =>
+        PolicyValidation.ToPlacement(this, policy, path, diagnostics);
+}

@@ -1,0 +1,97 @@
+using Fluxo.Optimizer.Graphs;
+
+namespace Fluxo.Optimizer.Replay;
+
+/// <summary>
+/// Per request, a candidate's cache key (the combined hash of the values entering it, in (to-node,
+/// input) order), interned to a dense id, and the bytes its entry would take (values leaving it + 16),
+/// or -1 when the request did not demand the subgraph at all.
+/// </summary>
+public sealed class CandidateKeys
+{
+    /// <summary>Key and bookkeeping overhead of one entry, per the shared cache semantics.</summary>
+    public const int EntryOverheadBytes = 16;
+
+    private CandidateKeys(int[] keyIds, int distinct, int[] bytes)
+    {
+        KeyIds = keyIds;
+        DistinctKeys = distinct;
+        EntryBytes = bytes;
+    }
+
+    /// <summary>Per request, the key's id: equal keys, equal ids.</summary>
+    public int[] KeyIds { get; }
+
+    public int DistinctKeys { get; }
+
+    public int[] EntryBytes { get; }
+
+    /// <summary>Computes the keys; null when some request demanded the subgraph without a value on one of its entering edges.</summary>
+    public static CandidateKeys? Compute(FlatTrace trace, Candidate candidate, out long missingInRequest)
+    {
+        var facts = trace.Facts;
+        var n = facts.NodeCount;
+        var edgeCount = facts.Edges.Count;
+        var inside = new bool[n];
+        foreach (var v in candidate.Nodes)
+        {
+            inside[v] = true;
+        }
+
+        var outputEdges = candidate.OutputNodes
+            .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
+            .ToArray();
+        var demanded = trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v])).ToArray();
+        var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
+        var keys = new int[trace.Requests];
+        var bytes = new int[trace.Requests];
+        missingInRequest = -1;
+        for (var r = 0; r < trace.Requests; r++)
+        {
+            if (!demanded[trace.ShapeOf[r]])
+            {
+                bytes[r] = -1;
+                continue;
+            }
+
+            var baseEdge = r * edgeCount;
+            var key = 0x9E3779B97F4A7C15UL;
+            foreach (var e in candidate.EnteringEdges)
+            {
+                if (trace.EdgeBytes[baseEdge + e] < 0)
+                {
+                    missingInRequest = trace.Ids[r];
+                    return null;
+                }
+
+                key = Mix(key ^ trace.EdgeHash[baseEdge + e]);
+            }
+
+            var size = EntryOverheadBytes;
+            foreach (var edges in outputEdges)
+            {
+                foreach (var e in edges)
+                {
+                    if (trace.EdgeBytes[baseEdge + e] >= 0)
+                    {
+                        size += trace.EdgeBytes[baseEdge + e];
+                        break;
+                    }
+                }
+            }
+
+            keys[r] = ids.Intern(key);
+            bytes[r] = size;
+        }
+
+        return new CandidateKeys(keys, ids.Count, bytes);
+    }
+
+    // SplitMix64's finalizer: each input bit flips about half the key bits, so order and value both matter.
+    private static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+}

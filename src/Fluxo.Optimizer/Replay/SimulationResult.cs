@@ -1,0 +1,43 @@
+namespace Fluxo.Optimizer.Replay;
+
+/// <summary>What one replay of a trace under a policy predicts; latencies in milliseconds.</summary>
+public sealed record SimulationResult(
+    int Requests,
+    double MeanMs,
+    double P50Ms,
+    double P95Ms,
+    double P99Ms,
+    IReadOnlyList<CacheStats> Caches)
+{
+    /// <summary>The value a search minimises for <paramref name="objective"/>.</summary>
+    public double Score(Objective objective) => objective switch
+    {
+        Objective.Median => P50Ms,
+        Objective.P95 => P95Ms,
+        Objective.P99 => P99Ms,
+        _ => MeanMs,
+    };
+
+    /// <summary>True when this result is better than <paramref name="other"/>: lower objective, then lower mean.</summary>
+    public bool Beats(SimulationResult other, Objective objective)
+    {
+        var a = Score(objective);
+        var b = other.Score(objective);
+        return a < b - 1e-9 || (Math.Abs(a - b) <= 1e-9 && MeanMs < other.MeanMs - 1e-9);
+    }
+}
+
+/// <summary>One cache's behaviour in a replay: lookups are requests that demanded its subgraph.</summary>
+public sealed record CacheStats(long Lookups, long Hits, long PeakBytes, long FinalBytes)
+{
+    public double HitRatio => Lookups == 0 ? 0 : (double)Hits / Lookups;
+}
+
+/// <summary>What a search minimises.</summary>
+public enum Objective
+{
+    Median,
+    Mean,
+    P95,
+    P99,
+}

@@ -1,0 +1,146 @@
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Policy;
+
+namespace Fluxo.Optimizer.Replay;
+
+/// <summary>
+/// Replays a flattened trace under a set of caches, exactly per the shared cache semantics: requests
+/// in trace order, one byte-budgeted LRU per cache, each request's latency the Sink's finish in
+/// virtual time. Deterministic: the same trace and policy give the same numbers.
+/// </summary>
+public sealed class Simulator
+{
+    private readonly Dictionary<string, CandidateKeys?> _keys = [];
+    private readonly double[] _latencies;
+    private double[]? _base;
+
+    public Simulator(FlatTrace trace, CostModel? cost = null)
+    {
+        Trace = trace;
+        Cost = cost ?? CostModel.Default;
+        _latencies = new double[trace.Requests];
+    }
+
+    public FlatTrace Trace { get; }
+
+    public CostModel Cost { get; }
+
+    /// <summary>Keys of a candidate, computed once; null when the trace cannot provide its key.</summary>
+    public CandidateKeys? KeysOf(Candidate candidate)
+    {
+        var name = candidate.ToString();
+        lock (_keys)
+        {
+            if (_keys.TryGetValue(name, out var known))
+            {
+                return known;
+            }
+        }
+
+        // Computed outside the lock so that searches can build several candidates' keys in parallel.
+        var keys = CandidateKeys.Compute(Trace, candidate, out _);
+        lock (_keys)
+        {
+            _keys[name] = keys;
+        }
+
+        return keys;
+    }
+
+    /// <summary>True when the caches are disjoint, acyclic together, at most 64, and their keys are in the trace.</summary>
+    public bool CanRun(IReadOnlyList<CachePlacement> caches) =>
+        caches.Count <= 64
+        && caches.All(c => c.Bytes > 0 && KeysOf(c.Candidate) is not null)
+        && ReplayProgram.UnitOrder(Trace.Facts, [.. caches.Select(c => c.Candidate)]) is not null;
+
+    /// <summary>Replays the trace; throws <see cref="ArgumentException"/> for caches that <see cref="CanRun"/> rejects.</summary>
+    public SimulationResult Run(IReadOnlyList<CachePlacement> caches)
+    {
+        if (!CanRun(caches))
+        {
+            throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
+        }
+
+        var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
+        var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(c.Bytes, keys[j].DistinctKeys)).ToArray();
+        var lookups = new long[caches.Count];
+        var hitCounts = new long[caches.Count];
+        var ready = new double[Trace.Facts.NodeCount];
+        var lookupMs = Cost.LookupMs;
+        var insertMs = Cost.InsertMs;
+        var sum = 0.0;
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            var hits = 0UL;
+            for (var j = 0; j < keys.Length; j++)
+            {
+                var size = keys[j].EntryBytes[r];
+                if (size < 0)
+                {
+                    continue;
+                }
+
+                lookups[j]++;
+                if (lrus[j].Access(keys[j].KeyIds[r], size))
+                {
+                    hits |= 1UL << j;
+                    hitCounts[j]++;
+                }
+            }
+
+            var latency = program.Run(Trace, r, hits, ready, lookupMs, insertMs);
+            _latencies[r] = latency;
+            sum += latency;
+        }
+
+        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], lrus[j].PeakBytes, lrus[j].UsedBytes)).ToArray();
+        var p99 = Percentiles.NearestRank(_latencies, 0.99, _latencies.Length);
+        var p95 = Percentiles.NearestRank(_latencies, 0.95, Percentiles.Rank(0.99, _latencies.Length));
+        var p50 = Percentiles.NearestRank(_latencies, 0.50, Percentiles.Rank(0.95, _latencies.Length));
+        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
+    }
+
+    /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
+    internal double[] BaseLatencies()
+    {
+        lock (_latencies)
+        {
+            return _base ??= ComputeBase();
+        }
+    }
+
+    private double[] ComputeBase()
+    {
+        {
+            var none = ReplayProgram.Compile(Trace, [])!;
+            var ready = new double[Trace.Facts.NodeCount];
+            var latencies = new double[Trace.Requests];
+            for (var r = 0; r < Trace.Requests; r++)
+            {
+                latencies[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+            }
+
+            return latencies;
+        }
+    }
+
+    /// <summary>Per request that demands <paramref name="candidate"/>, the latency when it alone always hits and always misses.</summary>
+    internal (double[] Hit, double[] Miss) Outcomes(Candidate candidate, int[] entryBytes)
+    {
+        var one = ReplayProgram.Compile(Trace, [candidate])!;
+        var ready = new double[Trace.Facts.NodeCount];
+        var h = new double[Trace.Requests];
+        var m = new double[Trace.Requests];
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            if (entryBytes[r] >= 0)
+            {
+                h[r] = one.Run(Trace, r, 1, ready, Cost.LookupMs, Cost.InsertMs);
+                m[r] = one.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
+            }
+        }
+
+        return (h, m);
+    }
+}

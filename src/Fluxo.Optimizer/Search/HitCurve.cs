@@ -1,0 +1,202 @@
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+
+namespace Fluxo.Optimizer.Search;
+
+/// <summary>
+/// A candidate's behaviour at every cache size from one pass over the trace. A request that demands
+/// the subgraph hits an LRU cache of C bytes exactly when its byte-weighted stack distance (bytes of
+/// the distinct entries used since its key's last use, plus its own) is at most C. Each access is
+/// weighted by what a hit saves over a miss on that request's critical path, so the curve is also the
+/// mean latency the cache saves at each size, counting the lookup and insert overheads.
+/// </summary>
+public sealed class HitCurve
+{
+    private readonly long[] _sizes;
+    private readonly long[] _hits;
+    private readonly double[] _gain;
+
+    private HitCurve(Candidate candidate, long lookups, long[] sizes, long[] hits, double[] gain)
+    {
+        Candidate = candidate;
+        Lookups = lookups;
+        _sizes = sizes;
+        _hits = hits;
+        _gain = gain;
+    }
+
+    public Candidate Candidate { get; }
+
+    public long Lookups { get; }
+
+    /// <summary>Hits of an LRU cache of <paramref name="bytes"/> bytes replaying the whole trace.</summary>
+    public long HitsAt(long bytes)
+    {
+        var i = Floor(bytes);
+        return i < 0 ? 0 : _hits[i];
+    }
+
+    public double HitRatioAt(long bytes) => Lookups == 0 ? 0 : (double)HitsAt(bytes) / Lookups;
+
+    /// <summary>Mean latency saved per request (ms) by this cache alone at <paramref name="bytes"/>; negative when overheads dominate.</summary>
+    public double GainAt(long bytes)
+    {
+        if (bytes <= 0)
+        {
+            return 0;
+        }
+
+        var i = Floor(bytes);
+        return i < 0 ? _gain[0] : _gain[i + 1];
+    }
+
+    /// <summary>Sizes where the curve steps (distinct stack distances), ascending.</summary>
+    public IReadOnlyList<long> Steps => _sizes;
+
+    /// <summary>
+    /// The upper concave hull of (bytes, gain) from (0, 0) up to the best point: vertices whose slopes
+    /// (gain per byte) fall, the shape a greedy split of a budget needs.
+    /// </summary>
+    public IReadOnlyList<(long Bytes, double Gain)> Hull()
+    {
+        var hull = new List<(long Bytes, double Gain)> { (0, 0) };
+        for (var i = 0; i < _sizes.Length; i++)
+        {
+            var p = (_sizes[i], _gain[i + 1]);
+            while (hull.Count >= 2 && Cross(hull[^2], hull[^1], p) >= 0)
+            {
+                hull.RemoveAt(hull.Count - 1);
+            }
+
+            hull.Add(p);
+        }
+
+        var top = 0;
+        for (var i = 1; i < hull.Count; i++)
+        {
+            if (hull[i].Gain > hull[top].Gain)
+            {
+                top = i;
+            }
+        }
+
+        return hull.Take(top + 1).ToList();
+    }
+
+    private static double Cross((long X, double Y) o, (long X, double Y) a, (long X, double Y) b) =>
+        ((double)(a.X - o.X) * (b.Y - o.Y)) - ((a.Y - o.Y) * (double)(b.X - o.X));
+
+    private int Floor(long bytes)
+    {
+        var i = Array.BinarySearch(_sizes, bytes);
+        return i >= 0 ? i : ~i - 1;
+    }
+
+    /// <summary>
+    /// One pass over the trace for one candidate; null when the trace cannot key it. Reuses farther than
+    /// <paramref name="maxBytes"/> are dropped (they hit no cache that small), so the curve is exact up to it.
+    /// </summary>
+    public static HitCurve? Build(Simulator simulator, Candidate candidate, long maxBytes = long.MaxValue)
+    {
+        var keys = simulator.KeysOf(candidate);
+        if (keys is null)
+        {
+            return null;
+        }
+
+        var trace = simulator.Trace;
+        var baseLatency = simulator.BaseLatencies();
+        var (hitLatency, missLatency) = simulator.Outcomes(candidate, keys.EntryBytes);
+        var distance = new long[trace.Requests];
+        var weight = new double[trace.Requests];
+        var reuses = 0;
+        var lastUse = new int[keys.DistinctKeys];
+        Array.Fill(lastUse, -1);
+        var tree = new Fenwick(trace.Requests);
+        long lookups = 0;
+        var baseline = 0.0;
+        for (var r = 0; r < trace.Requests; r++)
+        {
+            var size = keys.EntryBytes[r];
+            if (size < 0)
+            {
+                continue;
+            }
+
+            lookups++;
+            var key = keys.KeyIds[r];
+            baseline -= missLatency[r] - baseLatency[r];
+            var previous = lastUse[key];
+            if (previous >= 0)
+            {
+                var d = tree.Sum(previous + 1, r - 1) + size;
+                if (d <= maxBytes)
+                {
+                    distance[reuses] = d;
+                    weight[reuses++] = missLatency[r] - hitLatency[r];
+                }
+
+                tree.Add(previous, -keys.EntryBytes[previous]);
+            }
+
+            tree.Add(r, size);
+            lastUse[key] = r;
+        }
+
+        Array.Sort(distance, weight, 0, reuses);
+        var sizes = new List<long>();
+        var hits = new List<long>();
+        var gain = new List<double> { baseline / trace.Requests };
+        long count = 0;
+        var total = baseline;
+        for (var i = 0; i < reuses; i++)
+        {
+            var d = distance[i];
+            count++;
+            total += weight[i];
+            if (sizes.Count > 0 && sizes[^1] == d)
+            {
+                hits[^1] = count;
+                gain[^1] = total / trace.Requests;
+            }
+            else
+            {
+                sizes.Add(d);
+                hits.Add(count);
+                gain.Add(total / trace.Requests);
+            }
+        }
+
+        return new HitCurve(candidate, lookups, [.. sizes], [.. hits], [.. gain]);
+    }
+
+    /// <summary>Prefix sums over request positions with point updates, for stack distances in O(log n).</summary>
+    private sealed class Fenwick(int n)
+    {
+        private readonly long[] _tree = new long[n + 1];
+
+        public void Add(int i, long delta)
+        {
+            for (i++; i < _tree.Length; i += i & -i)
+            {
+                _tree[i] += delta;
+            }
+        }
+
+        public long Sum(int from, int to)
+        {
+            return from > to ? 0 : Prefix(to) - Prefix(from - 1);
+        }
+
+        private long Prefix(int i)
+        {
+            long s = 0;
+            for (i++; i > 0; i -= i & -i)
+            {
+                s += _tree[i];
+            }
+
+            return s;
+        }
+    }
+}

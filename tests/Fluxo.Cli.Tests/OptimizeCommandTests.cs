@@ -1,0 +1,122 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Fluxo.Cli.Commands;
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Policy;
+using Fluxo.TestSupport;
+
+namespace Fluxo.Cli.Tests;
+
+public sealed partial class OptimizeCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-opt-").FullName;
+
+    private static string Weather => Path.Combine(RepoPaths.Samples, "weather", "weather.ir.json");
+
+    private static string Bindings => Path.Combine(RepoPaths.Samples, "weather", "weather.bindings.json");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static (int Code, string Out, string Err) Fluxo(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private (string Trace, long Budget) Record(string workload, int requests, string? policy = null)
+    {
+        var path = Path.Combine(RepoPaths.Samples, "weather", $"workload-{workload}.json");
+        var trace = Path.Combine(_dir, $"{workload}.log");
+        string[] args = ["run", Weather, "--bindings", Bindings, "--workload", path, "--requests", requests.ToString(CultureInfo.InvariantCulture), "--trace", trace];
+        var (code, _, error) = Fluxo(policy is null ? args : [.. args, "--policy", policy]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(path));
+        return (trace, doc.RootElement.GetProperty("cacheBudgetBytes").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("hot-zips")]
+    [InlineData("hot-ips")]
+    [InlineData("cold-tail")]
+    public void Chosen_policy_fits_the_budget_and_beats_or_ties_every_reference_on_median(string workload)
+    {
+        var (trace, budget) = Record(workload, 5000);
+        var policyPath = Path.Combine(_dir, "policy.json");
+        var (code, output, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "-o", policyPath);
+        Assert.True(code == 0, error);
+        Assert.Contains("All-encompassing", output);
+        var diagnostics = new DiagnosticBag();
+        var policy = PolicyJson.Read(policyPath, diagnostics)!;
+        Assert.True(policy.Caches.Sum(c => c.Bytes) <= budget);
+
+        var session = OptimizeCommand.Load(Weather, trace, budget, null, Objective.Median, diagnostics)!;
+        var chosen = session.Simulator.Run(session.FromPolicy(policy, policyPath, diagnostics)!);
+        foreach (var reference in session.References().Skip(1))
+        {
+            // A tie only where the reference is the policy found: its median is then the lowest found.
+            var tie = reference.Placement.Select(p => p.ToString()).Order().SequenceEqual(policy.Caches.Select(c => $"{{{string.Join(",", c.Nodes)}}}:{c.Bytes}B").Order());
+            Assert.True(chosen.P50Ms < reference.Result.P50Ms || (tie && chosen.P50Ms == reference.Result.P50Ms), $"{reference.Name}: {reference.Result.P50Ms} vs {chosen.P50Ms}");
+        }
+    }
+
+    [Fact]
+    public void Running_the_workload_with_the_chosen_policy_matches_the_prediction_within_five_percent()
+    {
+        var (trace, budget) = Record("hot-zips", 4000);
+        var policyPath = Path.Combine(_dir, "policy.json");
+        Assert.Equal(0, Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "-o", policyPath).Code);
+        var (code, predicted, error) = Fluxo("simulate", Weather, "--trace", trace, "--policy", policyPath);
+        Assert.True(code == 0, error);
+        var (_, run, _) = Fluxo("run", Weather, "--bindings", Bindings, "--workload", Path.Combine(RepoPaths.Samples, "weather", "workload-hot-zips.json"),
+            "--requests", "4000", "--policy", policyPath);
+        var sim = PolicyRow().Match(predicted);
+        var real = RunRow().Match(run);
+        Assert.True(sim.Success && real.Success, predicted + run);
+        double Num(Match m, string g) => double.Parse(m.Groups[g].Value, CultureInfo.InvariantCulture);
+        Assert.InRange(Num(real, "mean"), Num(sim, "mean") * 0.95, Num(sim, "mean") * 1.05);
+        Assert.InRange(Num(real, "p95"), Num(sim, "p95") * 0.95, Num(sim, "p95") * 1.05);
+    }
+
+    [Fact]
+    public void Bad_inputs_give_located_diagnostics_and_exit_1()
+    {
+        var (trace, _) = Record("hot-zips", 200);
+        var bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, "{ \"format\": ");
+        var overlapping = Path.Combine(_dir, "overlap.json");
+        var hash = CandidateHash(trace);
+        File.WriteAllText(overlapping, PolicyJson.Serialize(PolicyDocument.Empty("Weather", 100) with
+        {
+            Caches = [new CacheDecision("weather", hash, [1, 2], 50, "lru", 0, 0), new CacheDecision("weather", hash, [2], 50, "lru", 0, 0)],
+        }));
+        foreach (var (args, code) in new (string[], string)[]
+        {
+            (["optimize", Weather, "--trace", trace, "--budget", "lots"], "FLX2013"),
+            (["optimize", Weather, "--trace", Path.Combine(_dir, "none.log"), "--budget", "1KB"], "FLX9001"),
+            (["optimize", Weather, "--trace", trace, "--budget", "1KB", "--handler", "nope"], "FLX"),
+            (["simulate", Weather, "--trace", trace, "--policy", bad], "FLX2001"),
+            (["simulate", Weather, "--trace", trace, "--policy", overlapping], "FLX2009"),
+        })
+        {
+            var (exit, _, error) = Fluxo(args);
+            Assert.Equal(1, exit);
+            Assert.Contains($"error {code}", error);
+        }
+    }
+
+    private static string CandidateHash(string trace)
+    {
+        var session = OptimizeCommand.Load(Weather, trace, 100, null, Objective.Median, new DiagnosticBag())!;
+        return session.Graph.Hash;
+    }
+
+    [GeneratedRegex(@"^policy\s+(?<p50>[\d.]+)\s+(?<p95>[\d.]+)\s+(?<p99>[\d.]+)\s+(?<mean>[\d.]+)", RegexOptions.Multiline)]
+    private static partial Regex PolicyRow();
+
+    [GeneratedRegex(@"^weather\s+[\d,]+\s+\d+\s+(?<mean>[\d.]+)\s+(?<p50>[\d.]+)\s+(?<p95>[\d.]+)", RegexOptions.Multiline)]
+    private static partial Regex RunRow();
+}

@@ -1,0 +1,59 @@
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Search;
+using Fluxo.Optimizer.Synthetic;
+
+namespace Fluxo.Optimizer.Tests;
+
+public sealed class WeatherSearchTests
+{
+    public const long Budget = 64 * 1024;
+
+    private static OptimizationSession Session(int workload, int requests = 20_000)
+    {
+        var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[workload], requests, 7);
+        var diagnostics = new DiagnosticBag();
+        return OptimizationSession.Create(WeatherGraph.Module(), trace, "synthetic", Budget, diagnostics)!;
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Chosen_policy_beats_every_reference_on_median_latency_within_budget(int workload)
+    {
+        var s = Session(workload);
+        var chosen = s.Search(SearchMethod.Mrc);
+        Assert.True(chosen.Placement.Sum(p => p.Bytes) <= Budget);
+        foreach (var reference in s.References())
+        {
+            Assert.True(chosen.Result.P50Ms < reference.Result.P50Ms, $"{reference.Name}: {reference.Result.P50Ms} vs {chosen.Result.P50Ms}");
+        }
+
+        var policy = s.ToPolicy(chosen.Placement);
+        Assert.True(policy.Caches.Sum(c => c.Bytes) <= policy.BudgetBytes);
+        Assert.All(policy.Caches, c => Assert.InRange(c.ExpectedHitRatio, 0, 1));
+    }
+
+    [Fact]
+    public void Mrc_search_is_within_one_percent_of_the_exhaustive_grid_optimum_and_no_worse_than_the_paper()
+    {
+        var s = Session(1, 5000);
+        var mrc = s.Search(SearchMethod.Mrc);
+        var exhaustive = ExhaustiveSearch.Run(s.Evaluator, new ExhaustiveSearch.Options(GridUnits: 8, MaxCaches: 3));
+        var paper = PaperSearch.Run(s.Evaluator, new PaperSearch.Options(RandomPolicies: 300, ClimbFrom: 5));
+        Assert.True(mrc.Result.P50Ms <= exhaustive.Result.P50Ms * 1.01, $"{mrc.Result.P50Ms} vs {exhaustive.Result.P50Ms}");
+        Assert.True(mrc.Result.P50Ms <= paper.Result.P50Ms + 1e-9, $"{mrc.Result.P50Ms} vs {paper.Result.P50Ms}");
+    }
+
+    [Fact]
+    public void Paper_search_reports_progress_and_respects_its_settings()
+    {
+        var s = Session(0, 2000);
+        var stages = new HashSet<string>();
+        var result = PaperSearch.Run(s.Evaluator, new PaperSearch.Options(RandomPolicies: 100, ClimbFrom: 3), (stage, _) => stages.Add(stage));
+        Assert.Contains("random policies", stages);
+        Assert.Contains("hill-climbing", stages);
+        Assert.True(result.Placement.Sum(p => p.Bytes) <= Budget);
+        Assert.True(result.Replays > 3);
+    }
+}
