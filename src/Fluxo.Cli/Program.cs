@@ -18,5 +18,6 @@ public static class Program
         OptimizeCommand.Create(),
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
+        PipesReportCommand.Create(),
     };
 }
