@@ -1,12 +1,10 @@
-using Fluxo.Ir;
-
-namespace Fluxo.Runtime.Engine;
+namespace Fluxo.Ir;
 
 /// <summary>
 /// The inputs an expression reads on every path. Those are demanded up front and together; the rest
 /// (untaken branches, the right of &amp;&amp;/||, lambda bodies) are pulled only when evaluation reaches them.
 /// </summary>
-internal static class Strictness
+public static class Strictness
 {
     public static HashSet<int> Of(Expr? e)
     {
