@@ -65,7 +65,7 @@ public sealed class FlatTrace
         var smallShapes = new Dictionary<(ulong, ulong), int>();
         var small = n <= 64 && edgeCount <= 64;
         var key = new char[n + edgeCount];
-        var nextInput = new int[n];
+        var taken = new bool[edgeCount];
         var served = false;
         for (var r = 0; r < requests.Count; r++)
         {
@@ -94,10 +94,10 @@ public sealed class FlatTrace
             }
 
             Array.Fill(flat.EdgeBytes, -1, r * edgeCount, edgeCount);
-            Array.Clear(nextInput);
+            Array.Clear(taken);
             foreach (var ev in req.Edges)
             {
-                var e = ev.To >= 0 && ev.To < n ? NextEdge(facts, ev.From, ev.To, nextInput) : -1;
+                var e = ev.To >= 0 && ev.To < n ? NextEdge(facts, ev.From, ev.To, taken) : -1;
                 if (e < 0)
                 {
                     diagnostics.Add(Diag.TraceUnknownEdge(path, req.Id, ev.From, ev.To));
@@ -141,16 +141,20 @@ public sealed class FlatTrace
         return flat;
     }
 
-    /// <summary>Several inputs of one node may come from the same node (two request fields); their values arrive in input order.</summary>
-    private static int NextEdge(GraphFacts facts, int from, int to, int[] nextInput)
+    /// <summary>
+    /// Several inputs of one node may come from the same node (two request fields); their values arrive in input
+    /// order among themselves, while values from other nodes may arrive before or after them.
+    /// </summary>
+    private static int NextEdge(GraphFacts facts, int from, int to, bool[] taken)
     {
         var inputs = facts.Graph.Nodes[to].Inputs;
-        for (var i = nextInput[to]; i < inputs.Length; i++)
+        for (var i = 0; i < inputs.Length; i++)
         {
-            if (inputs[i].From == from)
+            var e = facts.EdgeIndex[to][i];
+            if (inputs[i].From == from && !taken[e])
             {
-                nextInput[to] = i + 1;
-                return facts.EdgeIndex[to][i];
+                taken[e] = true;
+                return e;
             }
         }
 
