@@ -11,6 +11,7 @@ if (options is null)
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Weather experiment: {options.Requests} requests per workload, budget {options.Budget} B, paper N={options.PaperN} K={options.PaperK}, exhaustive grid B/{options.Grid}, seed {options.Seed}"));
+SampleExperiment.Run(options, Console.Out);
 foreach (var workload in Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper)
 {
     WeatherExperiment.Run(workload, options, Console.Out);

@@ -13,6 +13,11 @@ internal static class WeatherExperiment
     {
         var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
         var session = OptimizationSession.Create(WeatherGraph.Module(), trace, workload.Name, options.Budget, new DiagnosticBag())!;
+        Run(Inv($"synthetic {workload.Name} (zip {workload.ZipShare:P0}, hot ip {workload.HotIpShare:P0}, cold ip {workload.ColdIpShare:P0}), budget {options.Budget} B"), session, options, output);
+    }
+
+    public static void Run(string title, OptimizationSession session, BenchOptions options, TextWriter output)
+    {
         var references = session.References(options.Seed).Skip(1).ToList();
         var searches = new List<SearchResult>
         {
@@ -22,7 +27,7 @@ internal static class WeatherExperiment
         };
         var optimum = searches[^1].Result;
         output.WriteLine();
-        output.WriteLine(Inv($"## {workload.Name} (zip {workload.ZipShare:P0}, hot ip {workload.HotIpShare:P0}, cold ip {workload.ColdIpShare:P0})"));
+        output.WriteLine($"## {title}");
         output.WriteLine("policy              p50 ms   p95 ms   mean ms  caches");
         foreach (var r in references)
         {

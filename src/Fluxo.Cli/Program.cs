@@ -17,5 +17,6 @@ public static class Program
         RunCommand.Create(),
         OptimizeCommand.Create(),
         SimulateCommand.Create(),
+        PipesReportCommand.Create(),
     };
 }

@@ -5,7 +5,7 @@ using Fluxo.Ir;
 
 namespace Fluxo.Cli;
 
-/// <summary>Reads a service from a file in any form Fluxo understands, by extension: <c>.flimp</c> source or <c>.ir.json</c>.</summary>
+/// <summary>Reads a service from a file in any form Fluxo understands, by extension: <c>.flimp</c> source, <c>.ir.json</c>, or any other <c>.json</c> as a Yahoo pipe.</summary>
 public static class ServiceLoader
 {
     public static IrModule? Load(string path, DiagnosticBag diagnostics)
@@ -35,6 +35,11 @@ public static class ServiceLoader
         if (path.EndsWith(".ir.json", StringComparison.OrdinalIgnoreCase))
         {
             return LoadIr(path, text, diagnostics);
+        }
+
+        if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
+        {
+            return Pipes.PipeImporter.Import(path, text, Pipes.PipeSearchPath.Beside(path), diagnostics);
         }
 
         diagnostics.Add(Diag.UnknownServiceFormat(path));

@@ -65,6 +65,20 @@ public sealed class RunCommandTests : IDisposable
         Assert.True(Median(cached.Out) < Median(plain.Out), cached.Out + plain.Out);
     }
 
+    [Fact]
+    public void ARunWithAPolicyConfirmsTheSimulatorsPrediction()
+    {
+        // The shared cache semantics: replaying an untraced run's trace under a policy predicts exactly what a run with it measures.
+        var trace = Path.Combine(_dir, "plain.log");
+        Assert.Equal(0, Run("run", Weather, "--workload", Sample("workload-hot-ips.json"), "--requests", "5000", "--trace", trace).Code);
+        var simulated = Run("simulate", Weather, "--trace", trace, "--policy", Sample("policy-ip-subgraph.json"));
+        Assert.True(simulated.Code == 0, simulated.Err);
+        var measured = Run("run", Weather, "--workload", Sample("workload-hot-ips.json"), "--requests", "5000", "--policy", Sample("policy-ip-subgraph.json"));
+        var predicted = simulated.Out.Split('\n').First(l => l.StartsWith("policy ", StringComparison.Ordinal) && !l.Contains("p50", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var actual = measured.Out.Split('\n').Single(l => l.StartsWith("all", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(predicted[1..5], new[] { actual[4], actual[5], actual[6], actual[3] });
+    }
+
     private static double Median(string table)
     {
         var all = table.Split('\n').Single(l => l.StartsWith("all", StringComparison.Ordinal));

@@ -18,7 +18,7 @@ internal static class GraphCommand
 
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
+        var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source, an .ir.json file or a Yahoo pipe (.json)." };
         var format = new Option<GraphFormat>("--format", "-f")
         {
             Description = "dot (Graphviz: pipe into 'dot -Tsvg'), mermaid (paste into Markdown) or json (nodes and edges).",

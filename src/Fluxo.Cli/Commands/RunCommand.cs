@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -30,14 +31,16 @@ internal sealed record RunArgs(
     ulong? Seed,
     string? Bindings,
     string? AzureStorage,
-    string? Redis);
+    string? Redis,
+    string? Fixtures = null,
+    bool AllowPrivate = false);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand
 {
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The service: a .flimp file or its IR (.ir.json)." };
+        var file = new Argument<string>("file") { Description = "The service: a .flimp file, its IR (.ir.json) or a Yahoo pipe (.json)." };
         var handler = new Option<string?>("--handler", "-H") { Description = "Run one request of this handler and print its result as JSON." };
         var input = new Option<string[]>("--input", "-i") { Description = "A request parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var workload = new Option<string?>("--workload", "-w") { Description = "Run a workload file (docs/workload-format.md)." };
@@ -50,9 +53,11 @@ internal static class RunCommand
         var bindings = new Option<string?>("--bindings") { Description = "Bindings file (default: <service>.bindings.json beside the service)." };
         var azure = new Option<string?>("--azure-storage") { Description = "Keep tables and queues in Azure Storage (a connection string, e.g. Azurite's)." };
         var redis = new Option<string?>("--redis") { Description = "Keep caches in Redis (a StackExchange.Redis connection string)." };
+        var fixtures = new Option<string?>("--fixtures") { Description = "Pipes: serve fetches from DIR/urls.tsv instead of the web." };
+        var allowPrivate = new Option<bool>("--allow-private") { Description = "Pipes: let fetches reach private and loopback addresses." };
         var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
         {
-            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis,
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -67,7 +72,7 @@ internal static class RunCommand
             var args = new RunArgs(parse.GetRequiredValue(file), parse.GetValue(handler), parse.GetValue(input) ?? [],
                 parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
                 clockText == "real" ? ClockMode.Real : ClockMode.Virtual, parse.GetValue(seed), parse.GetValue(bindings),
-                parse.GetValue(azure), parse.GetValue(redis));
+                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate));
             var interactive = !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
             return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
         });
@@ -88,6 +93,19 @@ internal static class RunCommand
 
     private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, CancellationToken ct)
     {
+        var module = ServiceLoader.Load(args.File, diags);
+        if (module is null || diags.HasErrors)
+        {
+            return 1;
+        }
+
+        // A pipe has one handler; running it needs no --handler.
+        var pipe = PipeSupport.IsPipe(module);
+        if (pipe && args.Handler is null && args.Workload is null)
+        {
+            args = args with { Handler = Fluxo.Pipes.PipeImporter.HandlerName };
+        }
+
         if ((args.Handler is null) == (args.Workload is null))
         {
             diags.Add(Diag.RunNeedsOneMode());
@@ -100,8 +118,8 @@ internal static class RunCommand
             return 1;
         }
 
-        var module = ServiceLoader.Load(args.File, diags);
-        if (module is null)
+        var executors = pipe ? PipeSupport.Executors(args, diags) : ImmutableArray<Fluxo.Runtime.INodeExecutor>.Empty;
+        if (executors is null)
         {
             return 1;
         }
@@ -129,6 +147,7 @@ internal static class RunCommand
             Queue = backends.Queue,
             Caches = backends.Caches,
             Trace = args.Trace is not null,
+            Executors = executors.Value,
         };
         var engine = ServiceEngine.Create(module, options, diags);
         if (engine is null)
@@ -163,6 +182,11 @@ internal static class RunCommand
             var name = text[..eq];
             var type = graph.Params.FirstOrDefault(p => p.Name == name)?.Type ?? "string";
             fields.Add(new(name, ParseInput(text[(eq + 1)..], type)));
+        }
+
+        if (PipeSupport.IsPipe(engine.Module))
+        {
+            fields.AddRange(PipeSupport.Defaulted(graph, fields));
         }
 
         if (diags.HasErrors)

@@ -24,32 +24,54 @@ internal sealed class BinaryTraceWriter : TraceWriter
 
     protected override void WriteRequest(TraceRequest r)
     {
-        Reserve(64);
-        _buf[_len++] = RequestTag;
-        Varint((ulong)r.Id);
-        Varint((ulong)r.Client);
-        Varint((ulong)r.Graph);
-        Varint((ulong)ToMicros(r.ArrivalMs));
-        Varint((ulong)ToMicros(r.LatencyMs));
-        Varint((ulong)r.Nodes.Length);
-        foreach (var n in r.Nodes)
+        // Room for the largest encoding of this request, reserved once: the varints below then skip bounds checks.
+        var need = 1 + (7 * 10) + (r.Nodes.Length * 31) + (r.Edges.Length * 38);
+        if (need > _buf.Length - _len)
         {
-            Reserve(40);
-            Varint((ulong)n.Node);
-            Varint((ulong)ToMicros(n.StartMs));
-            Varint((ulong)ToMicros(n.SelfMs));
-            _buf[_len++] = (byte)n.Status;
+            Flush();
+            if (need > _buf.Length)
+            {
+                WriteLarge(r, need);
+                return;
+            }
         }
 
-        Varint((ulong)r.Edges.Length);
+        Encode(r, _buf, ref _len);
+    }
+
+    private void WriteLarge(TraceRequest r, int need)
+    {
+        var big = new byte[need];
+        var n = 0;
+        Encode(r, big, ref n);
+        Output.Write(big, 0, n);
+    }
+
+    private static void Encode(TraceRequest r, byte[] buf, ref int len)
+    {
+        buf[len++] = RequestTag;
+        Varint(buf, ref len, (ulong)r.Id);
+        Varint(buf, ref len, (ulong)r.Client);
+        Varint(buf, ref len, (ulong)r.Graph);
+        Varint(buf, ref len, (ulong)ToMicros(r.ArrivalMs));
+        Varint(buf, ref len, (ulong)ToMicros(r.LatencyMs));
+        Varint(buf, ref len, (ulong)r.Nodes.Length);
+        foreach (var n in r.Nodes)
+        {
+            Varint(buf, ref len, (ulong)n.Node);
+            Varint(buf, ref len, (ulong)ToMicros(n.StartMs));
+            Varint(buf, ref len, (ulong)ToMicros(n.SelfMs));
+            buf[len++] = (byte)n.Status;
+        }
+
+        Varint(buf, ref len, (ulong)r.Edges.Length);
         foreach (var e in r.Edges)
         {
-            Reserve(40);
-            Varint((ulong)e.From);
-            Varint((ulong)e.To);
-            BinaryPrimitives.WriteUInt64LittleEndian(_buf.AsSpan(_len), e.Hash);
-            _len += 8;
-            Varint((ulong)e.Bytes);
+            Varint(buf, ref len, (ulong)e.From);
+            Varint(buf, ref len, (ulong)e.To);
+            BinaryPrimitives.WriteUInt64LittleEndian(buf.AsSpan(len), e.Hash);
+            len += 8;
+            Varint(buf, ref len, (ulong)e.Bytes);
         }
     }
 
@@ -78,12 +100,17 @@ internal sealed class BinaryTraceWriter : TraceWriter
     private void Varint(ulong v)
     {
         Reserve(10);
+        Varint(_buf, ref _len, v);
+    }
+
+    private static void Varint(byte[] buf, ref int len, ulong v)
+    {
         while (v >= 0x80)
         {
-            _buf[_len++] = (byte)(v | 0x80);
+            buf[len++] = (byte)(v | 0x80);
             v >>= 7;
         }
 
-        _buf[_len++] = (byte)v;
+        buf[len++] = (byte)v;
     }
 }

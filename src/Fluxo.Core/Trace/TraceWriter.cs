@@ -52,7 +52,7 @@ public abstract class TraceWriter : IDisposable
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header, TraceJson.Options));
 
     /// <summary>Microseconds, the resolution traces keep.</summary>
-    public static long ToMicros(double ms) => ms <= 0 ? 0 : (long)Math.Round(ms * 1000.0);
+    public static long ToMicros(double ms) => ms <= 0 ? 0 : (long)((ms * 1000.0) + 0.5);
 
     public void Dispose()
     {

@@ -131,12 +131,19 @@ public abstract class Value : IEquatable<Value>
         // Fast paths for the common scalar cases avoid a stream per value.
             case StringValue s:
                 {
-                    var bytes = Encoding.UTF8.GetBytes(s.V);
-                    var buf = new byte[bytes.Length + 1];
+                    // Traces hash every string that crosses an edge: encode into a stack or pooled buffer, not two new arrays.
+                    var max = Encoding.UTF8.GetMaxByteCount(s.V.Length) + 1;
+                    byte[]? rented = null;
+                    var buf = max <= 1024 ? stackalloc byte[max] : (rented = System.Buffers.ArrayPool<byte>.Shared.Rent(max));
                     buf[0] = (byte)ValueKind.String;
-                    bytes.CopyTo(buf, 1);
-                    _hash = XxHash64.HashToUInt64(buf);
-                    Volatile.Write(ref _size, buf.Length);
+                    var n = Encoding.UTF8.GetBytes(s.V, buf[1..]) + 1;
+                    _hash = XxHash64.HashToUInt64(buf[..n]);
+                    if (rented is not null)
+                    {
+                        System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+                    }
+
+                    Volatile.Write(ref _size, n);
                     return;
                 }
 

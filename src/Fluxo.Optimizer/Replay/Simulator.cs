@@ -6,7 +6,8 @@ namespace Fluxo.Optimizer.Replay;
 /// <summary>
 /// Replays a flattened trace under a set of caches, exactly per the shared cache semantics: requests
 /// in trace order, one byte-budgeted LRU per cache, each request's latency the Sink's finish in
-/// virtual time. Deterministic: the same trace and policy give the same numbers.
+/// virtual time. Deterministic: the same trace and policy give the same numbers. One replay at a
+/// time per instance (it reuses its latency buffer); candidates' keys may be built concurrently.
 /// </summary>
 public sealed class Simulator
 {

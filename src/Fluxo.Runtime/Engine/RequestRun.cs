@@ -148,16 +148,12 @@ internal sealed partial class RequestRun : IBuiltinContext
         var input = f.Node!.Node.Inputs[i];
         var v = input.Field is null ? raw : raw.GetField(input.Field) ?? Value.Null;
         f.Inputs[i] = v;
-        double at;
+        var edge = _edges is null ? default : new EdgeEvent(input.From, f.NodeId, v.StableHash, v.ByteSize);
         lock (this)
         {
-            at = ReadyFor(input.From, f.NodeId);
-        }
-
-        f.MaxReady = Math.Max(f.MaxReady, at);
-        if (_edges is not null)
-        {
-            RecordEdge(at, input.From, f.NodeId, v);
+            var at = ReadyFor(input.From, f.NodeId);
+            f.MaxReady = Math.Max(f.MaxReady, at);
+            _edges?.Add((at, edge));
         }
 
         return v;

@@ -1,0 +1,85 @@
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Policy;
+
+namespace Fluxo.Backend.Azure;
+
+/// <summary>Compiles an IR module (and optionally the optimizer's policy) to a deployable Azure .NET solution, in memory.</summary>
+public static class AzureEmitter
+{
+    public static IReadOnlyList<GeneratedFile> Emit(IrModule module, PolicyDocument? policy) => Emit(module, policy, new DiagnosticBag());
+
+    /// <summary>As <see cref="Emit(IrModule, PolicyDocument?)"/>, reporting skipped policy decisions and IR it cannot compile.</summary>
+    public static IReadOnlyList<GeneratedFile> Emit(IrModule module, PolicyDocument? policy, DiagnosticBag diagnostics)
+    {
+        var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
+        var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
+        var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
+        ReportUnsupported(policy, diagnostics);
+        var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
+        string Queue(string handler) => names.Prefix + "-" + new string(handler.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
+
+        var files = new List<GeneratedFile>
+        {
+            new($"{names.Root}.slnx", ProjectFiles.Solution(names)),
+            new("Directory.Build.props", ProjectFiles.BuildProps()),
+            new("Directory.Packages.props", ProjectFiles.PackagesProps()),
+            new("global.json", ProjectFiles.GlobalJson()),
+            new(".dockerignore", ProjectFiles.DockerIgnore()),
+            new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, Queue)),
+            new($"src/{names.Support}/{names.Support}.csproj", ProjectFiles.SupportProject()),
+        };
+
+        foreach (var r in EmbeddedSources.Under("Core/"))
+        {
+            files.Add(new($"src/{names.Support}/Semantics/{Path.GetFileName(r)}", EmbeddedSources.Read(r)));
+        }
+
+        foreach (var r in EmbeddedSources.Under("Support/"))
+        {
+            files.Add(new($"src/{names.Support}/{Path.GetFileName(r)}", EmbeddedSources.Read(r)));
+        }
+
+        var handlers = $"src/{names.Handlers}";
+        files.Add(new($"{handlers}/{names.Handlers}.csproj", ProjectFiles.HandlersProject(names)));
+        files.Add(new($"{handlers}/ServiceDefinition.g.cs", ModelWriter.ServiceDefinition(module, names, onWorker, caches)));
+        files.Add(new($"{handlers}/Fns.g.cs", ModelWriter.Fns(module, names, diagnostics)));
+        foreach (var g in module.Graphs)
+        {
+            files.Add(new($"{handlers}/{HandlerWriter.ClassName(g.Name)}.g.cs", new HandlerWriter(module, g, plans[g.Name], names.Handlers, diagnostics).Write()));
+        }
+
+        AddDeployable(files, module, names.FrontEnd, ProjectFiles.FrontEndProgram(module, names), names);
+        files.Add(new("deploy/frontend.containerapp.yaml", ContainerApps.FrontEnd(module, names)));
+        if (names.HasWorker)
+        {
+            AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker), names);
+            files.Add(new("deploy/worker.containerapp.yaml", ContainerApps.Worker(module, names, module.Graphs.Where(g => onWorker[g.Name]).Select(g => Queue(g.Name)))));
+        }
+
+        return files;
+    }
+
+    private static void AddDeployable(List<GeneratedFile> files, IrModule module, string project, string program, ServiceNames names)
+    {
+        var dir = $"src/{project}";
+        files.Add(new($"{dir}/{project}.csproj", ProjectFiles.WebProject(names)));
+        files.Add(new($"{dir}/Program.cs", program));
+        files.Add(new($"{dir}/appsettings.json", ProjectFiles.AppSettings()));
+        files.Add(new($"{dir}/appsettings.Development.json", ProjectFiles.AppSettingsDevelopment(module)));
+        files.Add(new($"{dir}/Dockerfile", ProjectFiles.Dockerfile(project)));
+    }
+
+    private static void ReportUnsupported(PolicyDocument? policy, DiagnosticBag diagnostics)
+    {
+        foreach (var p in policy?.Precompute ?? [])
+        {
+            diagnostics.Add(Diag.AzureUnsupportedDecision(p.Handler, "precompute"));
+        }
+
+        foreach (var s in policy?.Speculate ?? [])
+        {
+            diagnostics.Add(Diag.AzureUnsupportedDecision(s.Handler, "speculate"));
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+
+namespace Fluxo.Support;
+
+/// <summary>The service's parts, built once from configuration (connection strings never come from code).</summary>
+public sealed class FluxoServices(
+    ServiceModel model,
+    ExternClient externs,
+    TableStore tables,
+    CacheStore caches,
+    QueueBus queues,
+    Journal journal,
+    IConfiguration configuration)
+{
+    public ServiceModel Model => model;
+    public ExternClient Externs => externs;
+    public TableStore Tables => tables;
+    public CacheStore Caches => caches;
+    public QueueBus Queues => queues;
+    public Journal Journal => journal;
+
+    /// <summary>How often a message may be tried before it goes to the poison queue.</summary>
+    public int MaxDequeueCount => configuration.GetValue("Fluxo:MaxDequeueCount", 5);
+
+    /// <summary>How long a received message stays invisible: a worker that dies gives its work back after this.</summary>
+    public TimeSpan VisibilityTimeout => TimeSpan.FromSeconds(configuration.GetValue("Fluxo:VisibilityTimeoutSeconds", 30));
+
+    /// <summary>How long the front end waits for a worker's result before answering 504 (the client may retry with the same X-Request-Id).</summary>
+    public TimeSpan ResultTimeout => TimeSpan.FromSeconds(configuration.GetValue("Fluxo:ResultTimeoutSeconds", 60));
+
+    public async Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        await tables.EnsureCreatedAsync(ct);
+        await journal.EnsureCreatedAsync(ct);
+        await queues.EnsureCreatedAsync(ct);
+    }
+}
+
+/// <summary>The Redis connection, or none when no Redis is configured (then nothing is cached).</summary>
+public sealed record RedisConnection(IConnectionMultiplexer? Multiplexer);
+
+/// <summary>Registers the service's parts; both deployables call it.</summary>
+public static class FluxoSetup
+{
+    public static IServiceCollection AddFluxo(this IServiceCollection services, IConfiguration configuration, ServiceModel model)
+    {
+        var storage = configuration.GetConnectionString("Storage")
+            ?? throw new InvalidOperationException("ConnectionStrings:Storage is not configured");
+        var redis = configuration.GetConnectionString("Redis");
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        services.AddSingleton(model);
+        services.AddSingleton(new TableServiceClient(storage));
+        services.AddSingleton(new QueueServiceClient(storage, queueOptions));
+        services.AddSingleton(_ => new RedisConnection(string.IsNullOrEmpty(redis) ? null : ConnectRedis(redis)));
+        services.AddHttpClient<ExternClient>();
+        services.AddSingleton<TableStore>();
+        services.AddSingleton<CacheStore>();
+        services.AddSingleton<QueueBus>();
+        services.AddSingleton<Journal>();
+        services.AddSingleton<FluxoServices>();
+        services.AddSingleton<RequestRunner>();
+        return services;
+    }
+
+    /// <summary>Creates tables and queues, then maps /healthz.</summary>
+    public static async Task UseFluxoAsync(this WebApplication app)
+    {
+        await app.Services.GetRequiredService<FluxoServices>().EnsureCreatedAsync(CancellationToken.None);
+        app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Json(new { status = "ok", service = app.Services.GetRequiredService<ServiceModel>().Service }));
+    }
+
+    // Short timeouts and no abort on connect failure: a missing Redis must only make requests slower.
+    private static IConnectionMultiplexer ConnectRedis(string connection)
+    {
+        var options = ConfigurationOptions.Parse(connection);
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
+        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
+        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
+        return ConnectionMultiplexer.Connect(options);
+    }
+}

@@ -1,0 +1,102 @@
+using Fluxo.Values;
+using Microsoft.AspNetCore.Http;
+
+namespace Fluxo.Support;
+
+/// <summary>
+/// What each POST/GET /&lt;handler&gt; does: bind and check the parameters, then run the handler here (front-end tier)
+/// or queue it for the worker tier and wait for its journaled result. Answers are the result's JSON.
+/// </summary>
+public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner)
+{
+    public const string RequestIdHeader = "X-Request-Id";
+
+    public async Task PostAsync(HttpContext http, string handler)
+    {
+        var result = await AnswerAsync(http, handler, async h =>
+        {
+            using var reader = new StreamReader(http.Request.Body);
+            return RequestBinder.FromJson(h, services.Model, await reader.ReadToEndAsync(http.RequestAborted));
+        });
+        await result.ExecuteAsync(http);
+    }
+
+    public async Task GetAsync(HttpContext http, string handler)
+    {
+        var result = await AnswerAsync(http, handler, h => Task.FromResult(RequestBinder.FromQuery(h, services.Model, http.Request.Query)));
+        await result.ExecuteAsync(http);
+    }
+
+    private async Task<IResult> AnswerAsync(HttpContext http, string handlerName, Func<HandlerInfo, Task<Value>> bind)
+    {
+        var handler = services.Model.Handler(handlerName);
+        var id = http.Request.Headers[RequestIdHeader].ToString();
+        if (id.Length == 0)
+        {
+            id = Guid.NewGuid().ToString("N");
+        }
+        else if (id.Length > 200 || id.Any(char.IsControl))
+        {
+            return Error(400, "bad_request", "X-Request-Id must be at most 200 printable characters", null);
+        }
+
+        http.Response.Headers[RequestIdHeader] = id;
+        try
+        {
+            var args = await bind(handler);
+            if (!handler.OnWorker)
+            {
+                return Json(await runner.RunDirectAsync(handler, id, args, http.RequestAborted));
+            }
+
+            return await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+        }
+        catch (BadRequestException e)
+        {
+            return Error(400, "bad_request", e.Message, e.Parameter);
+        }
+        catch (HandlerFailedException e)
+        {
+            return Error(422, "handler_failed", e.Message, null);
+        }
+        catch (ExternFailedException e)
+        {
+            return Error(502, "extern_failed", e.Message, null);
+        }
+        catch (Azure.RequestFailedException e)
+        {
+            return Error(503, "storage_unavailable", e.Message, null);
+        }
+    }
+
+    private async Task<IResult> ThroughWorkerAsync(HandlerInfo handler, string id, Value args, CancellationToken ct)
+    {
+        var entry = await services.Journal.GetAsync(handler.Name, id, ct);
+        if (entry is not { State: JournalEntry.Done })
+        {
+            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args)), ct);
+            var deadline = DateTime.UtcNow + services.ResultTimeout;
+            var delay = TimeSpan.FromMilliseconds(10);
+            while (entry is not { State: JournalEntry.Done })
+            {
+                if (DateTime.UtcNow > deadline)
+                {
+                    return Error(504, "timeout", $"no result yet for request {id}; retry with the same {RequestIdHeader}", null);
+                }
+
+                await Task.Delay(delay, ct);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
+                entry = await services.Journal.GetAsync(handler.Name, id, ct);
+            }
+        }
+
+        return entry.Error is not null
+            ? Error(422, "handler_failed", entry.Error, null)
+            : Results.Text(entry.ResultJson ?? "null", "application/json");
+    }
+
+    private static IResult Json(Value v) => Results.Text(ValueJson.Serialize(v), "application/json");
+
+    private static IResult Error(int status, string code, string message, string? parameter) =>
+        Results.Json(new { error = code, message, parameter }, statusCode: status);
+}

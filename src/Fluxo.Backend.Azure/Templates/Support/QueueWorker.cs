@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
+using Fluxo.Values;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Fluxo.Support;
+
+/// <summary>
+/// Runs one worker handler's queue. A message is deleted only after its request is journaled done (result stored,
+/// effects applied); a failure leaves it to reappear after the visibility timeout; after
+/// <see cref="FluxoServices.MaxDequeueCount"/> tries it moves to the poison queue.
+/// </summary>
+public sealed class QueueWorker(string handlerName, FluxoServices services, RequestRunner runner, ILogger<QueueWorker> logger) : BackgroundService
+{
+    private const int BatchSize = 16;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var handler = services.Model.Handler(handlerName);
+        var queue = services.Queues.Queue(handlerName);
+        var idle = TimeSpan.FromMilliseconds(50);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            QueueMessage[] messages;
+            try
+            {
+                messages = (await queue.ReceiveMessagesAsync(BatchSize, services.VisibilityTimeout, stoppingToken)).Value;
+            }
+            catch (RequestFailedException e)
+            {
+                logger.LogWarning("queue {Queue} unavailable: {Message}", queue.Name, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+                continue;
+            }
+
+            if (messages.Length == 0)
+            {
+                await Task.Delay(idle, stoppingToken);
+                idle = TimeSpan.FromMilliseconds(Math.Min(idle.TotalMilliseconds * 2, 1000));
+                continue;
+            }
+
+            idle = TimeSpan.FromMilliseconds(50);
+            await Task.WhenAll(messages.Select(m => HandleAsync(handler, queue, m, stoppingToken)));
+        }
+    }
+
+    private async Task HandleAsync(HandlerInfo handler, QueueClient queue, QueueMessage message, CancellationToken ct)
+    {
+        try
+        {
+            var call = message.DequeueCount > services.MaxDequeueCount ? null : Parse(message);
+            if (call is null)
+            {
+                await services.Queues.Poison(handler.Name).SendMessageAsync(message.Body, cancellationToken: ct);
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+                logger.LogError("message {Id} moved to the poison queue after {Count} tries", message.MessageId, message.DequeueCount);
+                return;
+            }
+
+            await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct);
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning("message {Id} of {Handler} failed (try {Count}): {Message}", message.MessageId, handler.Name, message.DequeueCount, e.Message);
+        }
+    }
+
+    private static QueuedCall? Parse(QueueMessage message)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<QueuedCall>(message.Body.ToString());
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using Fluxo.Builtins;
+using Fluxo.Values;
+
+namespace Fluxo.Support;
+
+/// <summary>
+/// One run of one handler: what compiled code calls for externs, tables, queues and caches. Reads remember the
+/// row version they saw; writes and enqueues are collected as effects, journaled and applied after the body ran.
+/// </summary>
+public sealed class RequestScope(string id, FluxoServices services, CancellationToken ct)
+{
+    private readonly ConcurrentDictionary<(string, string, string), (string ETag, string? History)> _versions = new();
+    private readonly ConcurrentQueue<Effect> _effects = new();
+
+    public string Id => id;
+
+    public IBuiltinContext Builtins => SystemBuiltinContext.Instance;
+
+    public CancellationToken Cancellation => ct;
+
+    public ImmutableArray<Effect> Effects => [.. _effects];
+
+    public Task<Value> Extern(string name, string[] paramNames, params Value[] args) =>
+        services.Externs.CallAsync(name, paramNames, args, ct);
+
+    public async Task<Value> Get(string table, Value pk, Value rk)
+    {
+        var (row, etag, history) = await services.Tables.GetAsync(table, pk, rk, ct);
+        _versions.TryAdd((table, TableStore.EncodeKey(pk), TableStore.EncodeKey(rk)), (etag, history));
+        return row;
+    }
+
+    public Task<Value> Query(string table, Value pk, Value? prefix) => services.Tables.QueryAsync(table, pk, prefix, ct);
+
+    public Value Put(string table, Value pk, Value rk, params (string Name, Value Value)[] fields)
+    {
+        var (p, r) = (TableStore.EncodeKey(pk), TableStore.EncodeKey(rk));
+        var json = fields.ToDictionary(f => f.Name, f => ValueJson.Serialize(f.Value));
+        var seen = _versions.TryGetValue((table, p, r), out var v) ? v : ((string ETag, string? History)?)null;
+        _effects.Enqueue(new PutEffect(table, p, r, json, seen?.ETag, seen?.History));
+        return Value.Null;
+    }
+
+    public Value Delete(string table, Value pk, Value rk)
+    {
+        var (p, r) = (TableStore.EncodeKey(pk), TableStore.EncodeKey(rk));
+        _effects.Enqueue(new DeleteEffect(table, p, r, _versions.TryGetValue((table, p, r), out var v) ? v.ETag : null));
+        return Value.Null;
+    }
+
+    /// <summary>The message id is the request id and the enqueue node's id, so a replay sends the same message id.</summary>
+    public Value Enqueue(string handler, int nodeId, params (string Name, Value Value)[] args)
+    {
+        _effects.Enqueue(new EnqueueEffect(handler, id + "." + nodeId, ValueJson.Serialize(Flx.Record(args))));
+        return Value.Null;
+    }
+
+    public Task<Value[]> Cached(string cacheId, Value[] inputs, Func<Task<Value[]>> compute) =>
+        services.Caches.GetOrComputeAsync(cacheId, inputs, compute);
+}

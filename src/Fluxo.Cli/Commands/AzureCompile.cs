@@ -1,0 +1,41 @@
+using Fluxo.Backend.Azure;
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Policy;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>`fluxo compile --emit azure`: writes the generated Azure solution (made in memory by <see cref="AzureEmitter"/>) to a folder.</summary>
+internal static class AzureCompile
+{
+    public static async Task<int> WriteSolutionAsync(IrModule module, PolicyDocument? policy, DirectoryInfo outDir, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var diagnostics = new DiagnosticBag();
+        var files = AzureEmitter.Emit(module, policy, diagnostics);
+        if (diagnostics.HasErrors)
+        {
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
+        }
+
+        foreach (var f in files)
+        {
+            var path = Path.Combine(outDir.FullName, f.Path);
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, f.Text, ct);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                diagnostics.Add(Diag.OutputUnwritable(path, e.Message));
+                DiagnosticPrinter.Print(diagnostics, error);
+                return 1;
+            }
+        }
+
+        DiagnosticPrinter.Print(diagnostics, error);
+        output.WriteLine($"wrote {files.Count} files to {outDir.FullName} (build with: dotnet build {outDir.FullName})");
+        return 0;
+    }
+}

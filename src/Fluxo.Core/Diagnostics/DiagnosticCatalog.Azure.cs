@@ -1,0 +1,16 @@
+namespace Fluxo.Diagnostics;
+
+public static partial class Diag
+{
+    public static Diagnostic AzureBadIr(SourceSpan span, string reason) =>
+        Error("FLX4001", span, $"the Azure back end cannot compile this IR: {reason}");
+
+    public static Diagnostic AzureStalePolicy(string handler, string policyHash, string graphHash) =>
+        Warning("FLX4002", SourceSpan.None(handler), $"policy decision for '{handler}' names graph {policyHash}, but the graph is {graphHash}: decision skipped");
+
+    public static Diagnostic AzureBadCache(string handler, string reason) =>
+        Warning("FLX4003", SourceSpan.None(handler), $"cache on '{handler}' skipped: {reason}");
+
+    public static Diagnostic AzureUnsupportedDecision(string handler, string kind) =>
+        Warning("FLX4004", SourceSpan.None(handler), $"{kind} decision for '{handler}' is not built into the Azure service yet: the service computes those nodes on demand");
+}

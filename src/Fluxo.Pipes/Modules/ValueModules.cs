@@ -1,0 +1,110 @@
+using System.Globalization;
+using Fluxo.Diagnostics;
+using Fluxo.Values;
+
+namespace Fluxo.Pipes.Modules;
+
+/// <summary>Modules that compute one value: user inputs, strings, URLs, dates and arithmetic; and the services that are gone.</summary>
+internal static class ValueModules
+{
+    /// <summary>A user input: the request's value, or the declared default when the request leaves it out or empty.</summary>
+    public static Value UserInput(ModuleCall call)
+    {
+        var given = call.Input is { IsNull: false } v && Items.Text(v).Length > 0 ? v : null;
+        var text = given is not null ? Items.Text(given) : call.Text("default");
+        if (call.Type != "numberinput")
+        {
+            return Value.String(text);
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+            ? Value.Float(d)
+            : text.Length == 0 ? Value.Null : throw call.BadSetting(UserInputs.NameOf(call.Conf) ?? "default", $"'{text}' is not a number");
+    }
+
+    public static Value StrConcat(ModuleCall call) =>
+        Value.String(string.Concat(call.List("part").Select(p => call.Text(p))));
+
+    public static Value StringTokenizer(ModuleCall call)
+    {
+        var text = Items.Text(call.Input);
+        var delimiter = call.Text("to-str");
+        IEnumerable<string> tokens = delimiter.Length == 0 ? [text] : text.Split(delimiter);
+        tokens = tokens.Where(t => t.Length > 0);
+        if (call.Text("dedupe") is { Length: > 0 } d && d != "false")
+        {
+            tokens = tokens.Distinct(StringComparer.Ordinal);
+        }
+
+        if (call.Text("sort") is { Length: > 0 } s && s != "false")
+        {
+            tokens = tokens.Order(StringComparer.Ordinal);
+        }
+
+        return Value.List(tokens.Select(t => Items.Record(("content", Value.String(t)))));
+    }
+
+    public static Value UrlBuilder(ModuleCall call)
+    {
+        var url = call.Text("BASE");
+        var path = call.List("PATH").Select(p => call.Text(p).Trim('/')).Where(p => p.Length > 0).ToList();
+        if (path.Count > 0)
+        {
+            url = url.TrimEnd('/') + "/" + string.Join("/", path);
+        }
+
+        var query = call.List("PARAM")
+            .Select(p => (Key: call.Text(p.At("key")), Value: call.Text(p.At("value"))))
+            .Where(p => p.Key.Length > 0)
+            .Select(p => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(p.Value))
+            .ToList();
+        if (query.Count > 0)
+        {
+            url += (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + string.Join("&", query);
+        }
+
+        return Value.String(url);
+    }
+
+    public static Value DateBuilder(ModuleCall call)
+    {
+        var given = call.Resolve(call.Conf["DATE"]);
+        var date = DateParsing.FromValue(given, call.Now) ?? throw call.BadSetting("DATE", $"'{Items.Text(given)}' is not a date");
+        return DateParsing.ToRecord(date);
+    }
+
+    public static Value DateFormat(ModuleCall call)
+    {
+        var date = DateParsing.FromValue(call.Input, call.Now) ?? throw call.BadSetting("_INPUT", $"'{Items.Text(call.Input)}' is not a date");
+        return Value.String(DateParsing.Format(date, call.Text("format")));
+    }
+
+    public static Value SimpleMath(ModuleCall call)
+    {
+        var a = Number(call, call.Input, "_INPUT");
+        var b = Number(call, call.Resolve(call.Conf["OTHER"]), "OTHER");
+        return Value.Float(call.Text("OP") switch
+        {
+            "add" => a + b,
+            "subtract" => a - b,
+            "multiply" => a * b,
+            "divide" => b == 0 ? throw call.BadSetting("OTHER", "division by zero") : a / b,
+            "modulo" => b == 0 ? throw call.BadSetting("OTHER", "division by zero") : a % b,
+            "power" => Math.Pow(a, b),
+            var op => throw call.BadSetting("OP", $"unknown operation '{op}'"),
+        });
+    }
+
+    private static double Number(ModuleCall call, Value? v, string name) =>
+        v is { IsNumber: true } ? v.AsFloat
+        : double.TryParse(Items.Text(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
+        : throw call.BadSetting(name, $"'{Items.Text(v)}' is not a number");
+
+    /// <summary>Services Yahoo shut down; there is no faithful local replacement, so the pipe stops with the reason.</summary>
+    public static Value Gone(ModuleCall call) => throw call.Fail(Diag.PipeServiceGone(call.Span, call.Id, call.Type, call.Type switch
+    {
+        "yql" => "Yahoo Query Language (query.yahooapis.com) was shut down in January 2019",
+        "termextraction" => "Yahoo's Term Extraction web service (Content Analysis) was shut down in 2011",
+        _ => "Yahoo's geocoder (PlaceFinder, behind the Location Builder) was shut down in 2013",
+    }));
+}

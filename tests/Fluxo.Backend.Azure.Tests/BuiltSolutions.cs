@@ -1,0 +1,43 @@
+using Fluxo.Policy;
+
+namespace Fluxo.Backend.Azure.Tests;
+
+/// <summary>The two generated solutions the end-to-end tests run, built once per test run (builds are slow).</summary>
+public sealed class BuiltSolutions : IDisposable
+{
+    /// <summary>About four by-IP entries (~230 bytes each): a few dozen requests make the weather cache evict.</summary>
+    public const long WeatherCacheBytes = 1000;
+
+    private readonly Lazy<GeneratedSolution> _weather = new(() => new GeneratedSolution(Samples.Weather(), WeatherPolicy()));
+    private readonly Lazy<GeneratedSolution> _counter = new(() => new GeneratedSolution(Samples.Counter(), null));
+    private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
+
+    public GeneratedSolution Weather => _weather.Value;
+    public GeneratedSolution Counter => _counter.Value;
+
+    /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
+    public GeneratedSolution Tour => _tour.Value;
+
+    public static PolicyDocument WeatherPolicy() => GoldenTests.WeatherPolicy(Samples.Weather(), WeatherCacheBytes);
+
+    public void Dispose()
+    {
+        if (_weather.IsValueCreated)
+        {
+            _weather.Value.Dispose();
+        }
+
+        if (_counter.IsValueCreated)
+        {
+            _counter.Value.Dispose();
+        }
+
+        if (_tour.IsValueCreated)
+        {
+            _tour.Value.Dispose();
+        }
+    }
+}
+
+[CollectionDefinition("generated")]
+public sealed class GeneratedCollection : ICollectionFixture<BuiltSolutions>;

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Policy;
+
+namespace Fluxo.Backend.Azure.Tests;
+
+/// <summary>A generated solution written to a temporary folder and built with <c>dotnet build</c>.</summary>
+public sealed class GeneratedSolution : IDisposable
+{
+    public string Dir { get; }
+    public int ExitCode { get; }
+    public string BuildLog { get; }
+
+    public GeneratedSolution(IrModule module, PolicyDocument? policy)
+    {
+        Dir = Directory.CreateTempSubdirectory("fluxo-azure-").FullName;
+        foreach (var f in AzureEmitter.Emit(module, policy))
+        {
+            var path = Path.Combine(Dir, f.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, f.Text);
+        }
+
+        (ExitCode, BuildLog) = Run("dotnet", Dir, "build", "-nologo", "-v", "q", "-clp:Summary");
+    }
+
+    public string Dll(string project) => Path.Combine(Dir, "src", project, "bin", "Debug", "net10.0", project + ".dll");
+
+    public static (int ExitCode, string Output) Run(string exe, string dir, params string[] args)
+    {
+        var psi = new ProcessStartInfo(exe) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        psi.Environment["DOTNET_NOLOGO"] = "1";
+        using var p = Process.Start(psi)!;
+        var stderr = p.StandardError.ReadToEndAsync();
+        var stdout = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, stdout + stderr.Result);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

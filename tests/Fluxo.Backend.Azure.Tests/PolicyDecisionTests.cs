@@ -1,0 +1,61 @@
+using Fluxo.Diagnostics;
+using Fluxo.Policy;
+
+namespace Fluxo.Backend.Azure.Tests;
+
+/// <summary>Which policy decisions the emitter builds in, and the warnings for those it cannot.</summary>
+public class PolicyDecisionTests
+{
+    private static (IReadOnlyList<GeneratedFile> Files, DiagnosticBag Diagnostics) Emit(PolicyDocument policy)
+    {
+        var diagnostics = new DiagnosticBag();
+        return (AzureEmitter.Emit(Samples.Weather(), policy, diagnostics), diagnostics);
+    }
+
+    private static string Handler(IReadOnlyList<GeneratedFile> files) => files.Single(f => f.Path.EndsWith("Handler_weather.g.cs", StringComparison.Ordinal)).Text;
+
+    [Fact]
+    public void ACacheDecisionForAnOldGraphIsSkippedWithAWarning()
+    {
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", "0000000000000000", [1, 2], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        Assert.Equal(["FLX4002"], diagnostics.Items.Select(d => d.Code));
+        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACacheOverTheSinkIsSkippedWithAWarning()
+    {
+        var module = Samples.Weather();
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [5, 6], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        Assert.Equal(["FLX4003"], diagnostics.Items.Select(d => d.Code));
+        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACacheKeyIsEveryEdgeEnteringTheSubgraph()
+    {
+        var module = Samples.Weather();
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [3, 4, 5], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        Assert.Empty(diagnostics.Items);
+        var handler = Handler(files);
+        // Entering edges in (to-node, input) order: zip into 3, zip into 4, node 2 into 4.
+        Assert.Contains("Value[] key = [Flx.Field(request, \"zip\"), Flx.Field(request, \"zip\"), (await k2)];", handler, StringComparison.Ordinal);
+        Assert.Contains("scope.Cached(\"weather.0\"", handler, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PrecomputeAndSpeculateDecisionsAreReportedAsNotBuiltIn()
+    {
+        var module = Samples.Weather();
+        var policy = PolicyDocument.Empty("Weather", 1000) with
+        {
+            Precompute = [new PrecomputeDecision("weather", module.Graphs[0].Hash, [1], 60, 1, 2, 3, 100)],
+            Speculate = [new SpeculateDecision("weather", "weather", module.Graphs[0].Hash, [1], [], 0.5, 1, 1)],
+        };
+        var (_, diagnostics) = Emit(policy);
+        Assert.Equal(["FLX4004", "FLX4004"], diagnostics.Items.Select(d => d.Code));
+    }
+}

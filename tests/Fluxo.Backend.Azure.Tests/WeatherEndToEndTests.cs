@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text;
+using Fluxo.TestSupport;
+using Fluxo.Values;
+using StackExchange.Redis;
+
+namespace Fluxo.Backend.Azure.Tests;
+
+/// <summary>
+/// The generated weather service (with a policy cache on the by-IP branch) against real Azurite and redis-server:
+/// it builds warning-free, answers every request exactly as the local runtime does (same extern stand-ins, served
+/// over the extern HTTP protocol), holds its cache budget and survives Redis going down.
+/// </summary>
+[Collection("generated")]
+public class WeatherEndToEndTests(BuiltSolutions built)
+{
+    [Fact]
+    public void GeneratedSolutionBuildsWithoutWarnings()
+    {
+        Assert.True(built.Weather.ExitCode == 0, built.Weather.BuildLog);
+        Assert.Contains("0 Warning(s)", built.Weather.BuildLog, StringComparison.Ordinal);
+        Assert.Contains("0 Error(s)", built.Weather.BuildLog, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnswersLikeTheGraphHoldsTheCacheBudgetAndSurvivesRedisDown()
+    {
+        Assert.True(built.Weather.ExitCode == 0, built.Weather.BuildLog);
+        using var azurite = new AzuriteServer();
+        using var redis = new RedisServer();
+        var runtime = LocalRuntime.Weather();
+        using var stub = new ExternStub(runtime.ExternFunctions());
+        Task<string> Expected(string ip, string zip) => runtime.AnswerAsync("weather", ("ip", Value.String(ip)), ("zip", Value.String(zip)));
+        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Externs__ipToCity"] = stub.Url("ipToCity"),
+            ["Externs__cityToWeather"] = stub.Url("cityToWeather"),
+            ["Externs__zipToWeather"] = stub.Url("zipToWeather"),
+        });
+        using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl) };
+
+        (string Ip, string Zip)[] inputs =
+        [
+            ("131.107.0.1", ""), ("131.107.0.1", ""), ("18.9.22.1", ""), ("171.64.0.1", "94305"), ("171.64.0.1", ""),
+            ("1.1.1.1", ""), ("1.1.1.1", ""), ("2.2.2.2", "98052"), ("3.3.3.3", ""), ("3.3.3.3", ""), ("1.1.1.1", "10001"),
+            ("4.4.4.4", ""), ("4.4.4.4", ""), ("a/b#c?d", ""), ("ünï", "ünï"), ("", ""), ("5.5.5.5", ""),
+        ];
+        var k = 0;
+        foreach (var (ip, zip) in inputs)
+        {
+            var body = k++ % 2 == 0 ? await Post(http, $$"""{"ip": {{Json(ip)}}, "zip": {{Json(zip)}}}""") : await Get(http, ip, zip);
+            Assert.Equal(await Expected(ip, zip), body);
+        }
+
+        // Immediate repeats of an ip were served by the cache: ipToCity ran once per distinct by-IP run only.
+        var byIp = inputs.Where(i => i.Zip == "").ToList();
+        Assert.True(stub.Calls["ipToCity"] < byIp.Count, $"ipToCity called {stub.Calls["ipToCity"]} times for {byIp.Count} by-IP requests");
+
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(await Expected($"10.0.0.{i}", ""), await Post(http, $$"""{"ip": "10.0.0.{{i}}", "zip": ""}"""));
+        }
+
+        await AssertBudgetHeld(redis);
+
+        await AssertBadRequest(http, """{"ip": "1.1.1.1"}""", "zip");
+        await AssertBadRequest(http, """{"ip": 7, "zip": ""}""", "ip");
+        await AssertBadRequest(http, """{"ip": "1", "zip": "", "extra": 1}""", "extra");
+        await AssertBadRequest(http, "not json", null);
+        await AssertBadRequest(http, "[1, 2]", null);
+        var missing = await http.GetAsync("/weather?ip=1.1.1.1");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.StatusCode);
+
+        redis.Dispose();
+        foreach (var (ip, zip) in inputs.Take(6))
+        {
+            Assert.Equal(await Expected(ip, zip), await Post(http, $$"""{"ip": {{Json(ip)}}, "zip": {{Json(zip)}}}"""));
+        }
+    }
+
+    private static async Task AssertBudgetHeld(RedisServer redis)
+    {
+        using var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var db = mux.GetDatabase();
+        const string prefix = "fluxo:weather:weather.0:";
+        var bytes = (long)await db.StringGetAsync(prefix + "bytes");
+        var sizes = await db.HashGetAllAsync(prefix + "sizes");
+        Assert.InRange(bytes, 1, BuiltSolutions.WeatherCacheBytes);
+        Assert.Equal(bytes, sizes.Sum(s => (long)s.Value));
+        foreach (var s in sizes)
+        {
+            Assert.True(await db.KeyExistsAsync(prefix + "e:" + s.Name), "an accounted entry exists");
+        }
+
+        var server = mux.GetServer(mux.GetEndPoints()[0]);
+        var entries = server.Keys(pattern: prefix + "e:*").Count();
+        Assert.Equal(sizes.Length, entries);
+    }
+
+    private static string Json(string s) => ValueJson.Serialize(Value.String(s));
+
+    private static async Task<string> Post(HttpClient http, string json)
+    {
+        var response = await http.PostAsync("/weather", new StringContent(json, Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    private static async Task<string> Get(HttpClient http, string ip, string zip)
+    {
+        var response = await http.GetAsync($"/weather?ip={Uri.EscapeDataString(ip)}&zip={Uri.EscapeDataString(zip)}");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    private static async Task AssertBadRequest(HttpClient http, string json, string? parameter)
+    {
+        var response = await http.PostAsync("/weather", new StringContent(json, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = ValueJson.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("bad_request", error.GetField("error")!.AsString);
+        if (parameter is not null)
+        {
+            Assert.Equal(parameter, error.GetField("parameter")!.AsString);
+        }
+    }
+}
