@@ -124,6 +124,34 @@ public sealed class AheadTests : IDisposable
     }
 
     [Fact]
+    public void A_corpus_pipe_is_precomputed_and_served_from_storage_and_the_study_counts_it()
+    {
+        var pipe = Path.Combine(RepoPaths.Shared, "pipes", "corpus", "testpipe_simplest.json");
+        var fixtures = Path.Combine(RepoPaths.Shared, "pipes", "fixtures");
+        var workload = Path.Combine(_dir, "pipe-workload.json");
+        File.WriteAllText(workload, """
+            { "format": "fluxo-workload/1", "seed": 5, "ratePerSecond": 5, "mix": [ { "handler": "run", "weight": 1, "inputs": {} } ] }
+            """);
+        var trace = Path.Combine(_dir, "pipe.log");
+        var policyPath = Path.Combine(_dir, "pipe-policy.json");
+        var (code, before, error) = Fluxo("run", pipe, "--fixtures", fixtures, "-w", workload, "-n", "100", "--trace", trace);
+        Assert.True(code == 0, error);
+        (code, var optimized, error) = Fluxo("optimize", pipe, "--trace", trace, "--budget", "1MB", "--staleness", "60s", "-o", policyPath);
+        Assert.True(code == 0, error);
+        var policy = PolicyJson.Read(policyPath, new DiagnosticBag())!;
+        var pre = Assert.Single(policy.Precompute);
+        Assert.Empty(policy.Caches.Where(c => c.Nodes.Intersect(pre.Nodes).Any()));
+        Assert.Contains("precompute only", optimized);
+        (code, var after, error) = Fluxo("run", pipe, "--fixtures", fixtures, "-w", workload, "-n", "100", "--policy", policyPath);
+        Assert.True(code == 0, error);
+        Assert.True(Mean(after, "run") < Mean(before, "run") / 10, before + after);
+        Assert.Matches(@"precompute: 1 refreshes", after);
+
+        var (_, report, _) = Fluxo("pipes-report", Path.Combine(RepoPaths.Shared, "pipes", "corpus"));
+        Assert.Matches(@"optimizer's pre-compute rule: [1-9][0-9]* of [0-9]+ imported pipes have pre-computable nodes", report);
+    }
+
+    [Fact]
     public void No_work_done_ahead_of_a_request_touches_a_node_with_side_effects_in_any_sample()
     {
         var checkedGraphs = 0;

@@ -51,16 +51,21 @@ internal sealed class AheadStage
     public PolicyDocument Extend(PolicyDocument caches, TextWriter output)
     {
         var none = PolicyDocument.Empty(caches.Service, caches.BudgetBytes);
-        var withPre = AheadPlanner.Plan(_replay, caches, _staleness, speculate: false);
+
+        // A pre-computed part is served on every request, so it wins over a cache on the same nodes.
+        var pre = AheadPlanner.Precompute(_replay, none, _staleness);
+        var preNodes = pre.Select(p => (p.Handler, p.Nodes)).ToList();
+        var kept = caches with { Caches = [.. caches.Caches.Where(c => !preNodes.Any(p => p.Handler == c.Handler && p.Nodes.Intersect(c.Nodes).Any()))] };
+        var withPre = kept with { Precompute = [.. pre] };
         var withSpec = AheadPlanner.Plan(_replay, caches, _staleness, precompute: false);
-        var all = AheadPlanner.Plan(_replay, caches, _staleness);
+        var all = AheadPlanner.Plan(_replay, withPre, _staleness, precompute: false);
         var baseline = _replay.Run(none);
         output.WriteLine(Inv($"whole trace, every handler ({_replay.Requests} requests): gain of each kind of decision"));
         output.WriteLine("decisions            p50 ms   p95 ms   p99 ms  mean ms  mean gain  spec used/started  wasted ms  refresh ms");
         Row(output, "none", baseline, baseline);
         Row(output, "caches only", _replay.Run(caches), baseline);
-        Row(output, "precompute only", _replay.Run(none with { Precompute = withPre.Precompute }), baseline);
-        Row(output, "speculation only", _replay.Run(none with { Speculate = AheadPlanner.Plan(_replay, none, _staleness, precompute: false).Speculate }), baseline);
+        Row(output, "precompute only", _replay.Run(none with { Precompute = [.. pre] }), baseline);
+        Row(output, "speculation only", _replay.Run(AheadPlanner.Plan(_replay, none, _staleness, precompute: false)), baseline);
         Row(output, "caches + precompute", _replay.Run(withPre), baseline);
         Row(output, "caches + speculation", _replay.Run(withSpec), baseline);
         Row(output, "all", _replay.Run(all), baseline);
