@@ -31,6 +31,19 @@ public static class AheadRules
     public static bool IsTableRead(Node node) => node.Kind is NodeKind.TableGet or NodeKind.TableQuery;
 
     /// <summary>
+    /// The table a read or write node touches and, when its partition key is one of its inputs as is, that
+    /// input's index: a speculated read is then checked against writes to its partition only.
+    /// </summary>
+    public static (string Table, int? PartitionInput)? TableAccess(Node node) => node.Expr switch
+    {
+        TableGetExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TableQueryExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TablePutExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TableDeleteExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        _ => null,
+    };
+
+    /// <summary>
     /// The largest set of nodes that pass <paramref name="allowed"/> and whose every input comes from the set
     /// or is a Source field accepted by <paramref name="sourceField"/>: closed under inputs, hence convex.
     /// </summary>

@@ -29,8 +29,8 @@ internal sealed class PartPlan
 
     public List<SpecPlan> Specs { get; } = [];
 
-    /// <summary>Nodes that write tables, with the tables.</summary>
-    public List<(int Node, string[] Tables)> Writers { get; } = [];
+    /// <summary>Nodes that write a table, with the input that is the partition key when it is one as is.</summary>
+    public List<(int Node, string Table, int? PartitionInput)> Writers { get; } = [];
 
     /// <summary>The speculation started after this handler's requests: (part of B, index in B's plan).</summary>
     public (int Part, int Spec)? LaunchTarget { get; set; }
@@ -78,7 +78,14 @@ internal sealed class PartPlan
 
         foreach (var node in part.Graph.Nodes.Where(n => !n.Props.Writes.IsDefaultOrEmpty))
         {
-            plan.Writers.Add((node.Id, [.. node.Props.Writes]));
+            if (AheadRules.TableAccess(node) is var (table, pk))
+            {
+                plan.Writers.Add((node.Id, table, pk));
+            }
+            else
+            {
+                plan.Writers.AddRange(node.Props.Writes.Select(t => (node.Id, t, (int?)null)));
+            }
         }
 
         return plan;
@@ -120,7 +127,8 @@ internal sealed class SpecPlan
         }
 
         DurationMs = block.Nodes.Max(v => finish[v]);
-        Reads = [.. block.Nodes.SelectMany(v => facts.Graph.Nodes[v].Props.Reads.IsDefault ? [] : facts.Graph.Nodes[v].Props.Reads).Distinct().Order(StringComparer.Ordinal)];
+        Reads = [.. block.Nodes.Where(v => AheadRules.IsTableRead(facts.Graph.Nodes[v]) && AheadRules.TableAccess(facts.Graph.Nodes[v]) is not null)
+            .Select(v => (v, AheadRules.TableAccess(facts.Graph.Nodes[v])!.Value.Table, AheadRules.TableAccess(facts.Graph.Nodes[v])!.Value.PartitionInput))];
     }
 
     /// <summary>Position in the policy's speculate list.</summary>
@@ -139,7 +147,8 @@ internal sealed class SpecPlan
 
     public double WorkMs { get; }
 
-    public string[] Reads { get; }
+    /// <summary>The part's table reads: node, table, and the input that is the partition key when it is one as is.</summary>
+    public (int Node, string Table, int? PartitionInput)[] Reads { get; }
 
     /// <summary>The entering values guessed from request <paramref name="rA"/> of the earlier handler.</summary>
     public ulong[] Predict(ServiceReplay.Part a, int rA) => [.. Fields.Select(f =>

@@ -106,7 +106,9 @@ public sealed class ServiceReplay
         var latencies = new double[_order.Length];
         var byHandler = new double[_parts.Count];
         var countByHandler = new int[_parts.Count];
-        var versions = new Dictionary<string, long>(StringComparer.Ordinal);
+        var lastByTable = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lastByPartition = new Dictionary<(string, ulong), int>();
+        var unknownPartitionWrite = new Dictionary<string, int>(StringComparer.Ordinal);
         var pending = new Dictionary<long, Pending>();
         long started = 0, used = 0, wasted = 0, peak = 0;
         double usedWork = 0, wastedWork = 0;
@@ -121,8 +123,8 @@ public sealed class ServiceReplay
             if (pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];
-                if (p.PartB == pi && p.ReadyAt <= arrival && Same(versions, spec.Reads, p.Versions) && spec.Matches(part.Flat, r, p.Predicted)
-                    && spec.Block.Nodes.Any(v => shape.Ran[v]))
+                if (p.PartB == pi && p.ReadyAt <= arrival && spec.Matches(part.Flat, r, p.Predicted)
+                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
                 {
                     program = spec.Program;
                     hits |= 1UL << plan.SpecBit;
@@ -140,13 +142,19 @@ public sealed class ServiceReplay
             latencies[i] = latency;
             byHandler[pi] += latency;
             countByHandler[pi]++;
-            foreach (var (v, tables) in plan.Writers)
+            foreach (var (v, table, pk) in plan.Writers)
             {
                 if (shape.Ran[v])
                 {
-                    foreach (var t in tables)
+                    lastByTable[table] = i;
+                    if (pk is { } k && part.InputHash(r, v, k) is { } h)
                     {
-                        versions[t] = versions.GetValueOrDefault(t) + 1;
+                        lastByPartition[(table, h)] = i;
+                    }
+                    else
+                    {
+                        // A key that is not an input as is: any partition may have changed.
+                        unknownPartitionWrite[table] = i;
                     }
                 }
             }
@@ -155,8 +163,7 @@ public sealed class ServiceReplay
             {
                 var spec = plans[partB].Specs[s];
                 started++;
-                pending[client] = new Pending(partB, s, spec.Predict(part, r), arrival + latency + spec.DurationMs, spec.WorkMs,
-                    [.. spec.Reads.Select(t => versions.GetValueOrDefault(t))]);
+                pending[client] = new Pending(partB, s, spec.Predict(part, r), arrival + latency + spec.DurationMs, spec.WorkMs, i);
                 peak = Math.Max(peak, pending.Count);
             }
         }
@@ -184,11 +191,19 @@ public sealed class ServiceReplay
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
     }
 
-    private static bool Same(Dictionary<string, long> versions, string[] reads, long[] snapshot)
+    /// <summary>
+    /// True when no request after the launch wrote what the part's reads read. The reads of a right guess see the
+    /// values B recorded, so their partition keys are B's; a write whose key was not an input counts for the whole table.
+    /// </summary>
+    private static bool Unwritten(
+        Part b, int r, SpecPlan spec, Dictionary<string, int> byTable, Dictionary<(string, ulong), int> byPartition, Dictionary<string, int> unknown, int launch)
     {
-        for (var k = 0; k < reads.Length; k++)
+        foreach (var (v, table, pk) in spec.Reads)
         {
-            if (versions.GetValueOrDefault(reads[k]) != snapshot[k])
+            var last = pk is { } k && b.InputHash(r, v, k) is { } h
+                ? Math.Max(byPartition.GetValueOrDefault((table, h), -1), unknown.GetValueOrDefault(table, -1))
+                : byTable.GetValueOrDefault(table, -1);
+            if (last > launch)
             {
                 return false;
             }
@@ -197,7 +212,7 @@ public sealed class ServiceReplay
         return true;
     }
 
-    private sealed record Pending(int PartB, int Spec, ulong[] Predicted, double ReadyAt, double Work, long[] Versions);
+    private sealed record Pending(int PartB, int Spec, ulong[] Predicted, double ReadyAt, double Work, int Launch);
 
     internal sealed record Part(Graph Graph, GraphFacts Facts, FlatTrace Flat, Simulator Simulator)
     {
@@ -215,6 +230,13 @@ public sealed class ServiceReplay
             }
 
             return null;
+        }
+
+        /// <summary>The hash of the value on input <paramref name="input"/> of node <paramref name="node"/> in row <paramref name="r"/>, or null when none crossed it.</summary>
+        public ulong? InputHash(int r, int node, int input)
+        {
+            var at = (r * Facts.Edges.Count) + Facts.EdgeIndex[node][input];
+            return Flat.EdgeBytes[at] >= 0 ? Flat.EdgeHash[at] : null;
         }
 
         /// <summary>The hash of the response in row <paramref name="r"/>, or null when the request failed.</summary>

@@ -65,7 +65,7 @@ public sealed class FlatTrace
         var smallShapes = new Dictionary<(ulong, ulong), int>();
         var small = n <= 64 && edgeCount <= 64;
         var key = new char[n + edgeCount];
-        var taken = new bool[edgeCount];
+        var usedInputs = new HashSet<long>();
         var served = false;
         for (var r = 0; r < requests.Count; r++)
         {
@@ -94,10 +94,10 @@ public sealed class FlatTrace
             }
 
             Array.Fill(flat.EdgeBytes, -1, r * edgeCount, edgeCount);
-            Array.Clear(taken);
+            usedInputs.Clear();
             foreach (var ev in req.Edges)
             {
-                var e = ev.To >= 0 && ev.To < n ? NextEdge(facts, ev.From, ev.To, taken) : -1;
+                var e = ev.To >= 0 && ev.To < n ? NextEdge(facts, ev.From, ev.To, usedInputs) : -1;
                 if (e < 0)
                 {
                     diagnostics.Add(Diag.TraceUnknownEdge(path, req.Id, ev.From, ev.To));
@@ -142,19 +142,18 @@ public sealed class FlatTrace
     }
 
     /// <summary>
-    /// Several inputs of one node may come from the same node (two request fields); their values arrive in input
-    /// order among themselves, while values from other nodes may arrive before or after them.
+    /// The first input of <paramref name="to"/> from <paramref name="from"/> not yet given a value in this
+    /// request. Several inputs may come from one node (two request fields; their values arrive in input
+    /// order), while values from different nodes arrive in time order, not input order.
     /// </summary>
-    private static int NextEdge(GraphFacts facts, int from, int to, bool[] taken)
+    private static int NextEdge(GraphFacts facts, int from, int to, HashSet<long> usedInputs)
     {
         var inputs = facts.Graph.Nodes[to].Inputs;
         for (var i = 0; i < inputs.Length; i++)
         {
-            var e = facts.EdgeIndex[to][i];
-            if (inputs[i].From == from && !taken[e])
+            if (inputs[i].From == from && usedInputs.Add(((long)to << 32) | (uint)i))
             {
-                taken[e] = true;
-                return e;
+                return facts.EdgeIndex[to][i];
             }
         }
 

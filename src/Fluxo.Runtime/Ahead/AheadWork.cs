@@ -74,7 +74,7 @@ public sealed class AheadWork
             }
         }
 
-        var valid = p.Handler == handler && p.ReadyAtMs <= info.ArrivalMs && Versions(_policy.Speculate[p.Index]).SequenceEqual(p.Versions);
+        var valid = p.Handler == handler && p.ReadyAtMs <= info.ArrivalMs && p.Reads.All(r => _tables.UnwrittenSince(r.Table, r.Partition, p.Since));
         if (!valid)
         {
             Settle(p);
@@ -106,11 +106,12 @@ public sealed class AheadWork
             var group = g.Groups[g.GroupOf[s.Nodes[0]]];
             var hashes = group.Entering.Select(e => (e.Field is null ? Value.Null : guess.GetField(e.Field) ?? Value.Null).StableHash).ToArray();
             var start = info.ArrivalMs + latencyMs;
-            var versions = Versions(s);
+            var since = _tables.Clock;
             var run = new RequestRun(_engine, g, guess, new RequestInfo(-info.Id, info.Client, start), false, ct);
             try
             {
                 var (values, done, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
+                var reads = run.TableReads(group.Members);
                 lock (_pending)
                 {
                     _speculations++;
@@ -119,7 +120,7 @@ public sealed class AheadWork
                         SettleLocked(older);
                     }
 
-                    _pending[info.Client] = new PendingSpeculation(d, s.Handler, CacheKey.Combine(hashes), values, start + done, work, versions);
+                    _pending[info.Client] = new PendingSpeculation(d, s.Handler, CacheKey.Combine(hashes), values, start + done, work, reads, since);
                 }
             }
             catch (Exception e) when (e is FlimpRuntimeException or Externs.ExternFailureException or InvalidCastException)
@@ -134,12 +135,6 @@ public sealed class AheadWork
 
             return;
         }
-    }
-
-    private long[] Versions(SpeculateDecision s)
-    {
-        var graph = _engine.Module.FindGraph(s.Handler)!;
-        return [.. s.Nodes.SelectMany(n => graph[n].Props.Reads.IsDefault ? [] : graph[n].Props.Reads).Distinct().Order(StringComparer.Ordinal).Select(_tables.Version)];
     }
 
     private void Settle(PendingSpeculation p)

@@ -3,7 +3,7 @@ using Fluxo.Values;
 namespace Fluxo.Runtime.Ahead;
 
 /// <summary>A speculated part of the next request one client is expected to send, with what it cost.</summary>
-public sealed class PendingSpeculation(int index, string handler, ulong key, Value[] values, double readyAtMs, double workMs, long[] versions)
+public sealed class PendingSpeculation(int index, string handler, ulong key, Value[] values, double readyAtMs, double workMs, (string Table, string? Partition)[] reads, long since)
 {
     /// <summary>The decision's position in the policy's speculate list.</summary>
     public int Index { get; } = index;
@@ -18,8 +18,11 @@ public sealed class PendingSpeculation(int index, string handler, ulong key, Val
 
     public double WorkMs { get; } = workMs;
 
-    /// <summary>Write counts of the tables the speculation read, when it read them.</summary>
-    public long[] Versions { get; } = versions;
+    /// <summary>The tables (and partitions, when known) the speculation read.</summary>
+    public (string Table, string? Partition)[] Reads { get; } = reads;
+
+    /// <summary>The table store's write clock when the speculation read them.</summary>
+    public long Since { get; } = since;
 
     public bool Used { get; private set; }
 

@@ -4,19 +4,36 @@ using Fluxo.Values;
 
 namespace Fluxo.Runtime.Ahead;
 
-/// <summary>A table store that counts writes per table, so a speculated read can tell whether it is still what a read now would return.</summary>
+/// <summary>
+/// A table store that numbers writes and remembers the last one per table and per partition, so a speculated
+/// read can tell whether it is still what a read now would return.
+/// </summary>
 internal sealed class VersionedTableStore(ITableStore inner) : ITableStore
 {
-    private readonly Dictionary<string, long> _versions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _byTable = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), long> _byPartition = [];
+    private long _clock;
 
     public bool Simulated => inner.Simulated;
 
-    /// <summary>How many puts and deletes <paramref name="table"/> has seen.</summary>
-    public long Version(string table)
+    /// <summary>How many writes there have been.</summary>
+    public long Clock
     {
-        lock (_versions)
+        get
         {
-            return _versions.GetValueOrDefault(table);
+            lock (_byTable)
+            {
+                return _clock;
+            }
+        }
+    }
+
+    /// <summary>True when no write after <paramref name="since"/> touched the partition (or, without one, the table).</summary>
+    public bool UnwrittenSince(string table, string? partition, long since)
+    {
+        lock (_byTable)
+        {
+            return (partition is null ? _byTable.GetValueOrDefault(table) : _byPartition.GetValueOrDefault((table, partition))) <= since;
         }
     }
 
@@ -28,21 +45,23 @@ internal sealed class VersionedTableStore(ITableStore inner) : ITableStore
 
     public ValueTask PutAsync(TableDecl table, string partitionKey, string rowKey, Value row, CancellationToken ct)
     {
-        Bump(table.Name);
+        Bump(table.Name, partitionKey);
         return inner.PutAsync(table, partitionKey, rowKey, row, ct);
     }
 
     public ValueTask DeleteAsync(TableDecl table, string partitionKey, string rowKey, CancellationToken ct)
     {
-        Bump(table.Name);
+        Bump(table.Name, partitionKey);
         return inner.DeleteAsync(table, partitionKey, rowKey, ct);
     }
 
-    private void Bump(string table)
+    private void Bump(string table, string partition)
     {
-        lock (_versions)
+        lock (_byTable)
         {
-            _versions[table] = _versions.GetValueOrDefault(table) + 1;
+            _clock++;
+            _byTable[table] = _clock;
+            _byPartition[(table, partition)] = _clock;
         }
     }
 }

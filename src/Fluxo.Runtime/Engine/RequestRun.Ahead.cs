@@ -83,6 +83,30 @@ internal sealed partial class RequestRun
         }
     }
 
+    /// <summary>The tables the read nodes among <paramref name="members"/> read in this run, with the partition when the key is an input as is.</summary>
+    public (string Table, string? Partition)[] TableReads(int[] members)
+    {
+        var reads = new List<(string, string?)>();
+        lock (this)
+        {
+            foreach (var m in members)
+            {
+                var node = _g.Graph[m];
+                if (!_done[m] || !AheadRules.IsTableRead(node) || AheadRules.TableAccess(node) is not var (table, pk))
+                {
+                    continue;
+                }
+
+                var input = pk is { } i ? node.Inputs[i] : null;
+                var raw = input is null ? null : _values[input.From];
+                var key = raw is null ? null : input!.Field is null ? raw : raw.GetField(input.Field) ?? Value.Null;
+                reads.Add((table, key?.ToString()));
+            }
+        }
+
+        return [.. reads];
+    }
+
     /// <summary>Runs only <paramref name="exits"/> (and what they pull): a speculation or a refresh, off any request's path.</summary>
     public async Task<(Value[] Values, double DoneMs, double WorkMs)> RunPartAsync(int[] exits)
     {
