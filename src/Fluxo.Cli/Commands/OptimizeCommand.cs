@@ -49,7 +49,7 @@ internal static class OptimizeCommand
         var diagnostics = new DiagnosticBag();
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = AheadStage.ParseStaleness(args.Staleness, diagnostics);
-        var ahead = budget is null || diagnostics.HasErrors ? null : AheadStage.Prepare(args.File, args.Trace, staleness, diagnostics);
+        var ahead = budget is null || diagnostics.HasErrors ? null : AheadStage.Prepare(args.File, args.Trace, budget!.Value, staleness, diagnostics);
         var session = ahead is null ? null : Load(args.File, args.Trace, Math.Max(1, budget!.Value - ahead.ReservedBytes), args.Handler, args.Objective, diagnostics);
         if (session is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1)
         {

@@ -25,7 +25,7 @@ internal sealed class AheadStage
     /// <summary>Bytes the pre-computed parts and the speculations (one entry per waiting client at the peak) would take.</summary>
     public long ReservedBytes { get; private set; }
 
-    public static AheadStage? Prepare(string file, string tracePath, double? staleness, DiagnosticBag diagnostics)
+    public static AheadStage? Prepare(string file, string tracePath, long budget, double? staleness, DiagnosticBag diagnostics)
     {
         var module = ServiceLoader.Load(file, diagnostics);
         var trace = module is null || diagnostics.HasErrors ? null : TraceFile.Read(tracePath, module, diagnostics);
@@ -37,7 +37,9 @@ internal sealed class AheadStage
 
         var stage = new AheadStage(replay, staleness);
         var alone = AheadPlanner.Plan(replay, PolicyDocument.Empty(module!.Service, 0), staleness);
-        stage.ReservedBytes = Reserved(replay, alone);
+
+        // The caches keep at least half of the budget, whatever the stores would like.
+        stage.ReservedBytes = Math.Min(Reserved(replay, alone), budget / 2);
         return stage;
     }
 

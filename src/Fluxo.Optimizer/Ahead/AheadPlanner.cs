@@ -11,6 +11,9 @@ public static class AheadPlanner
     /// <summary>A speculation is proposed when at least this share of A's followed requests were followed by B.</summary>
     public const double MinProbability = 0.25;
 
+    /// <summary>A speculation is kept only when the work it wastes is at most this multiple of the work it puts to use.</summary>
+    public const double MaxWastePerUsedWork = 1.0;
+
     /// <summary>A parameter of B is bound to a value A knew when at least this share of A-then-B pairs agree on it.</summary>
     public const double MinAgreement = 0.9;
 
@@ -88,8 +91,15 @@ public static class AheadPlanner
             }
 
             var bound = bindings.Select(x => x.Param).ToHashSet();
-            var taken = Taken(around, partB.Graph.Name);
+            var taken = Taken(around with { Speculate = [] }, partB.Graph.Name);
             var nodes = AheadRules.Closure(partB.Graph, n => AheadRules.MaySpeculate(n) && !taken.Contains(n.Id), f => f is not null && bound.Contains(f));
+
+            // Speculations after different handlers may guess the same part of B, not parts that only overlap.
+            if (around.Speculate.Concat(result).Any(s => s.Handler == partB.Graph.Name && s.Nodes.Intersect(nodes).Any() && !s.Nodes.SequenceEqual(nodes)))
+            {
+                continue;
+            }
+
             var self = partB.MeanSelf();
             if (nodes.Sum(v => self[v]) <= 0)
             {
@@ -101,7 +111,9 @@ public static class AheadPlanner
             var without = replay.Run(around);
             var with = replay.Run(around with { Speculate = [.. around.Speculate, decision] });
             var saving = (without.MeanByHandler[partB.Graph.Name] - with.MeanByHandler[partB.Graph.Name]) * partB.Flat.Requests / Math.Max(1, count);
-            if (saving > 1e-9)
+            var wasted = with.WastedWorkMs - without.WastedWorkMs;
+            var used = with.UsedWorkMs - without.UsedWorkMs;
+            if (saving > 1e-9 && wasted <= MaxWastePerUsedWork * used)
             {
                 result.Add(decision with
                 {

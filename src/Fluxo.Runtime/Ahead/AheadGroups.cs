@@ -7,7 +7,13 @@ using Fluxo.Runtime.Engine;
 namespace Fluxo.Runtime.Ahead;
 
 /// <summary>One pre-computed or speculated subgraph of a policy, by its position in the policy's list.</summary>
-internal sealed record AheadGroup(PrecomputeDecision? Precompute, SpeculateDecision? Speculate, int Index);
+internal sealed record AheadGroup(PrecomputeDecision? Precompute, SpeculateDecision? Speculate, int Index)
+{
+    /// <summary>Speculations after other handlers that guess the same part (positions in the speculate list).</summary>
+    public List<int> SameParts { get; } = [];
+
+    public bool Serves(int speculation) => Speculate is not null && (Index == speculation || SameParts.Contains(speculation));
+}
 
 /// <summary>Turns a policy's precompute and speculate decisions into groups beside the caches, refusing nodes that may not run ahead.</summary>
 internal static class AheadGroups
@@ -68,6 +74,13 @@ internal static class AheadGroups
         }
 
         var (groupOf, groups) = entry;
+        if (ahead.Speculate is not null && groupOf[members[0]] >= 0 && groups[groupOf[members[0]]] is { Ahead.Speculate: not null } same
+            && same.Members.SequenceEqual(members))
+        {
+            same.Ahead.SameParts.Add(ahead.Index);
+            return;
+        }
+
         if (members.FirstOrDefault(m => groupOf[m] >= 0) is var taken && taken > 0)
         {
             diags.Add(Diag.PolicyDoesNotFit(path, where, $"node {taken} is already in another cache or pre-computed part"));

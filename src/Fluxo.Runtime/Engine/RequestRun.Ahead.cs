@@ -32,7 +32,7 @@ internal sealed partial class RequestRun
 
         var stored = ahead.Precompute is not null
             ? _engine.Ahead?.Stored(ahead.Index)
-            : Pending is { } p && p.Index == ahead.Index && p.Key == CacheKey.Combine(hashes) ? p.Use() : null;
+            : Pending is { } p && ahead.Serves(p.Index) && p.Key == CacheKey.Combine(hashes) ? p.Use() : null;
         if (stored is null || stored.Length != group.Exits.Length)
         {
             foreach (var x in group.Exits)
