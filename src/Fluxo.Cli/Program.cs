@@ -17,6 +17,7 @@ public static class Program
         RunCommand.Create(),
         OptimizeCommand.Create(),
         SimulateCommand.Create(),
+        SamplesReportCommand.Create(),
         PipesReportCommand.Create(),
     };
 }

@@ -32,6 +32,18 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void Values_from_different_nodes_may_arrive_out_of_input_order()
+    {
+        // The runtime records edges in time order: the If's branch value (2 -> 4) can come before its condition input (0 -> 4).
+        var ordered = HandTrace.IpRequest(1, "a", "x", "sunny");
+        var swapped = ordered with { Id = 2, Edges = [.. ordered.Edges.OrderBy(e => e.From == 2 && e.To == 4 ? 0 : 1)] };
+        Assert.Equal((2, 4), (swapped.Edges[0].From, swapped.Edges[0].To));
+        var s = Session(HandTrace.Of(ordered, swapped));
+        Assert.Equal(s.Trace.ShapeOf[0], s.Trace.ShapeOf[1]);
+        Assert.Equal(33, s.Simulator.Run([]).P99Ms, 9);
+    }
+
+    [Fact]
     public void Hit_serves_at_lookup_and_miss_pays_lookup_then_insert_and_one_entry_budget_evicts()
     {
         var trace = HandTrace.Of(

@@ -1,0 +1,92 @@
+using System.CommandLine;
+using Fluxo.Cli.Samples;
+using Fluxo.Diagnostics;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>`fluxo samples-report samples/ [-o docs/samples.md] [-n 1500]`: the cache-savings table of every sample.</summary>
+internal static class SamplesReportCommand
+{
+    public sealed record Arguments(string Dir, string? Output, int Requests);
+
+    public const int DefaultRequests = 1500;
+
+    public static Command Create()
+    {
+        var dir = new Argument<string>("dir") { Description = "The folder holding one folder per sample (<name>/<name>.flimp, bindings, workload-*.json)." };
+        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown here instead of standard output." };
+        var requests = new Option<int>("--requests", "-n") { Description = "Workload requests per run.", DefaultValueFactory = _ => DefaultRequests };
+        var cmd = new Command("samples-report", "Run each sample's workload with tracing, optimize its caches, run again with the policy, and write the savings table as Markdown.")
+        {
+            dir, output, requests,
+        };
+        cmd.SetAction((parse, ct) => RunAsync(
+            new Arguments(parse.GetRequiredValue(dir), parse.GetValue(output), parse.GetValue(requests)),
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
+        return cmd;
+    }
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var diags = new DiagnosticBag();
+        var samples = SampleFolder.Find(args.Dir);
+        if (samples.Count == 0 || args.Requests <= 0)
+        {
+            diags.Add(args.Requests <= 0 ? Diag.RunBadRequests(args.Requests) : Diag.NoSamples(args.Dir));
+            DiagnosticPrinter.Print(diags, error);
+            return 1;
+        }
+
+        var scratch = Directory.CreateTempSubdirectory("fluxo-samples-");
+        try
+        {
+            var results = new List<SampleSavings>();
+            foreach (var sample in samples)
+            {
+                var one = new DiagnosticBag();
+                var r = await SampleMeasurement.MeasureAsync(sample, args.Requests, scratch.FullName, one, ct);
+                diags.AddRange(one.Items);
+                if (r is null && !one.HasErrors)
+                {
+                    diags.Add(Diag.SampleRunFailed(sample.Service, "no result"));
+                }
+
+                if (r is not null)
+                {
+                    results.Add(r);
+                }
+            }
+
+            if (diags.HasErrors)
+            {
+                DiagnosticPrinter.Print(diags, error);
+                return 1;
+            }
+
+            var command = $"fluxo samples-report {args.Dir}" + (args.Output is null ? "" : $" -o {args.Output}")
+                + (args.Requests == DefaultRequests ? "" : $" -n {args.Requests}");
+            var text = new StringWriter { NewLine = "\n" };
+            SamplesMarkdown.Write(text, command, results);
+            if (args.Output is null)
+            {
+                output.Write(text.ToString());
+            }
+            else if (!OutputFile.TryWrite(args.Output, text.ToString(), diags))
+            {
+                DiagnosticPrinter.Print(diags, error);
+                return 1;
+            }
+            else
+            {
+                output.WriteLine($"wrote {args.Output}: {results.Count} sample(s)");
+            }
+
+            DiagnosticPrinter.Print(diags, error);
+            return 0;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Optimizer;
+using Fluxo.Policy;
+using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Externs;
+using Fluxo.Runtime.Tracing;
+using Fluxo.Runtime.Workloads;
+using Fluxo.Trace;
+
+namespace Fluxo.Cli.Samples;
+
+/// <summary>One handler's latency under virtual time without caches and with the chosen policy, and what was cached.</summary>
+public sealed record HandlerSavings(string Handler, long Requests, LatencyRow Before, LatencyRow? After, IReadOnlyList<string> Cached, long CacheBytes);
+
+/// <summary>What measuring one sample found.</summary>
+public sealed record SampleSavings(
+    SampleFolder Sample, string Service, int Requests, long Budget, IReadOnlyList<HandlerSavings> Handlers,
+    LatencyRow Before, LatencyRow After, PolicyDocument Policy);
+
+/// <summary>
+/// Measures one sample the way a user would: run its workload with tracing, optimize every handler's
+/// caches from the trace (mrc search), run the same workload again with the chosen policy.
+/// </summary>
+public static class SampleMeasurement
+{
+    /// <summary>Bytes used when a workload names no budget.</summary>
+    public const long DefaultBudget = 16 * 1024;
+
+    public static async Task<SampleSavings?> MeasureAsync(SampleFolder sample, int requests, string scratchDir, DiagnosticBag diags, CancellationToken ct)
+    {
+        var module = ServiceLoader.Load(sample.Service, diags);
+        if (module is null || diags.HasErrors)
+        {
+            return null;
+        }
+
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var bindings = module.Externs.Length == 0 && !File.Exists(ServiceBindings.PathBeside(sample.Service))
+            ? ServiceBindings.Empty
+            : ServiceBindings.Read(ServiceBindings.PathBeside(sample.Service), module, http, diags);
+        var workload = WorkloadJson.Read(sample.Workload, module, diags);
+        if (bindings is null || workload is null || diags.HasErrors)
+        {
+            return null;
+        }
+
+        var budget = workload.CacheBudgetBytes ?? DefaultBudget;
+        var tracePath = Path.Combine(scratchDir, sample.Name + ".trace.bin");
+        var before = await RunAsync(module, bindings, workload, null, tracePath, requests, diags, ct);
+        var trace = before is null ? null : TraceFile.Read(tracePath, module, diags);
+        if (before is null || trace is null)
+        {
+            return null;
+        }
+
+        var policy = Optimize(module, trace, tracePath, before, budget, diags);
+        if (policy is null)
+        {
+            return null;
+        }
+
+        var after = await RunAsync(module, bindings, workload, policy, null, requests, diags, ct);
+        if (after is null)
+        {
+            return null;
+        }
+
+        var handlers = before.Rows.Where(r => r.Handler != "all").Select(r =>
+        {
+            var caches = policy.Caches.Where(c => c.Handler == r.Handler).ToList();
+            var graph = module.FindGraph(r.Handler)!;
+            var labels = caches.Select(c => "{" + string.Join(", ", c.Nodes.Select(n => graph.Nodes[n].Label)) + "}").ToList();
+            return new HandlerSavings(r.Handler, r.Requests, r, after.Rows.FirstOrDefault(a => a.Handler == r.Handler), labels, caches.Sum(c => c.Bytes));
+        }).ToList();
+        return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);
+    }
+
+    /// <summary>
+    /// The budget is split among handlers in proportion to the latency each spent in the trace (requests
+    /// times mean), over the handlers that have a cacheable subgraph; each share is then searched alone.
+    /// </summary>
+    private static PolicyDocument? Optimize(IrModule module, TraceData trace, string tracePath, RunReport before, long budget, DiagnosticBag diags)
+    {
+        var spent = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var row in before.Rows.Where(r => r.Handler != "all"))
+        {
+            var probe = OptimizationSession.Create(module, trace, tracePath, budget, diags, row.Handler);
+            if (probe is null)
+            {
+                return null;
+            }
+
+            if (probe.Evaluator.Candidates.Count > 0)
+            {
+                spent[row.Handler] = row.Requests * row.MeanMs;
+            }
+        }
+
+        var total = spent.Values.Sum();
+        var caches = new List<CacheDecision>();
+        foreach (var (handler, ms) in spent.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var share = total <= 0 ? 0 : (long)Math.Floor(budget * ms / total);
+            var session = share <= 0 ? null : OptimizationSession.Create(module, trace, tracePath, share, diags, handler);
+            if (session is null)
+            {
+                continue;
+            }
+
+            var found = session.Search(SearchMethod.Mrc);
+            caches.AddRange(session.ToPolicy(found.Placement).Caches);
+        }
+
+        return diags.HasErrors ? null : PolicyDocument.Empty(module.Service, budget) with { Caches = [.. caches] };
+    }
+
+    private static async Task<RunReport?> RunAsync(
+        IrModule module, ServiceBindings bindings, Workload workload, PolicyDocument? policy, string? tracePath, int requests, DiagnosticBag diags, CancellationToken ct)
+    {
+        var options = new EngineOptions { Clock = ClockMode.Virtual, Bindings = bindings, Policy = policy, Trace = tracePath is not null };
+        var engine = ServiceEngine.Create(module, options, diags);
+        if (engine is null)
+        {
+            return null;
+        }
+
+        using var trace = tracePath is null ? null : BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
+        return await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
+    }
+}
