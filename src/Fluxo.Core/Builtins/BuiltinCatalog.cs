@@ -80,9 +80,11 @@ public static class BuiltinCatalog
         yield return new("newSalt", [], "string", false, "a new random salt for hashPassword", 0.001, (c, _) => Value.String(c.NewId()));
         yield return Pure("formatTime", ["int", "string"], "string", "a time (ms since 1970) formatted, e.g. \"yyyy-MM-dd HH:mm\" (UTC)", a => Value.String(FormatTime(a[0].AsInt, a[1].AsString)));
 
-        // Passwords: deliberately slow; deterministic for a given salt.
-        yield return Pure("hashPassword", ["string", "string"], "string", "PBKDF2-SHA256 of a password with a salt", a => Value.String(HashPassword(a[0].AsString, a[1].AsString)), 25);
-        yield return Pure("verifyPassword", ["string", "string", "string"], "bool", "whether a password with a salt matches a stored hash (constant time)", a => Value.Bool(VerifyPassword(a[0].AsString, a[1].AsString, a[2].AsString)), 25);
+        // Passwords: deliberately slow. The same inputs give the same answer, but they are marked not
+        // deterministic so no cache, pre-computation or speculation ever keeps a password-derived key
+        // or skips the slowness that protects stored hashes.
+        yield return new("hashPassword", ["string", "string"], "string", false, "PBKDF2-SHA256 of a password with a salt (never cached)", 25, (_, a) => Value.String(HashPassword(a[0].AsString, a[1].AsString)));
+        yield return new("verifyPassword", ["string", "string", "string"], "bool", false, "whether a password with a salt matches a stored hash, in constant time (never cached)", 25, (_, a) => Value.Bool(VerifyPassword(a[0].AsString, a[1].AsString, a[2].AsString)));
     }
 
     private static string Substring(string s, long start, long count)
