@@ -19,14 +19,15 @@ public static class AheadRules
 
     /// <summary>
     /// A node a pre-computation may run: independent of the request and side-effect-free. Non-deterministic
-    /// feeds and table reads are allowed because the user bounds their staleness; clock, id and random
-    /// builtins are not, since a stored value of them is simply wrong.
+    /// feeds (externs, Pipes modules) and table reads are allowed because the user bounds their staleness;
+    /// anything else that is not deterministic (clock, ids, randomness, passwords) is not, since a stored
+    /// value of it is simply wrong.
     /// </summary>
     public static bool MayPrecompute(Node node) =>
         node.Kind is not (NodeKind.Source or NodeKind.Sink)
         && !node.Props.DependsOnInput
         && node.Props.SideEffectFree && node.Props.Writes.IsDefaultOrEmpty
-        && (node.Props.Deterministic || node.Kind != NodeKind.Builtin);
+        && (node.Props.Deterministic || node.Kind is NodeKind.Extern or NodeKind.PipeModule or NodeKind.TableGet or NodeKind.TableQuery);
 
     public static bool IsTableRead(Node node) => node.Kind is NodeKind.TableGet or NodeKind.TableQuery;
 
