@@ -42,6 +42,11 @@ internal static class LatencyTable
             output.WriteLine($"cache {c.Handler}[{c.Nodes}] budget {N(c.BudgetBytes)} B: {N(c.Hits)} hits / {N(total)} lookups ({(total == 0 ? 0 : 100.0 * c.Hits / total).ToString("0.0", CultureInfo.InvariantCulture)}%), {N(c.Evictions)} evictions, {N(c.Bytes)} B used");
         }
 
+        if (report.Ahead is { } a)
+        {
+            output.WriteLine($"speculation: {N(a.Used)} used of {N(a.Speculations)} started, {N(a.Wasted)} wasted ({F(a.WastedWorkMs)} ms of work wasted, {F(a.UsedWorkMs)} ms used); precompute: {N(a.Refreshes)} refreshes, {F(a.RefreshWorkMs)} ms of work");
+        }
+
         var clockName = clock == ClockMode.Virtual ? "virtual" : "real";
         output.WriteLine($"{N(report.Requests)} requests over {F(report.ClockSeconds)} s of {clockName} time; engine wall time {F(report.WallSeconds)} s ({F(report.Requests / Math.Max(report.WallSeconds, 1e-9))} req/s)");
         if (tracePath is not null)

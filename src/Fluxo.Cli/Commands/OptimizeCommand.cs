@@ -15,7 +15,7 @@ internal static class OptimizeCommand
 {
     public sealed record Arguments(
         string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
-        Objective Objective, int PaperN, int PaperK, bool Progress);
+        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null);
 
     public static Command Create()
     {
@@ -29,15 +29,16 @@ internal static class OptimizeCommand
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
         var progress = new Option<bool>("--progress") { Description = "Show a progress bar even when output is not a terminal." };
+        var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
         var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
         {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress,
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness,
         };
         cmd.SetAction(parse => Run(
             new Arguments(
                 parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output)!, parse.GetValue(handler), parse.GetValue(objective),
-                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected),
+                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected, parse.GetValue(staleness)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -47,7 +48,9 @@ internal static class OptimizeCommand
     {
         var diagnostics = new DiagnosticBag();
         var budget = ByteSize.Parse(args.Budget, diagnostics);
-        var session = budget is null ? null : Load(args.File, args.Trace, budget.Value, args.Handler, args.Objective, diagnostics);
+        var staleness = AheadStage.ParseStaleness(args.Staleness, diagnostics);
+        var ahead = budget is null || diagnostics.HasErrors ? null : AheadStage.Prepare(args.File, args.Trace, budget!.Value, staleness, diagnostics);
+        var session = ahead is null ? null : Load(args.File, args.Trace, Math.Max(1, budget!.Value - ahead.ReservedBytes), args.Handler, args.Objective, diagnostics);
         if (session is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1)
         {
             DiagnosticPrinter.Print(diagnostics, error);
@@ -62,7 +65,8 @@ internal static class OptimizeCommand
         PolicyTable.Write(output, chosen, session.References());
         output.WriteLine();
         PolicyTable.WriteCaches(output, found.Placement, found.Result);
-        var policy = session.ToPolicy(found.Placement);
+        output.WriteLine();
+        var policy = ahead!.Extend(session.ToPolicy(found.Placement) with { BudgetBytes = budget!.Value }, output);
         if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);
@@ -70,7 +74,7 @@ internal static class OptimizeCommand
         }
 
         DiagnosticPrinter.Print(diagnostics, error);
-        output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B");
+        output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B ({ahead.ReservedBytes} B kept for pre-computed and speculated results), {policy.Precompute.Length} pre-computed part(s), {policy.Speculate.Length} speculation(s)");
         return 0;
     }
 

@@ -45,6 +45,7 @@ internal static class PipesReportCommand
         }
 
         PipeReport.Write(await PipeReport.BuildAsync(args.Directory, run, cancellationToken), output);
+        Optimizing.PrecomputeStudy.Write(Optimizing.PrecomputeStudy.Build(args.Directory), output);
         return 0;
     }
 }

@@ -47,6 +47,6 @@ internal static class SimulateCommand
         PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
         output.WriteLine();
         PolicyTable.WriteCaches(output, placement, result);
-        return 0;
+        return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);
     }
 }

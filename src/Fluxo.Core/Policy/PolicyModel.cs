@@ -51,7 +51,9 @@ public sealed record SpeculateDecision(
     ImmutableArray<InputBinding> Inputs,
     double Probability,
     double ExpectedSavingMs,
-    double ExpectedWasteMs);
+    double ExpectedWasteMs,
+    long Bytes = 0);
 
-/// <summary>How a speculated request's parameter is guessed: from the earlier request's parameter or result field.</summary>
-public sealed record InputBinding(string Param, string FromParam);
+/// <summary>How a speculated request's parameter is guessed: from the earlier request's parameter <see cref="FromParam"/>,
+/// or its whole result when <see cref="FromResult"/> is set.</summary>
+public sealed record InputBinding(string Param, string FromParam, bool FromResult = false);

@@ -77,6 +77,7 @@ internal static class CacheGroups
             result[graph.Name] = (groupOf, [.. groups, group]);
         }
 
+        Ahead.AheadGroups.Add(module, policy, options.PolicyPath, result, diags);
         return result;
     }
 }

@@ -26,12 +26,16 @@ internal sealed class CompiledNode
     public int Slots { get; init; }
 }
 
-/// <summary>A cached subgraph in one graph: its members, the edges entering it in key order, and the members read outside it.</summary>
+/// <summary>A cached (or pre-computed, or speculated) subgraph in one graph: its members, the edges entering it in key order, and the members read outside it.</summary>
 internal sealed class CacheGroup
 {
-    public required CacheDecision Decision { get; init; }
+    public CacheDecision? Decision { get; init; }
 
-    public required ISubgraphCache Cache { get; init; }
+    /// <summary>The cache; null for a group served by <see cref="Ahead"/> instead.</summary>
+    public ISubgraphCache? Cache { get; init; }
+
+    /// <summary>Set for a pre-computed or speculated subgraph.</summary>
+    public Ahead.AheadGroup? Ahead { get; init; }
 
     public required int[] Members { get; init; }
 

@@ -17,7 +17,7 @@ namespace Fluxo.Runtime.Engine;
 /// consumer pulls it, and each node's value and ready time are kept so every consumer shares them.
 /// Times are ms from the request's arrival: drawn and added under virtual time, measured under real time.
 /// </summary>
-internal sealed class RequestRun : IBuiltinContext
+internal sealed partial class RequestRun : IBuiltinContext
 {
     private readonly ServiceEngine _engine;
     private readonly CompiledGraph _g;
@@ -296,6 +296,12 @@ internal sealed class RequestRun : IBuiltinContext
     private async ValueTask RunGroupAsync(int grp)
     {
         var group = _g.Groups[grp];
+        if (group.Cache is not { } cache)
+        {
+            await RunAheadGroupAsync(grp).ConfigureAwait(false);
+            return;
+        }
+
         var costs = _engine.Options.Costs;
         var entering = group.Entering;
         var values = new Value[entering.Length];
@@ -320,7 +326,7 @@ internal sealed class RequestRun : IBuiltinContext
         }
 
         var key = CacheKey.Combine(hashes);
-        var entry = await group.Cache.GetAsync(key, _ct).ConfigureAwait(false);
+        var entry = await cache.GetAsync(key, _ct).ConfigureAwait(false);
         var afterLookup = _virtual ? t + costs.LookupMs : Math.Max(t, Elapsed);
         if (entry is not null && entry.Length == group.Exits.Length)
         {
@@ -378,7 +384,7 @@ internal sealed class RequestRun : IBuiltinContext
             bytes += o.ByteSize;
         }
 
-        await group.Cache.SetAsync(key, outputs, bytes, _ct).ConfigureAwait(false);
+        await cache.SetAsync(key, outputs, bytes, _ct).ConfigureAwait(false);
         var ready = _virtual ? done + costs.InsertMs : Math.Max(done, Elapsed);
         lock (this)
         {

@@ -20,6 +20,11 @@ public sealed class ServiceEngine
         Module = module;
         Options = options;
         _graphs = graphs;
+        if (options.Tables is Ahead.VersionedTableStore versioned)
+        {
+            Ahead = new Ahead.AheadWork(this, options.Policy!, versioned);
+        }
+
         TraceHeader = new TraceHeader(TraceHeader.CurrentFormat, module.Service,
             [.. module.Graphs.Select((g, i) => new TraceGraph(i, g.Name, g.Hash, g.Nodes.Length))],
             options.Clock == ClockMode.Virtual ? "virtual" : "real");
@@ -31,8 +36,13 @@ public sealed class ServiceEngine
 
     public TraceHeader TraceHeader { get; }
 
+    /// <summary>Pre-computation and speculation the policy asked for; null when it asked for neither.</summary>
+    public Ahead.AheadWork? Ahead { get; }
+
+    internal CompiledGraph? Compiled(string handler) => _graphs.GetValueOrDefault(handler);
+
     /// <summary>The caches the policy asked for, in policy order.</summary>
-    public IReadOnlyList<ISubgraphCache> Caches => [.. _graphs.Values.SelectMany(g => g.Groups).Select(c => c.Cache)];
+    public IReadOnlyList<ISubgraphCache> Caches => [.. _graphs.Values.SelectMany(g => g.Groups).Select(c => c.Cache).OfType<ISubgraphCache>()];
 
     /// <summary>Compiles every graph; null (with diagnostics) when something cannot run.</summary>
     public static ServiceEngine? Create(IrModule module, EngineOptions options, DiagnosticBag diags)
@@ -46,6 +56,11 @@ public sealed class ServiceEngine
         if (diags.HasErrors)
         {
             return null;
+        }
+
+        if (options.Policy is { } policy && (policy.Precompute.Length > 0 || policy.Speculate.Length > 0))
+        {
+            options = options with { Tables = new Ahead.VersionedTableStore(options.Tables) };
         }
 
         var groups = CacheGroups.Build(module, options, diags);
@@ -131,16 +146,27 @@ public sealed class ServiceEngine
             return new RequestResult(info.Id, handler, null, $"the request has no parameter '{missing.Name}'", 0, null);
         }
 
-        var run = new RequestRun(this, g, request, info, Options.Trace, ct);
+        var pending = Ahead is null ? null : await Ahead.BeforeAsync(handler, info, ct).ConfigureAwait(false);
+        var run = new RequestRun(this, g, request, info, Options.Trace, ct) { Pending = pending };
         try
         {
             var value = await run.RunSinkAsync().ConfigureAwait(false);
             var latency = run.SinkReady;
+            if (Ahead is not null)
+            {
+                await Ahead.AfterAsync(handler, request, value, info, latency, pending, ct).ConfigureAwait(false);
+            }
+
             return new RequestResult(info.Id, handler, value, null, latency, Options.Trace ? run.BuildTrace(latency) : null);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             var latency = run.LatestFinish();
+            if (Ahead is not null)
+            {
+                await Ahead.AfterAsync(handler, request, null, info, latency, pending, ct).ConfigureAwait(false);
+            }
+
             return new RequestResult(info.Id, handler, null, Describe(e), latency, Options.Trace ? run.BuildTrace(latency) : null);
         }
     }

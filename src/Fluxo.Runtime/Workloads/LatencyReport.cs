@@ -8,6 +8,9 @@ public sealed record RunReport(IReadOnlyList<LatencyRow> Rows, long Requests, do
 {
     public LatencyRow Overall => Rows[^1];
 
+    /// <summary>Work done ahead of requests, when the policy asked for any.</summary>
+    public Ahead.AheadStats? Ahead { get; init; }
+
     public static RunReport Build(IReadOnlyDictionary<string, List<(double Latency, bool Ok)>> byHandler, double clockSeconds, double wallSeconds, IReadOnlyList<CacheRow> caches)
     {
         var rows = byHandler.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Row(kv.Key, kv.Value, clockSeconds)).ToList();

@@ -64,7 +64,7 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
 
     private RunReport Report(double clockSeconds, double wallSeconds) =>
         RunReport.Build(_latencies, clockSeconds, wallSeconds,
-            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]);
+            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with { Ahead = engine.Ahead?.Stats };
 
     private abstract record Event;
 

@@ -1,0 +1,69 @@
+using Fluxo.Ir;
+
+namespace Fluxo.Policy;
+
+/// <summary>
+/// Which nodes may run before (or apart from) the request that needs them; the optimizer proposes and
+/// the runtime accepts only such nodes, so no speculative or pre-computed work ever has a side effect.
+/// </summary>
+public static class AheadRules
+{
+    /// <summary>
+    /// A node a speculation may run: deterministic and side-effect-free, or a table read (side-effect-free;
+    /// its result is used only while no write has touched its tables since it ran, see docs/optimizer.md).
+    /// </summary>
+    public static bool MaySpeculate(Node node) =>
+        node.Kind is not (NodeKind.Source or NodeKind.Sink)
+        && node.Props.SideEffectFree && node.Props.Writes.IsDefaultOrEmpty
+        && (node.Props.Deterministic || IsTableRead(node));
+
+    /// <summary>
+    /// A node a pre-computation may run: independent of the request and side-effect-free. Non-deterministic
+    /// feeds (externs, Pipes modules) and table reads are allowed because the user bounds their staleness;
+    /// anything else that is not deterministic (clock, ids, randomness, passwords) is not, since a stored
+    /// value of it is simply wrong.
+    /// </summary>
+    public static bool MayPrecompute(Node node) =>
+        node.Kind is not (NodeKind.Source or NodeKind.Sink)
+        && !node.Props.DependsOnInput
+        && node.Props.SideEffectFree && node.Props.Writes.IsDefaultOrEmpty
+        && (node.Props.Deterministic || node.Kind is NodeKind.Extern or NodeKind.PipeModule or NodeKind.TableGet or NodeKind.TableQuery);
+
+    public static bool IsTableRead(Node node) => node.Kind is NodeKind.TableGet or NodeKind.TableQuery;
+
+    /// <summary>
+    /// The table a read or write node touches and, when its partition key is one of its inputs as is, that
+    /// input's index: a speculated read is then checked against writes to its partition only.
+    /// </summary>
+    public static (string Table, int? PartitionInput)? TableAccess(Node node) => node.Expr switch
+    {
+        TableGetExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TableQueryExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TablePutExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        TableDeleteExpr t => (t.Table, (t.PartitionKey as InputExpr)?.Index),
+        _ => null,
+    };
+
+    /// <summary>
+    /// The largest set of nodes that pass <paramref name="allowed"/> and whose every input comes from the set
+    /// or is a Source field accepted by <paramref name="sourceField"/>: closed under inputs, hence convex.
+    /// </summary>
+    public static int[] Closure(Graph graph, Func<Node, bool> allowed, Func<string?, bool> sourceField)
+    {
+        var inSet = new bool[graph.Nodes.Length];
+        foreach (var node in graph.Nodes)
+        {
+            inSet[node.Id] = allowed(node) && node.Inputs.All(i =>
+                i.From == graph.SourceId ? sourceField(i.Field) : inSet[i.From]);
+        }
+
+        return [.. graph.Nodes.Where(n => inSet[n.Id]).Select(n => n.Id)];
+    }
+
+    /// <summary>Members of <paramref name="nodes"/> read by a node outside the set: what a stored entry holds.</summary>
+    public static int[] Exits(Graph graph, IReadOnlyCollection<int> nodes)
+    {
+        var set = nodes.ToHashSet();
+        return [.. nodes.Order().Where(m => graph.Nodes.Any(n => !set.Contains(n.Id) && n.Inputs.Any(i => i.From == m)))];
+    }
+}

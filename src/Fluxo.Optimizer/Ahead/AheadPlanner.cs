@@ -1,0 +1,189 @@
+using Fluxo.Policy;
+
+namespace Fluxo.Optimizer.Ahead;
+
+/// <summary>
+/// Chooses pre-computations and speculations from a trace, around caches already chosen, and fills in their
+/// evidence by replaying the whole trace with and without each decision.
+/// </summary>
+public static class AheadPlanner
+{
+    /// <summary>A speculation is proposed when at least this share of A's followed requests were followed by B.</summary>
+    public const double MinProbability = 0.25;
+
+    /// <summary>A speculation is kept only when the work it wastes is at most this multiple of the work it puts to use.</summary>
+    public const double MaxWastePerUsedWork = 1.0;
+
+    /// <summary>A parameter of B is bound to a value A knew when at least this share of A-then-B pairs agree on it.</summary>
+    public const double MinAgreement = 0.9;
+
+    /// <summary>
+    /// Pre-computable parts: per handler, the nodes that never depend on the request and may run apart from it.
+    /// Without <paramref name="stalenessSeconds"/> only deterministic nodes qualify and are never refreshed; with
+    /// it, feeds and table reads qualify too and are refreshed that often.
+    /// </summary>
+    public static IReadOnlyList<PrecomputeDecision> Precompute(ServiceReplay replay, PolicyDocument around, double? stalenessSeconds)
+    {
+        var result = new List<PrecomputeDecision>();
+        foreach (var part in replay.Parts)
+        {
+            var taken = Taken(around, part.Graph.Name);
+            var nodes = AheadRules.Closure(part.Graph,
+                n => AheadRules.MayPrecompute(n) && !taken.Contains(n.Id) && (stalenessSeconds is not null || n.Props.Deterministic), _ => false);
+            if (nodes.Length == 0)
+            {
+                continue;
+            }
+
+            var self = part.MeanSelf();
+            var work = nodes.Sum(v => self[v]);
+            var bytes = EntryBytes(part, nodes);
+            var refresh = stalenessSeconds ?? 0;
+            var decision = new PrecomputeDecision(part.Graph.Name, part.Graph.Hash, [.. nodes], refresh,
+                replay.Cost.LookupMs, Math.Round(work, 4), refresh > 0 ? Math.Round(work * 3600 / refresh, 2) : 0, bytes);
+            var without = replay.Run(around);
+            var with = replay.Run(around with { Precompute = [.. around.Precompute, decision] });
+            if (with.MeanByHandler[part.Graph.Name] < without.MeanByHandler[part.Graph.Name] - 1e-9)
+            {
+                // What it saved on the critical path plus the lookup is what computing it cost that path.
+                var onPath = without.MeanByHandler[part.Graph.Name] - with.MeanByHandler[part.Graph.Name] + replay.Cost.LookupMs;
+                result.Add(decision with { ComputeCostMs = Math.Round(Math.Max(onPath, work), 4) });
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Speculations learned from client sessions: for each handler A, its most likely successor B and the part of B computable from A's parameters and result.</summary>
+    public static IReadOnlyList<SpeculateDecision> Speculate(ServiceReplay replay, PolicyDocument around)
+    {
+        var pairs = replay.SessionPairs().ToList();
+        var result = new List<SpeculateDecision>();
+        var parts = replay.Parts;
+        for (var a = 0; a < parts.Count; a++)
+        {
+            var followed = pairs.Where(p => p.PartA == a).ToList();
+            if (followed.Count == 0)
+            {
+                continue;
+            }
+
+            var (b, count) = followed.GroupBy(p => p.PartB).Select(g => (g.Key, g.Count())).MaxBy(x => x.Item2);
+            var probability = (double)count / followed.Count;
+            if (probability < MinProbability)
+            {
+                continue;
+            }
+
+            var partA = parts[a];
+            var partB = parts[b];
+            var pairsAB = followed.Where(p => p.PartB == b).ToList();
+            var bindings = new List<InputBinding>();
+            foreach (var param in partB.Graph.Params)
+            {
+                var choices = partA.Graph.Params.Select(q => new InputBinding(param.Name, q.Name))
+                    .Append(new InputBinding(param.Name, "", FromResult: true));
+                var best = choices.Select(c => (c, Agreement(partA, partB, pairsAB, c))).MaxBy(x => x.Item2);
+                if (best.Item2 >= MinAgreement)
+                {
+                    bindings.Add(best.c);
+                }
+            }
+
+            var bound = bindings.Select(x => x.Param).ToHashSet();
+            var taken = Taken(around with { Speculate = [] }, partB.Graph.Name);
+            var nodes = AheadRules.Closure(partB.Graph, n => AheadRules.MaySpeculate(n) && !taken.Contains(n.Id), f => f is not null && bound.Contains(f));
+
+            // Speculations after different handlers may guess the same part of B, not parts that only overlap.
+            if (around.Speculate.Concat(result).Any(s => s.Handler == partB.Graph.Name && s.Nodes.Intersect(nodes).Any() && !s.Nodes.SequenceEqual(nodes)))
+            {
+                continue;
+            }
+
+            var self = partB.MeanSelf();
+            if (nodes.Sum(v => self[v]) <= 0)
+            {
+                continue;
+            }
+
+            var decision = new SpeculateDecision(partA.Graph.Name, partB.Graph.Name, partB.Graph.Hash, [.. nodes], [.. bindings],
+                Math.Round(probability, 4), 0, 0, EntryBytes(partB, nodes));
+            var without = replay.Run(around);
+            var with = replay.Run(around with { Speculate = [.. around.Speculate, decision] });
+            var saving = (without.MeanByHandler[partB.Graph.Name] - with.MeanByHandler[partB.Graph.Name]) * partB.Flat.Requests / Math.Max(1, count);
+            var wasted = with.WastedWorkMs - without.WastedWorkMs;
+            var used = with.UsedWorkMs - without.UsedWorkMs;
+            if (saving > 1e-9 && wasted <= MaxWastePerUsedWork * used)
+            {
+                result.Add(decision with
+                {
+                    ExpectedSavingMs = Math.Round(saving, 4),
+                    ExpectedWasteMs = Math.Round(with.Speculations == 0 ? 0 : (with.WastedWorkMs - without.WastedWorkMs) / Math.Max(1, with.Speculations - without.Speculations), 4),
+                });
+            }
+        }
+
+        return result;
+    }
+
+    private static double Agreement(ServiceReplay.Part a, ServiceReplay.Part b, List<(int PartA, int RowA, int PartB, int RowB)> pairs, InputBinding binding)
+    {
+        var agree = 0;
+        foreach (var p in pairs)
+        {
+            var guess = binding.FromResult ? a.ResultHash(p.RowA) : a.FieldHash(p.RowA, binding.FromParam);
+            if (guess is not null && guess == b.FieldHash(p.RowB, binding.Param))
+            {
+                agree++;
+            }
+        }
+
+        return (double)agree / pairs.Count;
+    }
+
+    private static HashSet<int> Taken(PolicyDocument policy, string handler) =>
+    [
+        .. policy.Caches.Where(c => c.Handler == handler).SelectMany(c => c.Nodes),
+        .. policy.Precompute.Where(c => c.Handler == handler).SelectMany(c => c.Nodes),
+        .. policy.Speculate.Where(c => c.Handler == handler).SelectMany(c => c.Nodes),
+    ];
+
+    /// <summary>Mean bytes of the values the part's exits produced, plus the entry overhead.</summary>
+    private static long EntryBytes(ServiceReplay.Part part, int[] nodes)
+    {
+        var exits = AheadRules.Exits(part.Graph, nodes).ToHashSet();
+        var edges = part.Facts.Edges.Count;
+        var total = 0L;
+        for (var r = 0; r < part.Flat.Requests; r++)
+        {
+            var seen = new HashSet<int>();
+            for (var e = 0; e < edges; e++)
+            {
+                var from = part.Facts.Edges[e].From;
+                var bytes = part.Flat.EdgeBytes[(r * edges) + e];
+                if (exits.Contains(from) && bytes >= 0 && seen.Add(from))
+                {
+                    total += bytes;
+                }
+            }
+        }
+
+        return (total / Math.Max(1, part.Flat.Requests)) + 16;
+    }
+
+    /// <summary>Adds the planned decisions to <paramref name="policy"/>, pre-computations first so speculations do not take their nodes.</summary>
+    public static PolicyDocument Plan(ServiceReplay replay, PolicyDocument policy, double? stalenessSeconds, bool precompute = true, bool speculate = true)
+    {
+        if (precompute)
+        {
+            policy = policy with { Precompute = [.. policy.Precompute, .. Precompute(replay, policy, stalenessSeconds)] };
+        }
+
+        if (speculate)
+        {
+            policy = policy with { Speculate = [.. policy.Speculate, .. Speculate(replay, policy)] };
+        }
+
+        return policy;
+    }
+}

@@ -1,0 +1,173 @@
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Policy;
+
+namespace Fluxo.Optimizer.Ahead;
+
+/// <summary>One handler's share of a policy, compiled for a replay: its caches (with fresh LRUs), pre-computed blocks and speculated blocks.</summary>
+internal sealed class PartPlan
+{
+    private readonly CandidateKeys[] _keys;
+    private readonly ByteLru[] _lrus;
+    private readonly ulong _always;
+
+    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, ulong always, int specBit, double[] ready)
+    {
+        Base = program;
+        _keys = keys;
+        _lrus = lrus;
+        _always = always;
+        SpecBit = specBit;
+        Ready = ready;
+    }
+
+    public ReplayProgram Base { get; }
+
+    public int SpecBit { get; }
+
+    public double[] Ready { get; }
+
+    public List<SpecPlan> Specs { get; } = [];
+
+    /// <summary>Nodes that write a table, with the input that is the partition key when it is one as is.</summary>
+    public List<(int Node, string Table, int? PartitionInput)> Writers { get; } = [];
+
+    /// <summary>The speculation started after this handler's requests: (part of B, index in B's plan).</summary>
+    public (int Part, int Spec)? LaunchTarget { get; set; }
+
+    public static PartPlan Build(ServiceReplay.Part part, PolicyDocument policy)
+    {
+        var facts = part.Facts;
+        var name = part.Graph.Name;
+        var caches = new List<Candidate>();
+        var keys = new List<CandidateKeys>();
+        var lrus = new List<ByteLru>();
+        foreach (var c in policy.Caches.Where(c => c.Handler == name))
+        {
+            var candidate = Candidate.TryCreate(facts, caches.Count, c.Nodes, out var why)
+                ?? throw new ArgumentException($"cache {{{string.Join(",", c.Nodes)}}} of {name}: {why}");
+            var k = part.Simulator.KeysOf(candidate) ?? throw new ArgumentException($"the trace does not key cache {candidate} of {name}");
+            caches.Add(candidate);
+            keys.Add(k);
+            lrus.Add(new ByteLru(c.Bytes, k.DistinctKeys));
+        }
+
+        var blocks = new List<Candidate>(caches);
+        ulong always = 0;
+        foreach (var p in policy.Precompute.Where(p => p.Handler == name))
+        {
+            always |= 1UL << blocks.Count;
+            blocks.Add(ServiceReplay.Block(facts, p.Nodes));
+        }
+
+        var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
+        var plan = new PartPlan(program, [.. keys], [.. lrus], always, blocks.Count, new double[facts.NodeCount]);
+        var self = part.MeanSelf();
+        for (var d = 0; d < policy.Speculate.Length; d++)
+        {
+            var s = policy.Speculate[d];
+            if (s.Handler != name)
+            {
+                continue;
+            }
+
+            var block = ServiceReplay.Block(facts, s.Nodes);
+            var withSpec = ReplayProgram.Compile(part.Flat, [.. blocks, block]) ?? throw new ArgumentException($"speculated part {block} of {name} overlaps a cache or pre-computed part");
+            plan.Specs.Add(new SpecPlan(d, s, block, withSpec, facts, self));
+        }
+
+        foreach (var node in part.Graph.Nodes.Where(n => !n.Props.Writes.IsDefaultOrEmpty))
+        {
+            if (AheadRules.TableAccess(node) is var (table, pk))
+            {
+                plan.Writers.Add((node.Id, table, pk));
+            }
+            else
+            {
+                plan.Writers.AddRange(node.Props.Writes.Select(t => (node.Id, t, (int?)null)));
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>Looks request <paramref name="r"/> up in every cache it demands (LRU order changes) and returns the hit bits, pre-computed parts included.</summary>
+    public ulong CacheHits(int r)
+    {
+        var hits = _always;
+        for (var j = 0; j < _keys.Length; j++)
+        {
+            var size = _keys[j].EntryBytes[r];
+            if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size))
+            {
+                hits |= 1UL << j;
+            }
+        }
+
+        return hits;
+    }
+}
+
+/// <summary>A speculated block of the expected handler B, with what its run is expected to take.</summary>
+internal sealed class SpecPlan
+{
+    public SpecPlan(int index, SpeculateDecision decision, Candidate block, ReplayProgram program, GraphFacts facts, double[] meanSelf)
+    {
+        Index = index;
+        Decision = decision;
+        Block = block;
+        Program = program;
+        Fields = [.. block.EnteringEdges.Select(e => facts.Edges[e].Field)];
+        var finish = new double[facts.NodeCount];
+        foreach (var v in block.Nodes)
+        {
+            var start = facts.Graph.Nodes[v].Inputs.Where(i => block.Contains(i.From)).Select(i => finish[i.From]).DefaultIfEmpty(0).Max();
+            finish[v] = start + meanSelf[v];
+            WorkMs += meanSelf[v];
+        }
+
+        DurationMs = block.Nodes.Max(v => finish[v]);
+        Reads = [.. block.Nodes.Where(v => AheadRules.IsTableRead(facts.Graph.Nodes[v]) && AheadRules.TableAccess(facts.Graph.Nodes[v]) is not null)
+            .Select(v => (v, AheadRules.TableAccess(facts.Graph.Nodes[v])!.Value.Table, AheadRules.TableAccess(facts.Graph.Nodes[v])!.Value.PartitionInput))];
+    }
+
+    /// <summary>Position in the policy's speculate list.</summary>
+    public int Index { get; }
+
+    public SpeculateDecision Decision { get; }
+
+    public Candidate Block { get; }
+
+    public ReplayProgram Program { get; }
+
+    /// <summary>The request field each entering edge carries.</summary>
+    public string?[] Fields { get; }
+
+    public double DurationMs { get; }
+
+    public double WorkMs { get; }
+
+    /// <summary>The part's table reads: node, table, and the input that is the partition key when it is one as is.</summary>
+    public (int Node, string Table, int? PartitionInput)[] Reads { get; }
+
+    /// <summary>The entering values guessed from request <paramref name="rA"/> of the earlier handler.</summary>
+    public ulong[] Predict(ServiceReplay.Part a, int rA) => [.. Fields.Select(f =>
+        Decision.Inputs.FirstOrDefault(b => b.Param == f) is not { } b ? ServiceReplay.NullHash
+        : b.FromResult ? a.ResultHash(rA) ?? ServiceReplay.NullHash
+        : a.FieldHash(rA, b.FromParam) ?? ServiceReplay.NullHash)];
+
+    public bool Matches(FlatTrace b, int r, ulong[] predicted)
+    {
+        var edges = b.Facts.Edges.Count;
+        for (var k = 0; k < predicted.Length; k++)
+        {
+            var at = (r * edges) + Block.EnteringEdges[k];
+            if (b.EdgeBytes[at] < 0 || b.EdgeHash[at] != predicted[k])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

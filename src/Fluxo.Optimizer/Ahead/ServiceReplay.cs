@@ -1,0 +1,291 @@
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Policy;
+using Fluxo.Trace;
+using Fluxo.Values;
+
+namespace Fluxo.Optimizer.Ahead;
+
+/// <summary>
+/// Replays a whole trace (every handler, in trace order) under a policy's caches, pre-computed parts and
+/// speculations, with the runtime's rules (<c>Fluxo.Runtime.Ahead.AheadWork</c>): a pre-computed part is
+/// always served at <see cref="CostModel.LookupMs"/>; a speculation starts when its first handler's request
+/// ends, with that request's parameters or result as the guessed inputs, and serves the same client's next
+/// request only when it is the expected handler, the guess was right, the part was ready by its arrival
+/// and no table the part reads was written in between; otherwise its work is wasted.
+/// </summary>
+public sealed class ServiceReplay
+{
+    private readonly List<Part> _parts = [];
+    private readonly (int Part, int Row, long Client, double Arrival)[] _order;
+
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts)
+    {
+        Module = module;
+        Cost = cost;
+        _order = order;
+        _parts = parts;
+    }
+
+    public IrModule Module { get; }
+
+    public CostModel Cost { get; }
+
+    public int Requests => _order.Length;
+
+    /// <summary>Flattens every handler's requests; null with diagnostics when the trace does not fit the program.</summary>
+    public static ServiceReplay? Create(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost = null)
+    {
+        var parts = new List<Part>();
+        var partOfGraph = new Dictionary<int, int>();
+        foreach (var graph in module.Graphs)
+        {
+            var indexes = trace.Header.Graphs.Where(h => h.Name == graph.Name && h.Hash == graph.Hash).Select(h => h.Index).ToHashSet();
+            if (!trace.Requests.Any(r => indexes.Contains(r.Graph)))
+            {
+                continue;
+            }
+
+            var facts = new GraphFacts(graph);
+            var flat = FlatTrace.Build(trace, facts, path, diagnostics);
+            if (flat is null)
+            {
+                return null;
+            }
+
+            foreach (var i in indexes)
+            {
+                partOfGraph[i] = parts.Count;
+            }
+
+            parts.Add(new Part(graph, facts, flat, new Simulator(flat, cost)));
+        }
+
+        var rows = new int[parts.Count];
+        var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts);
+    }
+
+    internal IReadOnlyList<Part> Parts => _parts;
+
+    internal Part? PartOf(string handler) => _parts.FirstOrDefault(p => p.Graph.Name == handler);
+
+    /// <summary>Consecutive requests of one client, in arrival order: (part of A, row of A, part of B, row of B, gap from A's end to B's arrival).</summary>
+    internal IEnumerable<(int PartA, int RowA, int PartB, int RowB)> SessionPairs()
+    {
+        var last = new Dictionary<long, int>();
+        for (var i = 0; i < _order.Length; i++)
+        {
+            var (part, row, client, _) = _order[i];
+            if (last.TryGetValue(client, out var prev))
+            {
+                yield return (_order[prev].Part, _order[prev].Row, part, row);
+            }
+
+            last[client] = i;
+        }
+    }
+
+    /// <summary>How many requests of <paramref name="part"/> a client followed with another request.</summary>
+    internal int FollowedCount(int part) => SessionPairs().Count(p => p.PartA == part);
+
+    /// <summary>Replays the trace under <paramref name="policy"/>; decisions for handlers the trace lacks are ignored.</summary>
+    public AheadResult Run(PolicyDocument policy)
+    {
+        var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
+        for (var a = 0; a < _parts.Count; a++)
+        {
+            // The runtime starts the first decision in policy order whose first handler just ran.
+            var targets = plans.SelectMany((pl, j) => pl.Specs.Select((s, k) => (j, k, s))).Where(x => x.s.Decision.AfterHandler == _parts[a].Graph.Name);
+            plans[a].LaunchTarget = targets.Any() ? targets.MinBy(x => x.s.Index) is var t ? (t.j, t.k) : null : null;
+        }
+
+        var latencies = new double[_order.Length];
+        var byHandler = new double[_parts.Count];
+        var countByHandler = new int[_parts.Count];
+        var lastByTable = new Dictionary<string, int>(StringComparer.Ordinal);
+        var lastByPartition = new Dictionary<(string, ulong), int>();
+        var unknownPartitionWrite = new Dictionary<string, int>(StringComparer.Ordinal);
+        var pending = new Dictionary<long, Pending>();
+        long started = 0, used = 0, wasted = 0, peak = 0;
+        double usedWork = 0, wastedWork = 0;
+        for (var i = 0; i < _order.Length; i++)
+        {
+            var (pi, r, client, arrival) = _order[i];
+            var part = _parts[pi];
+            var plan = plans[pi];
+            var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
+            var program = plan.Base;
+            var hits = plan.CacheHits(r);
+            if (pending.Remove(client, out var p))
+            {
+                var spec = plans[p.PartB].Specs[p.Spec];
+                if (p.PartB == pi && p.ReadyAt <= arrival && spec.Matches(part.Flat, r, p.Predicted)
+                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
+                {
+                    program = spec.Program;
+                    hits |= 1UL << plan.SpecBit;
+                    used++;
+                    usedWork += p.Work;
+                }
+                else
+                {
+                    wasted++;
+                    wastedWork += p.Work;
+                }
+            }
+
+            var latency = program.Run(part.Flat, r, hits, plan.Ready, Cost.LookupMs, Cost.InsertMs);
+            latencies[i] = latency;
+            byHandler[pi] += latency;
+            countByHandler[pi]++;
+            foreach (var (v, table, pk) in plan.Writers)
+            {
+                if (shape.Ran[v])
+                {
+                    lastByTable[table] = i;
+                    if (pk is { } k && part.InputHash(r, v, k) is { } h)
+                    {
+                        lastByPartition[(table, h)] = i;
+                    }
+                    else
+                    {
+                        // A key that is not an input as is: any partition may have changed.
+                        unknownPartitionWrite[table] = i;
+                    }
+                }
+            }
+
+            if (plan.LaunchTarget is var (partB, s) && part.ResultHash(r) is not null)
+            {
+                var spec = plans[partB].Specs[s];
+                started++;
+                pending[client] = new Pending(partB, s, spec.Predict(part, r), arrival + latency + spec.DurationMs, spec.WorkMs, i);
+                peak = Math.Max(peak, pending.Count);
+            }
+        }
+
+        foreach (var p in pending.Values)
+        {
+            wasted++;
+            wastedWork += p.Work;
+        }
+
+        var refreshes = 0L;
+        var refreshWork = 0.0;
+        foreach (var pre in policy.Precompute.Where(p => PartOf(p.Handler) is not null))
+        {
+            // The runtime refreshes at the first request of every refresh period that has one.
+            var n = pre.RefreshSeconds > 0 ? _order.Select(o => Math.Floor(o.Arrival / (pre.RefreshSeconds * 1000))).Distinct().LongCount() : 1;
+            refreshes += n;
+            refreshWork += n * pre.ComputeCostMs;
+        }
+
+        var sorted = latencies.Order().ToArray();
+        double Pct(double q) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
+        return new AheadResult(_order.Length, sorted.Length == 0 ? 0 : sorted.Average(), Pct(0.5), Pct(0.95), Pct(0.99),
+            started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
+            _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
+    }
+
+    /// <summary>
+    /// True when no request after the launch wrote what the part's reads read. The reads of a right guess see the
+    /// values B recorded, so their partition keys are B's; a write whose key was not an input counts for the whole table.
+    /// </summary>
+    private static bool Unwritten(
+        Part b, int r, SpecPlan spec, Dictionary<string, int> byTable, Dictionary<(string, ulong), int> byPartition, Dictionary<string, int> unknown, int launch)
+    {
+        foreach (var (v, table, pk) in spec.Reads)
+        {
+            var last = pk is { } k && b.InputHash(r, v, k) is { } h
+                ? Math.Max(byPartition.GetValueOrDefault((table, h), -1), unknown.GetValueOrDefault(table, -1))
+                : byTable.GetValueOrDefault(table, -1);
+            if (last > launch)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private sealed record Pending(int PartB, int Spec, ulong[] Predicted, double ReadyAt, double Work, int Launch);
+
+    internal sealed record Part(Graph Graph, GraphFacts Facts, FlatTrace Flat, Simulator Simulator)
+    {
+        /// <summary>The hash of request field <paramref name="field"/> in row <paramref name="r"/>, or null when no edge carried it.</summary>
+        public ulong? FieldHash(int r, string field)
+        {
+            var edges = Facts.Edges.Count;
+            for (var e = 0; e < edges; e++)
+            {
+                var edge = Facts.Edges[e];
+                if (edge.From == Graph.SourceId && edge.Field == field && Flat.EdgeBytes[(r * edges) + e] >= 0)
+                {
+                    return Flat.EdgeHash[(r * edges) + e];
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The hash of the value on input <paramref name="input"/> of node <paramref name="node"/> in row <paramref name="r"/>, or null when none crossed it.</summary>
+        public ulong? InputHash(int r, int node, int input)
+        {
+            var at = (r * Facts.Edges.Count) + Facts.EdgeIndex[node][input];
+            return Flat.EdgeBytes[at] >= 0 ? Flat.EdgeHash[at] : null;
+        }
+
+        /// <summary>The hash of the response in row <paramref name="r"/>, or null when the request failed.</summary>
+        public ulong? ResultHash(int r)
+        {
+            var e = Facts.EdgeIndex[Graph.SinkId][0];
+            var at = (r * Facts.Edges.Count) + e;
+            return Flat.EdgeBytes[at] >= 0 ? Flat.EdgeHash[at] : null;
+        }
+
+        /// <summary>Mean self latency of each node over the requests where it ran.</summary>
+        public double[] MeanSelf()
+        {
+            var n = Facts.NodeCount;
+            var sum = new double[n];
+            var count = new int[n];
+            for (var r = 0; r < Flat.Requests; r++)
+            {
+                var shape = Flat.Shapes[Flat.ShapeOf[r]];
+                for (var v = 0; v < n; v++)
+                {
+                    if (shape.Ran[v])
+                    {
+                        sum[v] += Flat.Self[(r * n) + v];
+                        count[v]++;
+                    }
+                }
+            }
+
+            return [.. sum.Select((s, v) => count[v] == 0 ? 0 : s / count[v])];
+        }
+    }
+
+    /// <summary>A subgraph as a replay block; unlike a cache candidate it may hold table reads and request-independent feeds.</summary>
+    internal static Candidate Block(GraphFacts facts, IEnumerable<int> nodes)
+    {
+        var members = nodes.Distinct().Order().ToArray();
+        var inside = members.ToHashSet();
+        var entering = members.SelectMany(v => Enumerable.Range(0, facts.Graph.Nodes[v].Inputs.Length)
+            .Where(i => !inside.Contains(facts.Graph.Nodes[v].Inputs[i].From)).Select(i => facts.EdgeIndex[v][i])).ToArray();
+        var outputs = members.Where(v => facts.Consumers[v].Any(c => !inside.Contains(c))).ToArray();
+        return new Candidate(-1, members, entering, outputs);
+    }
+
+    internal static ulong NullHash { get; } = Value.Null.StableHash;
+}
+
+/// <summary>What a replay of the whole trace predicts: latencies over all requests, and the work done ahead of them.</summary>
+public sealed record AheadResult(
+    int Requests, double MeanMs, double P50Ms, double P95Ms, double P99Ms,
+    long Speculations, long SpeculationsUsed, long SpeculationsWasted, double UsedWorkMs, double WastedWorkMs, long PeakPending,
+    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler);

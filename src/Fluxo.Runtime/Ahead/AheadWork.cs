@@ -1,0 +1,179 @@
+using Fluxo.Ir;
+using Fluxo.Policy;
+using Fluxo.Runtime.Engine;
+using Fluxo.Values;
+
+namespace Fluxo.Runtime.Ahead;
+
+/// <summary>
+/// The work a policy asks to do ahead of requests. Pre-computed parts are computed at the first request and
+/// refreshed every <see cref="PrecomputeDecision.RefreshSeconds"/> of the run's clock, their cost recorded and
+/// never charged to a request. After a request of a speculation's first handler, the part of the expected next
+/// request is run with its inputs guessed from this one; it is kept for that client until the client's next
+/// request, which uses it only when it is that handler, the guessed inputs were right, the part was ready by
+/// its arrival and no table it read has been written since. Anything else is counted as wasted work.
+/// </summary>
+public sealed class AheadWork
+{
+    private readonly ServiceEngine _engine;
+    private readonly PolicyDocument _policy;
+    private readonly VersionedTableStore _tables;
+    private readonly Value[]?[] _stored;
+    private readonly double[] _nextRefresh;
+    private readonly Dictionary<long, PendingSpeculation> _pending = [];
+    private long _speculations;
+    private long _used;
+    private long _wasted;
+    private double _usedWork;
+    private double _wastedWork;
+    private long _refreshes;
+    private double _refreshWork;
+    private long _runs;
+
+    internal AheadWork(ServiceEngine engine, PolicyDocument policy, VersionedTableStore tables)
+    {
+        _engine = engine;
+        _policy = policy;
+        _tables = tables;
+        _stored = new Value[]?[policy.Precompute.Length];
+        _nextRefresh = new double[policy.Precompute.Length];
+    }
+
+    /// <summary>The counters so far; speculations still waiting count as wasted.</summary>
+    public AheadStats Stats
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return new AheadStats(_speculations, _used, _wasted + _pending.Count, _usedWork, _wastedWork + _pending.Values.Sum(p => p.WorkMs),
+                    _refreshes, _refreshWork);
+            }
+        }
+    }
+
+    internal Value[]? Stored(int index) => _stored[index];
+
+    /// <summary>Before a request: refresh what is due at <paramref name="nowMs"/>, then hand over the client's waiting speculation if it still holds.</summary>
+    internal async Task<PendingSpeculation?> BeforeAsync(string handler, RequestInfo info, CancellationToken ct)
+    {
+        for (var d = 0; d < _stored.Length; d++)
+        {
+            if (_stored[d] is null || info.ArrivalMs >= _nextRefresh[d])
+            {
+                await RefreshAsync(d, info.ArrivalMs, ct).ConfigureAwait(false);
+            }
+        }
+
+        PendingSpeculation? p;
+        lock (_pending)
+        {
+            if (!_pending.Remove(info.Client, out p))
+            {
+                return null;
+            }
+        }
+
+        var valid = p.Handler == handler && p.ReadyAtMs <= info.ArrivalMs && p.Reads.All(r => _tables.UnwrittenSince(r.Table, r.Partition, p.Since));
+        if (!valid)
+        {
+            Settle(p);
+            return null;
+        }
+
+        return p;
+    }
+
+    /// <summary>After a request: settle the speculation it was given, and start the one its handler predicts.</summary>
+    internal async Task AfterAsync(string handler, Value request, Value? result, RequestInfo info, double latencyMs, PendingSpeculation? given, CancellationToken ct)
+    {
+        if (given is not null)
+        {
+            Settle(given);
+        }
+
+        for (var d = 0; d < _policy.Speculate.Length; d++)
+        {
+            var s = _policy.Speculate[d];
+            if (s.AfterHandler != handler || result is null)
+            {
+                continue;
+            }
+
+            var guess = Value.Record([.. s.Inputs.Select(b => new KeyValuePair<string, Value>(b.Param,
+                b.FromResult ? result : request.GetField(b.FromParam) ?? Value.Null))]);
+            var g = _engine.Compiled(s.Handler)!;
+            var group = g.Groups[g.GroupOf[s.Nodes[0]]];
+            var hashes = group.Entering.Select(e => (e.Field is null ? Value.Null : guess.GetField(e.Field) ?? Value.Null).StableHash).ToArray();
+            var start = info.ArrivalMs + latencyMs;
+            var since = _tables.Clock;
+            var run = new RequestRun(_engine, g, guess, new RequestInfo(-info.Id, info.Client, start), false, ct);
+            try
+            {
+                var (values, done, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
+                var reads = run.TableReads(group.Members);
+                lock (_pending)
+                {
+                    _speculations++;
+                    if (_pending.Remove(info.Client, out var older))
+                    {
+                        SettleLocked(older);
+                    }
+
+                    _pending[info.Client] = new PendingSpeculation(d, s.Handler, CacheKey.Combine(hashes), values, start + done, work, reads, since);
+                }
+            }
+            catch (Exception e) when (e is FlimpRuntimeException or Externs.ExternFailureException or InvalidCastException)
+            {
+                // A wrong guess can make a part fail (a field of none); that is waste, not an error of any request.
+                lock (_pending)
+                {
+                    _speculations++;
+                    _wasted++;
+                }
+            }
+
+            return;
+        }
+    }
+
+    private void Settle(PendingSpeculation p)
+    {
+        lock (_pending)
+        {
+            SettleLocked(p);
+        }
+    }
+
+    private void SettleLocked(PendingSpeculation p)
+    {
+        if (p.Used)
+        {
+            _used++;
+            _usedWork += p.WorkMs;
+        }
+        else
+        {
+            _wasted++;
+            _wastedWork += p.WorkMs;
+        }
+    }
+
+    private async Task RefreshAsync(int d, double nowMs, CancellationToken ct)
+    {
+        var p = _policy.Precompute[d];
+        var g = _engine.Compiled(p.Handler)!;
+        var group = g.Groups[g.GroupOf[p.Nodes[0]]];
+        var id = long.MinValue / 2 + Interlocked.Increment(ref _runs);
+        var run = new RequestRun(_engine, g, Value.Record([]), new RequestInfo(id, 0, nowMs), false, ct);
+        var (values, _, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
+        _stored[d] = values;
+        var period = p.RefreshSeconds * 1000;
+
+        // Refreshes fall on whole periods of the run's clock, so a run and its simulation refresh at the same times;
+        // a part with no refresh period is deterministic and never goes stale.
+        _nextRefresh[d] = period > 0 ? (Math.Floor(nowMs / period) + 1) * period : double.PositiveInfinity;
+        _refreshes++;
+        _refreshWork += work;
+    }
+}
