@@ -64,7 +64,8 @@ internal static class OptimizeCommand
         output.WriteLine();
         PolicyTable.Write(output, chosen, session.References());
         output.WriteLine();
-        PolicyTable.WriteCaches(output, found.Placement, found.Result);
+        // Replayed once more in the placement's own order, so each line pairs a cache with its own statistics.
+        PolicyTable.WriteCaches(output, found.Placement, session.Simulator.Run(found.Placement));
         output.WriteLine();
         var policy = ahead!.Extend(session.ToPolicy(found.Placement) with { BudgetBytes = budget!.Value }, output);
         if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
