@@ -38,6 +38,23 @@ public sealed partial class OptimizeCommandTests : IDisposable
         return (trace, doc.RootElement.GetProperty("cacheBudgetBytes").GetInt64());
     }
 
+    [Fact]
+    public void Each_cache_line_reports_the_hit_ratio_written_for_that_cache()
+    {
+        var (trace, budget) = Record("cold-tail", 5000);
+        var policyPath = Path.Combine(_dir, "lines.json");
+        var (code, output, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "-o", policyPath);
+        Assert.True(code == 0, error);
+        var policy = PolicyJson.Read(policyPath, new DiagnosticBag())!;
+        Assert.True(policy.Caches.Length >= 2, "the cold-tail workload should get more than one cache");
+        foreach (var cache in policy.Caches)
+        {
+            var line = output.Split('\n').Single(l => l.StartsWith($"  cache {{{string.Join(',', cache.Nodes)}}}:", StringComparison.Ordinal));
+            var ratio = double.Parse(Regex.Match(line, @"hit ratio ([0-9.]+) %").Groups[1].Value, CultureInfo.InvariantCulture) / 100;
+            Assert.InRange(Math.Abs(cache.ExpectedHitRatio - ratio), 0, 0.001);
+        }
+    }
+
     [Theory]
     [InlineData("hot-zips")]
     [InlineData("hot-ips")]
