@@ -10,20 +10,8 @@ public static class ServiceLoader
 {
     public static IrModule? Load(string path, DiagnosticBag diagnostics)
     {
-        if (!File.Exists(path))
+        if (InputFile.ReadText(path, diagnostics) is not { } text)
         {
-            diagnostics.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Add(Diag.FileUnreadable(path, e.Message));
             return null;
         }
 

@@ -37,12 +37,7 @@ public static class PolicyJson
 
     public static PolicyDocument? Read(string path, DiagnosticBag diagnostics)
     {
-        if (!File.Exists(path))
-        {
-            diagnostics.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        return Parse(path, File.ReadAllText(path), diagnostics);
+        var json = InputFile.ReadText(path, diagnostics);
+        return json is null ? null : Parse(path, json, diagnostics);
     }
 }

@@ -22,20 +22,8 @@ public static class PipeImporter
     /// <summary>Reads the pipe file; unreadable files are diagnostics.</summary>
     public static IrModule? ImportFile(string path, PipeSearchPath? subPipes, DiagnosticBag diags)
     {
-        if (!File.Exists(path))
+        if (InputFile.ReadText(path, diags) is not { } json)
         {
-            diags.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diags.Add(Diag.FileUnreadable(path, e.Message));
             return null;
         }
 
@@ -236,14 +224,8 @@ public static class PipeImporter
                 return false;
             }
 
-            string text;
-            try
+            if (InputFile.ReadText(file, diags) is not { } text)
             {
-                text = File.ReadAllText(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                diags.Add(Diag.FileUnreadable(file, e.Message));
                 return false;
             }
 

@@ -32,13 +32,8 @@ public sealed record ServiceBindings(
 
     public static ServiceBindings? Read(string path, IrModule module, HttpClient http, DiagnosticBag diags)
     {
-        if (!File.Exists(path))
-        {
-            diags.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        return Parse(path, File.ReadAllText(path), module, http, diags);
+        var json = InputFile.ReadText(path, diags);
+        return json is null ? null : Parse(path, json, module, http, diags);
     }
 
     public static ServiceBindings? Parse(string path, string json, IrModule module, HttpClient http, DiagnosticBag diags)

@@ -12,13 +12,8 @@ public static class WorkloadJson
 {
     public static Workload? Read(string path, IrModule module, DiagnosticBag diags)
     {
-        if (!File.Exists(path))
-        {
-            diags.Add(Diag.FileNotFound(path));
-            return null;
-        }
-
-        return Parse(path, File.ReadAllText(path), module, diags);
+        var json = InputFile.ReadText(path, diags);
+        return json is null ? null : Parse(path, json, module, diags);
     }
 
     public static Workload? Parse(string path, string json, IrModule module, DiagnosticBag diags)
