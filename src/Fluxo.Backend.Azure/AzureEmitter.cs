@@ -16,6 +16,7 @@ public static class AzureEmitter
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
         ReportUnsupported(policy, diagnostics);
+        Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
         string Queue(string handler) => names.Prefix + "-" + new string(handler.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
 
