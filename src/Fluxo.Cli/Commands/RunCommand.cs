@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
