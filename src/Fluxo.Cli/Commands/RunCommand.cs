@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
