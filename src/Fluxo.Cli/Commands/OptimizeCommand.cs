@@ -65,10 +65,10 @@ internal static class OptimizeCommand
         PolicyTable.Write(output, chosen, session.References());
         output.WriteLine();
         // Replayed once more in the placement's own order, so each line pairs a cache with its own statistics.
-        PolicyTable.WriteCaches(output, found.Placement, session.Simulator.Run(found.Placement));
+        PolicyTable.WriteCaches(output, session.Graph, found.Placement, session.Simulator.Run(found.Placement));
         output.WriteLine();
         var policy = ahead!.Extend(session.ToPolicy(found.Placement) with { BudgetBytes = budget!.Value }, output);
-        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
+        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), output, diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);
             return 1;
