@@ -3,7 +3,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Flimp;
 using Fluxo.Ir;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Frontends;
 
 /// <summary>Reads a service from a file in any form Fluxo understands, by extension: <c>.flimp</c> source, <c>.ir.json</c>, or any other <c>.json</c> as a Yahoo pipe.</summary>
 public static class ServiceLoader
