@@ -67,10 +67,10 @@ internal static class OptimizeCommand
         output.WriteLine();
         PolicyTable.Write(output, report.Chosen, report.References);
         output.WriteLine();
-        PolicyTable.WriteCaches(output, found.Placement, report.ChosenCaches);
+        PolicyTable.WriteCaches(output, session.Graph, found.Placement, report.ChosenCaches);
         output.WriteLine();
         DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
-        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
+        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), output, diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);
             return 1;
