@@ -109,13 +109,13 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
 
         if (n.Guard is not null)
         {
-            Start(Tiers.StrictInputs(n.Guard));
+            Start(Strictness.Of(n.Guard));
             var guard = compiler.Compile(n.Guard);
             async |= guard.Async;
             body.Add($"if (!Flx.Test({guard.Text})) {{ @@RET(Value.Null)@@ }}");
         }
 
-        Start(Tiers.StrictInputs(n.Expr));
+        Start(Strictness.Of(n.Expr));
         var expr = n.Expr is null ? Code.Sync("Value.Null") : compiler.Compile(n.Expr);
         async |= expr.Async;
         body.Add($"@@RET({expr.Text})@@");
