@@ -15,7 +15,13 @@ internal sealed record CacheGroup(
     ImmutableHashSet<int> Nodes,
     ImmutableArray<(int To, int Input)> Entering,
     ImmutableArray<int> Outputs,
-    long Bytes);
+    long Bytes)
+{
+    /// <summary>How the generated CacheStore makes entry keys (XxHash128 over the values' canonical encodings); change it with the scheme.</summary>
+    public const string KeyScheme = "azure-xxh128-encodings/1";
+
+    public string Keyspace { get; init; } = "";
+}
 
 /// <summary>The policy's caches that apply to one handler's graph.</summary>
 internal sealed class CachePlan
@@ -45,12 +51,6 @@ internal sealed class CachePlan
         var consumers = graph.Consumers();
         foreach (var d in policy?.Caches.Where(c => c.Handler == graph.Name) ?? [])
         {
-            if (d.GraphHash != graph.Hash)
-            {
-                diagnostics.Add(Diag.AzureStalePolicy(graph.Name, d.GraphHash, graph.Hash));
-                continue;
-            }
-
             var nodes = d.Nodes.ToImmutableHashSet();
             var reason = Check(graph, nodes, taken, d.Bytes);
             if (reason is not null)
@@ -68,7 +68,7 @@ internal sealed class CachePlan
                 .ToImmutableArray();
             var outputs = ordered.Where(n => consumers[n].Any(c => !nodes.Contains(c))).ToImmutableArray();
             var index = groups.Count;
-            groups.Add(new CacheGroup($"{graph.Name}.{index}", index, nodes, entering, outputs, d.Bytes));
+            groups.Add(new CacheGroup($"{graph.Name}.{index}", index, nodes, entering, outputs, d.Bytes) { Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, nodes) });
         }
 
         return new CachePlan(groups.ToImmutable());

@@ -19,5 +19,8 @@ public static class Program
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
         PipesReportCommand.Create(),
+        TracesCommand.Create(),
+        LoadCommand.Create(),
+        StandInsCommand.Create(),
     };
 }

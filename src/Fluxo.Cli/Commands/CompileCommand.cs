@@ -15,7 +15,7 @@ internal static class CompileCommand
         Ir,
     }
 
-    public sealed record Arguments(string File, EmitTarget Emit, string? Output, string? Policy = null);
+    public sealed record Arguments(string File, EmitTarget Emit, string? Output, string? Policy = null, bool AllowStalePolicy = false);
 
     public static Command Create()
     {
@@ -28,9 +28,10 @@ internal static class CompileCommand
         };
         var output = new Option<FileInfo?>("--output", "-o") { Description = "azure: the folder to write the solution to (default out). ir: write to this file instead of standard output." };
         var policy = new Option<FileInfo?>("--policy") { Description = "azure: build the optimizer's decisions (policy.json from fluxo optimize) into the service." };
-        var cmd = new Command("compile", "Compile a service. Prints diagnostics to stderr and exits 1 on errors.") { file, emit, output, policy };
+        var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
+        var cmd = new Command("compile", "Compile a service. Prints diagnostics to stderr and exits 1 on errors.") { file, emit, output, policy, allowStale };
         cmd.SetAction((parse, ct) => RunAsync(
-            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetValue(emit), parse.GetValue(output)?.ToString(), parse.GetValue(policy)?.ToString()),
+            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetValue(emit), parse.GetValue(output)?.ToString(), parse.GetValue(policy)?.ToString(), parse.GetValue(allowStale)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             ct));
@@ -46,7 +47,7 @@ internal static class CompileCommand
 
         var diagnostics = new DiagnosticBag();
         var module = ServiceLoader.Load(args.File, diagnostics);
-        var policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diagnostics);
+        var policy = args.Policy is null || module is null ? null : PolicyJson.ReadFor(module, args.Policy, args.AllowStalePolicy, diagnostics);
         if (module is null || diagnostics.HasErrors)
         {
             DiagnosticPrinter.Print(diagnostics, error);
