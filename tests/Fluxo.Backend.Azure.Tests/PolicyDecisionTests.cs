@@ -48,7 +48,7 @@ public class PolicyDecisionTests
         var module = Samples.Weather();
         var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [5, 6], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
-        Assert.Equal(["FLX4003"], diagnostics.Items.Select(d => d.Code));
+        Assert.Equal(["FLX5003"], diagnostics.Items.Select(d => d.Code));
         Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
     }
 
@@ -56,13 +56,24 @@ public class PolicyDecisionTests
     public void ACacheKeyIsEveryEdgeEnteringTheSubgraph()
     {
         var module = Samples.Weather();
-        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [3, 4, 5], 1000, "lru", 0.5, 10)] };
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [1, 2, 3, 4, 5], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
         Assert.Empty(diagnostics.Items);
         var handler = Handler(files);
-        // Entering edges in (to-node, input) order: zip into 3, zip into 4, node 2 into 4.
-        Assert.Contains("Value[] key = [Flx.Field(request, \"zip\"), Flx.Field(request, \"zip\"), (await k2)];", handler, StringComparison.Ordinal);
+        // Entering edges in (to-node, input) order: ip into 1, zip into 3, zip into 4.
+        Assert.Contains("Value[] key = [Flx.Field(request, \"ip\"), Flx.Field(request, \"zip\"), Flx.Field(request, \"zip\")];", handler, StringComparison.Ordinal);
         Assert.Contains("scope.Cached(\"weather.0\"", handler, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACacheWhoseKeyNeedsABranchOnlyInputIsSkippedLikeEverywhereElse()
+    {
+        // Node 4 reads node 2 only when zip is none: keying on it would run ipToCity on every request.
+        var module = Samples.Weather();
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [3, 4, 5], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        Assert.Equal(["FLX5006"], diagnostics.Items.Select(d => d.Code));
+        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
     }
 
     [Fact]

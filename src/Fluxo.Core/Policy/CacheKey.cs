@@ -33,6 +33,9 @@ public static class CacheKey
         return Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(text)));
     }
 
-    /// <summary>Bytes an entry takes: its stored values plus 16 for key and bookkeeping.</summary>
-    public static long EntryBytes(IEnumerable<int> valueBytes) => valueBytes.Sum(b => (long)b) + 16;
+    /// <summary>What an entry costs beyond its values: key and bookkeeping.</summary>
+    public const int EntryOverheadBytes = 16;
+
+    /// <summary>Bytes an entry takes: its stored values plus <see cref="EntryOverheadBytes"/>.</summary>
+    public static long EntryBytes(IEnumerable<int> valueBytes) => valueBytes.Sum(b => (long)b) + EntryOverheadBytes;
 }
