@@ -13,7 +13,13 @@ internal sealed record CacheGroup(
     ImmutableHashSet<int> Nodes,
     ImmutableArray<(int To, int Input)> Entering,
     ImmutableArray<int> Outputs,
-    long Bytes);
+    long Bytes)
+{
+    /// <summary>How the generated CacheStore makes entry keys: the LRU contract's.</summary>
+    public const string KeyScheme = CacheKey.KeyScheme;
+
+    public string Keyspace { get; init; } = "";
+}
 
 /// <summary>The policy's caches that apply to one handler's graph.</summary>
 internal sealed class CachePlan
@@ -50,12 +56,6 @@ internal sealed class CachePlan
                 continue;
             }
 
-            if (d.GraphHash != graph.Hash)
-            {
-                diagnostics.Add(Diag.AzureStalePolicy(graph.Name, d.GraphHash, graph.Hash));
-                continue;
-            }
-
             var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
             if (region is null)
             {
@@ -73,7 +73,10 @@ internal sealed class CachePlan
             taken.UnionWith(region.Nodes);
             var index = groups.Count;
             groups.Add(new CacheGroup(
-                $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes));
+                $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes)
+            {
+                Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, region.Nodes),
+            });
         }
 
         return new CachePlan(groups.ToImmutable());

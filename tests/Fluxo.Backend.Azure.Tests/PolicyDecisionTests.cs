@@ -15,12 +15,31 @@ public class PolicyDecisionTests
     private static string Handler(IReadOnlyList<GeneratedFile> files) => files.Single(f => f.Path.EndsWith("Handler_weather.g.cs", StringComparison.Ordinal)).Text;
 
     [Fact]
-    public void ACacheDecisionForAnOldGraphIsSkippedWithAWarning()
+    public void ACacheDecisionForAnOldGraphIsRefused()
     {
         var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", "0000000000000000", [1, 2], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
-        Assert.Equal(["FLX4002"], diagnostics.Items.Select(d => d.Code));
-        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
+        var d = Assert.Single(diagnostics.Items);
+        Assert.Equal("FLX4100", d.Code);
+        Assert.Contains("0000000000000000", d.Message, StringComparison.Ordinal);
+        Assert.Contains(Samples.Weather().Graphs[0].Hash, d.Message, StringComparison.Ordinal);
+        Assert.Empty(files);
+    }
+
+    [Fact]
+    public void ACacheKeyspaceIsTiedToTheGraphAndTheNodesNotToThePolicyOrder()
+    {
+        var hash = Samples.Weather().Graphs[0].Hash;
+        CacheDecision byIp = new("weather", hash, [1, 2], 1000, "lru", 0.5, 10), byZip = new("weather", hash, [3], 1000, "lru", 0.5, 10);
+        static string Model(IReadOnlyList<GeneratedFile> files) => files.Single(f => f.Path.EndsWith("ServiceDefinition.g.cs", StringComparison.Ordinal)).Text;
+        var one = Model(Emit(PolicyDocument.Empty("Weather", 2000) with { Caches = [byIp, byZip] }).Files);
+        var other = Model(Emit(PolicyDocument.Empty("Weather", 2000) with { Caches = [byZip, byIp] }).Files);
+        var byIpSpace = CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", hash, [1, 2]);
+        var byZipSpace = CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", hash, [3]);
+        Assert.Contains($"new CacheSpec(\"weather.0\", \"{byIpSpace}\"", one, StringComparison.Ordinal);
+        Assert.Contains($"new CacheSpec(\"weather.0\", \"{byZipSpace}\"", other, StringComparison.Ordinal);
+        Assert.NotEqual(byIpSpace, CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", "feedfeedfeedfeed", [1, 2]));
+        Assert.NotEqual(byIpSpace, CacheKey.Keyspace("azure-xxh128-encodings/2", "weather", hash, [1, 2]));
     }
 
     [Fact]

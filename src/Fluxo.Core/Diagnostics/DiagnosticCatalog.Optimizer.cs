@@ -32,7 +32,7 @@ public static partial class Diag
         Error("FLX2012", SourceSpan.None(path), $"cache {cache}'s key needs a value the trace does not hold (request {request} skipped a node that feeds it)");
 
     public static Diagnostic BadByteSize(string text) =>
-        Error("FLX2013", SourceSpan.None("<command line>"), $"'{text}' is not a size; write a number with an optional unit: 1000B, 512KB, 64MB, 1GB");
+        Error("FLX2013", SourceSpan.None("<command line>"), $"'{text}' is not a size; write a number and a unit (B, KB, MB or GB; binary multiples): 1000B, 512KB, 64MB, 1GB");
 
     public static Diagnostic TraceServedNodes(string path) =>
         Warning("FLX2014", SourceSpan.None(path), "the trace was recorded with caches in place: served nodes count with their recorded latency, so savings are underestimated; record without a policy");

@@ -12,7 +12,9 @@ namespace Fluxo.Support;
 public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogger<CacheStore> logger)
 {
     /// <summary>The key prefix of one cache: every key of the cache starts with it.</summary>
-    public string KeyPrefix(string cacheId) => "fluxo:" + model.Prefix + ":" + cacheId + ":";
+    public string KeyPrefix(string cacheId) => "fluxo:" + model.Prefix + ":" + Spec(cacheId).Keyspace + ":";
+
+    private CacheSpec Spec(string cacheId) => model.Caches.First(c => c.Id == cacheId);
 
     public async Task<Value[]> GetOrComputeAsync(string cacheId, Value[] inputs, Func<Task<Value[]>> compute)
     {
@@ -41,7 +43,7 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
 
         var outputs = await compute();
         var size = CacheKey.EntryBytes(outputs.Select(v => v.ByteSize));
-        var budget = model.Caches.First(c => c.Id == cacheId).Bytes;
+        var budget = Spec(cacheId).Bytes;
         try
         {
             await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
