@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Azure;
 using Azure.Storage.Blobs;
+using Azure;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Trace;
 
 namespace Fluxo.Cli.Commands;
