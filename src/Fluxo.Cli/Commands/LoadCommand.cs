@@ -5,6 +5,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Workloads;
 using Fluxo.Values;
@@ -132,7 +134,7 @@ internal static class LoadCommand
         {
             var lines = answers.OrderBy(a => a.Client).ThenBy(a => a.Step)
                 .Select(a => System.Text.Json.JsonSerializer.Serialize(new { client = a.Client, step = a.Step, handler = a.Handler, input = a.Input, status = a.Status, answer = a.Body }));
-            if (!OutputFile.TryWrite(args.Output, string.Join("\n", lines) + "\n", diags))
+            if (!OutputFile.TryWrite(args.Output, string.Join("\n", lines) + "\n", output, diags))
             {
                 DiagnosticPrinter.Print(diags, error);
                 return 1;

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Net;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Values;

@@ -1,4 +1,5 @@
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Trace;
 
 namespace Fluxo.Cli.Commands;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure;
 using Azure.Storage.Blobs;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Trace;
 
 namespace Fluxo.Cli.Commands;
