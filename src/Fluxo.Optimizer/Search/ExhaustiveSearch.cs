@@ -13,13 +13,6 @@ public static class ExhaustiveSearch
 {
     public sealed record Options(int GridUnits = 16, int MaxCaches = 3, int MaxPolicies = 200_000);
 
-    /// <summary>The number of policies the search would replay; callers refuse graphs where it is too large.</summary>
-    public static long CountPolicies(PolicyEvaluator evaluator, Options? options = null)
-    {
-        options ??= new Options();
-        return 1 + Sets(evaluator, options.MaxCaches).Sum(s => Compositions(options.GridUnits, s.Length));
-    }
-
     public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
     {
         options ??= new Options();
@@ -85,17 +78,6 @@ public static class ExhaustiveSearch
     }
 
     /// <summary>Ways to write <paramref name="units"/> as an ordered sum of <paramref name="parts"/> positive parts.</summary>
-    private static long Compositions(int units, int parts)
-    {
-        long c = 1;
-        for (var i = 1; i < parts; i++)
-        {
-            c = c * (units - i) / i;
-        }
-
-        return parts > units ? 0 : c;
-    }
-
     private static IEnumerable<int[]> Splits(int units, int parts)
     {
         if (parts == 1)

@@ -36,8 +36,6 @@ public sealed class HitCurve
         return i < 0 ? 0 : _hits[i];
     }
 
-    public double HitRatioAt(long bytes) => Lookups == 0 ? 0 : (double)HitsAt(bytes) / Lookups;
-
     /// <summary>Mean latency saved per request (ms) by this cache alone at <paramref name="bytes"/>; negative when overheads dominate.</summary>
     public double GainAt(long bytes)
     {

@@ -131,8 +131,6 @@ public sealed class ServiceEngine
         };
     }
 
-    public bool HasHandler(string handler) => _graphs.ContainsKey(handler);
-
     /// <summary>Runs one request of <paramref name="handler"/> with <paramref name="request"/> (a record of its parameters).</summary>
     public async ValueTask<RequestResult> RunAsync(string handler, Value request, RequestInfo info, CancellationToken ct = default)
     {

@@ -23,8 +23,6 @@ public sealed class BackgroundTraceWriter : IDisposable
         return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary ?? TraceWriter.IsBinaryPath(path)));
     }
 
-    public long Written => _writer.RequestCount;
-
     public void Record(TraceRequest request)
     {
         lock (_gate)
