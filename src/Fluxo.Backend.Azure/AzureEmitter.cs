@@ -15,9 +15,9 @@ public static class AzureEmitter
         var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
+        names.Check(module, diagnostics);
         ReportUnsupported(policy, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
-        string Queue(string handler) => names.Prefix + "-" + new string(handler.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
 
         var files = new List<GeneratedFile>
         {
@@ -26,7 +26,7 @@ public static class AzureEmitter
             new("Directory.Packages.props", ProjectFiles.PackagesProps()),
             new("global.json", ProjectFiles.GlobalJson()),
             new(".dockerignore", ProjectFiles.DockerIgnore()),
-            new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, Queue)),
+            new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, names.Queue)),
             new($"src/{names.Support}/{names.Support}.csproj", ProjectFiles.SupportProject()),
         };
 
@@ -54,7 +54,7 @@ public static class AzureEmitter
         if (names.HasWorker)
         {
             AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker), names);
-            files.Add(new("deploy/worker.containerapp.yaml", ContainerApps.Worker(module, names, module.Graphs.Where(g => onWorker[g.Name]).Select(g => Queue(g.Name)))));
+            files.Add(new("deploy/worker.containerapp.yaml", ContainerApps.Worker(module, names, module.Graphs.Where(g => onWorker[g.Name]).Select(g => names.Queue(g.Name)))));
         }
 
         return files;

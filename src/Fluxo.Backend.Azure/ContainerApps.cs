@@ -58,7 +58,7 @@ internal static class ContainerApps
         sb.Append("          - name: ConnectionStrings__Redis\n            secretRef: redis-connection\n");
         foreach (var e in module.Externs)
         {
-            sb.Append($"          - name: Externs__{e.Name}\n            value: ${{EXTERN_{e.Name.ToUpperInvariant()}_URL}}\n");
+            sb.Append($"          - name: {CSharp.Scalar("Externs__" + e.Name)}\n            value: ${{EXTERN_{CSharp.Identifier(e.Name).ToUpperInvariant()}_URL}}\n");
         }
 
         sb.Append("        probes:\n          - type: Liveness\n            httpGet:\n              path: /healthz\n              port: 8080\n");
