@@ -173,4 +173,15 @@ public sealed class WorkloadTraceTests : IDisposable
         Assert.Null(WorkloadJson.Parse("w.json", "{ \"format\": ", WeatherEngine.Module, diags));
         Assert.Equal("FLX1020", Assert.Single(diags.Items).Code);
     }
+
+    [Theory]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "mix": null }""", "$.mix")]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "sessions": 3 }""", "$.sessions")]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "arrival": 5, "mix": [ { "handler": "weather" } ] }""", "$")]
+    public void AValueOfTheWrongKindIsADiagnosticNotAnException(string json, string where)
+    {
+        var diags = new DiagnosticBag();
+        Assert.Null(WorkloadJson.Parse("w.json", json, WeatherEngine.Module, diags));
+        Assert.Contains(diags.Items, d => d.Code == "FLX1021" && d.Span.Path == where);
+    }
 }

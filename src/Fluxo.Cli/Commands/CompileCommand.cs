@@ -46,7 +46,7 @@ internal static class CompileCommand
 
         var diagnostics = new DiagnosticBag();
         var module = ServiceLoader.Load(args.File, diagnostics);
-        var policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diagnostics);
+        var policy = args.Policy is null || module is null ? null : PolicyJson.Read(args.Policy, module, diagnostics);
         if (module is null || diagnostics.HasErrors)
         {
             DiagnosticPrinter.Print(diagnostics, error);

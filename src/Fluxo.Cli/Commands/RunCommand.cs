@@ -129,7 +129,7 @@ internal static class RunCommand
         var bindings = File.Exists(bindingsPath) || args.Bindings is not null || module.Externs.Length > 0
             ? ServiceBindings.Read(bindingsPath, module, http, diags)
             : ServiceBindings.Empty;
-        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diags);
+        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, module, diags);
         if (bindings is null || diags.HasErrors)
         {
             return 1;

@@ -5,4 +5,7 @@ public static partial class Diag
 {
     public static Diagnostic AzureNameUnusable(string name, string reason) =>
         Error("FLX7001", SourceSpan.None(name), $"the Azure back end cannot use the name '{name}': {reason}");
+
+    public static Diagnostic PolicyInvalid(string path, string where, string reason) =>
+        Error("FLX7002", new SourceSpan(path, 1, 1, 1, 1, where), $"policy is invalid: {reason}");
 }

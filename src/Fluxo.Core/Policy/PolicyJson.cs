@@ -40,4 +40,8 @@ public static class PolicyJson
         var json = InputFile.ReadText(path, diagnostics);
         return json is null ? null : Parse(path, json, diagnostics);
     }
+
+    /// <summary>Reads a policy and checks it against the service it is meant for (<see cref="PolicyCheck"/>): null when either fails.</summary>
+    public static PolicyDocument? Read(string path, IrModule module, DiagnosticBag diagnostics) =>
+        Read(path, diagnostics) is { } policy && PolicyCheck.Validate(module, policy, path, diagnostics) ? policy : null;
 }
