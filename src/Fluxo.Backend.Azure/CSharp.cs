@@ -73,6 +73,24 @@ internal static class CSharp
     /// <summary>A JSON or YAML scalar: as it is when made of name characters only, else a double-quoted string (the C# escapes are valid in both).</summary>
     public static string Scalar(string s) => s.Length > 0 && s.All(ch => char.IsAsciiLetterOrDigit(ch) || ch is '_' or '-' or '.') ? s : String(s);
 
+    /// <summary>A Bicep single-quoted string: quote, backslash and <c>$</c> (interpolation) escaped, every other non-printable character as <c>\u{X}</c>.</summary>
+    public static string Bicep(string s)
+    {
+        var sb = new StringBuilder("'");
+        foreach (var ch in s)
+        {
+            sb.Append(ch switch
+            {
+                '\'' => "\\'",
+                '\\' => "\\\\",
+                '$' => "\\$",
+                _ => Printable(ch) ? ch.ToString() : "\\u{" + ((int)ch).ToString("X", CultureInfo.InvariantCulture) + "}",
+            });
+        }
+
+        return sb.Append('\'').ToString();
+    }
+
     private static bool Printable(char ch) => ch >= 0x20 && ch <= 0x7e;
 
     private static string Escape(char ch) => "\\u" + ((int)ch).ToString("x4", CultureInfo.InvariantCulture);

@@ -98,9 +98,11 @@ public class HostileNamesTests
         var diagnostics = new DiagnosticBag();
         var files = AzureEmitter.Emit(Hostile(), null, diagnostics);
         Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items.Select(d => d.Message)));
-        foreach (var f in files)
+        // Fluxo.Support is copied verbatim from Fluxo's own sources: nothing of the program reaches it.
+        foreach (var f in files.Where(f => !f.Path.Contains("/Fluxo.Support/", StringComparison.Ordinal)))
         {
-            Assert.DoesNotContain(f.Text, ch => ch != '\n' && (char.IsControl(ch) || ch > 0x7e));
+            var raw = f.Text.IndexOfAny([.. f.Text.Where(ch => ch != '\n' && (char.IsControl(ch) || ch > 0x7e)).Take(1)]);
+            Assert.True(raw < 0, $"{f.Path} has a raw control or non-ASCII character at {raw}: {(raw < 0 ? "" : f.Text[Math.Max(0, raw - 60)..raw])}");
             foreach (var line in f.Text.Split('\n').Where(l => f.Path.EndsWith(".cs", StringComparison.Ordinal) && l.Contains("WriteAllText", StringComparison.Ordinal)))
             {
                 var t = line.TrimStart();
