@@ -110,3 +110,39 @@ public sealed class PolicyCheckTests : IDisposable
         Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
     }
 }
+
+/// <summary>A program that passes check never overflows the stack: a chain of 4,000 fns compiles and its run stops at the call-depth limit with a located error.</summary>
+public sealed class DeepProgramTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-deep-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void AChainOf4000FnsIsALocatedErrorNotAStackOverflow()
+    {
+        var lines = new List<string> { "service Chain;", "fn f0(x: int) -> int = x + 1;" };
+        lines.AddRange(Enumerable.Range(1, 3999).Select(i => string.Create(CultureInfo.InvariantCulture, $"fn f{i}(x: int) -> int = f{i - 1}(x) + 1;")));
+        lines.Add("handler go(x: int) -> int { return f3999(x); }");
+        var path = Path.Combine(_dir, "chain.flimp");
+        File.WriteAllLines(path, lines);
+        Assert.Equal(0, CliRunner.Run("check", path).Exit);
+        var (exit, output, error) = CliRunner.Run("run", path, "-H", "go", "-i", "x=1");
+        Assert.Equal(1, exit);
+        Assert.Contains("nest more than 200 deep", output + error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AChainWithinTheLimitRuns()
+    {
+        var lines = new List<string> { "service Chain;", "fn f0(x: int) -> int = x + 1;" };
+        lines.AddRange(Enumerable.Range(1, 150).Select(i => string.Create(CultureInfo.InvariantCulture, $"fn f{i}(x: int) -> int = f{i - 1}(x) + 1;")));
+        lines.Add("handler go(x: int) -> int { return f150(x); }");
+        var path = Path.Combine(_dir, "short.flimp");
+        File.WriteAllLines(path, lines);
+        var (exit, output, error) = CliRunner.Run("run", path, "-H", "go", "-i", "x=1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("152", output, StringComparison.Ordinal);
+    }
+}

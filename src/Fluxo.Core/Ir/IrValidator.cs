@@ -63,9 +63,9 @@ public static class IrValidator
         for (var f = 0; f < module.Functions.Length; f++)
         {
             var fn = module.Functions[f];
-            if (fn is null || fn.Name is null || fn.Params.IsDefault || fn.Body is null)
+            if (fn is null || fn.Name is null || fn.ReturnType is null || fn.Params.IsDefault || fn.Params.Any(p => p?.Name is null || p.Type is null) || fn.Body is null)
             {
-                Fail($"$.functions[{f}]", "a fn needs name, params and body");
+                Fail($"$.functions[{f}]", "a fn needs name, params (each with name and type), return type and body");
             }
             else
             {
@@ -156,9 +156,9 @@ public static class IrValidator
 
     private static void CheckGraph(Graph? graph, string path, Action<string, string> fail)
     {
-        if (graph is null || graph.Name is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault)
+        if (graph is null || graph.Name is null || graph.ReturnType is null || graph.Hash is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault || graph.Params.Any(p => p?.Name is null || p.Type is null))
         {
-            fail(path, "a graph needs name, params and nodes");
+            fail(path, "a graph needs name, params (each with name and type), return type, hash and nodes");
             return;
         }
 

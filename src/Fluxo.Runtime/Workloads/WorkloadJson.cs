@@ -32,17 +32,7 @@ public static class WorkloadJson
         using (doc)
         {
             var s = new JsonShapes();
-            Workload? w;
-            try
-            {
-                w = Parse(doc.RootElement, module, s);
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException)
-            {
-                // A value of the wrong JSON kind in a place not checked one by one above.
-                s.Error("$", $"a value has the wrong type: {e.Message}");
-                w = null;
-            }
+            var w = s.Guard(() => Parse(doc.RootElement, module, s));
 
             foreach (var (where, reason) in s.Errors)
             {
