@@ -39,7 +39,7 @@ public sealed class PolicyCheckTests : IDisposable
     {
         { "null-cache", Policy("null"), "FLX7002" },
         // ipToCity and buildHtml without the nodes between them: the path 1 -> 2 -> 4 -> 5 leaves the cache and comes back.
-        { "non-convex", Policy(Cache(1, 5)), "FLX2008" },
+        { "non-convex", Policy(Cache(1, 5)), "FLX5005" },
         { "out-of-range", Policy(Cache(1, 99)), "FLX1030" },
         {
             "precompute-out-of-range",

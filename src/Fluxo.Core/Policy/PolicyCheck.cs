@@ -1,15 +1,16 @@
 using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Regions;
 
 namespace Fluxo.Policy;
 
 /// <summary>
 /// The checks every command that takes a policy (run, simulate, compile) makes before using it, so a hand-written or
 /// damaged policy is a list of located errors rather than an exception, a stack overflow or a service that never
-/// answers: no null entries, every handler known, every node id in its graph, every cache a valid cached region
-/// (<see cref="RegionProblem"/>), caches of one handler disjoint, bytes positive. Decisions made for another
-/// version of a graph are left to each command's own staleness rule.
+/// answers: no null entries, every node id in its graph, every cache a valid <see cref="CachedRegion"/>, caches of
+/// one handler disjoint and never waiting on each other, bytes positive. Decisions for a handler or graph version
+/// the program does not have are stale, left to <see cref="StalePolicy"/> (or, in simulate, to the optimizer's check).
 /// </summary>
 public static class PolicyCheck
 {
@@ -25,7 +26,7 @@ public static class PolicyCheck
             Invalid("$.budgetBytes", $"the budget is {policy.BudgetBytes} bytes");
         }
 
-        // The graph each decision names, when it names a current one; null entries and unknown handlers are reported here.
+        // The graph a decision names when it is current; a null or incomplete entry is reported here.
         Graph? Current(object? decision, string? handler, string? hash, ImmutableArray<int> nodes, string where)
         {
             if (decision is null)
@@ -40,14 +41,9 @@ public static class PolicyCheck
                 return null;
             }
 
+            // A decision for a handler the program no longer has, or for another version of its graph, is stale: StalePolicy's rule.
             var graph = module.FindGraph(handler);
-            if (graph is null)
-            {
-                Misfit(where, $"the service has no handler '{handler}'");
-                return null;
-            }
-
-            if (graph.Hash != hash)
+            if (graph is null || graph.Hash != hash)
             {
                 return null;
             }
@@ -78,9 +74,9 @@ public static class PolicyCheck
                 diagnostics.Add(Diag.PolicyNegativeBytes(path, j, c.Bytes));
             }
 
-            if (RegionProblem(graph, c.Nodes) is { } why)
+            if (CachedRegion.TryCreate(new GraphReach(graph), c.Nodes, out var problem) is null)
             {
-                diagnostics.Add(Diag.PolicyBadSubgraph(path, j, why));
+                diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
                 continue;
             }
 
@@ -118,9 +114,9 @@ public static class PolicyCheck
         {
             var s = policy.Speculate[j];
             var where = $"$.speculate[{j}]";
-            if (s is not null && (s.AfterHandler is null || module.FindGraph(s.AfterHandler) is null))
+            if (s is not null && s.AfterHandler is null)
             {
-                Misfit(where, $"the service has no handler '{s.AfterHandler}'");
+                Invalid(where, "a speculation needs the handler it follows");
                 continue;
             }
 
@@ -148,50 +144,6 @@ public static class PolicyCheck
     }
 
     private static int Count<T>(ImmutableArray<T> items) => items.IsDefault ? 0 : items.Length;
-
-    /// <summary>
-    /// Why <paramref name="nodes"/> cannot be one cached region of <paramref name="graph"/>, or null: it needs
-    /// nodes, existing ones, never the Source or the Sink, all cacheable, and convex (a path that leaves the region
-    /// and comes back would make its outputs wait on themselves).
-    /// </summary>
-    public static string? RegionProblem(Graph graph, IReadOnlyCollection<int> nodes)
-    {
-        if (nodes.Count == 0)
-        {
-            return "it has no nodes";
-        }
-
-        foreach (var v in nodes)
-        {
-            if (v < 0 || v >= graph.Nodes.Length)
-            {
-                return $"node {v} does not exist";
-            }
-
-            if (v == graph.SourceId || v == graph.SinkId)
-            {
-                return $"node {v} is the {(v == graph.SourceId ? "Source" : "Sink")}";
-            }
-
-            if (!graph.Nodes[v].Props.IsCacheable)
-            {
-                return $"node {v} ({graph.Nodes[v].Label}) is not deterministic and side-effect-free";
-            }
-        }
-
-        var inside = new HashSet<int>(nodes);
-        var below = Reach(graph.Nodes.Length, inside, graph.Consumers().Select(c => (IEnumerable<int>)c).ToArray());
-        var above = Reach(graph.Nodes.Length, inside, graph.Nodes.Select(n => n.Inputs.Select(i => i.From)).ToArray());
-        for (var v = 0; v < graph.Nodes.Length; v++)
-        {
-            if (below[v] && above[v] && !inside.Contains(v))
-            {
-                return $"a path leaves the subgraph through node {v} and comes back";
-            }
-        }
-
-        return null;
-    }
 
     /// <summary>
     /// Whether the caches, each run as one unit (every node outside them a unit of its own), feed each other in a
@@ -237,25 +189,5 @@ public static class PolicyCheck
         }
 
         return done < units;
-    }
-
-    /// <summary>Nodes reachable from <paramref name="start"/> by one or more steps along <paramref name="next"/>, without recursion.</summary>
-    private static bool[] Reach(int count, IEnumerable<int> start, IEnumerable<int>[] next)
-    {
-        var seen = new bool[count];
-        var stack = new Stack<int>(start);
-        while (stack.Count > 0)
-        {
-            foreach (var w in next[stack.Pop()])
-            {
-                if (!seen[w])
-                {
-                    seen[w] = true;
-                    stack.Push(w);
-                }
-            }
-        }
-
-        return seen;
     }
 }

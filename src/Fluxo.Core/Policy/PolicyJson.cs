@@ -35,13 +35,17 @@ public static class PolicyJson
         }
     }
 
+    /// <summary>Reads a policy for a program: a stale decision is an error unless <paramref name="allowStale"/> (then it is dropped and listed).</summary>
+    public static PolicyDocument? ReadFor(IrModule module, string path, bool allowStale, DiagnosticBag diagnostics)
+    {
+        var json = InputFile.ReadText(path, diagnostics);
+        var policy = json is null ? null : Parse(path, json, diagnostics);
+        return policy is null || !PolicyCheck.Validate(module, policy, path, diagnostics) ? null : StalePolicy.Apply(module, policy, path, json, allowStale, diagnostics);
+    }
+
     public static PolicyDocument? Read(string path, DiagnosticBag diagnostics)
     {
         var json = InputFile.ReadText(path, diagnostics);
         return json is null ? null : Parse(path, json, diagnostics);
     }
-
-    /// <summary>Reads a policy and checks it against the service it is meant for (<see cref="PolicyCheck"/>): null when either fails.</summary>
-    public static PolicyDocument? Read(string path, IrModule module, DiagnosticBag diagnostics) =>
-        Read(path, diagnostics) is { } policy && PolicyCheck.Validate(module, policy, path, diagnostics) ? policy : null;
 }
