@@ -107,17 +107,18 @@ public sealed class OptimizationSession
         _ => MrcSearch.Run(Evaluator, null, progress),
     };
 
-    /// <summary>No cache, Random, Uniform and All-encompassing, scored.</summary>
+    /// <summary>No cache, Random, Uniform and All-encompassing, scored; a reference the budget cannot hold (a few bytes split among caches) is left out.</summary>
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)
     {
-        ScoredPolicy Score(string name, CachePlacement[] p) => new(name, p, Evaluator.Evaluate(p)!);
-        return
+        ScoredPolicy? Score(string name, CachePlacement[] p) => Evaluator.Evaluate(p) is { } r ? new(name, p, r) : null;
+        ScoredPolicy?[] scored =
         [
             Score("no cache", []),
             Score("Random", ReferencePolicies.Random(Evaluator, seed)),
             Score("Uniform", ReferencePolicies.Uniform(Evaluator)),
             Score("All-encompassing", ReferencePolicies.AllEncompassing(Evaluator)),
         ];
+        return [.. scored.OfType<ScoredPolicy>()];
     }
 
     /// <summary>The policy document for a placement, with each cache's evidence: hit ratio and the mean latency it saves.</summary>

@@ -133,7 +133,14 @@ internal sealed class BinaryTraceReader
         var limit = header.Graphs[(int)graph].NodeCount;
         var arrival = Varint(long.MaxValue) / 1000.0;
         var latency = Varint(long.MaxValue) / 1000.0;
-        var nodes = new NodeEvent[Varint(1 << 20)];
+        var countAt = _pos;
+        var nodeCount = Varint(1 << 20);
+        if (TraceHeader.EventsProblem(id, nodeCount) is { } empty)
+        {
+            throw new CorruptException(countAt, empty);
+        }
+
+        var nodes = new NodeEvent[nodeCount];
         for (var i = 0; i < nodes.Length; i++)
         {
             var node = (int)Varint(limit - 1);

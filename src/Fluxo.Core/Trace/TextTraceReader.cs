@@ -109,6 +109,11 @@ internal sealed class TextTraceReader
             return Fail<TraceRequest>($"graph index {graph} is not in the header");
         }
 
+        if (TraceHeader.EventsProblem(id, nodeCount) is { } empty)
+        {
+            return Fail<TraceRequest>(empty);
+        }
+
         var limit = header.Graphs[(int)graph].NodeCount;
         var nodes = new NodeEvent[nodeCount];
         for (var i = 0; i < nodeCount; i++)
