@@ -42,5 +42,8 @@ public static class Program
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
         PipesReportCommand.Create(),
+        TracesCommand.Create(),
+        LoadCommand.Create(),
+        StandInsCommand.Create(),
     };
 }

@@ -20,10 +20,10 @@ public sealed class PolicyValidationTests
         new("weather", Session.Graph.Hash, [.. nodes], bytes, "lru", 0, 0);
 
     [Theory]
-    [InlineData("FLX2008", new[] { 0 })]
-    [InlineData("FLX2008", new[] { 1, 4 })]
-    [InlineData("FLX2008", new[] { 4 })]
-    [InlineData("FLX2008", new[] { 9 })]
+    [InlineData("FLX5003", new[] { 0 })]
+    [InlineData("FLX5005", new[] { 1, 4 })]
+    [InlineData("FLX5006", new[] { 4 })]
+    [InlineData("FLX5002", new[] { 9 })]
     [InlineData("FLX2012", new[] { 2, 3, 4 })]
     public void A_cache_that_cannot_wrap_its_nodes_is_a_diagnostic(string code, int[] nodes)
     {

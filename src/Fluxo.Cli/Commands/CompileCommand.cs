@@ -16,7 +16,7 @@ internal static class CompileCommand
         Ir,
     }
 
-    public sealed record Arguments(string File, EmitTarget Emit, string? Output, string? Policy = null, bool WarningsAsErrors = false);
+    public sealed record Arguments(string File, EmitTarget Emit, string? Output, string? Policy = null, bool WarningsAsErrors = false, bool AllowStalePolicy = false);
 
     public static Command Create()
     {
@@ -29,9 +29,10 @@ internal static class CompileCommand
         var output = CliOptions.Output("azure: the folder to write the solution to (default out). ir: write to this file instead of standard output.");
         var policy = new Option<FileInfo?>("--policy", "-p") { Description = "azure: build the optimizer's decisions (policy.json from fluxo optimize) into the service." };
         var warnAsError = new Option<bool>("--warnaserror") { Description = "Fail (exit 1) when there are warnings, as CI gates want." };
-        var cmd = new Command("compile", "Compile a service. Prints diagnostics to stderr and exits 1 on errors.") { file, emit, output, policy, warnAsError };
+        var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
+        var cmd = new Command("compile", "Compile a service. Prints diagnostics to stderr and exits 1 on errors.") { file, emit, output, policy, warnAsError, allowStale };
         cmd.SetAction((parse, ct) => RunAsync(
-            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetValue(emit), parse.GetValue(output), parse.GetValue(policy)?.ToString(), parse.GetValue(warnAsError)),
+            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetValue(emit), parse.GetValue(output), parse.GetValue(policy)?.ToString(), parse.GetValue(warnAsError), parse.GetValue(allowStale)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
             ct));
@@ -54,7 +55,7 @@ internal static class CompileCommand
         }
 
         var module = ServiceLoader.Load(args.File, diagnostics);
-        var policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diagnostics);
+        var policy = args.Policy is null || module is null ? null : PolicyJson.ReadFor(module, args.Policy, args.AllowStalePolicy, diagnostics);
         if (module is null || WarningGate.Fails(diagnostics, args.WarningsAsErrors))
         {
             DiagnosticPrinter.Print(diagnostics, error);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Workloads;
 using Spectre.Console;

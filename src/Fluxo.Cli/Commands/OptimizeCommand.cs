@@ -22,7 +22,12 @@ internal static class OptimizeCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
-        var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace' (text or binary).", Required = true };
+        var trace = new Option<string[]>("--trace", "-t")
+        {
+            Description = "The trace recorded by 'fluxo run --trace' or pulled by 'fluxo traces pull' (text or binary); several files, or a folder of them, are read as one trace.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
         var search = CliOptions.Choice("--search", "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", SearchMethod.Mrc);
         var output = CliOptions.Output("Where to write the policy (default policy.json); with '-' the report goes to stderr.");
@@ -41,7 +46,7 @@ internal static class OptimizeCommand
         };
         cmd.SetAction(parse => Run(
             new Arguments(
-                parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(budget),
+                parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output) ?? "policy.json", parse.GetValue(handler), parse.GetValue(objective),
                 parse.GetValue(paperN), parse.GetValue(paperK), StatusConsole.Shows(true, parse.GetValue(progress)), parse.GetValue(staleness),
                 parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression)),
@@ -59,6 +64,13 @@ internal static class OptimizeCommand
 
         // The report is for people: when the policy itself goes to stdout, or JSON does, the text goes to stderr or nowhere.
         output = json ? TextWriter.Null : toStdout ? error : output;
+        using var traces = TraceInputs.Resolve(args.File, args.Trace, diagnostics);
+        if (traces is null)
+        {
+            return Finish(args, result, error, diagnostics, ExitCodes.Errors, null, null, null);
+        }
+
+        args = args with { Trace = traces.Path };
         var maxRegression = args.MaxRegression is null ? 0 : RegressionGate.ParsePercent(args.MaxRegression, diagnostics);
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = Staleness.Parse(args.Staleness, diagnostics);

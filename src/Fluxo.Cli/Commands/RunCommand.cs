@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
@@ -35,7 +36,8 @@ internal sealed record RunArgs(
     string? Redis,
     string? Fixtures = null,
     bool AllowPrivate = false,
-    OutputFormat Format = OutputFormat.Text);
+    OutputFormat Format = OutputFormat.Text,
+    bool AllowStalePolicy = false);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand
@@ -58,9 +60,10 @@ internal static class RunCommand
         var redis = new Option<string?>("--redis") { Description = "Keep caches in Redis (a StackExchange.Redis connection string)." };
         var fixtures = new Option<string?>("--fixtures") { Description = "Pipes: serve fetches from DIR/urls.tsv instead of the web." };
         var allowPrivate = new Option<bool>("--allow-private") { Description = "Pipes: let fetches reach private and loopback addresses." };
+        var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
         var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
         {
-            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format,
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -68,7 +71,7 @@ internal static class RunCommand
             var args = new RunArgs(parse.GetRequiredValue(file), parse.GetValue(handler), parse.GetValue(input) ?? [],
                 parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
                 parse.GetValue(clock), parse.GetValue(seed), parse.GetValue(bindings),
-                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format));
+                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format), parse.GetValue(allowStale));
             var interactive = args.Format == OutputFormat.Text && !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
             return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
         });
@@ -138,7 +141,7 @@ internal static class RunCommand
         var bindings = File.Exists(bindingsPath) || args.Bindings is not null || module.Externs.Length > 0
             ? ServiceBindings.Read(bindingsPath, module, http, diags)
             : ServiceBindings.Empty;
-        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diags);
+        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.ReadFor(module, args.Policy, args.AllowStalePolicy, diags);
         if (bindings is null || diags.HasErrors)
         {
             return 1;

@@ -3,6 +3,7 @@ using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Tracing;

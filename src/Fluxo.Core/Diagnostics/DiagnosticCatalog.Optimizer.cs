@@ -17,8 +17,7 @@ public static partial class Diag
     public static Diagnostic PolicyGraphHashMismatch(string path, int cache, string handler) =>
         Error("FLX2007", SourceSpan.None(path), $"cache {cache} was chosen for another version of handler '{handler}' (graph hash differs); optimize again");
 
-    public static Diagnostic PolicyBadSubgraph(string path, int cache, string reason) =>
-        Error("FLX2008", SourceSpan.None(path), $"cache {cache} cannot wrap its nodes: {reason}");
+    // FLX2008 (a cache cannot wrap its nodes) is retired: the cached-region rules report FLX5001-5006.
 
     public static Diagnostic PolicyOverlap(string path, int cache, int other) =>
         Error("FLX2009", SourceSpan.None(path), $"caches {other} and {cache} share nodes or wait on each other; caches must be disjoint and their subgraphs must not feed each other in a cycle");
