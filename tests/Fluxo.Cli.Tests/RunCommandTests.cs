@@ -27,7 +27,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
@@ -103,14 +103,23 @@ public sealed class RunCommandTests : IDisposable
     [Theory]
     [InlineData("run", "missing.ir.json", "--handler", "weather")]
     [InlineData("run", "{service}", "--handler", "nope")]
-    [InlineData("run", "{service}", "--handler", "weather", "--workload", "w.json")]
     [InlineData("run", "{service}", "--workload", "missing.json")]
     [InlineData("run", "{service}", "--handler", "weather", "--input", "novalue")]
-    [InlineData("run", "{service}", "--handler", "weather", "--clock", "sideways")]
     public void BadInputIsADiagnosticAndExitCodeOne(params string[] args)
     {
         var (code, _, error) = Run([.. args.Select(a => a.Replace("{service}", Service))]);
         Assert.Equal(1, code);
+        Assert.Matches(@"\(\d+,\d+\): error FLX\d{4}", error);
+    }
+
+    // A command line that asks for something impossible is a usage error: exit 2, still a located diagnostic.
+    [Theory]
+    [InlineData("run", "{service}", "--handler", "weather", "--workload", "w.json")]
+    [InlineData("run", "{service}", "--handler", "weather", "--clock", "sideways")]
+    public void UsageErrorsAreDiagnosticsAndExitCodeTwo(params string[] args)
+    {
+        var (code, _, error) = Run([.. args.Select(a => a.Replace("{service}", Service))]);
+        Assert.Equal(2, code);
         Assert.Matches(@"\(\d+,\d+\): error FLX\d{4}", error);
     }
 

@@ -65,7 +65,7 @@ internal static class SimulateCommand
 
         output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests replayed under {args.Policy}");
         output.WriteLine();
-        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
+        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))], session.Graph);
         output.WriteLine();
         PolicyTable.WriteCaches(output, session.Graph, placement, result);
         return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);
