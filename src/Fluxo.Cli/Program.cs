@@ -19,5 +19,6 @@ public static class Program
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
         PipesReportCommand.Create(),
+        new Command("traces", "Work with recorded traces.") { TraceConvertCommand.Create() },
     };
 }

@@ -5,9 +5,11 @@ namespace Fluxo.Trace;
 
 /// <summary>
 /// Spatial sampling (as SHARDS does for one cache): a request is kept when the hash of its key inputs,
-/// the values of the request fields its graph reads, falls below rate * 2^64. Every request with the same
-/// inputs is kept or dropped together, so each cache keyed on them sees a rate-sized share of its keys
-/// with their whole reuse history, and a cache of B bytes behaves like one of rate * B bytes on the sample.
+/// the values of the request fields read by nodes that ran in it, falls below rate * 2^64 (a field no node
+/// that ran read counts as hash 0). Every request with the same used inputs is kept or dropped together, so
+/// a cache keyed on them sees a rate-sized share of its keys with their whole reuse history, and a cache of
+/// B bytes behaves like one of rate * B bytes on the sample. A cache keyed on a value that many inputs share
+/// (a city many addresses map to) sees its requests thinned instead, and its hit ratio is underestimated.
 /// </summary>
 public static class SpatialSampling
 {
@@ -56,14 +58,23 @@ public static class SpatialSampling
     /// The key hash of a recorded request of <paramref name="graph"/>: each Source edge names its field, so
     /// the trace's own value hashes give the same key the service computes from the request's values.
     /// </summary>
-    public static ulong KeyHash(Graph graph, ImmutableArray<string> keyFields, ReadOnlySpan<EdgeEvent> edges)
+    public static ulong KeyHash(Graph graph, ImmutableArray<string> keyFields, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
+        var ran = new HashSet<int>();
+        foreach (var n in nodes)
+        {
+            if (n.Status != NodeStatus.Skipped)
+            {
+                ran.Add(n.Node);
+            }
+        }
+
         var hashes = new ulong[keyFields.Length];
         var seen = new bool[keyFields.Length];
         for (var i = 0; i < edges.Length; i++)
         {
             var ev = edges[i];
-            if (ev.From != graph.SourceId || ev.To < 0 || ev.To >= graph.Nodes.Length)
+            if (ev.From != graph.SourceId || ev.To < 0 || ev.To >= graph.Nodes.Length || !ran.Contains(ev.To))
             {
                 continue;
             }

@@ -16,7 +16,7 @@ namespace Fluxo.Optimizer.Ahead;
 /// request only when it is the expected handler, the guess was right, the part was ready by its arrival
 /// and no table the part reads was written in between; otherwise its work is wasted.
 /// </summary>
-public sealed class ServiceReplay
+public sealed partial class ServiceReplay
 {
     private readonly List<Part> _parts = [];
     private readonly (int Part, int Row, long Client, double Arrival)[] _order;

@@ -16,11 +16,11 @@ public sealed class BackgroundTraceWriter : IDisposable
 
     private BackgroundTraceWriter(TraceWriter writer) => _writer = writer;
 
-    /// <summary>A trace at <paramref name="path"/>: binary when the name ends in .bin unless <paramref name="binary"/> says otherwise.</summary>
-    public static BackgroundTraceWriter Open(string path, TraceHeader header, bool? binary = null)
+    /// <summary>A trace at <paramref name="path"/>: binary (the default, whatever the name) unless <paramref name="binary"/> is false.</summary>
+    public static BackgroundTraceWriter Open(string path, TraceHeader header, bool binary = true)
     {
         var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary ?? TraceWriter.IsBinaryPath(path)));
+        return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary));
     }
 
     public long Written => _writer.RequestCount;
