@@ -129,6 +129,7 @@ public sealed class OptimizationSession
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)
     {
         ScoredPolicy Score(string name, CachePlacement[] p) => new(name, p, Evaluator.Evaluate(p)!);
+        Evaluator.Prefetch([[], ReferencePolicies.Uniform(Evaluator), ReferencePolicies.AllEncompassing(Evaluator)]);
         return
         [
             Score("no cache", []),
