@@ -22,6 +22,8 @@ internal sealed class BinaryTraceReader
     private long _base;
     private int _pos;
     private int _len;
+    private bool _allowCut;
+    private long _lastWhole;
 
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
@@ -35,6 +37,18 @@ internal sealed class BinaryTraceReader
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
         return new BinaryTraceReader(path, diags, stream).ReadAll(sink);
+    }
+
+    /// <summary>
+    /// Reads a trace that may have been cut off (an instance killed while writing) into <paramref name="sink"/>: the
+    /// requests up to the last whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
+    /// </summary>
+    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes)
+    {
+        var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true };
+        var ok = reader.ReadAll(sink);
+        lostBytes = ok ? data.Length - reader._lastWhole : 0;
+        return ok;
     }
 
     private sealed class CorruptException(long offset, string reason) : Exception(reason)
@@ -85,6 +99,12 @@ internal sealed class BinaryTraceReader
             long requests = 0;
             while (true)
             {
+                _lastWhole = Offset;
+                if (_allowCut && _pos == _len && Fill() == 0)
+                {
+                    return true;
+                }
+
                 Need(1);
                 var tagAt = Offset;
                 var tag = _buf[_pos++];
@@ -96,6 +116,7 @@ internal sealed class BinaryTraceReader
                         throw new CorruptException(tagAt, $"the end record counts {count} requests but the trace holds {requests}");
                     }
 
+                    _lastWhole = Offset;
                     if (_pos < _len || Fill() > 0)
                     {
                         throw new CorruptException(Offset, "bytes after the end record");
@@ -109,7 +130,17 @@ internal sealed class BinaryTraceReader
                     throw new CorruptException(tagAt, $"expected a request or end record, found byte 0x{tag:x2}");
                 }
 
-                var head = ReadRequest(header, out var nodeCount, out var edgeCount);
+                RequestHead head;
+                int nodeCount, edgeCount;
+                try
+                {
+                    head = ReadRequest(header, out nodeCount, out edgeCount);
+                }
+                catch (CorruptException e) when (_allowCut && e.Offset == _base + _len && Fill() == 0)
+                {
+                    return true;
+                }
+
                 requests++;
                 if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
                 {

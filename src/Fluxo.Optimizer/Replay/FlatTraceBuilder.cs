@@ -162,7 +162,7 @@ internal sealed class FlatTraceBuilder
             var hash = 0UL;
             foreach (var e in candidates)
             {
-                if (_edgeBytes[(r * _edgeCount) + e] >= 0 && _ran[_facts.Edges[e].To])
+                if (_edgeBytes[(r * _edgeCount) + e] >= 0)
                 {
                     hash = _edgeHash[(r * _edgeCount) + e];
                     break;
