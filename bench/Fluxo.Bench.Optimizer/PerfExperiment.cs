@@ -52,7 +52,11 @@ internal static class PerfExperiment
                 output.WriteLine(Inv($"fluxo optimize --search mrc: {cpu:F2} s CPU = {cpu / exact:F1}x a replay (target <= 25x); peak RSS {rss / 1e6:F0} MB = {rss / (double)size:F2}x the trace (target <= 3x)"));
             }
 
-            Paper(module, workload, paperRequests, dir, output);
+            if (paperRequests > 0)
+            {
+                Paper(module, workload, paperRequests, dir, output);
+            }
+
             return 0;
         }
         finally
