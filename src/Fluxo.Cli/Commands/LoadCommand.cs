@@ -7,7 +7,6 @@ using System.Text;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Runtime;
-using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Workloads;
 using Fluxo.Values;
 

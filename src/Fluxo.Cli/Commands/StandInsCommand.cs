@@ -3,7 +3,6 @@ using System.Net;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Runtime;
-using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Values;
 

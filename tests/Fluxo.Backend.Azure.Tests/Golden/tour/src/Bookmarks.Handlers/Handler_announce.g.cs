@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph 3c41d6f94f997ade.</summary>
+/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph cf9d34539a8b7a88.</summary>
 public sealed class Handler_announce(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
