@@ -56,6 +56,24 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
+    public void TracesAreBinaryByDefaultAndConvertBothWays()
+    {
+        var trace = Path.Combine(_dir, "events.log");
+        Assert.Equal(0, Run("run", Weather, "--workload", Sample("workload-hot-zips.json"), "--requests", "300", "--trace", trace).Code);
+        Assert.True(TraceFile.IsBinary(trace));
+        var text = Path.Combine(_dir, "events.txt");
+        var back = Path.Combine(_dir, "back.any");
+        var toText = Run("traces", "convert", trace, text);
+        Assert.True(toText.Code == 0, toText.Err);
+        Assert.StartsWith("fluxo-trace/1 text\n", File.ReadAllText(text));
+        Assert.Equal(0, Run("traces", "convert", text, back, "--to", "binary").Code);
+        Assert.Equal(File.ReadAllBytes(trace), File.ReadAllBytes(back));
+        var bad = Run("traces", "convert", trace, Path.Combine(_dir, "x"), "--to", "xml");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("error FLX1101", bad.Err);
+    }
+
+    [Fact]
     public void TheSamplePolicyFitsTheWeatherServiceAndLowersLatency()
     {
         var plain = Run("run", Weather, "--workload", Sample("workload-hot-ips.json"), "--requests", "3000");

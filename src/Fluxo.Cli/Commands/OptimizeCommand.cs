@@ -3,6 +3,7 @@ using Fluxo.Cli.Optimizing;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Policy;
@@ -17,7 +18,7 @@ internal static class OptimizeCommand
     public sealed record Arguments(
         string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
         Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null,
-        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null);
+        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null, double Sample = 1.0);
 
     public static Command Create()
     {
@@ -40,16 +41,17 @@ internal static class OptimizeCommand
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
         var progress = new Option<bool>("--progress") { Description = "Show a progress bar on stderr even when it is not a terminal." };
         var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
+        var sample = new Option<double>("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
         {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression,
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression, sample,
         };
         cmd.SetAction(parse => Run(
             new Arguments(
                 parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output) ?? "policy.json", parse.GetValue(handler), parse.GetValue(objective),
                 parse.GetValue(paperN), parse.GetValue(paperK), StatusConsole.Shows(true, parse.GetValue(progress)), parse.GetValue(staleness),
-                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression)),
+                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression), parse.GetValue(sample)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -74,8 +76,13 @@ internal static class OptimizeCommand
         var maxRegression = args.MaxRegression is null ? 0 : RegressionGate.ParsePercent(args.MaxRegression, diagnostics);
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = Staleness.Parse(args.Staleness, diagnostics);
+        if (!(args.Sample > 0 && args.Sample <= 1))
+        {
+            diagnostics.Add(Diag.SampleRateInvalid(args.Trace, args.Sample));
+        }
+
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
-        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness);
+        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.Sample);
         var report = module is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1
             ? null
             : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
@@ -164,8 +171,8 @@ internal static class OptimizeCommand
             return null;
         }
 
-        var trace = TraceFile.Read(tracePath, module, diagnostics);
-        return trace is null ? null : OptimizationSession.Create(module, trace, tracePath, budget, diagnostics, handler, objective: objective);
+        var replay = ServiceReplay.Read(module, tracePath, diagnostics);
+        return replay is null ? null : OptimizationSession.Create(module, replay, tracePath, budget, diagnostics, handler, objective);
     }
 
     private static T? WithProgress<T>(bool show, Func<SearchProgress?, T?> search)

@@ -44,7 +44,7 @@ internal static class TracesCommand
             var args = new PullArgs(parse.GetRequiredValue(file), parse.GetRequiredValue(storage), parse.GetValue(container) ?? "fluxo-traces", fromTime, toTime, parse.GetRequiredValue(output));
             return await PullAsync(args, parse.InvocationConfiguration.Output, err, ct);
         });
-        return new Command("traces", "Work with the traces a deployed service records.") { pull, SampleCommand() };
+        return new Command("traces", "Work with traces: pull a deployed service's, sample one, convert between the binary and text forms.") { pull, SampleCommand(), TraceConvertCommand.Create() };
     }
 
     /// <summary>`fluxo traces sample FILE TRACE --rate R -o OUT`: the spatial sample a service sampling at R would have recorded.</summary>
