@@ -121,9 +121,9 @@ internal sealed class TextTraceReader
             return Fail<RequestHead>($"graph index {graph} is not in the header");
         }
 
-        if (TraceHeader.EventsProblem(id, nodeCount) is { } empty)
+        if (TraceHeader.EventsProblem(id, nodes) is { } empty)
         {
-            return Fail<TraceRequest>(empty);
+            return Fail<RequestHead>(empty);
         }
 
         var limit = header.Graphs[(int)graph].NodeCount;
