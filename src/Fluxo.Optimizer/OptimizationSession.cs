@@ -85,6 +85,24 @@ public sealed class OptimizationSession
         return flat is null ? null : Create(module, graph, facts, new Simulator(flat, cost), budget, objective);
     }
 
+    /// <summary>
+    /// Prepares <paramref name="handler"/> (default: the handler with most requests) from a trace already read and
+    /// flattened by <see cref="ServiceReplay.Read"/>; null with diagnostics when the trace holds none of its requests.
+    /// </summary>
+    public static OptimizationSession? Create(
+        IrModule module, ServiceReplay replay, string tracePath, long budget, DiagnosticBag diagnostics,
+        string? handler = null, Objective objective = Objective.Median)
+    {
+        var part = handler is not null ? replay.PartOf(handler) : replay.Parts.OrderByDescending(p => p.Flat.Requests).FirstOrDefault();
+        if (part is null)
+        {
+            diagnostics.Add(replay.Requests == 0 ? Diag.TraceNoRequests(tracePath) : Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
+            return null;
+        }
+
+        return Create(module, part.Graph, part.Facts, part.Simulator, budget, objective);
+    }
+
     private static OptimizationSession Create(IrModule module, Graph graph, GraphFacts facts, Simulator simulator, long budget, Objective objective)
     {
         var all = CandidateEnumerator.Enumerate(facts);
@@ -107,17 +125,19 @@ public sealed class OptimizationSession
         _ => MrcSearch.Run(Evaluator, null, progress),
     };
 
-    /// <summary>No cache, Random, Uniform and All-encompassing, scored.</summary>
+    /// <summary>No cache, Random, Uniform and All-encompassing, scored; a reference the budget cannot hold (a few bytes split among caches) is left out.</summary>
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)
     {
-        ScoredPolicy Score(string name, CachePlacement[] p) => new(name, p, Evaluator.Evaluate(p)!);
-        return
+        ScoredPolicy? Score(string name, CachePlacement[] p) => Evaluator.Evaluate(p) is { } r ? new(name, p, r) : null;
+        Evaluator.Prefetch([[], ReferencePolicies.Uniform(Evaluator), ReferencePolicies.AllEncompassing(Evaluator)]);
+        ScoredPolicy?[] scored =
         [
             Score("no cache", []),
             Score("Random", ReferencePolicies.Random(Evaluator, seed)),
             Score("Uniform", ReferencePolicies.Uniform(Evaluator)),
             Score("All-encompassing", ReferencePolicies.AllEncompassing(Evaluator)),
         ];
+        return [.. scored.OfType<ScoredPolicy>()];
     }
 
     /// <summary>The policy document for a placement, with each cache's evidence: hit ratio and the mean latency it saves.</summary>

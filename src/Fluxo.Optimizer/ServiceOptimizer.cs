@@ -14,7 +14,7 @@ namespace Fluxo.Optimizer;
 /// <param name="StalenessSeconds">How stale a pre-computed feed or table read may be; null: only deterministic parts.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
-    Objective Objective = Objective.Median, PaperSearch.Options? Paper = null, double? StalenessSeconds = null);
+    Objective Objective = Objective.Median, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double Sample = 1.0);
 
 /// <summary>One combination of decision kinds replayed over the whole trace.</summary>
 public sealed record DecisionRow(string Name, AheadResult Result);
@@ -44,8 +44,7 @@ public static class ServiceOptimizer
             return null;
         }
 
-        var trace = TraceFile.Read(request.TracePath, module, diagnostics);
-        var replay = trace is null ? null : ServiceReplay.Create(module, trace, request.TracePath, diagnostics);
+        var replay = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
         if (replay is null || diagnostics.HasErrors)
         {
             return null;
@@ -53,7 +52,7 @@ public static class ServiceOptimizer
 
         var reserved = ReservedBytes(replay, request);
         var session = OptimizationSession.Create(
-            module, trace!, request.TracePath, Math.Max(1, request.Budget - reserved), diagnostics, request.Handler, objective: request.Objective, flattened: replay);
+            module, replay, request.TracePath, Math.Max(1, request.Budget - reserved), diagnostics, request.Handler, request.Objective);
         if (session is null || diagnostics.HasErrors)
         {
             return null;

@@ -2,6 +2,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Policy;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
@@ -50,7 +51,7 @@ public static class SampleMeasurement
         var budget = workload.CacheBudgetBytes ?? DefaultBudget;
         var tracePath = Path.Combine(scratchDir, sample.Name + ".trace.bin");
         var before = await RunAsync(module, bindings, workload, null, tracePath, requests, diags, ct);
-        var trace = before is null ? null : TraceFile.Read(tracePath, module, diags);
+        var trace = before is null ? null : ServiceReplay.Read(module, tracePath, diags);
         if (before is null || trace is null)
         {
             return null;
@@ -82,7 +83,7 @@ public static class SampleMeasurement
     /// The budget is split among handlers in proportion to the latency each spent in the trace (requests
     /// times mean), over the handlers that have a cacheable subgraph; each share is then searched alone.
     /// </summary>
-    private static PolicyDocument? Optimize(IrModule module, TraceData trace, string tracePath, RunReport before, long budget, DiagnosticBag diags)
+    private static PolicyDocument? Optimize(IrModule module, ServiceReplay trace, string tracePath, RunReport before, long budget, DiagnosticBag diags)
     {
         var spent = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var row in before.Rows.Where(r => r.Handler != "all"))

@@ -13,7 +13,7 @@ namespace Fluxo.Optimizer.Ahead;
 /// speculations, with the runtime's rules: a pre-computed part is always served at <see cref="CostModel.LookupMs"/>;
 /// speculations start and serve by <see cref="SpeculationRule"/>.
 /// </summary>
-public sealed class ServiceReplay
+public sealed partial class ServiceReplay
 {
     private readonly List<Part> _parts = [];
     private readonly (int Part, int Row, long Client, double Arrival)[] _order;
@@ -179,9 +179,9 @@ public sealed class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var sorted = latencies.Order().ToArray();
-        double Pct(double q) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-        return new AheadResult(_order.Length, sorted.Length == 0 ? 0 : sorted.Average(), Pct(0.5), Pct(0.95), Pct(0.99),
+        var mean = latencies.Length == 0 ? 0 : latencies.Average();
+        var (p50, p95, p99) = latencies.Length == 0 ? (0, 0, 0) : Percentiles.Of(latencies, latencies.Length);
+        return new AheadResult(_order.Length, mean, p50, p95, p99,
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
     }

@@ -13,13 +13,6 @@ public static class ExhaustiveSearch
 {
     public sealed record Options(int GridUnits = 16, int MaxCaches = 3, int MaxPolicies = 200_000);
 
-    /// <summary>The number of policies the search would replay; callers refuse graphs where it is too large.</summary>
-    public static long CountPolicies(PolicyEvaluator evaluator, Options? options = null)
-    {
-        options ??= new Options();
-        return 1 + Sets(evaluator, options.MaxCaches).Sum(s => Compositions(options.GridUnits, s.Length));
-    }
-
     public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
     {
         options ??= new Options();
@@ -32,7 +25,10 @@ public static class ExhaustiveSearch
         foreach (var set in sets)
         {
             progress?.Invoke("exhaustive", (double)done++ / sets.Count);
-            foreach (var split in Splits(options.GridUnits, set.Length))
+            var splits = Splits(options.GridUnits, set.Length).ToArray();
+            evaluator.Prefetch(splits.Take(Math.Max(0, options.MaxPolicies - (evaluator.Replays - replaysBefore)))
+                .Select(split => set.Select((c, i) => new CachePlacement(c, split[i] * unit)).ToArray()));
+            foreach (var split in splits)
             {
                 if (evaluator.Replays - replaysBefore >= options.MaxPolicies)
                 {
@@ -85,17 +81,6 @@ public static class ExhaustiveSearch
     }
 
     /// <summary>Ways to write <paramref name="units"/> as an ordered sum of <paramref name="parts"/> positive parts.</summary>
-    private static long Compositions(int units, int parts)
-    {
-        long c = 1;
-        for (var i = 1; i < parts; i++)
-        {
-            c = c * (units - i) / i;
-        }
-
-        return parts > units ? 0 : c;
-    }
-
     private static IEnumerable<int[]> Splits(int units, int parts)
     {
         if (parts == 1)
