@@ -39,7 +39,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         }
 
         c.Line();
-        c.Line($"public static Task<Value> RunAsync(RequestScope scope, Value request) => new {ClassName(graph.Name)}(scope, request).N{graph.SinkId}();");
+        c.Line($"public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest({CSharp.String(module.Service)}, {CSharp.String(graph.Name)}, {CSharp.String(graph.Hash)}, {graph.Nodes.Length}, scope.Id, new {ClassName(graph.Name)}(scope, request).N{graph.SinkId});");
         foreach (var n in graph.Nodes.Where(n => n.Id != graph.SourceId))
         {
             WriteNode(c, n);
@@ -59,7 +59,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         c.Line();
         var target = n.Target is null ? "" : " " + n.Target;
         c.Line($"// node {n.Id}: {n.Kind}{target} \"{Comment(n.Label)}\"");
-        c.Line($"private Task<Value> N{n.Id}() {{ lock (_gate) {{ return _n{n.Id} ??= Task.Run(N{n.Id}Run); }} }}");
+        c.Line($"private Task<Value> N{n.Id}() {{ lock (_gate) {{ return _n{n.Id} ??= Task.Run(() => FluxoTelemetry.RunNode({CSharp.String(graph.Name)}, {n.Id}, \"{n.Kind}\", N{n.Id}Run)); }} }}");
         var started = new Dictionary<int, string>();
         var body = new List<string>();
         var isSink = n.Id == graph.SinkId;
@@ -73,14 +73,15 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             }
 
             var inp = n.Inputs[i];
+            // Each value a node reads is an edge on its span, as a fluxo trace records it.
             if (inp.From == graph.SourceId)
             {
-                return Code.Sync(inp.Field is null ? "request" : $"Flx.Field(request, {CSharp.String(inp.Field)})");
+                return Code.Sync(Edge(inp.From, inp.Field is null ? "request" : $"Flx.Field(request, {CSharp.String(inp.Field)})"));
             }
 
             var task = started.TryGetValue(i, out var local) ? local : Demand(n.Id, inp.From);
             var value = Output(n.Id, inp.From, $"(await {task})");
-            return new Code(inp.Field is null ? value : $"Flx.Field({value}, {CSharp.String(inp.Field)})", true);
+            return new Code(Edge(inp.From, inp.Field is null ? value : $"Flx.Field({value}, {CSharp.String(inp.Field)})"), true);
         }
 
         void Start(IEnumerable<int> inputs)
@@ -112,7 +113,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             Start(Tiers.StrictInputs(n.Guard));
             var guard = compiler.Compile(n.Guard);
             async |= guard.Async;
-            body.Add($"if (!Flx.Test({guard.Text})) {{ @@RET(Value.Null)@@ }}");
+            body.Add($"if (!Flx.Test({guard.Text})) {{ FluxoTelemetry.Skipped(); @@RET(Value.Null)@@ }}");
         }
 
         Start(Tiers.StrictInputs(n.Expr));
@@ -202,6 +203,8 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
 
         return [.. e.Params.Select(p => p.Name)];
     }
+
+    private static string Edge(int from, string value) => $"FluxoTelemetry.Edge({from}, {value})";
 
     private static string Comment(string s) => s.Replace("\n", " ", StringComparison.Ordinal).Replace("\"", "'", StringComparison.Ordinal);
 

@@ -17,7 +17,9 @@ public static class TraceFile
 
         try
         {
-            return IsBinary(path) ? BinaryTraceReader.Read(path, diags) : TextTraceReader.Read(path, diags);
+            return IsBinary(path) ? BinaryTraceReader.Read(path, diags)
+                : IsOtlpJson(path) ? OtlpTraceReader.Read(path, diags)
+                : TextTraceReader.Read(path, diags);
         }
         catch (IOException e)
         {
@@ -63,5 +65,13 @@ public static class TraceFile
         using var f = File.OpenRead(path);
         var n = f.ReadAtLeast(first, 8, throwOnEndOfStream: false);
         return n == 8 && first.SequenceEqual(BinaryTraceWriter.Magic);
+    }
+
+    private static bool IsOtlpJson(string path)
+    {
+        Span<byte> first = stackalloc byte[64];
+        using var f = File.OpenRead(path);
+        var n = f.ReadAtLeast(first, first.Length, throwOnEndOfStream: false);
+        return OtlpTraceReader.Looks(first[..n]);
     }
 }

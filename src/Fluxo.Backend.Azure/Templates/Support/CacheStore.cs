@@ -35,6 +35,7 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         local t = redis.call('INCR', KEYS[3])
         redis.call('ZADD', KEYS[2], t, ARGV[1])
         local total = redis.call('INCRBY', KEYS[4], size)
+        local evicted = 0
         while total > budget do
           local oldest = redis.call('ZPOPMIN', KEYS[2])
           if #oldest == 0 then break end
@@ -43,8 +44,9 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
           redis.call('HDEL', KEYS[5], m)
           redis.call('DEL', ARGV[5] .. m)
           total = redis.call('DECRBY', KEYS[4], s)
+          evicted = evicted + 1
         end
-        return 1
+        return 1 + evicted
         """;
 
     /// <summary>The key prefix of one cache: every key of the cache starts with it.</summary>
@@ -58,12 +60,14 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
             return await compute();
         }
 
+        using var span = FluxoTelemetry.StartCache(cacheId);
         var prefix = KeyPrefix(cacheId);
         var member = KeyOf(inputs);
         RedisKey[] keys = [prefix + "e:" + member, prefix + "lru", prefix + "clock", prefix + "bytes", prefix + "sizes"];
         try
         {
             var hit = await db.ScriptEvaluateAsync(LookupScript, keys[..3], [member]);
+            FluxoTelemetry.CacheResult(span, cacheId, !hit.IsNull);
             if (!hit.IsNull)
             {
                 return Fluxo.Values.ValueJson.Parse((string)hit!).AsList.ToArray();
@@ -80,7 +84,8 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         var budget = model.Caches.First(c => c.Id == cacheId).Bytes;
         try
         {
-            await db.ScriptEvaluateAsync(InsertScript, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
+            var inserted = (long)await db.ScriptEvaluateAsync(InsertScript, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
+            FluxoTelemetry.Evicted(cacheId, inserted - 1);
         }
         catch (RedisException e)
         {

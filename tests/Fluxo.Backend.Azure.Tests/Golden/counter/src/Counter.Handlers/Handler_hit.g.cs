@@ -15,47 +15,47 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     private Task<Value>? _n4;
     private Task<Value>? _n5;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_hit(scope, request).N5();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "hit", "68ec09ae996d7a7b", 6, scope.Id, new Handler_hit(scope, request).N5);
 
     // node 1: TableGet Counts "get Counts"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 1, "TableGet", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Get("Counts", Flx.Field(request, "name"), Value.String("c"));
+        return await scope.Get("Counts", FluxoTelemetry.Edge(0, Flx.Field(request, "name")), Value.String("c"));
     }
 
     // node 2: If "n"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 2, "If", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(1L) : Operators.Binary("+", Flx.Field((await in0), "count"), Value.Int(1L)));
+        return (Flx.Truth(Operators.Binary("==", FluxoTelemetry.Edge(1, (await in0)), Value.Null), "an if condition") ? Value.Int(1L) : Operators.Binary("+", Flx.Field(FluxoTelemetry.Edge(1, (await in0)), "count"), Value.Int(1L)));
     }
 
     // node 3: TablePut Counts "put Counts"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 3, "TablePut", N3Run)); } }
     private async Task<Value> N3Run()
     {
         var in1 = N2();
-        return scope.Put("Counts", Flx.Field(request, "name"), Value.String("c"), ("count", (await in1)));
+        return scope.Put("Counts", FluxoTelemetry.Edge(0, Flx.Field(request, "name")), Value.String("c"), ("count", FluxoTelemetry.Edge(2, (await in1))));
     }
 
     // node 4: Enqueue record "enqueue record"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 4, "Enqueue", N4Run)); } }
     private async Task<Value> N4Run()
     {
         var in1 = N2();
-        return scope.Enqueue("record", 4, ("name", Flx.Field(request, "name")), ("n", (await in1)));
+        return scope.Enqueue("record", 4, ("name", FluxoTelemetry.Edge(0, Flx.Field(request, "name"))), ("n", FluxoTelemetry.Edge(2, (await in1))));
     }
 
     // node 5: Sink "return"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 5, "Sink", N5Run)); } }
     private async Task<Value> N5Run()
     {
         var in0 = N2();
         var in1 = N3();
         var in2 = N4();
         await Task.WhenAll(in0, in1, in2);
-        return (await in0);
+        return FluxoTelemetry.Edge(2, (await in0));
     }
 }

@@ -13,29 +13,29 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     private Task<Value>? _n2;
     private Task<Value>? _n3;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_peek(scope, request).N3();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "peek", "ce077925c5a4d252", 4, scope.Id, new Handler_peek(scope, request).N3);
 
     // node 1: TableGet Counts "get Counts"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 1, "TableGet", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Get("Counts", Flx.Field(request, "name"), Value.String("c"));
+        return await scope.Get("Counts", FluxoTelemetry.Edge(0, Flx.Field(request, "name")), Value.String("c"));
     }
 
     // node 2: If "count"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 2, "If", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(0L) : Flx.Field((await in0), "count"));
+        return (Flx.Truth(Operators.Binary("==", FluxoTelemetry.Edge(1, (await in0)), Value.Null), "an if condition") ? Value.Int(0L) : Flx.Field(FluxoTelemetry.Edge(1, (await in0)), "count"));
     }
 
     // node 3: Sink "return"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 3, "Sink", N3Run)); } }
     private async Task<Value> N3Run()
     {
         var in0 = N2();
         await Task.WhenAll(in0);
-        return (await in0);
+        return FluxoTelemetry.Edge(2, (await in0));
     }
 }

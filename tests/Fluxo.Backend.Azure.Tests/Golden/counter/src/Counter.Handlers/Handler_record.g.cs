@@ -14,37 +14,37 @@ public sealed class Handler_record(RequestScope scope, Value request)
     private Task<Value>? _n3;
     private Task<Value>? _n4;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_record(scope, request).N4();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "record", "9d3f64920667a201", 5, scope.Id, new Handler_record(scope, request).N4);
 
     // node 1: Builtin str "str(n)"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 1, "Builtin", N1Run)); } }
     private Task<Value> N1Run()
     {
-        return Task.FromResult(Flx.Builtin(scope, "str", Flx.Field(request, "n")));
+        return Task.FromResult(Flx.Builtin(scope, "str", FluxoTelemetry.Edge(0, Flx.Field(request, "n"))));
     }
 
     // node 2: Compute "true"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 2, "Compute", N2Run)); } }
     private Task<Value> N2Run()
     {
         return Task.FromResult(Value.True);
     }
 
     // node 3: TablePut Log "put Log"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 3, "TablePut", N3Run)); } }
     private async Task<Value> N3Run()
     {
         var in1 = N1();
-        return scope.Put("Log", Flx.Field(request, "name"), (await in1), ("n", Flx.Field(request, "n")));
+        return scope.Put("Log", FluxoTelemetry.Edge(0, Flx.Field(request, "name")), FluxoTelemetry.Edge(1, (await in1)), ("n", FluxoTelemetry.Edge(0, Flx.Field(request, "n"))));
     }
 
     // node 4: Sink "return"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 4, "Sink", N4Run)); } }
     private async Task<Value> N4Run()
     {
         var in0 = N2();
         var in1 = N3();
         await Task.WhenAll(in0, in1);
-        return (await in0);
+        return FluxoTelemetry.Edge(2, (await in0));
     }
 }

@@ -21,101 +21,101 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value>? _n10;
     private Task<Value>? _n11;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_addMark(scope, request).N11();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "addMark", "472170672c0378bc", 12, scope.Id, new Handler_addMark(scope, request).N11);
 
     // node 1: Fn normalize "normalize"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, Flx.Field(request, "url"));
+        return await Fns.normalize(scope, FluxoTelemetry.Edge(0, Flx.Field(request, "url")));
     }
 
     // node 2: TableGet Marks "get Marks"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in1 = N1();
-        return await scope.Get("Marks", Flx.Field(request, "owner"), (await in1));
+        return await scope.Get("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)));
     }
 
     // node 3: Builtin split "split"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 3, "Builtin", N3Run)); } }
     private Task<Value> N3Run()
     {
-        return Task.FromResult(Flx.Builtin(scope, "split", Flx.Field(request, "tags"), Value.String(",")));
+        return Task.FromResult(Flx.Builtin(scope, "split", FluxoTelemetry.Edge(0, Flx.Field(request, "tags")), Value.String(",")));
     }
 
     // node 4: Compute "map"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 4, "Compute", N4Run)); } }
     private async Task<Value> N4Run()
     {
         var in0 = N3();
-        return await Flx.Map((await in0), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0)));
+        return await Flx.Map(FluxoTelemetry.Edge(3, (await in0)), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0)));
     }
 
     // node 5: Compute "filter"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 5, "Compute", N5Run)); } }
     private async Task<Value> N5Run()
     {
         var in0 = N4();
-        return await Flx.Filter((await in0), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String(""))));
+        return await Flx.Filter(FluxoTelemetry.Edge(4, (await in0)), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String(""))));
     }
 
     // node 6: Extern fetchTitle "fetchTitle"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 6, "Extern", N6Run)); } }
     private async Task<Value> N6Run()
     {
         var in1 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in1), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in1)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
         var in0 = N1();
-        return await scope.Extern("fetchTitle", ["url"], (await in0));
+        return await scope.Extern("fetchTitle", ["url"], FluxoTelemetry.Edge(1, (await in0)));
     }
 
     // node 7: Builtin now "now"
-    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
+    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 7, "Builtin", N7Run)); } }
     private async Task<Value> N7Run()
     {
         var in0 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in0), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in0)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
         return Flx.Builtin(scope, "now");
     }
 
     // node 8: TablePut Marks "put Marks"
-    private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(N8Run); } }
+    private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 8, "TablePut", N8Run)); } }
     private async Task<Value> N8Run()
     {
         var in5 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in5), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in5)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
         var in1 = N1();
         var in2 = N6();
         var in3 = N5();
         var in4 = N7();
-        return scope.Put("Marks", Flx.Field(request, "owner"), (await in1), ("title", (await in2)), ("tags", (await in3)), ("added", (await in4)));
+        return scope.Put("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)), ("title", FluxoTelemetry.Edge(6, (await in2))), ("tags", FluxoTelemetry.Edge(5, (await in3))), ("added", FluxoTelemetry.Edge(7, (await in4))));
     }
 
     // node 9: Enqueue announce "enqueue announce"
-    private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(N9Run); } }
+    private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 9, "Enqueue", N9Run)); } }
     private async Task<Value> N9Run()
     {
         var in2 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in2), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in2)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
         var in1 = N6();
-        return scope.Enqueue("announce", 9, ("owner", Flx.Field(request, "owner")), ("title", (await in1)));
+        return scope.Enqueue("announce", 9, ("owner", FluxoTelemetry.Edge(0, Flx.Field(request, "owner"))), ("title", FluxoTelemetry.Edge(6, (await in1))));
     }
 
     // node 10: TablePut Marks "put Marks"
-    private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(N10Run); } }
+    private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 10, "TablePut", N10Run)); } }
     private async Task<Value> N10Run()
     {
         var in2 = N2();
-        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", (await in2), Value.Null)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", FluxoTelemetry.Edge(2, (await in2)), Value.Null)))) { FluxoTelemetry.Skipped(); return Value.Null; }
         var in1 = N1();
         var in3 = N5();
-        return scope.Put("Marks", Flx.Field(request, "owner"), (await in1), ("title", Flx.Field((await in2), "title")), ("tags", (await in3)), ("added", Flx.Field((await in2), "added")));
+        return scope.Put("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)), ("title", Flx.Field(FluxoTelemetry.Edge(2, (await in2)), "title")), ("tags", FluxoTelemetry.Edge(5, (await in3))), ("added", Flx.Field(FluxoTelemetry.Edge(2, (await in2)), "added")));
     }
 
     // node 11: Sink "response"
-    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(N11Run); } }
+    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 11, "Sink", N11Run)); } }
     private async Task<Value> N11Run()
     {
         var in0 = N1();
@@ -123,6 +123,6 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
         var in2 = N9();
         var in3 = N10();
         await Task.WhenAll(in0, in1, in2, in3);
-        return (await in0);
+        return FluxoTelemetry.Edge(1, (await in0));
     }
 }

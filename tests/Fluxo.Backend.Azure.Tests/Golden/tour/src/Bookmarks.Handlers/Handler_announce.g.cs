@@ -12,21 +12,21 @@ public sealed class Handler_announce(RequestScope scope, Value request)
     private Task<Value>? _n1;
     private Task<Value>? _n2;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_announce(scope, request).N2();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "announce", "3c41d6f94f997ade", 3, scope.Id, new Handler_announce(scope, request).N2);
 
     // node 1: Extern notifyUser "notifyUser"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 1, "Extern", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Extern("notifyUser", ["owner", "text"], Flx.Field(request, "owner"), Operators.Binary("+", Value.String("saved "), Flx.Field(request, "title")));
+        return await scope.Extern("notifyUser", ["owner", "text"], FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), Operators.Binary("+", Value.String("saved "), FluxoTelemetry.Edge(0, Flx.Field(request, "title"))));
     }
 
     // node 2: Sink "response"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 2, "Sink", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in0 = N1();
         await Task.WhenAll(in0);
-        return (await in0);
+        return FluxoTelemetry.Edge(1, (await in0));
     }
 }

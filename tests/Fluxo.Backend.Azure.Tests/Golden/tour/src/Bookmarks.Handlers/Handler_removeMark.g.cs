@@ -15,48 +15,48 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     private Task<Value>? _n4;
     private Task<Value>? _n5;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_removeMark(scope, request).N5();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "removeMark", "a44803d9bf45503d", 6, scope.Id, new Handler_removeMark(scope, request).N5);
 
     // node 1: Fn normalize "normalize"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, Flx.Field(request, "url"));
+        return await Fns.normalize(scope, FluxoTelemetry.Edge(0, Flx.Field(request, "url")));
     }
 
     // node 2: TableGet Marks "get Marks"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in1 = N1();
-        return await scope.Get("Marks", Flx.Field(request, "owner"), (await in1));
+        return await scope.Get("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)));
     }
 
     // node 3: TableDelete Marks "delete Marks"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 3, "TableDelete", N3Run)); } }
     private async Task<Value> N3Run()
     {
         var in2 = N2();
-        if (!Flx.Test(Operators.Binary("!=", (await in2), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("!=", FluxoTelemetry.Edge(2, (await in2)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
         var in1 = N1();
-        return scope.Delete("Marks", Flx.Field(request, "owner"), (await in1));
+        return scope.Delete("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)));
     }
 
     // node 4: Compute "result"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 4, "Compute", N4Run)); } }
     private async Task<Value> N4Run()
     {
         var in0 = N2();
-        return Operators.Binary("!=", (await in0), Value.Null);
+        return Operators.Binary("!=", FluxoTelemetry.Edge(2, (await in0)), Value.Null);
     }
 
     // node 5: Sink "response"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 5, "Sink", N5Run)); } }
     private async Task<Value> N5Run()
     {
         var in0 = N4();
         var in1 = N3();
         await Task.WhenAll(in0, in1);
-        return (await in0);
+        return FluxoTelemetry.Edge(4, (await in0));
     }
 }

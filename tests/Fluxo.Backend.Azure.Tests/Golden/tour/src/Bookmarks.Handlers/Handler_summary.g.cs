@@ -17,63 +17,63 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     private Task<Value>? _n6;
     private Task<Value>? _n7;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_summary(scope, request).N7();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "summary", "5030d31715538d25", 8, scope.Id, new Handler_summary(scope, request).N7);
 
     // node 1: TableQuery Marks "query Marks"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 1, "TableQuery", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Query("Marks", Flx.Field(request, "owner"), Flx.Field(request, "prefix"));
+        return await scope.Query("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(0, Flx.Field(request, "prefix")));
     }
 
     // node 2: Compute "map"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 2, "Compute", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return await Flx.Map((await in0), async v_m_0 => await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")));
+        return await Flx.Map(FluxoTelemetry.Edge(1, (await in0)), async v_m_0 => await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")));
     }
 
     // node 3: Compute "fold"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 3, "Compute", N3Run)); } }
     private async Task<Value> N3Run()
     {
         var in0 = N1();
-        return await Flx.Fold((await in0), Value.Int(0L), (v_total_0, v_m_1) => Task.FromResult(Operators.Binary("+", v_total_0, Flx.Builtin(scope, "count", Flx.Field(v_m_1, "tags")))));
+        return await Flx.Fold(FluxoTelemetry.Edge(1, (await in0)), Value.Int(0L), (v_total_0, v_m_1) => Task.FromResult(Operators.Binary("+", v_total_0, Flx.Builtin(scope, "count", Flx.Field(v_m_1, "tags")))));
     }
 
     // node 4: Builtin at "at"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 4, "Builtin", N4Run)); } }
     private async Task<Value> N4Run()
     {
         var in0 = N2();
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(0L));
+        return Flx.Builtin(scope, "at", FluxoTelemetry.Edge(2, (await in0)), Value.Int(0L));
     }
 
     // node 5: Builtin append "append"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 5, "Builtin", N5Run)); } }
     private async Task<Value> N5Run()
     {
         var in0 = N2();
         var in1 = N4();
-        return Flx.Builtin(scope, "append", (await in0), (Flx.Truth(Operators.Binary("==", (await in1), Value.Null), "an if condition") ? Value.String("(none)") : (await in1)));
+        return Flx.Builtin(scope, "append", FluxoTelemetry.Edge(2, (await in0)), (Flx.Truth(Operators.Binary("==", FluxoTelemetry.Edge(4, (await in1)), Value.Null), "an if condition") ? Value.String("(none)") : FluxoTelemetry.Edge(4, (await in1))));
     }
 
     // node 6: Compute "result"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 6, "Compute", N6Run)); } }
     private async Task<Value> N6Run()
     {
         var in1 = N3();
         var in2 = N5();
-        return Flx.Record(("owner", Flx.Field(request, "owner")), ("count", (await in1)), ("titles", (await in2)));
+        return Flx.Record(("owner", FluxoTelemetry.Edge(0, Flx.Field(request, "owner"))), ("count", FluxoTelemetry.Edge(3, (await in1))), ("titles", FluxoTelemetry.Edge(5, (await in2))));
     }
 
     // node 7: Sink "response"
-    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
+    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 7, "Sink", N7Run)); } }
     private async Task<Value> N7Run()
     {
         var in0 = N6();
         await Task.WhenAll(in0);
-        return (await in0);
+        return FluxoTelemetry.Edge(6, (await in0));
     }
 }

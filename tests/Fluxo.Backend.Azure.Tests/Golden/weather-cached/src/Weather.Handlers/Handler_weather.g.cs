@@ -17,52 +17,52 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     private Task<Value>? _n6;
     private Task<Value[]>? _c0;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_weather(scope, request).N6();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Weather", "weather", "12a4d02d3e50d6f4", 7, scope.Id, new Handler_weather(scope, request).N6);
 
     // node 1: Extern ipToCity "ipToCity"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 1, "Extern", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Extern("ipToCity", ["ip"], Flx.Field(request, "ip"));
+        return await scope.Extern("ipToCity", ["ip"], FluxoTelemetry.Edge(0, Flx.Field(request, "ip")));
     }
 
     // node 2: Extern cityToWeather "cityToWeather"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 2, "Extern", N2Run)); } }
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return await scope.Extern("cityToWeather", ["city"], (await in0));
+        return await scope.Extern("cityToWeather", ["city"], FluxoTelemetry.Edge(1, (await in0)));
     }
 
     // node 3: Extern zipToWeather "zipToWeather"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 3, "Extern", N3Run)); } }
     private async Task<Value> N3Run()
     {
-        return await scope.Extern("zipToWeather", ["zip"], Flx.Field(request, "zip"));
+        return await scope.Extern("zipToWeather", ["zip"], FluxoTelemetry.Edge(0, Flx.Field(request, "zip")));
     }
 
     // node 4: If "if"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 4, "If", N4Run)); } }
     private async Task<Value> N4Run()
     {
-        return (Flx.Truth(Operators.Binary("!=", Flx.Field(request, "zip"), Value.String("")), "an if condition") ? (await N3()) : (await C0())[0]);
+        return (Flx.Truth(Operators.Binary("!=", FluxoTelemetry.Edge(0, Flx.Field(request, "zip")), Value.String("")), "an if condition") ? FluxoTelemetry.Edge(3, (await N3())) : FluxoTelemetry.Edge(2, (await C0())[0]));
     }
 
     // node 5: Fn buildHtml "buildHtml"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 5, "Fn", N5Run)); } }
     private async Task<Value> N5Run()
     {
         var in0 = N4();
-        return await Fns.buildHtml(scope, (await in0));
+        return await Fns.buildHtml(scope, FluxoTelemetry.Edge(4, (await in0)));
     }
 
     // node 6: Sink "response"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 6, "Sink", N6Run)); } }
     private async Task<Value> N6Run()
     {
         var in0 = N5();
         await Task.WhenAll(in0);
-        return (await in0);
+        return FluxoTelemetry.Edge(5, (await in0));
     }
 
     // cache weather.0: nodes 1, 2, at most 4096 bytes
