@@ -58,6 +58,7 @@ internal static class ProjectFiles
           <ItemGroup>
             <FrameworkReference Include="Microsoft.AspNetCore.App" />
             <PackageReference Include="Azure.Data.Tables" />
+            <PackageReference Include="Azure.Storage.Blobs" />
             <PackageReference Include="Azure.Storage.Queues" />
             <PackageReference Include="StackExchange.Redis" />
             <PackageReference Include="System.IO.Hashing" />
@@ -102,6 +103,7 @@ internal static class ProjectFiles
         c.Line();
         c.Line("// The content root is the program's folder, so appsettings*.json are found from any working directory.");
         c.Line("var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });");
+        c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"frontend\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
         c.Line("builder.Services.AddFluxoExterns(ExternDefinition.All);");
         c.Line("builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);");
@@ -131,6 +133,7 @@ internal static class ProjectFiles
         c.Line();
         c.Line("// The content root is the program's folder, so appsettings*.json are found from any working directory.");
         c.Line("var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });");
+        c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"worker\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
         c.Line("builder.Services.AddFluxoExterns(ExternDefinition.All);");
         c.Line("builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);");

@@ -1,5 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Graphs;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
@@ -58,11 +59,12 @@ public sealed class OptimizationSession
 
     /// <summary>
     /// Prepares <paramref name="handler"/> (default: the handler with most requests in the trace);
-    /// null with diagnostics when the trace does not belong to the program.
+    /// null with diagnostics when the trace does not belong to the program. A <paramref name="flattened"/> replay
+    /// of the same trace lends its flattened handler, so the trace is flattened once.
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, CostModel? cost = null, Objective objective = Objective.Median)
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Median, ServiceReplay? flattened = null)
     {
         var graph = handler is not null
             ? module.FindGraph(handler)
@@ -73,19 +75,23 @@ public sealed class OptimizationSession
             return null;
         }
 
-        var facts = new GraphFacts(graph);
-        var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
-        if (flat is null)
+        if (flattened?.PartOf(graph.Name) is { } part && part.Simulator.Cost == (cost ?? CostModel.Default))
         {
-            return null;
+            return Create(module, graph, part.Facts, part.Simulator, budget, objective);
         }
 
-        var simulator = new Simulator(flat, cost);
+        var facts = new GraphFacts(graph);
+        var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
+        return flat is null ? null : Create(module, graph, facts, new Simulator(flat, cost), budget, objective);
+    }
+
+    private static OptimizationSession Create(IrModule module, Graph graph, GraphFacts facts, Simulator simulator, long budget, Objective objective)
+    {
         var all = CandidateEnumerator.Enumerate(facts);
         var keyed = new bool[all.Count];
         Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
         var usable = all.Where((_, i) => keyed[i]).ToList();
-        return new OptimizationSession(module, graph, facts, flat, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
+        return new OptimizationSession(module, graph, facts, simulator.Trace, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
     }
 
     private static int CountRequests(TraceData trace, Graph graph)

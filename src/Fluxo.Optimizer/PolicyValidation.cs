@@ -39,10 +39,10 @@ internal static class PolicyValidation
             }
 
             var nodes = cache.Nodes.IsDefault ? [] : cache.Nodes;
-            var candidate = Candidate.TryCreate(session.Facts, 100_000 + j, nodes, out var why);
+            var candidate = Candidate.TryCreate(session.Facts, 100_000 + j, nodes, out var problem);
             if (candidate is null)
             {
-                diagnostics.Add(Diag.PolicyBadSubgraph(path, j, why!));
+                diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
                 continue;
             }
 

@@ -14,7 +14,7 @@ internal static class SamplesReportCommand
     public static Command Create()
     {
         var dir = new Argument<string>("dir") { Description = "The folder holding one folder per sample (<name>/<name>.flimp, bindings, workload-*.json)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown here instead of standard output." };
+        var output = CliOptions.Output("Write the Markdown here instead of standard output.");
         var requests = new Option<int>("--requests", "-n") { Description = "Workload requests per run.", DefaultValueFactory = _ => DefaultRequests };
         var cmd = new Command("samples-report", "Run each sample's workload with tracing, optimize its caches, run again with the policy, and write the savings table as Markdown.")
         {
@@ -67,18 +67,16 @@ internal static class SamplesReportCommand
                 + (args.Requests == DefaultRequests ? "" : $" -n {args.Requests}");
             var text = new StringWriter { NewLine = "\n" };
             SamplesMarkdown.Write(text, command, results);
-            if (args.Output is null)
-            {
-                output.Write(text.ToString());
-            }
-            else if (!OutputFile.TryWrite(args.Output, text.ToString(), diags))
+            var path = args.Output ?? CliOptions.StandardOutput;
+            if (!OutputFile.TryWrite(path, text.ToString(), output, diags))
             {
                 DiagnosticPrinter.Print(diags, error);
                 return 1;
             }
-            else
+
+            if (path != CliOptions.StandardOutput)
             {
-                output.WriteLine($"wrote {args.Output}: {results.Count} sample(s)");
+                error.WriteLine($"wrote {args.Output}: {results.Count} sample(s)");
             }
 
             DiagnosticPrinter.Print(diags, error);

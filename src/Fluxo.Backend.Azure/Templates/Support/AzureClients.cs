@@ -13,6 +13,7 @@ namespace Fluxo.Support;
 /// <summary>
 /// How the service reaches Azure. Deployed, it signs in as its managed identity (<c>AZURE_CLIENT_ID</c> names the
 /// user-assigned one) and is given service URIs only: <c>Storage:QueueServiceUri</c>, <c>Storage:TableServiceUri</c>,
+/// <c>Storage:BlobServiceUri</c> (traces),
 /// <c>Redis:HostName</c> and <c>Redis:UserName</c>. Connection strings (<c>ConnectionStrings:Storage</c>,
 /// <c>ConnectionStrings:Redis</c>) are for local Azurite and redis-server, and win when set.
 /// </summary>
@@ -39,13 +40,19 @@ public static class AzureClients
         {
             var queueClient = string.IsNullOrEmpty(storage) ? clients.AddQueueServiceClient(new Uri(queues!)) : clients.AddQueueServiceClient(storage);
             queueClient.ConfigureOptions(o => o.MessageEncoding = QueueMessageEncoding.Base64);
+            var blobs = configuration["Storage:BlobServiceUri"];
             if (string.IsNullOrEmpty(storage))
             {
                 clients.AddTableServiceClient(new Uri(tables!));
+                if (!string.IsNullOrEmpty(blobs))
+                {
+                    clients.AddBlobServiceClient(new Uri(blobs));
+                }
             }
             else
             {
                 clients.AddTableServiceClient(storage);
+                clients.AddBlobServiceClient(storage);
             }
 
             clients.UseCredential(credential);

@@ -50,7 +50,9 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         """;
 
     /// <summary>The key prefix of one cache: every key of the cache starts with it.</summary>
-    public string KeyPrefix(string cacheId) => "fluxo:" + model.Prefix + ":" + cacheId + ":";
+    public string KeyPrefix(string cacheId) => "fluxo:" + model.Prefix + ":" + Spec(cacheId).Keyspace + ":";
+
+    private CacheSpec Spec(string cacheId) => model.Caches.First(c => c.Id == cacheId);
 
     public async Task<Value[]> GetOrComputeAsync(string cacheId, Value[] inputs, Func<Task<Value[]>> compute)
     {
@@ -81,7 +83,7 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
 
         var outputs = await compute();
         var size = outputs.Sum(v => (long)v.ByteSize) + 16;
-        var budget = model.Caches.First(c => c.Id == cacheId).Bytes;
+        var budget = Spec(cacheId).Bytes;
         try
         {
             var inserted = (long)await db.ScriptEvaluateAsync(InsertScript, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);

@@ -7,9 +7,12 @@ namespace Fluxo.Support;
 /// What each POST/GET /&lt;handler&gt; does: bind and check the parameters, then run the handler here (front-end tier)
 /// or queue it for the worker tier and wait for its journaled result. Answers are the result's JSON.
 /// </summary>
-public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner)
+public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner, TraceSink traces)
 {
     public const string RequestIdHeader = "X-Request-Id";
+
+    /// <summary>The client a request comes from (an integer), so traces keep sessions for the optimizer's speculation; 0 when absent.</summary>
+    public const string ClientIdHeader = "X-Client-Id";
 
     public async Task PostAsync(HttpContext http, string handler)
     {
@@ -29,6 +32,7 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
 
     private async Task<IResult> AnswerAsync(HttpContext http, string handlerName, Func<HandlerInfo, Task<Value>> bind)
     {
+        var arrival = DateTimeOffset.UtcNow;
         var handler = services.Model.Handler(handlerName);
         var id = http.Request.Headers[RequestIdHeader].ToString();
         if (id.Length == 0)
@@ -44,12 +48,23 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         try
         {
             var args = await bind(handler);
+            var traced = traces.Samples(handler, args);
+            _ = long.TryParse(http.Request.Headers[ClientIdHeader].ToString(), out var client);
             if (!handler.OnWorker)
             {
-                return Json(await runner.RunDirectAsync(handler, id, args, http.RequestAborted));
+                var trace = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival) : null;
+                return Json(await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace));
             }
 
-            return await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+            var envelope = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival, envelope: true) : null;
+            var answer = await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+            if (envelope is not null)
+            {
+                envelope.Complete();
+                traces.Add(envelope, args);
+            }
+
+            return answer;
         }
         catch (BadRequestException e)
         {

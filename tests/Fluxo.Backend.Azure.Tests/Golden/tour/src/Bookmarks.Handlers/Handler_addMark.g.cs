@@ -27,102 +27,117 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, FluxoTelemetry.Edge(0, Flx.Field(request, "url")));
+        scope.Begin(1);
+        return scope.Ran(1, await Fns.normalize(scope, scope.In(0, 1, 0, Flx.Field(request, "url"))));
     }
 
     // node 2: TableGet Marks "get Marks"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in1 = N1();
-        return await scope.Get("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)));
+        return scope.Ran(2, await scope.Get("Marks", scope.In(0, 2, 0, Flx.Field(request, "owner")), scope.In(1, 2, 1, (await in1))));
     }
 
     // node 3: Builtin split "split"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 3, "Builtin", N3Run)); } }
     private Task<Value> N3Run()
     {
-        return Task.FromResult(Flx.Builtin(scope, "split", FluxoTelemetry.Edge(0, Flx.Field(request, "tags")), Value.String(",")));
+        scope.Begin(3);
+        return Task.FromResult(scope.Ran(3, Flx.Builtin(scope, "split", scope.In(0, 3, 0, Flx.Field(request, "tags")), Value.String(","))));
     }
 
     // node 4: Compute "map"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 4, "Compute", N4Run)); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N3();
-        return await Flx.Map(FluxoTelemetry.Edge(3, (await in0)), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0)));
+        return scope.Ran(4, await Flx.Map(scope.In(3, 4, 0, (await in0)), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0))));
     }
 
     // node 5: Compute "filter"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 5, "Compute", N5Run)); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N4();
-        return await Flx.Filter(FluxoTelemetry.Edge(4, (await in0)), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String(""))));
+        return scope.Ran(5, await Flx.Filter(scope.In(4, 5, 0, (await in0)), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String("")))));
     }
 
     // node 6: Extern fetchTitle "fetchTitle"
     private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 6, "Extern", N6Run)); } }
     private async Task<Value> N6Run()
     {
+        scope.Begin(6);
         var in1 = N2();
-        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in1)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 6, 1, (await in1)), Value.Null))) { return scope.Skip(6); }
         var in0 = N1();
-        return await scope.Extern("fetchTitle", ["url"], FluxoTelemetry.Edge(1, (await in0)));
+        return scope.Ran(6, await scope.Extern("fetchTitle", ["url"], scope.In(1, 6, 0, (await in0))));
     }
 
     // node 7: Builtin now "now"
     private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 7, "Builtin", N7Run)); } }
     private async Task<Value> N7Run()
     {
+        scope.Begin(7);
         var in0 = N2();
-        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in0)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
-        return Flx.Builtin(scope, "now");
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 7, 0, (await in0)), Value.Null))) { return scope.Skip(7); }
+        return scope.Ran(7, Flx.Builtin(scope, "now"));
     }
 
     // node 8: TablePut Marks "put Marks"
     private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 8, "TablePut", N8Run)); } }
     private async Task<Value> N8Run()
     {
+        scope.Begin(8);
         var in5 = N2();
-        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in5)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 8, 5, (await in5)), Value.Null))) { return scope.Skip(8); }
         var in1 = N1();
         var in2 = N6();
         var in3 = N5();
         var in4 = N7();
-        return scope.Put("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)), ("title", FluxoTelemetry.Edge(6, (await in2))), ("tags", FluxoTelemetry.Edge(5, (await in3))), ("added", FluxoTelemetry.Edge(7, (await in4))));
+        return scope.Ran(8, scope.Put("Marks", scope.In(0, 8, 0, Flx.Field(request, "owner")), scope.In(1, 8, 1, (await in1)), ("title", scope.In(6, 8, 2, (await in2))), ("tags", scope.In(5, 8, 3, (await in3))), ("added", scope.In(7, 8, 4, (await in4)))));
     }
 
     // node 9: Enqueue announce "enqueue announce"
     private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 9, "Enqueue", N9Run)); } }
     private async Task<Value> N9Run()
     {
+        scope.Begin(9);
         var in2 = N2();
-        if (!Flx.Test(Operators.Binary("==", FluxoTelemetry.Edge(2, (await in2)), Value.Null))) { FluxoTelemetry.Skipped(); return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 9, 2, (await in2)), Value.Null))) { return scope.Skip(9); }
         var in1 = N6();
-        return scope.Enqueue("announce", 9, ("owner", FluxoTelemetry.Edge(0, Flx.Field(request, "owner"))), ("title", FluxoTelemetry.Edge(6, (await in1))));
+        return scope.Ran(9, scope.Enqueue("announce", 9, ("owner", scope.In(0, 9, 0, Flx.Field(request, "owner"))), ("title", scope.In(6, 9, 1, (await in1)))));
     }
 
     // node 10: TablePut Marks "put Marks"
     private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 10, "TablePut", N10Run)); } }
     private async Task<Value> N10Run()
     {
+        scope.Begin(10);
         var in2 = N2();
-        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", FluxoTelemetry.Edge(2, (await in2)), Value.Null)))) { FluxoTelemetry.Skipped(); return Value.Null; }
+        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", scope.In(2, 10, 2, (await in2)), Value.Null)))) { return scope.Skip(10); }
         var in1 = N1();
         var in3 = N5();
-        return scope.Put("Marks", FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), FluxoTelemetry.Edge(1, (await in1)), ("title", Flx.Field(FluxoTelemetry.Edge(2, (await in2)), "title")), ("tags", FluxoTelemetry.Edge(5, (await in3))), ("added", Flx.Field(FluxoTelemetry.Edge(2, (await in2)), "added")));
+        return scope.Ran(10, scope.Put("Marks", scope.In(0, 10, 0, Flx.Field(request, "owner")), scope.In(1, 10, 1, (await in1)), ("title", Flx.Field(scope.In(2, 10, 2, (await in2)), "title")), ("tags", scope.In(5, 10, 3, (await in3))), ("added", Flx.Field(scope.In(2, 10, 2, (await in2)), "added"))));
     }
 
     // node 11: Sink "response"
     private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 11, "Sink", N11Run)); } }
     private async Task<Value> N11Run()
     {
+        scope.Begin(11);
         var in0 = N1();
         var in1 = N8();
         var in2 = N9();
         var in3 = N10();
         await Task.WhenAll(in0, in1, in2, in3);
-        return FluxoTelemetry.Edge(1, (await in0));
+        scope.In(1, 11, 0, in0.Result);
+        scope.In(8, 11, 1, in1.Result);
+        scope.In(9, 11, 2, in2.Result);
+        scope.In(10, 11, 3, in3.Result);
+        return scope.Ran(11, scope.In(1, 11, 0, (await in0)));
     }
 }

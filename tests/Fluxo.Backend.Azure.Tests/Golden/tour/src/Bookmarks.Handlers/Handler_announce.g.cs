@@ -18,15 +18,18 @@ public sealed class Handler_announce(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 1, "Extern", N1Run)); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Extern("notifyUser", ["owner", "text"], FluxoTelemetry.Edge(0, Flx.Field(request, "owner")), Operators.Binary("+", Value.String("saved "), FluxoTelemetry.Edge(0, Flx.Field(request, "title"))));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Extern("notifyUser", ["owner", "text"], scope.In(0, 1, 0, Flx.Field(request, "owner")), Operators.Binary("+", Value.String("saved "), scope.In(0, 1, 1, Flx.Field(request, "title")))));
     }
 
     // node 2: Sink "response"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 2, "Sink", N2Run)); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
         await Task.WhenAll(in0);
-        return FluxoTelemetry.Edge(1, (await in0));
+        scope.In(1, 2, 0, in0.Result);
+        return scope.Ran(2, scope.In(1, 2, 0, (await in0)));
     }
 }

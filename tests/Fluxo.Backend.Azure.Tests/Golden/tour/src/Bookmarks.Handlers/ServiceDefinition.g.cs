@@ -11,10 +11,10 @@ public static class ServiceDefinition
         "Bookmarks",
         "bookmarks",
         [
-            new HandlerInfo("addMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string"), new ParamInfo("tags", "string")], "string", true, Handler_addMark.RunAsync),
-            new HandlerInfo("announce", [new ParamInfo("owner", "string"), new ParamInfo("title", "string")], "bool", true, Handler_announce.RunAsync),
-            new HandlerInfo("removeMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "bool", true, Handler_removeMark.RunAsync),
-            new HandlerInfo("summary", [new ParamInfo("owner", "string"), new ParamInfo("prefix", "string")], "Summary", false, Handler_summary.RunAsync),
+            new HandlerInfo("addMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string"), new ParamInfo("tags", "string")], "string", true, Handler_addMark.RunAsync, new GraphShape(0, "472170672c0378bc", 12, 0, [(1, "url"), (2, "owner"), (3, "tags"), (8, "owner"), (9, "owner"), (10, "owner")], ["owner", "url", "tags"])),
+            new HandlerInfo("announce", [new ParamInfo("owner", "string"), new ParamInfo("title", "string")], "bool", true, Handler_announce.RunAsync, new GraphShape(1, "3c41d6f94f997ade", 3, 0, [(1, "owner"), (1, "title")], ["owner", "title"])),
+            new HandlerInfo("removeMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "bool", true, Handler_removeMark.RunAsync, new GraphShape(2, "a44803d9bf45503d", 6, 0, [(1, "url"), (2, "owner"), (3, "owner")], ["owner", "url"])),
+            new HandlerInfo("summary", [new ParamInfo("owner", "string"), new ParamInfo("prefix", "string")], "Summary", false, Handler_summary.RunAsync, new GraphShape(3, "5030d31715538d25", 8, 0, [(1, "owner"), (1, "prefix"), (6, "owner")], ["owner", "prefix"])),
         ],
         [
             new RecordSchema("Summary", [new ParamInfo("owner", "string"), new ParamInfo("count", "int"), new ParamInfo("titles", "list<string>")]),

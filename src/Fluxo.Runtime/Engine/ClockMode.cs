@@ -1,8 +1,0 @@
-namespace Fluxo.Runtime.Engine;
-
-/// <summary>Real time sleeps through stand-in latencies; virtual time draws and adds them without sleeping.</summary>
-public enum ClockMode
-{
-    Virtual,
-    Real,
-}
