@@ -25,6 +25,8 @@ public static class ExternResilience
 {
     public static IServiceCollection AddFluxoExterns(this IServiceCollection services, ImmutableArray<ExternSpec> externs)
     {
+        // The factory ExternClient takes, even when the program declares no extern.
+        services.AddHttpClient();
         foreach (var spec in externs)
         {
             // The pipeline owns every timeout; HttpClient's own 100 s default must not cut in first.
