@@ -5,7 +5,8 @@
 # again, and print the measured before/after latencies beside the optimizer's prediction.
 # Usage: bash scripts/loop.sh [SAMPLE] (weather by default; any folder of samples/ with a workload)
 # Environment: LOOP_REQUESTS (2000), LOOP_CONCURRENCY (32), LOOP_WORKLOAD (the sample's first workload),
-#              LOOP_OUT (out/loop/SAMPLE), LOOP_SAMPLE_RATE (1: trace every request).
+#              LOOP_OUT (out/loop/SAMPLE), LOOP_SAMPLE_RATE (1: trace every request),
+#              LOOP_FLUXO (a built fluxo.dll to use instead of building src/Fluxo.Cli).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -27,8 +28,9 @@ budget="$(sed -n 's/.*"cacheBudgetBytes": *\([0-9]*\).*/\1/p' "$workload" | head
 budget="${budget:-65536}"
 
 bash scripts/install-deps.sh >/dev/null
-if [ -z "${LOOP_NO_BUILD:-}" ]; then dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null; fi
-fluxo() { dotnet "$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll" "$@"; }
+fluxo_dll="${LOOP_FLUXO:-$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll}"
+if [ -z "${LOOP_FLUXO:-}${LOOP_NO_BUILD:-}" ]; then dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null; fi
+fluxo() { dotnet "$fluxo_dll" "$@"; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "loop.sh: port $1 never opened" >&2; return 1; }
 wait_http() { for _ in $(seq 1 600); do curl -sf "$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "loop.sh: $1 never became healthy" >&2; return 1; }
@@ -78,7 +80,7 @@ mean_of() { awk '$1 == "all" { print $4 }' "$1"; }
 
 externs="$(python3 -c 'import json,sys; print(" ".join(e["name"] for e in json.load(open(sys.argv[1]))["externs"]))' "samples/$sample/$sample.ir.json")"
 standins_port="$(port)"
-fluxo standins "$service" --port "$standins_port" >"$out/standins.log" 2>&1 &
+dotnet "$fluxo_dll" standins "$service" --port "$standins_port" >"$out/standins.log" 2>&1 &
 pids+=("$!")
 wait_port "$standins_port"
 
@@ -113,15 +115,7 @@ predicted_before="$(awk '/^no cache/ { print $6 }' "$out/optimize.txt")"
 predicted_after="$(awk '/^chosen/ { print $6 }' "$out/optimize.txt")"
 measured_before="$(mean_of "$out/before-load.txt")"
 measured_after="$(mean_of "$out/after-load.txt")"
-same="$(python3 - "$out/before.jsonl" "$out/after.jsonl" <<'PY'
-import json, sys
-def load(p):
-    return [(a["client"], a["step"], a["handler"], a["input"], a["status"], a["answer"]) for a in map(json.loads, open(p))]
-b, a = load(sys.argv[1]), load(sys.argv[2])
-same = sum(1 for x, y in zip(b, a) if x == y)
-print(f"{same}/{max(len(a), len(b))}")
-PY
-)"
+same="$(python3 "$root/scripts/same-answers.py" "$out/before.jsonl" "$out/after.jsonl")"
 echo
 echo "== $sample: mean latency (ms), before -> after"
 printf '%-10s %10s %10s %10s\n' "" before after gain

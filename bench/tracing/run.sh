@@ -9,7 +9,7 @@ cd "$root"
 rounds="${1:-5}"; requests="${2:-20000}"; concurrency="${3:-32}"
 out="$root/out/bench-tracing"; mkdir -p "$out"
 bash scripts/install-deps.sh >/dev/null
-dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null
+[ -n "${BENCH_NO_BUILD:-}" ] || dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null
 fluxo() { dotnet "$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll" "$@"; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_http() { for _ in $(seq 1 600); do curl -sf "$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "never healthy: $1" >&2; return 1; }

@@ -15,8 +15,8 @@ internal sealed record CacheGroup(
     ImmutableArray<int> Outputs,
     long Bytes)
 {
-    /// <summary>How the generated CacheStore makes entry keys (XxHash128 over the values' canonical encodings); change it with the scheme.</summary>
-    public const string KeyScheme = "azure-xxh128-encodings/1";
+    /// <summary>How the generated CacheStore makes entry keys: the LRU contract's.</summary>
+    public const string KeyScheme = CacheKey.KeyScheme;
 
     public string Keyspace { get; init; } = "";
 }

@@ -111,7 +111,8 @@ internal static class ProjectFiles
         c.Line("var app = builder.Build();");
         c.Line("await app.UseFluxoAsync();");
         c.Line("var endpoints = app.Services.GetRequiredService<HandlerEndpoints>();");
-        foreach (var g in module.Graphs)
+        // Internal handlers get no route: only the worker runs them, from the queue.
+        foreach (var g in module.Graphs.Where(g => !g.Internal))
         {
             var route = CSharp.String("/" + g.Name);
             var name = CSharp.String(g.Name);

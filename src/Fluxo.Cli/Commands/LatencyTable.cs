@@ -37,6 +37,16 @@ internal static class LatencyTable
             }
         }
 
+        foreach (var (handler, errors) in report.FirstErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var failed = report.Rows.FirstOrDefault(r => r.Handler == handler)?.Errors ?? errors.Count;
+            output.WriteLine($"errors of {handler} (first {errors.Count} of {N(failed)}):");
+            foreach (var e in errors)
+            {
+                output.WriteLine("  " + e);
+            }
+        }
+
         foreach (var c in report.Caches)
         {
             var total = c.Hits + c.Misses;

@@ -1,5 +1,3 @@
-using Fluxo.Runtime;
-using Fluxo.Frontends;
 using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
@@ -7,7 +5,8 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
 using Fluxo.Diagnostics;
-using Fluxo.Runtime.Engine;
+using Fluxo.Frontends;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Workloads;
 using Fluxo.Values;
 

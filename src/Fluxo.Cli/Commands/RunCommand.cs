@@ -37,7 +37,9 @@ internal sealed record RunArgs(
     string? Fixtures = null,
     bool AllowPrivate = false,
     OutputFormat Format = OutputFormat.Text,
-    bool AllowStalePolicy = false);
+    bool AllowStalePolicy = false,
+    string? Tables = null,
+    bool AllowInternal = false);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand
@@ -61,9 +63,11 @@ internal static class RunCommand
         var fixtures = new Option<string?>("--fixtures") { Description = "Pipes: serve fetches from DIR/urls.tsv instead of the web." };
         var allowPrivate = new Option<bool>("--allow-private") { Description = "Pipes: let fetches reach private and loopback addresses." };
         var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
+        var tables = new Option<string?>("--tables") { Description = "Seed the tables from a JSON file before running (docs/runtime.md)." };
+        var allowInternal = new Option<bool>("--allow-internal") { Description = "Let --handler run an internal handler (one only enqueue runs)." };
         var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
         {
-            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale,
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale, tables, allowInternal,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -71,7 +75,8 @@ internal static class RunCommand
             var args = new RunArgs(parse.GetRequiredValue(file), parse.GetValue(handler), parse.GetValue(input) ?? [],
                 parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
                 parse.GetValue(clock), parse.GetValue(seed), parse.GetValue(bindings),
-                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format), parse.GetValue(allowStale));
+                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format), parse.GetValue(allowStale),
+                parse.GetValue(tables), parse.GetValue(allowInternal));
             var interactive = args.Format == OutputFormat.Text && !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
             return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
         });
@@ -148,6 +153,11 @@ internal static class RunCommand
         }
 
         await using var backends = await Backends.CreateAsync(args, ct);
+        if (args.Tables is not null && await TableSeed.SeedAsync(args.Tables, module, backends.Tables, diags, ct) is null)
+        {
+            return 1;
+        }
+
         var options = new EngineOptions
         {
             Clock = args.Clock,
@@ -178,6 +188,12 @@ internal static class RunCommand
         if (graph is null)
         {
             diags.Add(Diag.UnknownHandler(args.File, args.Handler!));
+            return 1;
+        }
+
+        if (graph.Internal && !args.AllowInternal)
+        {
+            diags.Add(Diag.RunInternalHandler(graph.Name));
             return 1;
         }
 
@@ -221,7 +237,23 @@ internal static class RunCommand
         }
 
         var value = ValueJson.Serialize(r.Value!, indented: true);
-        output.WriteLine(value);
+        if (graph.ReturnType == HttpResult.TypeName)
+        {
+            try
+            {
+                output.WriteLine(HttpResult.Read(r.Value!).Format());
+            }
+            catch (FlimpRuntimeException e)
+            {
+                error.WriteLine($"{args.File}: error: request failed: {e.Message}");
+                return 1;
+            }
+        }
+        else
+        {
+            output.WriteLine(value);
+        }
+
         json.Body = w =>
         {
             w.WriteString("handler", graph.Name);

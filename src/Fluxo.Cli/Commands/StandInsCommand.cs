@@ -1,9 +1,8 @@
-using Fluxo.Runtime;
-using Fluxo.Frontends;
 using System.CommandLine;
 using System.Net;
 using Fluxo.Diagnostics;
-using Fluxo.Runtime.Engine;
+using Fluxo.Frontends;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Externs;
 using Fluxo.Values;
 

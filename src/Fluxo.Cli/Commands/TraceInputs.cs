@@ -1,5 +1,5 @@
-using Fluxo.Frontends;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Trace;
 
 namespace Fluxo.Cli.Commands;

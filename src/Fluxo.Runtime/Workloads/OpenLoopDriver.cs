@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
 namespace Fluxo.Runtime.Workloads;

@@ -30,6 +30,11 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
 
     private SessionState NewSession(long n, out SessionPlan plan) => new OpenLoopDriver(workload, Seed).NewSession(n, out plan);
 
+    /// <summary>How many failed requests per handler are kept with their messages, for the run's report.</summary>
+    public const int FirstErrorsKept = 3;
+
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
     private void Record(RequestResult r, double arrival)
     {
         lock (_latencies)
@@ -40,6 +45,19 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
             }
 
             list.Add((r.LatencyMs, r.Succeeded));
+            if (r.Error is not null)
+            {
+                if (!_errors.TryGetValue(r.Handler, out var first))
+                {
+                    _errors[r.Handler] = first = [];
+                }
+
+                if (first.Count < FirstErrorsKept)
+                {
+                    first.Add($"request {r.Id}: {r.Error}");
+                }
+            }
+
             _lastFinish = Math.Max(_lastFinish, arrival + r.LatencyMs);
         }
 
@@ -59,7 +77,11 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
 
     private RunReport Report(double clockSeconds, double wallSeconds) =>
         RunReport.Build(_latencies, clockSeconds, wallSeconds,
-            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with { Ahead = engine.Ahead?.Stats };
+            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with
+        {
+            Ahead = engine.Ahead?.Stats,
+            FirstErrors = _errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value], StringComparer.Ordinal),
+        };
 
     private abstract record Event;
 

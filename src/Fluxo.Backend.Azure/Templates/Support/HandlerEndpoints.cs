@@ -53,7 +53,7 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             if (!handler.OnWorker)
             {
                 var trace = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival) : null;
-                return Json(await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace));
+                return Answer(handler, await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace));
             }
 
             var envelope = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival, envelope: true) : null;
@@ -69,6 +69,10 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         catch (BadRequestException e)
         {
             return Error(400, "bad_request", e.Message, e.Parameter);
+        }
+        catch (FlimpRuntimeException e)
+        {
+            return Error(422, "handler_failed", e.Message, null);
         }
         catch (HandlerFailedException e)
         {
@@ -105,12 +109,41 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             }
         }
 
-        return entry.Error is not null
-            ? Error(422, "handler_failed", entry.Error, null)
+        return entry.Error is not null ? Error(422, "handler_failed", entry.Error, null)
+            : handler.ReturnType == HttpResult.TypeName ? Answer(handler, ValueJson.Parse(entry.ResultJson ?? "null"))
             : Results.Text(entry.ResultJson ?? "null", "application/json");
     }
 
-    private static IResult Json(Value v) => Results.Text(ValueJson.Serialize(v), "application/json");
+    /// <summary>A handler declared <c>-&gt; HttpResult</c> chooses its status, headers and body (docs/language.md); others answer JSON.</summary>
+    private static IResult Answer(HandlerInfo handler, Value v)
+    {
+        if (handler.ReturnType != HttpResult.TypeName)
+        {
+            return Results.Text(ValueJson.Serialize(v), "application/json");
+        }
+
+        var answer = HttpResult.Read(v);
+        return new HttpAnswerResult(answer);
+    }
+
+    private sealed class HttpAnswerResult(HttpAnswer answer) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = answer.Status;
+            foreach (var (name, value) in answer.Headers)
+            {
+                http.Response.Headers.Append(name, value);
+            }
+
+            if (answer.Header("Content-Type") is null)
+            {
+                http.Response.ContentType = "text/plain; charset=utf-8";
+            }
+
+            await http.Response.WriteAsync(answer.Body, http.RequestAborted);
+        }
+    }
 
     private static IResult Error(int status, string code, string message, string? parameter) =>
         Results.Json(new { error = code, message, parameter }, statusCode: status);

@@ -175,32 +175,33 @@ public sealed class TraceSink : BackgroundService
         }
     }
 
-    private void Flush()
+    private void Flush() => Guarded("flush", () =>
     {
-        try
-        {
-            _writer?.Flush();
-            _blob?.SetDropped(Dropped - _droppedBefore);
-        }
-        catch (Exception e) when (e is RequestFailedException or IOException)
-        {
-            _logger.LogWarning("trace flush failed: {Message}", e.Message);
-        }
-    }
+        _writer?.Flush();
+        _blob?.SetDropped(Dropped - _droppedBefore);
+    });
 
     private void Close()
     {
-        try
+        Guarded("close", () =>
         {
             _writer?.Dispose();
             _blob?.SetDropped(Dropped - _droppedBefore);
+        });
+        (_writer, _blob) = (null, null);
+    }
+
+    // Storage trouble costs trace data, never a request: it is logged and the sink carries on.
+    private void Guarded(string what, Action action)
+    {
+        try
+        {
+            action();
         }
         catch (Exception e) when (e is RequestFailedException or IOException)
         {
-            _logger.LogWarning("trace close failed: {Message}", e.Message);
+            _logger.LogWarning("trace {What} failed: {Message}", what, e.Message);
         }
-
-        (_writer, _blob) = (null, null);
     }
 
     private void EnsureContainer() => _container!.CreateIfNotExists();

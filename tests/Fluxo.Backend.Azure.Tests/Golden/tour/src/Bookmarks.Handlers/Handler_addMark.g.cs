@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>addMark(owner: string, url: string, tags: string) -&gt; string</c>, graph 472170672c0378bc.</summary>
+/// <summary>Handler <c>addMark(owner: string, url: string, tags: string) -&gt; string</c>, graph 1471a2ea6e7bf575.</summary>
 public sealed class Handler_addMark(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
@@ -20,8 +20,25 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value>? _n9;
     private Task<Value>? _n10;
     private Task<Value>? _n11;
+    private Task<Value>? _n12;
+    private Task<Value>? _n13;
+    private Task<Value>? _n14;
+    private Task<Value>? _n15;
+    private Task<Value>? _n16;
+    private Task<Value>? _n17;
+    private Task<Value>? _n18;
+    private Task<Value>? _n19;
+    private Task<Value>? _n20;
+    private Task<Value>? _n21;
+    private Task<Value>? _n22;
+    private Task<Value>? _n23;
+    private Task<Value>? _n24;
+    private Task<Value>? _n25;
+    private Task<Value>? _n26;
+    private Task<Value>? _n27;
+    private Task<Value>? _n28;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "addMark", "472170672c0378bc", 12, scope.Id, new Handler_addMark(scope, request).N11);
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "addMark", "1471a2ea6e7bf575", 29, scope.Id, new Handler_addMark(scope, request).N28);
 
     // node 1: Fn normalize "normalize"
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 1, "Fn", N1Run)); } }
@@ -124,20 +141,221 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
         return scope.Ran(10, scope.Put("Marks", scope.In(0, 10, 0, Flx.Field(request, "owner")), scope.In(1, 10, 1, (await in1)), ("title", Flx.Field(scope.In(2, 10, 2, (await in2)), "title")), ("tags", scope.In(5, 10, 3, (await in3))), ("added", Flx.Field(scope.In(2, 10, 2, (await in2)), "added"))));
     }
 
-    // node 11: Sink "response"
-    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 11, "Sink", N11Run)); } }
+    // node 11: Builtin atMost "atMost"
+    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 11, "Builtin", N11Run)); } }
     private async Task<Value> N11Run()
     {
         scope.Begin(11);
+        var in0 = N5();
+        return scope.Ran(11, Flx.Builtin(scope, "atMost", scope.In(5, 11, 0, (await in0)), Value.Int(8L)));
+    }
+
+    // node 12: Builtin at "tag[0]"
+    private Task<Value> N12() { lock (_gate) { return _n12 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 12, "Builtin", N12Run)); } }
+    private async Task<Value> N12Run()
+    {
+        scope.Begin(12);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 12, 0, (await in0))), Value.Int(0L)))) { return scope.Skip(12); }
+        return scope.Ran(12, Flx.Builtin(scope, "at", scope.In(11, 12, 0, (await in0)), Value.Int(0L)));
+    }
+
+    // node 13: TablePut Tagged "put Tagged"
+    private Task<Value> N13() { lock (_gate) { return _n13 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 13, "TablePut", N13Run)); } }
+    private async Task<Value> N13Run()
+    {
+        scope.Begin(13);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 13, 3, (await in3))), Value.Int(0L)))) { return scope.Skip(13); }
+        var in0 = N12();
+        var in1 = N1();
+        return scope.Ran(13, scope.Put("Tagged", scope.In(12, 13, 0, (await in0)), scope.In(1, 13, 1, (await in1)), ("owner", scope.In(0, 13, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 14: Builtin at "tag[1]"
+    private Task<Value> N14() { lock (_gate) { return _n14 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 14, "Builtin", N14Run)); } }
+    private async Task<Value> N14Run()
+    {
+        scope.Begin(14);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 14, 0, (await in0))), Value.Int(1L)))) { return scope.Skip(14); }
+        return scope.Ran(14, Flx.Builtin(scope, "at", scope.In(11, 14, 0, (await in0)), Value.Int(1L)));
+    }
+
+    // node 15: TablePut Tagged "put Tagged"
+    private Task<Value> N15() { lock (_gate) { return _n15 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 15, "TablePut", N15Run)); } }
+    private async Task<Value> N15Run()
+    {
+        scope.Begin(15);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 15, 3, (await in3))), Value.Int(1L)))) { return scope.Skip(15); }
+        var in0 = N14();
+        var in1 = N1();
+        return scope.Ran(15, scope.Put("Tagged", scope.In(14, 15, 0, (await in0)), scope.In(1, 15, 1, (await in1)), ("owner", scope.In(0, 15, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 16: Builtin at "tag[2]"
+    private Task<Value> N16() { lock (_gate) { return _n16 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 16, "Builtin", N16Run)); } }
+    private async Task<Value> N16Run()
+    {
+        scope.Begin(16);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 16, 0, (await in0))), Value.Int(2L)))) { return scope.Skip(16); }
+        return scope.Ran(16, Flx.Builtin(scope, "at", scope.In(11, 16, 0, (await in0)), Value.Int(2L)));
+    }
+
+    // node 17: TablePut Tagged "put Tagged"
+    private Task<Value> N17() { lock (_gate) { return _n17 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 17, "TablePut", N17Run)); } }
+    private async Task<Value> N17Run()
+    {
+        scope.Begin(17);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 17, 3, (await in3))), Value.Int(2L)))) { return scope.Skip(17); }
+        var in0 = N16();
+        var in1 = N1();
+        return scope.Ran(17, scope.Put("Tagged", scope.In(16, 17, 0, (await in0)), scope.In(1, 17, 1, (await in1)), ("owner", scope.In(0, 17, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 18: Builtin at "tag[3]"
+    private Task<Value> N18() { lock (_gate) { return _n18 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 18, "Builtin", N18Run)); } }
+    private async Task<Value> N18Run()
+    {
+        scope.Begin(18);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 18, 0, (await in0))), Value.Int(3L)))) { return scope.Skip(18); }
+        return scope.Ran(18, Flx.Builtin(scope, "at", scope.In(11, 18, 0, (await in0)), Value.Int(3L)));
+    }
+
+    // node 19: TablePut Tagged "put Tagged"
+    private Task<Value> N19() { lock (_gate) { return _n19 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 19, "TablePut", N19Run)); } }
+    private async Task<Value> N19Run()
+    {
+        scope.Begin(19);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 19, 3, (await in3))), Value.Int(3L)))) { return scope.Skip(19); }
+        var in0 = N18();
+        var in1 = N1();
+        return scope.Ran(19, scope.Put("Tagged", scope.In(18, 19, 0, (await in0)), scope.In(1, 19, 1, (await in1)), ("owner", scope.In(0, 19, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 20: Builtin at "tag[4]"
+    private Task<Value> N20() { lock (_gate) { return _n20 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 20, "Builtin", N20Run)); } }
+    private async Task<Value> N20Run()
+    {
+        scope.Begin(20);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 20, 0, (await in0))), Value.Int(4L)))) { return scope.Skip(20); }
+        return scope.Ran(20, Flx.Builtin(scope, "at", scope.In(11, 20, 0, (await in0)), Value.Int(4L)));
+    }
+
+    // node 21: TablePut Tagged "put Tagged"
+    private Task<Value> N21() { lock (_gate) { return _n21 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 21, "TablePut", N21Run)); } }
+    private async Task<Value> N21Run()
+    {
+        scope.Begin(21);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 21, 3, (await in3))), Value.Int(4L)))) { return scope.Skip(21); }
+        var in0 = N20();
+        var in1 = N1();
+        return scope.Ran(21, scope.Put("Tagged", scope.In(20, 21, 0, (await in0)), scope.In(1, 21, 1, (await in1)), ("owner", scope.In(0, 21, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 22: Builtin at "tag[5]"
+    private Task<Value> N22() { lock (_gate) { return _n22 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 22, "Builtin", N22Run)); } }
+    private async Task<Value> N22Run()
+    {
+        scope.Begin(22);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 22, 0, (await in0))), Value.Int(5L)))) { return scope.Skip(22); }
+        return scope.Ran(22, Flx.Builtin(scope, "at", scope.In(11, 22, 0, (await in0)), Value.Int(5L)));
+    }
+
+    // node 23: TablePut Tagged "put Tagged"
+    private Task<Value> N23() { lock (_gate) { return _n23 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 23, "TablePut", N23Run)); } }
+    private async Task<Value> N23Run()
+    {
+        scope.Begin(23);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 23, 3, (await in3))), Value.Int(5L)))) { return scope.Skip(23); }
+        var in0 = N22();
+        var in1 = N1();
+        return scope.Ran(23, scope.Put("Tagged", scope.In(22, 23, 0, (await in0)), scope.In(1, 23, 1, (await in1)), ("owner", scope.In(0, 23, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 24: Builtin at "tag[6]"
+    private Task<Value> N24() { lock (_gate) { return _n24 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 24, "Builtin", N24Run)); } }
+    private async Task<Value> N24Run()
+    {
+        scope.Begin(24);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 24, 0, (await in0))), Value.Int(6L)))) { return scope.Skip(24); }
+        return scope.Ran(24, Flx.Builtin(scope, "at", scope.In(11, 24, 0, (await in0)), Value.Int(6L)));
+    }
+
+    // node 25: TablePut Tagged "put Tagged"
+    private Task<Value> N25() { lock (_gate) { return _n25 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 25, "TablePut", N25Run)); } }
+    private async Task<Value> N25Run()
+    {
+        scope.Begin(25);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 25, 3, (await in3))), Value.Int(6L)))) { return scope.Skip(25); }
+        var in0 = N24();
+        var in1 = N1();
+        return scope.Ran(25, scope.Put("Tagged", scope.In(24, 25, 0, (await in0)), scope.In(1, 25, 1, (await in1)), ("owner", scope.In(0, 25, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 26: Builtin at "tag[7]"
+    private Task<Value> N26() { lock (_gate) { return _n26 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 26, "Builtin", N26Run)); } }
+    private async Task<Value> N26Run()
+    {
+        scope.Begin(26);
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 26, 0, (await in0))), Value.Int(7L)))) { return scope.Skip(26); }
+        return scope.Ran(26, Flx.Builtin(scope, "at", scope.In(11, 26, 0, (await in0)), Value.Int(7L)));
+    }
+
+    // node 27: TablePut Tagged "put Tagged"
+    private Task<Value> N27() { lock (_gate) { return _n27 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 27, "TablePut", N27Run)); } }
+    private async Task<Value> N27Run()
+    {
+        scope.Begin(27);
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 27, 3, (await in3))), Value.Int(7L)))) { return scope.Skip(27); }
+        var in0 = N26();
+        var in1 = N1();
+        return scope.Ran(27, scope.Put("Tagged", scope.In(26, 27, 0, (await in0)), scope.In(1, 27, 1, (await in1)), ("owner", scope.In(0, 27, 2, Flx.Field(request, "owner")))));
+    }
+
+    // node 28: Sink "response"
+    private Task<Value> N28() { lock (_gate) { return _n28 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 28, "Sink", N28Run)); } }
+    private async Task<Value> N28Run()
+    {
+        scope.Begin(28);
         var in0 = N1();
         var in1 = N8();
         var in2 = N9();
         var in3 = N10();
-        await Task.WhenAll(in0, in1, in2, in3);
-        scope.In(1, 11, 0, in0.Result);
-        scope.In(8, 11, 1, in1.Result);
-        scope.In(9, 11, 2, in2.Result);
-        scope.In(10, 11, 3, in3.Result);
-        return scope.Ran(11, scope.In(1, 11, 0, (await in0)));
+        var in4 = N13();
+        var in5 = N15();
+        var in6 = N17();
+        var in7 = N19();
+        var in8 = N21();
+        var in9 = N23();
+        var in10 = N25();
+        var in11 = N27();
+        await Task.WhenAll(in0, in1, in2, in3, in4, in5, in6, in7, in8, in9, in10, in11);
+        scope.In(1, 28, 0, in0.Result);
+        scope.In(8, 28, 1, in1.Result);
+        scope.In(9, 28, 2, in2.Result);
+        scope.In(10, 28, 3, in3.Result);
+        scope.In(13, 28, 4, in4.Result);
+        scope.In(15, 28, 5, in5.Result);
+        scope.In(17, 28, 6, in6.Result);
+        scope.In(19, 28, 7, in7.Result);
+        scope.In(21, 28, 8, in8.Result);
+        scope.In(23, 28, 9, in9.Result);
+        scope.In(25, 28, 10, in10.Result);
+        scope.In(27, 28, 11, in11.Result);
+        return scope.Ran(28, scope.In(1, 28, 0, (await in0)));
     }
 }

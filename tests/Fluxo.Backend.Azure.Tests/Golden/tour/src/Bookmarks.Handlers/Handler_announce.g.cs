@@ -5,14 +5,14 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph 3c41d6f94f997ade.</summary>
+/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph cf9d34539a8b7a88.</summary>
 public sealed class Handler_announce(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
     private Task<Value>? _n1;
     private Task<Value>? _n2;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "announce", "3c41d6f94f997ade", 3, scope.Id, new Handler_announce(scope, request).N2);
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "announce", "cf9d34539a8b7a88", 3, scope.Id, new Handler_announce(scope, request).N2);
 
     // node 1: Extern notifyUser "notifyUser"
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 1, "Extern", N1Run)); } }
