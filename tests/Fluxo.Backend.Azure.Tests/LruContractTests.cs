@@ -57,7 +57,9 @@ public sealed class LruContractTests
             var stored = 0;
             if (!redisHit)
             {
-                stored = (int)await db.ScriptEvaluateAsync(CacheScripts.Insert, redisKeys, [member, ValueJson.Serialize(Value.List([values[k]])), sizes[k], Budget, prefix + "e:"]);
+                // Insert answers 0 when it stored nothing, else 1 + the entries it evicted.
+                var inserted = (int)await db.ScriptEvaluateAsync(CacheScripts.Insert, redisKeys, [member, ValueJson.Serialize(Value.List([values[k]])), sizes[k], Budget, prefix + "e:"]);
+                stored = inserted > 0 ? 1 : 0;
             }
 
             var count = await db.SortedSetLengthAsync(prefix + "lru");

@@ -23,6 +23,10 @@ internal sealed class BinaryTraceReader
     private int _pos;
     private int _len;
     private bool _allowCut;
+
+    // A deployed front end records a worker handler's request as an envelope with no node events; the worker's
+    // part holds them, and DeployedTraces joins the two, so only the joined trace must have Source and Sink.
+    private bool _allowEnvelopes;
     private long _lastWhole;
 
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
@@ -45,7 +49,7 @@ internal sealed class BinaryTraceReader
     /// </summary>
     public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes)
     {
-        var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true };
+        var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true, _allowEnvelopes = true };
         var ok = reader.ReadAll(sink);
         lostBytes = ok ? data.Length - reader._lastWhole : 0;
         return ok;
@@ -171,7 +175,7 @@ internal sealed class BinaryTraceReader
         var latency = Varint(long.MaxValue) / 1000.0;
         var countAt = Offset;
         nodeCount = (int)Varint(1 << 20);
-        if (TraceHeader.EventsProblem(id, nodeCount) is { } empty)
+        if (!(_allowEnvelopes && nodeCount == 0) && TraceHeader.EventsProblem(id, nodeCount) is { } empty)
         {
             throw new CorruptException(countAt, empty);
         }
