@@ -17,7 +17,7 @@ public static class ExhaustiveSearch
     public static long CountPolicies(PolicyEvaluator evaluator, Options? options = null)
     {
         options ??= new Options();
-        return 1 + Sets(evaluator, options.MaxCaches).Sum(s => Compositions(options.GridUnits, s.Length));
+        return 1 + evaluator.CompatibleSetsUpTo(options.MaxCaches, int.MaxValue)!.Sum(s => Compositions(options.GridUnits, s.Length));
     }
 
     public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
@@ -26,7 +26,7 @@ public static class ExhaustiveSearch
         var clock = Stopwatch.StartNew();
         var replaysBefore = evaluator.Replays;
         var best = (Placement: Array.Empty<CachePlacement>(), Result: evaluator.Evaluate([])!);
-        var sets = Sets(evaluator, options.MaxCaches);
+        var sets = evaluator.CompatibleSetsUpTo(options.MaxCaches, int.MaxValue)!;
         var unit = evaluator.Budget / options.GridUnits;
         var done = 0;
         foreach (var set in sets)
@@ -50,38 +50,6 @@ public static class ExhaustiveSearch
 
         progress?.Invoke("exhaustive", 1);
         return new SearchResult("exhaustive", best.Placement, best.Result, evaluator.Replays - replaysBefore, clock.Elapsed);
-    }
-
-    private static List<Candidate[]> Sets(PolicyEvaluator evaluator, int maxCaches)
-    {
-        var result = new List<Candidate[]>();
-        var all = evaluator.Candidates;
-        void Grow(List<Candidate> current, int from)
-        {
-            if (current.Count > 0)
-            {
-                result.Add([.. current]);
-            }
-
-            if (current.Count == maxCaches)
-            {
-                return;
-            }
-
-            for (var i = from; i < all.Count; i++)
-            {
-                current.Add(all[i]);
-                if (evaluator.Compatible(current))
-                {
-                    Grow(current, i + 1);
-                }
-
-                current.RemoveAt(current.Count - 1);
-            }
-        }
-
-        Grow([], 0);
-        return result;
     }
 
     /// <summary>Ways to write <paramref name="units"/> as an ordered sum of <paramref name="parts"/> positive parts.</summary>

@@ -6,7 +6,11 @@ namespace Fluxo.Optimizer.Search;
 /// <summary>Scores placements with the exact simulator, once each, and counts the replays.</summary>
 public sealed class PolicyEvaluator
 {
+    /// <summary>Compatible sets listed for uniform random draws at most; beyond, draws fall back to rejection.</summary>
+    public const int ListedSetsLimit = 100_000;
+
     private readonly Dictionary<string, SimulationResult?> _memo = [];
+    private readonly Dictionary<int, List<Candidate[]>?> _sets = [];
 
     public PolicyEvaluator(Simulator simulator, IReadOnlyList<Candidate> candidates, long budget, Objective objective)
     {
@@ -47,6 +51,59 @@ public sealed class PolicyEvaluator
     }
 
     public bool Compatible(IEnumerable<Candidate> caches) => ReplayProgram.UnitOrder(Simulator.Trace.Facts, [.. caches]) is not null;
+
+    /// <summary>Every compatible set of 1..<paramref name="maxCaches"/> candidates (listed once), or null when there are more than <see cref="ListedSetsLimit"/>.</summary>
+    public IReadOnlyList<Candidate[]>? CompatibleSets(int maxCaches)
+    {
+        lock (_sets)
+        {
+            if (!_sets.TryGetValue(maxCaches, out var sets))
+            {
+                sets = CompatibleSetsUpTo(maxCaches, ListedSetsLimit);
+                _sets[maxCaches] = sets;
+            }
+
+            return sets;
+        }
+    }
+
+    /// <summary>Every compatible set of 1..<paramref name="maxCaches"/> candidates in candidate order, or null when there are more than <paramref name="limit"/>.</summary>
+    public List<Candidate[]>? CompatibleSetsUpTo(int maxCaches, int limit)
+    {
+        var result = new List<Candidate[]>();
+        var all = Candidates;
+        bool Grow(List<Candidate> current, int from)
+        {
+            if (current.Count > 0)
+            {
+                result.Add([.. current]);
+                if (result.Count > limit)
+                {
+                    return false;
+                }
+            }
+
+            if (current.Count == maxCaches)
+            {
+                return true;
+            }
+
+            for (var i = from; i < all.Count; i++)
+            {
+                current.Add(all[i]);
+                var ok = !Compatible(current) || Grow(current, i + 1);
+                current.RemoveAt(current.Count - 1);
+                if (!ok)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        return Grow([], 0) ? result : null;
+    }
 
     /// <summary>True when <paramref name="a"/> is a better result than <paramref name="b"/> (null is worst).</summary>
     public bool Better(SimulationResult? a, SimulationResult? b) => a is not null && (b is null || a.Beats(b, Objective));
