@@ -62,7 +62,7 @@ public sealed class OptimizationSession
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, CostModel? cost = null, Objective objective = Objective.Median)
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean)
     {
         var graph = handler is not null
             ? module.FindGraph(handler)
@@ -94,12 +94,24 @@ public sealed class OptimizationSession
         return trace.Requests.Count(r => indexes.Contains(r.Graph));
     }
 
-    public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) => method switch
+    public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) =>
+        Search(Evaluator, method, progress, paper);
+
+    private static SearchResult Search(PolicyEvaluator evaluator, SearchMethod method, SearchProgress? progress, PaperSearch.Options? paper) => method switch
     {
-        SearchMethod.Paper => PaperSearch.Run(Evaluator, paper, progress),
-        SearchMethod.Exhaustive => ExhaustiveSearch.Run(Evaluator, null, progress),
-        _ => MrcSearch.Run(Evaluator, null, progress),
+        SearchMethod.Paper => PaperSearch.Run(evaluator, paper, progress),
+        SearchMethod.Exhaustive => ExhaustiveSearch.Run(evaluator, null, progress),
+        _ => MrcSearch.Run(evaluator, null, progress),
     };
+
+    /// <summary>
+    /// What <paramref name="method"/> finds for every objective, each scored on all four: the trade-off behind the
+    /// chosen objective (the policy best on the mean may lose on p99, and the other way round). <paramref name="chosen"/>
+    /// is what the search found for the session's own objective.
+    /// </summary>
+    public IReadOnlyList<(Objective Objective, SearchResult Found)> BestForEachObjective(SearchResult chosen, SearchMethod method, PaperSearch.Options? paper = null) =>
+        [.. Enum.GetValues<Objective>().Select(o =>
+            (o, o == Evaluator.Objective ? chosen : Search(new PolicyEvaluator(Simulator, Evaluator.Candidates, Budget, o), method, null, paper)))];
 
     /// <summary>No cache, Random, Uniform and All-encompassing, scored.</summary>
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)

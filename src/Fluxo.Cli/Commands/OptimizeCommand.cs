@@ -25,7 +25,7 @@ internal static class OptimizeCommand
         var search = new Option<SearchMethod>("--search") { Description = "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", DefaultValueFactory = _ => SearchMethod.Mrc };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the policy.", DefaultValueFactory = _ => "policy.json" };
         var handler = new Option<string?>("--handler") { Description = "The handler to optimize (default: the one with most requests in the trace)." };
-        var objective = new Option<Objective>("--objective") { Description = "What to minimise: median, mean, p95 or p99.", DefaultValueFactory = _ => Objective.Median };
+        var objective = new Option<Objective>("--objective") { Description = "What to minimise over the requests: mean (default), p50, p95 or p99.", DefaultValueFactory = _ => Objective.Mean };
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
         var progress = new Option<bool>("--progress") { Description = "Show a progress bar even when output is not a terminal." };
@@ -63,6 +63,8 @@ internal static class OptimizeCommand
         output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
         PolicyTable.Write(output, chosen, session.References());
+        output.WriteLine();
+        PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
         output.WriteLine();
         // Replayed once more in the placement's own order, so each line pairs a cache with its own statistics.
         PolicyTable.WriteCaches(output, found.Placement, session.Simulator.Run(found.Placement));

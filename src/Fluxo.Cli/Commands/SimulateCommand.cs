@@ -33,7 +33,7 @@ internal static class SimulateCommand
     {
         var diagnostics = new DiagnosticBag();
         var policy = PolicyJson.Read(args.Policy, diagnostics);
-        var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Median, diagnostics);
+        var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Mean, diagnostics);
         var placement = session?.FromPolicy(policy!, args.Policy, diagnostics);
         DiagnosticPrinter.Print(diagnostics, error);
         if (session is null || placement is null || diagnostics.HasErrors)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;
+using Fluxo.Optimizer.Search;
 
 namespace Fluxo.Cli.Optimizing;
 
@@ -14,6 +15,18 @@ internal static class PolicyTable
         foreach (var r in references)
         {
             Row(output, r, chosen.Result);
+        }
+    }
+
+    /// <summary>The chosen policy next to the best found for each other objective, on every statistic.</summary>
+    public static void WriteObjectives(TextWriter output, Objective chosen, IReadOnlyList<(Objective Objective, SearchResult Found)> best)
+    {
+        output.WriteLine("best for objective   p50 ms  mean ms   p95 ms   p99 ms  caches");
+        foreach (var (objective, found) in best.OrderBy(b => b.Objective != chosen))
+        {
+            var r = found.Result;
+            var name = objective.ToString().ToLowerInvariant() + (objective == chosen ? " (chosen)" : "");
+            output.WriteLine(Inv($"{name,-19} {r.P50Ms,7:F2}  {r.MeanMs,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {string.Join(' ', found.Placement)}"));
         }
     }
 
