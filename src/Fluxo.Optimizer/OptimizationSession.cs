@@ -22,18 +22,20 @@ public enum SearchMethod
 /// <summary>A policy scored by replay, with a name for tables.</summary>
 public sealed record ScoredPolicy(string Name, IReadOnlyList<CachePlacement> Placement, SimulationResult Result);
 
+/// <summary>One handler of a session: its graph and its requests, flattened.</summary>
+public sealed record SessionPart(Graph Graph, GraphFacts Facts, FlatTrace Trace);
+
 /// <summary>
-/// One handler of a program with its trace, ready to simulate and search: the entry point of the
-/// optimizer. Created once; every replay reuses the flattened trace and the candidates' keys.
+/// A service's handlers with their trace, ready to simulate and search under one budget: the entry point of the
+/// optimizer. Every handler's candidates compete for the same bytes and policies are scored on all requests
+/// together. Created once; every replay reuses the flattened trace and the candidates' keys.
 /// </summary>
 public sealed class OptimizationSession
 {
-    private OptimizationSession(IrModule module, Graph graph, GraphFacts facts, FlatTrace trace, Simulator simulator, PolicyEvaluator evaluator, IReadOnlyList<Candidate> all)
+    private OptimizationSession(IrModule module, IReadOnlyList<SessionPart> parts, ServiceSimulator simulator, PolicyEvaluator evaluator, IReadOnlyList<Candidate> all)
     {
         Module = module;
-        Graph = graph;
-        Facts = facts;
-        Trace = trace;
+        Parts = parts;
         Simulator = simulator;
         Evaluator = evaluator;
         AllCandidates = all;
@@ -41,13 +43,10 @@ public sealed class OptimizationSession
 
     public IrModule Module { get; }
 
-    public Graph Graph { get; }
+    /// <summary>The handlers optimized together, in the module's order; a candidate's <see cref="Candidate.Part"/> indexes this list.</summary>
+    public IReadOnlyList<SessionPart> Parts { get; }
 
-    public GraphFacts Facts { get; }
-
-    public FlatTrace Trace { get; }
-
-    public Simulator Simulator { get; }
+    public ServiceSimulator Simulator { get; }
 
     public PolicyEvaluator Evaluator { get; }
 
@@ -56,36 +55,49 @@ public sealed class OptimizationSession
 
     public long Budget => Evaluator.Budget;
 
+    /// <summary>"name (N requests)" for each handler, for reports.</summary>
+    public string Describe() => string.Join(", ", Parts.Select(p => $"{p.Graph.Name} ({p.Trace.Requests} requests)"));
+
     /// <summary>
-    /// Prepares <paramref name="handler"/> (default: the handler with most requests in the trace);
-    /// null with diagnostics when the trace does not belong to the program.
+    /// Prepares <paramref name="handler"/> alone, or by default every handler with requests in the trace; null with
+    /// diagnostics when the trace does not belong to the program.
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
         string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean)
     {
-        var graph = handler is not null
-            ? module.FindGraph(handler)
-            : module.Graphs.OrderByDescending(g => CountRequests(trace, g)).FirstOrDefault();
-        if (graph is null)
+        // With no handler in the trace, the first graph is flattened anyway so that the trace's fault is reported.
+        Graph[] graphs = handler is null
+            ? [.. module.Graphs.Where(g => CountRequests(trace, g) > 0).DefaultIfEmpty(module.Graphs.FirstOrDefault()).OfType<Graph>()]
+            : module.FindGraph(handler) is { } one ? [one] : [];
+        if (graphs.Length == 0)
         {
-            diagnostics.Add(Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
+            diagnostics.Add(trace.Requests.Count == 0 ? Diag.TraceNoRequests(tracePath) : Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
             return null;
         }
 
-        var facts = new GraphFacts(graph);
-        var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
-        if (flat is null)
+        var parts = new List<SessionPart>();
+        var simulators = new List<Simulator>();
+        var all = new List<Candidate>();
+        foreach (var graph in graphs)
         {
-            return null;
+            var facts = new GraphFacts(graph);
+            var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
+            if (flat is null)
+            {
+                return null;
+            }
+
+            all.AddRange(CandidateEnumerator.Enumerate(facts, part: parts.Count, firstIndex: all.Count));
+            parts.Add(new SessionPart(graph, facts, flat));
+            simulators.Add(new Simulator(flat, cost));
         }
 
-        var simulator = new Simulator(flat, cost);
-        var all = CandidateEnumerator.Enumerate(facts);
+        var simulator = new ServiceSimulator(simulators);
         var keyed = new bool[all.Count];
         Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
         var usable = all.Where((_, i) => keyed[i]).ToList();
-        return new OptimizationSession(module, graph, facts, flat, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
+        return new OptimizationSession(module, parts, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
     }
 
     private static int CountRequests(TraceData trace, Graph graph)
@@ -126,6 +138,22 @@ public sealed class OptimizationSession
         ];
     }
 
+    /// <summary>The best policy that caches in one handler only, for each handler with candidates: what a per-handler optimizer would reach with the whole budget.</summary>
+    public IReadOnlyList<(string Handler, SearchResult Found)> BestSingleHandler(SearchMethod method)
+    {
+        var result = new List<(string, SearchResult)>();
+        for (var p = 0; p < Parts.Count; p++)
+        {
+            var mine = Evaluator.Candidates.Where(c => c.Part == p).ToList();
+            if (mine.Count > 0)
+            {
+                result.Add((Parts[p].Graph.Name, Search(new PolicyEvaluator(Simulator, mine, Budget, Evaluator.Objective), method, null, null)));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The policy document for a placement, with each cache's evidence: hit ratio and the mean latency it saves.</summary>
     public PolicyDocument ToPolicy(IReadOnlyList<CachePlacement> placement)
     {
@@ -134,13 +162,14 @@ public sealed class OptimizationSession
         {
             var without = Evaluator.Evaluate([.. placement.Where((_, i) => i != j)]);
             var saved = without is null ? 0 : without.MeanMs - result.MeanMs;
-            return new CacheDecision(Graph.Name, Graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
+            var graph = Parts[p.Candidate.Part].Graph;
+            return new CacheDecision(graph.Name, graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
                 Math.Round(result.Caches[j].HitRatio, 4), Math.Round(saved, 4));
         });
         return PolicyDocument.Empty(Module.Service, Budget) with { Caches = [.. caches] };
     }
 
-    /// <summary>Reads the caches of a policy for this handler; null with located diagnostics when it cannot be replayed.</summary>
+    /// <summary>Reads the caches of a policy for this session's handlers; null with located diagnostics when it cannot be replayed.</summary>
     public IReadOnlyList<CachePlacement>? FromPolicy(PolicyDocument policy, string path, DiagnosticBag diagnostics) =>
         PolicyValidation.ToPlacement(this, policy, path, diagnostics);
 }

@@ -49,7 +49,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
         Assert.True(policy.Caches.Length >= 2, "the cold-tail workload should get more than one cache");
         foreach (var cache in policy.Caches)
         {
-            var line = output.Split('\n').Single(l => l.StartsWith($"  cache {{{string.Join(',', cache.Nodes)}}}:", StringComparison.Ordinal));
+            var line = output.Split('\n').Single(l => l.StartsWith($"  cache {cache.Handler}{{{string.Join(',', cache.Nodes)}}}:", StringComparison.Ordinal));
             var ratio = double.Parse(Regex.Match(line, @"hit ratio ([0-9.]+) %").Groups[1].Value, CultureInfo.InvariantCulture) / 100;
             Assert.InRange(Math.Abs(cache.ExpectedHitRatio - ratio), 0, 0.001);
         }
@@ -98,7 +98,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
         foreach (var reference in session.References().Skip(1))
         {
             // A tie only where the reference is the policy found: its mean is then the lowest found.
-            var tie = reference.Placement.Select(p => p.ToString()).Order().SequenceEqual(policy.Caches.Select(c => $"{{{string.Join(",", c.Nodes)}}}:{c.Bytes}B").Order());
+            var tie = reference.Placement.Select(p => p.ToString()).Order().SequenceEqual(policy.Caches.Select(c => $"{c.Handler}{{{string.Join(",", c.Nodes)}}}:{c.Bytes}B").Order());
             Assert.True(chosen.MeanMs < reference.Result.MeanMs || (tie && chosen.MeanMs == reference.Result.MeanMs), $"{reference.Name}: {reference.Result.MeanMs} vs {chosen.MeanMs}");
         }
     }
@@ -151,7 +151,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
     private static string CandidateHash(string trace)
     {
         var session = OptimizeCommand.Load(Weather, trace, 100, null, Objective.Mean, new DiagnosticBag())!;
-        return session.Graph.Hash;
+        return session.Parts[0].Graph.Hash;
     }
 
     [GeneratedRegex(@"^policy\s+(?<p50>[\d.]+)\s+(?<p95>[\d.]+)\s+(?<p99>[\d.]+)\s+(?<mean>[\d.]+)", RegexOptions.Multiline)]

@@ -24,7 +24,7 @@ internal static class OptimizeCommand
         var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
         var search = new Option<SearchMethod>("--search") { Description = "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", DefaultValueFactory = _ => SearchMethod.Mrc };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the policy.", DefaultValueFactory = _ => "policy.json" };
-        var handler = new Option<string?>("--handler") { Description = "The handler to optimize (default: the one with most requests in the trace)." };
+        var handler = new Option<string?>("--handler") { Description = "Optimize this handler alone (default: every handler in the trace under one budget)." };
         var objective = new Option<Objective>("--objective") { Description = "What to minimise over the requests: mean (default), p50, p95 or p99.", DefaultValueFactory = _ => Objective.Mean };
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
@@ -59,7 +59,7 @@ internal static class OptimizeCommand
 
         var found = WithProgress(args.Progress, report => session.Search(args.Search, report, new PaperSearch.Options(args.PaperN, args.PaperK)));
         var chosen = new ScoredPolicy($"chosen ({args.Search.ToString().ToLowerInvariant()})", found.Placement, found.Result);
-        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests, {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, budget {session.Budget} B");
+        output.WriteLine($"{session.Describe()}: {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, one budget of {session.Budget} B");
         output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
         PolicyTable.Write(output, chosen, session.References());

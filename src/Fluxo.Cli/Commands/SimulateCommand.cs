@@ -17,7 +17,7 @@ internal static class SimulateCommand
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
         var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace'.", Required = true };
         var policy = new Option<FileInfo>("--policy", "-p") { Description = "The policy to score (written by 'fluxo optimize' or by hand; docs/policy-format.md).", Required = true };
-        var handler = new Option<string?>("--handler") { Description = "The handler to replay (default: the one with most requests in the trace)." };
+        var handler = new Option<string?>("--handler") { Description = "Replay this handler alone (default: every handler in the trace)." };
         var cmd = new Command("simulate", "Replay a trace under a cache policy and print the predicted latencies (p50, p95, p99, mean) and each cache's hit ratio.")
         {
             file, trace, policy, handler,
@@ -42,7 +42,7 @@ internal static class SimulateCommand
         }
 
         var result = session.Simulator.Run(placement);
-        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests replayed under {args.Policy}");
+        output.WriteLine($"{session.Describe()} replayed under {args.Policy}");
         output.WriteLine();
         PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
         output.WriteLine();

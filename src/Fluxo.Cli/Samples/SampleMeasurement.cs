@@ -19,8 +19,8 @@ public sealed record SampleSavings(
     LatencyRow Before, LatencyRow After, PolicyDocument Policy);
 
 /// <summary>
-/// Measures one sample the way a user would: run its workload with tracing, optimize every handler's
-/// caches from the trace (mrc search), run the same workload again with the chosen policy.
+/// Measures one sample the way a user would: run its workload with tracing, optimize the whole service's
+/// caches from the trace under one budget (mrc search), run the same workload again with the chosen policy.
 /// </summary>
 public static class SampleMeasurement
 {
@@ -54,7 +54,7 @@ public static class SampleMeasurement
             return null;
         }
 
-        var policy = Optimize(module, trace, tracePath, before, budget, diags);
+        var policy = Optimize(module, trace, tracePath, budget, diags);
         if (policy is null)
         {
             return null;
@@ -76,43 +76,11 @@ public static class SampleMeasurement
         return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);
     }
 
-    /// <summary>
-    /// The budget is split among handlers in proportion to the latency each spent in the trace (requests
-    /// times mean), over the handlers that have a cacheable subgraph; each share is then searched alone.
-    /// </summary>
-    private static PolicyDocument? Optimize(IrModule module, TraceData trace, string tracePath, RunReport before, long budget, DiagnosticBag diags)
+    /// <summary>One budget for the whole service: every handler's candidates compete for it on the mean over all requests.</summary>
+    private static PolicyDocument? Optimize(IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diags)
     {
-        var spent = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var row in before.Rows.Where(r => r.Handler != "all"))
-        {
-            var probe = OptimizationSession.Create(module, trace, tracePath, budget, diags, row.Handler);
-            if (probe is null)
-            {
-                return null;
-            }
-
-            if (probe.Evaluator.Candidates.Count > 0)
-            {
-                spent[row.Handler] = row.Requests * row.MeanMs;
-            }
-        }
-
-        var total = spent.Values.Sum();
-        var caches = new List<CacheDecision>();
-        foreach (var (handler, ms) in spent.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            var share = total <= 0 ? 0 : (long)Math.Floor(budget * ms / total);
-            var session = share <= 0 ? null : OptimizationSession.Create(module, trace, tracePath, share, diags, handler);
-            if (session is null)
-            {
-                continue;
-            }
-
-            var found = session.Search(SearchMethod.Mrc);
-            caches.AddRange(session.ToPolicy(found.Placement).Caches);
-        }
-
-        return diags.HasErrors ? null : PolicyDocument.Empty(module.Service, budget) with { Caches = [.. caches] };
+        var session = OptimizationSession.Create(module, trace, tracePath, budget, diags);
+        return session is null || diags.HasErrors ? null : session.ToPolicy(session.Search(SearchMethod.Mrc).Placement);
     }
 
     private static async Task<RunReport?> RunAsync(

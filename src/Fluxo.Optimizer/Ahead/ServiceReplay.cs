@@ -278,7 +278,7 @@ public sealed class ServiceReplay
         var entering = members.SelectMany(v => Enumerable.Range(0, facts.Graph.Nodes[v].Inputs.Length)
             .Where(i => !inside.Contains(facts.Graph.Nodes[v].Inputs[i].From)).Select(i => facts.EdgeIndex[v][i])).ToArray();
         var outputs = members.Where(v => facts.Consumers[v].Any(c => !inside.Contains(c))).ToArray();
-        return new Candidate(-1, members, entering, outputs);
+        return new Candidate(-1, members, entering, outputs, facts.Graph.Name);
     }
 
     internal static ulong NullHash { get; } = Value.Null.StableHash;

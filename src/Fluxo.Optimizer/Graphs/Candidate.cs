@@ -7,16 +7,24 @@ namespace Fluxo.Optimizer.Graphs;
 /// </summary>
 public sealed class Candidate
 {
-    public Candidate(int index, int[] nodes, int[] enteringEdges, int[] outputNodes)
+    public Candidate(int index, int[] nodes, int[] enteringEdges, int[] outputNodes, string handler = "", int part = 0)
     {
         Index = index;
         Nodes = nodes;
         EnteringEdges = enteringEdges;
         OutputNodes = outputNodes;
+        Handler = handler;
+        Part = part;
     }
 
     /// <summary>Position in the candidate list it came from.</summary>
     public int Index { get; }
+
+    /// <summary>The handler whose graph holds the nodes.</summary>
+    public string Handler { get; }
+
+    /// <summary>The handler's position among the handlers a service-wide search optimizes together.</summary>
+    public int Part { get; }
 
     /// <summary>Node ids, ascending.</summary>
     public int[] Nodes { get; }
@@ -29,10 +37,10 @@ public sealed class Candidate
 
     public bool Overlaps(Candidate other) => Nodes.Any(other.Contains);
 
-    public override string ToString() => "{" + string.Join(",", Nodes) + "}";
+    public override string ToString() => Handler + "{" + string.Join(",", Nodes) + "}";
 
     /// <summary>Builds the candidate for a node set, or explains in <paramref name="why"/> why it cannot be cached.</summary>
-    public static Candidate? TryCreate(GraphFacts facts, int index, IEnumerable<int> nodeSet, out string? why)
+    public static Candidate? TryCreate(GraphFacts facts, int index, IEnumerable<int> nodeSet, out string? why, int part = 0)
     {
         var nodes = nodeSet.Distinct().Order().ToArray();
         var g = facts.Graph;
@@ -93,6 +101,6 @@ public sealed class Candidate
         }
 
         var outputs = nodes.Where(v => facts.Consumers[v].Any(c => !inside.Contains(c))).ToArray();
-        return new Candidate(index, nodes, [.. entering], outputs);
+        return new Candidate(index, nodes, [.. entering], outputs, g.Name, part);
     }
 }

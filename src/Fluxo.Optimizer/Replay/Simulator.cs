@@ -102,6 +102,9 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
+    /// <summary>The latencies of the last <see cref="Run"/>, one per request in no particular order (percentile selection reorders them).</summary>
+    internal ReadOnlySpan<double> LastLatencies => _latencies;
+
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
     internal double[] BaseLatencies()
     {

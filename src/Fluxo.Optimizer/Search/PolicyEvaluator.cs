@@ -12,7 +12,7 @@ public sealed class PolicyEvaluator
     private readonly Dictionary<string, SimulationResult?> _memo = [];
     private readonly Dictionary<int, List<Candidate[]>?> _sets = [];
 
-    public PolicyEvaluator(Simulator simulator, IReadOnlyList<Candidate> candidates, long budget, Objective objective)
+    public PolicyEvaluator(ServiceSimulator simulator, IReadOnlyList<Candidate> candidates, long budget, Objective objective)
     {
         Simulator = simulator;
         Candidates = candidates;
@@ -20,7 +20,7 @@ public sealed class PolicyEvaluator
         Objective = objective;
     }
 
-    public Simulator Simulator { get; }
+    public ServiceSimulator Simulator { get; }
 
     /// <summary>Candidates whose keys the trace holds: the only ones a search may use.</summary>
     public IReadOnlyList<Candidate> Candidates { get; }
@@ -34,7 +34,7 @@ public sealed class PolicyEvaluator
     /// <summary>The replay of a placement, or null when its caches cannot coexist.</summary>
     public SimulationResult? Evaluate(IReadOnlyList<CachePlacement> placement)
     {
-        var ordered = placement.OrderBy(p => p.Candidate.Nodes[0]).ToArray();
+        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
         var key = string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}"));
         if (!_memo.TryGetValue(key, out var result))
         {
@@ -50,7 +50,7 @@ public sealed class PolicyEvaluator
         return result;
     }
 
-    public bool Compatible(IEnumerable<Candidate> caches) => ReplayProgram.UnitOrder(Simulator.Trace.Facts, [.. caches]) is not null;
+    public bool Compatible(IEnumerable<Candidate> caches) => Simulator.Compatible(caches);
 
     /// <summary>Every compatible set of 1..<paramref name="maxCaches"/> candidates (listed once), or null when there are more than <see cref="ListedSetsLimit"/>.</summary>
     public IReadOnlyList<Candidate[]>? CompatibleSets(int maxCaches)
