@@ -34,6 +34,7 @@ externProp
     : 'deterministic'               # deterministicProp
     | 'sideeffects'                 # sideEffectsProp
     | 'latency' DURATION            # latencyProp
+    | 'fresh' DURATION              # freshProp
     ;
 
 fnDecl
@@ -50,7 +51,7 @@ tableDecl
     ;
 
 handlerDecl
-    : 'handler' name=ident '(' paramList? ')' '->' typeRef block
+    : access='internal'? 'handler' name=ident '(' paramList? ')' '->' typeRef block
     ;
 
 paramList
@@ -77,6 +78,7 @@ stmt
     | 'delete' table=ID '(' pk=expr ',' rk=expr ')' ';'         # deleteStmt
     | 'enqueue' handler=ID '(' argList? ')' ';'                    # enqueueStmt
     | ifStatement                                               # ifStmt
+    | 'for' 'each' var=ident 'in' list=expr ('max' max=INT)? block # forEachStmt
     | 'return' expr ';'                                         # returnStmt
     | kw=('while' | 'for') (~'{')* block                        # loopStmt
     | name=ident '=' expr ';'                                   # assignStmt
@@ -119,11 +121,17 @@ primary
     ;
 
 lambda1
-    : param1=ident '=>' expr
+    : param1=ident '=>' lambdaBody
     ;
 
 lambda2
-    : '(' acc=ident ',' item=ident ')' '=>' expr
+    : '(' acc=ident ',' item=ident ')' '=>' lambdaBody
+    ;
+
+// A block body: lets, then the value.
+lambdaBody
+    : expr                               # exprLambdaBody
+    | '{' letStmt* 'return' expr ';' '}' # blockLambdaBody
     ;
 
 recordBody
@@ -146,6 +154,11 @@ ident
     | 'latency'
     | 'deterministic'
     | 'sideeffects'
+    | 'fresh'
+    | 'internal'
+    | 'each'
+    | 'in'
+    | 'max'
     ;
 
 literal

@@ -1,14 +1,16 @@
-using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
-using Fluxo.Cli;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
+using Fluxo.Ir;
 using Fluxo.Optimizer;
+using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Externs;
+using Fluxo.Runtime.Tracing;
+using Fluxo.Runtime.Workloads;
 using Fluxo.Trace;
 
 namespace Fluxo.Bench.Optimizer;
 
-/// <summary>The Weather experiment on the runtime's sample workloads: traces recorded by `fluxo run`, budgets from the workload files.</summary>
+/// <summary>The Weather experiment on the runtime's sample workloads: traces recorded by the engine as `fluxo run` records them, budgets from the workload files.</summary>
 internal static class SampleExperiment
 {
     public static void Run(BenchOptions options, TextWriter output)
@@ -22,19 +24,16 @@ internal static class SampleExperiment
             {
                 var name = Path.GetFileNameWithoutExtension(workload);
                 var trace = Path.Combine(temp, name + ".log");
-                var quiet = new StringWriter();
-                var code = Fluxo.Cli.Program.BuildRoot()
-                    .Parse(["run", service, "--workload", workload, "--requests", options.Requests.ToString(CultureInfo.InvariantCulture), "--trace", trace])
-                    .Invoke(new InvocationConfiguration { Output = quiet, Error = quiet });
                 var diagnostics = new DiagnosticBag();
                 var module = ServiceLoader.Load(service, diagnostics);
-                var data = code == 0 && module is not null ? TraceFile.Read(trace, module, diagnostics) : null;
-                using var doc = JsonDocument.Parse(File.ReadAllText(workload));
-                var budget = doc.RootElement.GetProperty("cacheBudgetBytes").GetInt64();
+                var workloadData = module is null ? null : WorkloadJson.Read(workload, module, diagnostics);
+                var recorded = workloadData is not null && Record(module!, ServiceBindings.PathBeside(service), workloadData, options.Requests, trace, diagnostics);
+                var data = recorded ? TraceFile.Read(trace, module!, diagnostics) : null;
+                var budget = workloadData?.CacheBudgetBytes ?? 0;
                 var session = data is null ? null : OptimizationSession.Create(module!, data, trace, budget, diagnostics);
                 if (session is null)
                 {
-                    output.WriteLine($"## {name}: could not record a trace: {quiet}{string.Join(Environment.NewLine, diagnostics.Items)}");
+                    output.WriteLine($"## {name}: could not record a trace: {string.Join(Environment.NewLine, diagnostics.Items)}");
                     continue;
                 }
 
@@ -45,6 +44,22 @@ internal static class SampleExperiment
         {
             Directory.Delete(temp, recursive: true);
         }
+    }
+
+    /// <summary>Runs the workload with tracing on, with `fluxo run`'s defaults (virtual clock, seed 1, the workload's own seed).</summary>
+    private static bool Record(IrModule module, string bindingsPath, Workload workload, int requests, string tracePath, DiagnosticBag diagnostics)
+    {
+        using var http = new HttpClient();
+        var bindings = ServiceBindings.Read(bindingsPath, module, http, diagnostics);
+        var engine = bindings is null ? null : ServiceEngine.Create(module, new EngineOptions { Bindings = bindings, Trace = true }, diagnostics);
+        if (engine is null || diagnostics.HasErrors)
+        {
+            return false;
+        }
+
+        using var trace = BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
+        new WorkloadRunner(engine, workload, trace).RunAsync(requests, CancellationToken.None).GetAwaiter().GetResult();
+        return true;
     }
 
     private static string RepoRoot()

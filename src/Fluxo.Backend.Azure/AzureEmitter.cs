@@ -16,6 +16,7 @@ public static class AzureEmitter
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
         ReportUnsupported(policy, diagnostics);
+        Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
         string Queue(string handler) => names.Prefix + "-" + new string(handler.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
 
@@ -50,12 +51,12 @@ public static class AzureEmitter
         }
 
         AddDeployable(files, module, names.FrontEnd, ProjectFiles.FrontEndProgram(module, names), names);
-        files.Add(new("deploy/frontend.containerapp.yaml", ContainerApps.FrontEnd(module, names)));
         if (names.HasWorker)
         {
             AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker), names);
-            files.Add(new("deploy/worker.containerapp.yaml", ContainerApps.Worker(module, names, module.Graphs.Where(g => onWorker[g.Name]).Select(g => Queue(g.Name)))));
         }
+
+        files.AddRange(InfraWriter.Files(module, names, [.. module.Graphs.Where(g => onWorker[g.Name]).Select(g => Queue(g.Name))], caches.Count > 0));
 
         return files;
     }

@@ -85,8 +85,11 @@ internal static class ReadmeWriter
 
             ## Deploy
 
-            Build and push one image per Dockerfile, then create the apps from `deploy/*.containerapp.yaml`
-            (the worker scales on its queues' length with KEDA's azure-queue scaler).
+                azd up      # provisions infra/ (Bicep), builds and pushes each image, deploys the apps
+
+            `infra/` holds the Container Apps environment and apps (the worker scales on its queues' length with KEDA's
+            azure-queue scaler), the storage account, Redis when there are caches, Log Analytics, Application Insights and one
+            user-assigned managed identity with data-plane roles only; `azure.yaml` maps each app to its project.
 
             """.Replace("{FRONTEND}", n.FrontEnd, StringComparison.Ordinal));
         if (n.HasWorker)

@@ -1,5 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Graphs;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
@@ -60,11 +61,12 @@ public sealed class OptimizationSession
 
     /// <summary>
     /// Prepares <paramref name="handler"/> alone, or by default every handler with requests in the trace; null with
-    /// diagnostics when the trace does not belong to the program.
+    /// diagnostics when the trace does not belong to the program. A <paramref name="flattened"/> replay of the same
+    /// trace lends its flattened handlers, so the trace is flattened once.
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean)
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean, ServiceReplay? flattened = null)
     {
         // With no handler in the trace, the first graph is flattened anyway so that the trace's fault is reported.
         Graph[] graphs = handler is null
@@ -81,6 +83,14 @@ public sealed class OptimizationSession
         var all = new List<Candidate>();
         foreach (var graph in graphs)
         {
+            if (flattened?.PartOf(graph.Name) is { } known && known.Simulator.Cost == (cost ?? CostModel.Default))
+            {
+                all.AddRange(CandidateEnumerator.Enumerate(known.Facts, part: parts.Count, firstIndex: all.Count));
+                parts.Add(new SessionPart(graph, known.Facts, known.Flat));
+                simulators.Add(known.Simulator);
+                continue;
+            }
+
             var facts = new GraphFacts(graph);
             var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
             if (flat is null)

@@ -128,8 +128,8 @@ public sealed class AheadTests : IDisposable
     [Fact]
     public void A_corpus_pipe_is_precomputed_and_served_from_storage_and_the_study_counts_it()
     {
-        var pipe = Path.Combine(RepoPaths.Shared, "pipes", "corpus", "testpipe_simplest.json");
-        var fixtures = Path.Combine(RepoPaths.Shared, "pipes", "fixtures");
+        var pipe = Path.Combine(RepoPaths.Pipes, "corpus", "testpipe_simplest.json");
+        var fixtures = Path.Combine(RepoPaths.Pipes, "fixtures");
         var workload = Path.Combine(_dir, "pipe-workload.json");
         File.WriteAllText(workload, """
             { "format": "fluxo-workload/1", "seed": 5, "ratePerSecond": 5, "mix": [ { "handler": "run", "weight": 1, "inputs": {} } ] }
@@ -149,7 +149,7 @@ public sealed class AheadTests : IDisposable
         Assert.True(Mean(after, "run") < Mean(before, "run") / 10, before + after);
         Assert.Matches(@"precompute: 1 refreshes", after);
 
-        var (_, report, _) = Fluxo("pipes-report", Path.Combine(RepoPaths.Shared, "pipes", "corpus"));
+        var (_, report, _) = Fluxo("pipes-report", Path.Combine(RepoPaths.Pipes, "corpus"));
         Assert.Matches(@"optimizer's pre-compute rule: [1-9][0-9]* of [0-9]+ imported pipes have pre-computable nodes", report);
     }
 

@@ -40,4 +40,23 @@ public class CompileAzureTests
         Assert.Equal(1, code);
         Assert.Contains("FLX9001", error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("counting.json")]
+    [InlineData("feeds.json")]
+    public void APipeIsRefusedAtItsModulesNeverEmittedHalfBuilt(string pipe)
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory("fluxo-cli-pipe-").FullName, "out");
+        try
+        {
+            var (code, _, error) = Invoke("compile", Path.Combine(RepoPaths.Samples, "pipes", pipe), "-o", dir);
+            Assert.Equal(1, code);
+            Assert.Matches($@"{pipe}\(\d+,\d+\): error FLX4200: Yahoo Pipes module", error);
+            Assert.False(Directory.Exists(dir), "nothing may be written when compile refuses");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.TestSupport;
 
 namespace Fluxo.Cli.Tests;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Optimizer;
 using Fluxo.Policy;
 using Fluxo.TestSupport;

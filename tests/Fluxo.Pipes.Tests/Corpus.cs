@@ -4,30 +4,20 @@ using Fluxo.TestSupport;
 
 namespace Fluxo.Pipes.Tests;
 
-/// <summary>The third-party pipe corpus beside the project; missing outside CI is reported, in CI it fails.</summary>
+/// <summary>The third-party pipe corpus kept in the repository (tests/data/pipes, see PROVENANCE.md); missing data fails.</summary>
 internal static class Corpus
 {
-    public static string Root => Path.Combine(RepoPaths.Shared, "pipes");
+    public static string Root => RepoPaths.Pipes;
 
     public static string Pipes => Path.Combine(Root, "corpus");
 
     public static string Fixtures => Path.Combine(Root, "fixtures");
 
-    public static bool Available => Directory.Exists(Pipes) && System.IO.File.Exists(Path.Combine(Fixtures, "urls.tsv"));
-
-    /// <summary>True when the corpus can be used; otherwise fails in CI and explains itself outside it.</summary>
-    public static bool Require()
-    {
-        if (Available)
-        {
-            return true;
-        }
-
-        var message = $"pipe corpus not found at {Root} (set FLUXO_SHARED to the directory holding pipes/)";
-        Assert.False(string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase), message);
-        Console.Error.WriteLine("skipped: " + message);
-        return false;
-    }
+    /// <summary>Fails the calling test when the corpus is not where the repository keeps it: missing data never passes quietly.</summary>
+    public static void Require() =>
+        Assert.True(
+            Directory.Exists(Pipes) && Directory.EnumerateFiles(Pipes, "*.json").Any() && System.IO.File.Exists(Path.Combine(Fixtures, "urls.tsv")),
+            $"pipe corpus not found at {Root}: it is part of the repository (tests/data/pipes), restore it from git");
 
     /// <summary>A clock at 2015-06-01 12:00 UTC, when the fixtures were saved, so relative dates are reproducible.</summary>
     public static FixedClock Clock { get; } = new(new DateTimeOffset(2015, 6, 1, 12, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds());

@@ -16,10 +16,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Testpipe1_keeps_only_descriptions_containing_the()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var items = await Items("testpipe1");
         Assert.NotEmpty(items);
@@ -29,10 +26,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Simplest_pipe_passes_the_ouseful_feed_through()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var items = await Items("pipe_2de0e4517ed76082dcddf66f7b218057");
         Assert.Equal(17, items.Count);
@@ -42,10 +36,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Car_news_is_sorted_newest_first()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var dates = (await Items("pipe_8NMkiTW32xGvMbDKruymrA")).Select(i => DateParsing.Parse(CorpusTests.Text(i, "pubDate"), DateTimeOffset.UnixEpoch)).ToList();
         Assert.True(dates.Count > 1);
@@ -56,10 +47,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Tail_takes_the_number_input_default_of_five()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         Assert.Equal(5, (await Items("pipe_06c4c44316efb0f5f16e4e7fa4589ba2")).Count);
         Assert.Equal(2, (await Items("pipe_06c4c44316efb0f5f16e4e7fa4589ba2", new() { ["numberinput1"] = "2" })).Count);
@@ -68,10 +56,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Truncate_count_is_wired_from_a_count_module()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         Assert.Equal(3, (await Items("pipe_404411a8d22104920f3fc1f428f33642")).Count);
     }
@@ -79,10 +64,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Csv_pipe_finds_exactly_Mr_Mark_Lancaster()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var item = Assert.Single(await Items("pipe_UuvYtuMe3hGDsmRgPm7D0g"));
         Assert.Equal("Lancaster", CorpusTests.Text(item, "Member"));
@@ -93,10 +75,7 @@ public sealed class ExpectedTests
     [Fact]
     public void All_six_input_types_are_declared_with_name_default_and_type()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var graph = Corpus.Import("pipe_5fabfc509a8e44342941060c7c7d0340").Module!.Graphs[0];
         var inputs = UserInputs.Of(graph).OrderBy(i => i.Name, StringComparer.Ordinal).Select(i => (i.Name, i.YahooType, i.Default)).ToList();
@@ -117,10 +96,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Union_with_unconnected_first_input_renames_a_y_id_field_path()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var items = await Items("pipe_6e30c269a69baf92cd420900b0645f88");
         Assert.NotEmpty(items);
@@ -137,10 +113,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Split_branches_are_tagged_and_joined_again()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var titles = (await Items("pipe_QMrlL_FS3BGlpwryODY80A")).Select(i => CorpusTests.Text(i, "title")).ToList();
         Assert.NotEmpty(titles);
@@ -150,10 +123,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task Xml_data_is_filtered_by_the_default_search_term()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var items = await Items("pipe_eb3e27f8f1841835fdfd279cd96ff9d8");
         Assert.NotEmpty(items);
@@ -164,10 +134,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task A_stock_symbol_input_reaches_the_url_and_its_missing_fixture_is_named()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var (result, diags) = await Corpus.RunAsync("pipe_1LNyRuNS3BGdkTKaAsqenA", new() { ["textinput1"] = "IBM" });
         Assert.Null(result);
@@ -179,10 +146,7 @@ public sealed class ExpectedTests
     [Fact]
     public async Task The_sub_pipe_in_a_loop_asks_the_guardian_person_api_which_has_no_fixture()
     {
-        if (!Corpus.Require())
-        {
-            return;
-        }
+        Corpus.Require();
 
         var (result, diags) = await Corpus.RunAsync("pipe_b3d43c00f9e1145ff522fb71ea743e99");
         Assert.Null(result);

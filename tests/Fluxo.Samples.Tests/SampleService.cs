@@ -25,11 +25,16 @@ internal sealed class SampleService : IDisposable
     private long _nextId;
 
     public SampleService(string name)
+        : this(Path.Combine(RepoPaths.Samples, name, name + ".flimp"), null)
     {
-        var path = Path.Combine(RepoPaths.Samples, name, name + ".flimp");
+    }
+
+    /// <summary>A service from Flimp <paramref name="text"/> (or the file at <paramref name="path"/>), with the bindings beside the path when there are any.</summary>
+    public SampleService(string path, string? text)
+    {
         var diags = new DiagnosticBag();
-        Module = FlimpCompiler.Compile(path, File.ReadAllText(path), diags) ?? throw new InvalidOperationException(Describe(diags));
-        var bindings = ServiceBindings.Read(ServiceBindings.PathBeside(path), Module, _http, diags);
+        Module = FlimpCompiler.Compile(path, text ?? File.ReadAllText(path), diags) ?? throw new InvalidOperationException(Describe(diags));
+        var bindings = File.Exists(ServiceBindings.PathBeside(path)) ? ServiceBindings.Read(ServiceBindings.PathBeside(path), Module, _http, diags) : ServiceBindings.Empty;
         var options = new EngineOptions { Bindings = bindings ?? ServiceBindings.Empty, Tables = Tables, Queue = _queue, Trace = true };
         _engine = ServiceEngine.Create(Module, options, diags) ?? throw new InvalidOperationException(Describe(diags));
         Assert.False(diags.HasErrors, Describe(diags));
@@ -48,12 +53,19 @@ internal sealed class SampleService : IDisposable
     /// <summary>Runs one request whose parameters are given as a JSON object; fails the test when the request fails.</summary>
     public async Task<Value> Call(string handler, object request)
     {
+        var r = await Try(handler, request);
+        Assert.True(r.Succeeded, $"{handler}: {r.Error}");
+        return r.Value!;
+    }
+
+    /// <summary>Runs one request and returns its outcome, failed or not.</summary>
+    public async Task<RequestResult> Try(string handler, object request)
+    {
         var json = request as string ?? JsonSerializer.Serialize(request);
         var r = await _engine.RunAsync(handler, ValueJson.Parse(json), new RequestInfo(++_nextId, 1, Now));
-        Assert.True(r.Succeeded, $"{handler}: {r.Error}");
         Now += r.LatencyMs;
         LastTrace = r.Trace;
-        return r.Value!;
+        return r;
     }
 
     /// <summary>Runs every call waiting in the queue (and what those enqueue), as the worker would; returns how many ran.</summary>

@@ -9,8 +9,8 @@ public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The third-party data beside the project (../shared), or FLUXO_SHARED when set.</summary>
-    public static string Shared => Environment.GetEnvironmentVariable("FLUXO_SHARED") ?? Path.GetFullPath(Path.Combine(Root, "..", "shared"));
+    /// <summary>The third-party Pipes corpus and fixtures, kept in the repository (see its PROVENANCE.md) so no test reads outside it.</summary>
+    public static string Pipes => Path.Combine(Root, "tests", "data", "pipes");
 
     public static string Samples => Path.Combine(Root, "samples");
 

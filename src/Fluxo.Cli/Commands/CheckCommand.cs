@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 
 namespace Fluxo.Cli.Commands;
 

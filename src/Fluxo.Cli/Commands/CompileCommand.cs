@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Policy;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fluxo.Cli.Graphs;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 
 namespace Fluxo.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Fluxo.Cli.Optimizing;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
@@ -48,28 +49,29 @@ internal static class OptimizeCommand
     {
         var diagnostics = new DiagnosticBag();
         var budget = ByteSize.Parse(args.Budget, diagnostics);
-        var staleness = AheadStage.ParseStaleness(args.Staleness, diagnostics);
-        var ahead = budget is null || diagnostics.HasErrors ? null : AheadStage.Prepare(args.File, args.Trace, budget!.Value, staleness, diagnostics);
-        var session = ahead is null ? null : Load(args.File, args.Trace, Math.Max(1, budget!.Value - ahead.ReservedBytes), args.Handler, args.Objective, diagnostics);
-        if (session is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1)
+        var staleness = Staleness.Parse(args.Staleness, diagnostics);
+        var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
+        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness);
+        var report = module is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1
+            ? null
+            : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
+        if (report is null || diagnostics.HasErrors)
         {
             DiagnosticPrinter.Print(diagnostics, error);
             return 1;
         }
 
-        var found = WithProgress(args.Progress, report => session.Search(args.Search, report, new PaperSearch.Options(args.PaperN, args.PaperK)));
-        var chosen = new ScoredPolicy($"chosen ({args.Search.ToString().ToLowerInvariant()})", found.Placement, found.Result);
+        var (session, found, policy) = (report.Session, report.Found, report.Policy);
         output.WriteLine($"{session.Describe()}: {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, one budget of {session.Budget} B");
         output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
-        PolicyTable.Write(output, chosen, session.References());
+        PolicyTable.Write(output, report.Chosen, report.References);
         output.WriteLine();
         PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
         output.WriteLine();
-        // Replayed once more in the placement's own order, so each line pairs a cache with its own statistics.
-        PolicyTable.WriteCaches(output, found.Placement, session.Simulator.Run(found.Placement));
+        PolicyTable.WriteCaches(output, found.Placement, report.ChosenCaches);
         output.WriteLine();
-        var policy = ahead!.Extend(session.ToPolicy(found.Placement) with { BudgetBytes = budget!.Value }, output);
+        DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
         if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);
@@ -77,11 +79,11 @@ internal static class OptimizeCommand
         }
 
         DiagnosticPrinter.Print(diagnostics, error);
-        output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B ({ahead.ReservedBytes} B kept for pre-computed and speculated results), {policy.Precompute.Length} pre-computed part(s), {policy.Speculate.Length} speculation(s)");
+        output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B ({report.ReservedBytes} B kept for pre-computed and speculated results), {policy.Precompute.Length} pre-computed part(s), {policy.Speculate.Length} speculation(s)");
         return 0;
     }
 
-    /// <summary>The program, its trace and the session over them; null after diagnostics.</summary>
+    /// <summary>The program, its trace and the session over one handler, for commands that replay a given policy; null after diagnostics.</summary>
     internal static OptimizationSession? Load(string file, string tracePath, long budget, string? handler, Objective objective, DiagnosticBag diagnostics)
     {
         var module = ServiceLoader.Load(file, diagnostics);
@@ -100,14 +102,15 @@ internal static class OptimizeCommand
         return trace is null ? null : OptimizationSession.Create(module, trace, tracePath, budget, diagnostics, handler, objective: objective);
     }
 
-    private static SearchResult WithProgress(bool show, Func<SearchProgress?, SearchResult> search)
+    private static T? WithProgress<T>(bool show, Func<SearchProgress?, T?> search)
+        where T : class
     {
         if (!show)
         {
             return search(null);
         }
 
-        SearchResult? result = null;
+        T? result = null;
         AnsiConsole.Progress().AutoClear(true).Start(ctx =>
         {
             var tasks = new Dictionary<string, ProgressTask>();
@@ -122,6 +125,6 @@ internal static class OptimizeCommand
                 task.Value = fraction;
             });
         });
-        return result!;
+        return result;
     }
 }

@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Policy;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;

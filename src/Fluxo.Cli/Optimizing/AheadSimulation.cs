@@ -1,5 +1,6 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Optimizer.Ahead;
 using Fluxo.Policy;
 using Fluxo.Trace;

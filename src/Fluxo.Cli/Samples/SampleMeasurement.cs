@@ -1,4 +1,5 @@
 using Fluxo.Diagnostics;
+using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
 using Fluxo.Policy;

@@ -11,6 +11,7 @@ namespace Fluxo.Builtins;
 /// <summary>
 /// A builtin's signature and properties. Types are IR type text; <c>T</c> is the one type variable,
 /// <c>any</c> accepts every type. <see cref="CostMs"/> is the nominal latency charged under virtual time.
+/// <see cref="Example"/> is a Flimp expression shown in docs/builtins.md.
 /// </summary>
 public sealed record BuiltinInfo(
     string Name,
@@ -19,20 +20,45 @@ public sealed record BuiltinInfo(
     bool Deterministic,
     string Description,
     double CostMs,
-    Func<IBuiltinContext, Value[], Value> Invoke);
+    Func<IBuiltinContext, Value[], Value> Invoke,
+    string Example = "",
+    BuiltinLimit? Limit = null);
+
+/// <summary>An upper bound on the integer argument <see cref="Arg"/> (0-based): beyond it the call is a compile-time error
+/// when the argument is a literal and a request error naming the builtin otherwise, never a silently shortened result.</summary>
+public sealed record BuiltinLimit(int Arg, long Max, string Text);
 
 /// <summary>Every builtin Flimp offers, with its semantics. Builtins never have side effects.</summary>
-public static class BuiltinCatalog
+public static partial class BuiltinCatalog
 {
     /// <summary>PBKDF2 iterations: deliberately slow, so a stolen table is expensive to attack.</summary>
     public const int PasswordIterations = 20_000;
 
-    public static readonly FrozenDictionary<string, BuiltinInfo> All = Build().ToFrozenDictionary(b => b.Name, StringComparer.Ordinal);
+    public static readonly FrozenDictionary<string, BuiltinInfo> All = Build().Select(WithExample).ToFrozenDictionary(b => b.Name, StringComparer.Ordinal);
 
     public static BuiltinInfo? Find(string name) => All.GetValueOrDefault(name);
 
+    /// <summary>The most items <c>range</c> builds: a request's lists stay in memory.</summary>
+    public const long MaxRange = 100_000;
+
     private static BuiltinInfo Pure(string name, string[] ps, string ret, string doc, Func<Value[], Value> f, double cost = 0.001) =>
         new(name, [.. ps], ret, true, doc, cost, (_, a) => f(a));
+
+    /// <summary>Checks a limited argument at run time; the message names the builtin, as the compile-time error does.</summary>
+    public static long Within(string builtin, long value, BuiltinLimit limit) => value <= limit.Max
+        ? value
+        : throw new FlimpRuntimeException($"{builtin}: {value.ToString(CultureInfo.InvariantCulture)} is beyond its limit ({limit.Text})");
+
+    private static BuiltinLimit RangeLimit => new(0, MaxRange, "at most 100,000 items");
+
+    private static BuiltinLimit AtMostLimit => new(1, int.MaxValue, "a list cannot hold more items");
+
+    private static Value Range(long n) =>
+        Value.List(Enumerable.Range(0, (int)Math.Max(0, Within("range", n, RangeLimit))).Select(i => Value.Int(i)));
+
+    private static Value AtMost(ImmutableArray<Value> list, long max) => list.Length <= max
+        ? Value.List(list)
+        : throw new FlimpRuntimeException($"atMost: the list has {list.Length} items, more than the {max.ToString(CultureInfo.InvariantCulture)} allowed");
 
     private static IEnumerable<BuiltinInfo> Build()
     {
@@ -71,7 +97,8 @@ public static class BuiltinCatalog
         yield return Pure("append", ["list<T>", "T"], "list<T>", "the list with one more item at the end", a => Value.List(a[0].AsList.Add(a[1])));
         yield return Pure("concat", ["list<T>", "list<T>"], "list<T>", "both lists, one after the other", a => Value.List(a[0].AsList.AddRange(a[1].AsList)));
         yield return Pure("reverse", ["list<T>"], "list<T>", "items in reverse order", a => Value.List(a[0].AsList.Reverse()));
-        yield return Pure("range", ["int"], "list<int>", "0, 1, ... n-1 (at most 100,000 items)", a => Value.List(Enumerable.Range(0, (int)Math.Clamp(a[0].AsInt, 0, 100_000)).Select(i => Value.Int(i))));
+        yield return Pure("range", ["int"], "list<int>", "0, 1, ... n-1 (empty when n <= 0)", a => Range(a[0].AsInt)) with { Limit = RangeLimit };
+        yield return Pure("atMost", ["list<T>", "int"], "list<T>", "the list itself; a request error when it has more than n items (what 'for each ... max n' checks)", a => AtMost(a[0].AsList, a[1].AsInt)) with { Limit = AtMostLimit };
 
         // Time and ids: not deterministic, so nothing that depends on them is ever cached.
         yield return new("now", [], "int", false, "milliseconds since 1970 on the runtime's clock", 0.001, (c, _) => Value.Int(c.NowMs));

@@ -13,4 +13,7 @@ public static partial class Diag
 
     public static Diagnostic AzureUnsupportedDecision(string handler, string kind) =>
         Warning("FLX4004", SourceSpan.None(handler), $"{kind} decision for '{handler}' is not built into the Azure service yet: the service computes those nodes on demand");
+
+    public static Diagnostic AzureUndeployableNode(SourceSpan span, string what, string reason) =>
+        Error("FLX4200", span, $"{what} cannot be deployed to Azure: {reason}");
 }

@@ -11,7 +11,8 @@ public sealed record Param(string Name, string Type);
 
 public sealed record RecordDecl(string Name, ImmutableArray<Param> Fields, SourceSpan Span);
 
-/// <summary>An outside web service, declared with the properties every analysis relies on.</summary>
+/// <summary>An outside web service, declared with the properties every analysis relies on.
+/// <see cref="FreshnessMs"/> (<c>fresh 60s</c>): its results may be reused up to this age; null = never unless deterministic.</summary>
 public sealed record ExternDecl(
     string Name,
     ImmutableArray<Param> Params,
@@ -19,7 +20,8 @@ public sealed record ExternDecl(
     bool Deterministic,
     bool SideEffectFree,
     double? ExpectedLatencyMs,
-    SourceSpan Span);
+    SourceSpan Span,
+    double? FreshnessMs = null);
 
 /// <summary>A pure function: no tables, no side effects, no externs; its body is one expression.</summary>
 public sealed record FnDecl(string Name, ImmutableArray<Param> Params, string ReturnType, Expr Body, SourceSpan Span);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Text.Json.Serialization;
 using Fluxo.Diagnostics;
 
 namespace Fluxo.Ir;
@@ -9,7 +10,8 @@ public readonly record struct Edge(int From, int To, int ToInput, string? Field)
 /// <summary>
 /// One handler as a dataflow graph. Node ids are positions in <see cref="Nodes"/> and are assigned in a
 /// deterministic order, so an unchanged handler keeps its ids across recompiles; traces and policies
-/// name nodes by these ids and name the graph by <see cref="Hash"/>.
+/// name nodes by these ids and name the graph by <see cref="Hash"/>. An <see cref="Internal"/> handler runs only
+/// through <c>enqueue</c>: no front end exposes it.
 /// </summary>
 public sealed record Graph(
     string Name,
@@ -19,7 +21,8 @@ public sealed record Graph(
     int SourceId,
     int SinkId,
     string Hash,
-    SourceSpan Span)
+    SourceSpan Span,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Internal = false)
 {
     public Node this[int id] => Nodes[id];
 

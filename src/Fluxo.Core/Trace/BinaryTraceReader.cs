@@ -47,9 +47,9 @@ internal sealed class BinaryTraceReader
                 throw new CorruptException(headerAt, "the header is not valid JSON: " + e.Message);
             }
 
-            if (header is null || header.Format != TraceHeader.CurrentFormat || header.Graphs.IsDefault)
+            if (header is null || header.Problem() is not null)
             {
-                throw new CorruptException(headerAt, $"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
+                throw new CorruptException(headerAt, header?.Problem() ?? $"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
             }
 
             _pos += headerLength;

@@ -58,9 +58,9 @@ internal sealed class TextTraceReader
             return Fail("the header is not valid JSON: " + e.Message);
         }
 
-        if (header is null || header.Format != TraceHeader.CurrentFormat || header.Graphs.IsDefault)
+        if (header is null || header.Problem() is not null)
         {
-            return Fail($"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
+            return Fail(header?.Problem() ?? $"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
         }
 
         var requests = new List<TraceRequest>();

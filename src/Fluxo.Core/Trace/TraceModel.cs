@@ -2,14 +2,25 @@ using System.Collections.Immutable;
 
 namespace Fluxo.Trace;
 
-/// <summary>What produced a trace: the service and, per handler, the graph (by hash) its node ids refer to.</summary>
+/// <summary>
+/// What produced a trace: the service and, per handler, the graph (by hash) its node ids refer to.
+/// <paramref name="SampleRate"/> is the fraction of the key space kept by <see cref="SpatialSampling"/>
+/// (1 for a whole trace; traces written before it existed read as 1).
+/// </summary>
 public sealed record TraceHeader(
     string Format,
     string Service,
     ImmutableArray<TraceGraph> Graphs,
-    string Clock)
+    string Clock,
+    double SampleRate = 1.0)
 {
     public const string CurrentFormat = "fluxo-trace/1";
+
+    /// <summary>Why this header cannot describe a trace, or null when it can.</summary>
+    public string? Problem() =>
+        Format != CurrentFormat || Graphs.IsDefault ? $"the header must name format '{CurrentFormat}' and its graphs"
+        : !(SampleRate > 0 && SampleRate <= 1) ? $"the sample rate {SampleRate} is not in (0, 1]"
+        : null;
 }
 
 public sealed record TraceGraph(int Index, string Name, string Hash, int NodeCount);

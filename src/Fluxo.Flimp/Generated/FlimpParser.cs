@@ -46,33 +46,34 @@ public partial class FlimpParser : Parser {
 		T__38=39, T__39=40, T__40=41, T__41=42, T__42=43, T__43=44, T__44=45, 
 		T__45=46, T__46=47, T__47=48, T__48=49, T__49=50, T__50=51, T__51=52, 
 		T__52=53, T__53=54, T__54=55, T__55=56, T__56=57, T__57=58, T__58=59, 
-		DURATION=60, FLOAT=61, INT=62, STRING=63, ID=64, LINE_COMMENT=65, BLOCK_COMMENT=66, 
-		WS=67, ERROR_CHAR=68;
+		T__59=60, T__60=61, T__61=62, T__62=63, T__63=64, DURATION=65, FLOAT=66, 
+		INT=67, STRING=68, ID=69, LINE_COMMENT=70, BLOCK_COMMENT=71, WS=72, ERROR_CHAR=73;
 	public const int
 		RULE_program = 0, RULE_serviceDecl = 1, RULE_decl = 2, RULE_recordDecl = 3, 
 		RULE_fieldDecl = 4, RULE_externDecl = 5, RULE_externProp = 6, RULE_fnDecl = 7, 
 		RULE_fnBlock = 8, RULE_tableDecl = 9, RULE_handlerDecl = 10, RULE_paramList = 11, 
 		RULE_param = 12, RULE_typeRef = 13, RULE_block = 14, RULE_stmt = 15, RULE_ifStatement = 16, 
 		RULE_letStmt = 17, RULE_expr = 18, RULE_primary = 19, RULE_lambda1 = 20, 
-		RULE_lambda2 = 21, RULE_recordBody = 22, RULE_fieldInit = 23, RULE_argList = 24, 
-		RULE_ident = 25, RULE_literal = 26;
+		RULE_lambda2 = 21, RULE_lambdaBody = 22, RULE_recordBody = 23, RULE_fieldInit = 24, 
+		RULE_argList = 25, RULE_ident = 26, RULE_literal = 27;
 	public static readonly string[] ruleNames = {
 		"program", "serviceDecl", "decl", "recordDecl", "fieldDecl", "externDecl", 
 		"externProp", "fnDecl", "fnBlock", "tableDecl", "handlerDecl", "paramList", 
 		"param", "typeRef", "block", "stmt", "ifStatement", "letStmt", "expr", 
-		"primary", "lambda1", "lambda2", "recordBody", "fieldInit", "argList", 
-		"ident", "literal"
+		"primary", "lambda1", "lambda2", "lambdaBody", "recordBody", "fieldInit", 
+		"argList", "ident", "literal"
 	};
 
 	private static readonly string[] _LiteralNames = {
 		null, "'service'", "';'", "'record'", "'{'", "'}'", "':'", "'extern'", 
 		"'('", "')'", "'->'", "'deterministic'", "'sideeffects'", "'latency'", 
-		"'fn'", "'='", "'table'", "'partition'", "','", "'row'", "'handler'", 
-		"'?'", "'list'", "'<'", "'>'", "'put'", "'delete'", "'enqueue'", "'return'", 
-		"'while'", "'for'", "'if'", "'else'", "'let'", "'.'", "'-'", "'!'", "'*'", 
-		"'/'", "'%'", "'+'", "'<='", "'>='", "'=='", "'!='", "'&&'", "'||'", "'??'", 
-		"'then'", "'map'", "'filter'", "'fold'", "'get'", "'query'", "'['", "']'", 
-		"'=>'", "'true'", "'false'", "'none'"
+		"'fresh'", "'fn'", "'='", "'table'", "'partition'", "','", "'row'", "'internal'", 
+		"'handler'", "'?'", "'list'", "'<'", "'>'", "'put'", "'delete'", "'enqueue'", 
+		"'for'", "'each'", "'in'", "'max'", "'return'", "'while'", "'if'", "'else'", 
+		"'let'", "'.'", "'-'", "'!'", "'*'", "'/'", "'%'", "'+'", "'<='", "'>='", 
+		"'=='", "'!='", "'&&'", "'||'", "'??'", "'then'", "'map'", "'filter'", 
+		"'fold'", "'get'", "'query'", "'['", "']'", "'=>'", "'true'", "'false'", 
+		"'none'"
 	};
 	private static readonly string[] _SymbolicNames = {
 		null, null, null, null, null, null, null, null, null, null, null, null, 
@@ -80,8 +81,8 @@ public partial class FlimpParser : Parser {
 		null, null, null, null, null, null, null, null, null, null, null, null, 
 		null, null, null, null, null, null, null, null, null, null, null, null, 
 		null, null, null, null, null, null, null, null, null, null, null, null, 
-		"DURATION", "FLOAT", "INT", "STRING", "ID", "LINE_COMMENT", "BLOCK_COMMENT", 
-		"WS", "ERROR_CHAR"
+		null, null, null, null, null, "DURATION", "FLOAT", "INT", "STRING", "ID", 
+		"LINE_COMMENT", "BLOCK_COMMENT", "WS", "ERROR_CHAR"
 	};
 	public static readonly IVocabulary DefaultVocabulary = new Vocabulary(_LiteralNames, _SymbolicNames);
 
@@ -147,23 +148,23 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 54;
+			State = 56;
 			serviceDecl();
-			State = 58;
+			State = 60;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 1130632L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 6455432L) != 0)) {
 				{
 				{
-				State = 55;
+				State = 57;
 				decl();
 				}
 				}
-				State = 60;
+				State = 62;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 61;
+			State = 63;
 			Match(Eof);
 			}
 		}
@@ -203,11 +204,11 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 63;
-			Match(T__0);
-			State = 64;
-			_localctx.name = ident();
 			State = 65;
+			Match(T__0);
+			State = 66;
+			_localctx.name = ident();
+			State = 67;
 			Match(T__1);
 			}
 		}
@@ -256,41 +257,42 @@ public partial class FlimpParser : Parser {
 		DeclContext _localctx = new DeclContext(Context, State);
 		EnterRule(_localctx, 4, RULE_decl);
 		try {
-			State = 72;
+			State = 74;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case T__2:
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 67;
+				State = 69;
 				recordDecl();
 				}
 				break;
 			case T__6:
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 68;
+				State = 70;
 				externDecl();
 				}
 				break;
-			case T__13:
+			case T__14:
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 69;
+				State = 71;
 				fnDecl();
 				}
 				break;
-			case T__15:
+			case T__16:
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 70;
+				State = 72;
 				tableDecl();
 				}
 				break;
-			case T__19:
+			case T__20:
+			case T__21:
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 71;
+				State = 73;
 				handlerDecl();
 				}
 				break;
@@ -341,27 +343,27 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 74;
-			Match(T__2);
-			State = 75;
-			_localctx.name = ident();
 			State = 76;
+			Match(T__2);
+			State = 77;
+			_localctx.name = ident();
+			State = 78;
 			Match(T__3);
-			State = 80;
+			State = 82;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 				{
 				{
-				State = 77;
+				State = 79;
 				fieldDecl();
 				}
 				}
-				State = 82;
+				State = 84;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 83;
+			State = 85;
 			Match(T__4);
 			}
 		}
@@ -404,13 +406,13 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 85;
-			_localctx.name = ident();
-			State = 86;
-			Match(T__5);
 			State = 87;
-			typeRef(0);
+			_localctx.name = ident();
 			State = 88;
+			Match(T__5);
+			State = 89;
+			typeRef(0);
+			State = 90;
 			Match(T__1);
 			}
 		}
@@ -463,43 +465,43 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 90;
-			Match(T__6);
-			State = 91;
-			_localctx.name = ident();
 			State = 92;
-			Match(T__7);
+			Match(T__6);
+			State = 93;
+			_localctx.name = ident();
 			State = 94;
+			Match(T__7);
+			State = 96;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 				{
-				State = 93;
+				State = 95;
 				paramList();
 				}
 			}
 
-			State = 96;
-			Match(T__8);
-			State = 97;
-			Match(T__9);
 			State = 98;
+			Match(T__8);
+			State = 99;
+			Match(T__9);
+			State = 100;
 			typeRef(0);
-			State = 102;
+			State = 104;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 14336L) != 0)) {
+			while ((((_la) & ~0x3f) == 0 && ((1L << _la) & 30720L) != 0)) {
 				{
 				{
-				State = 99;
+				State = 101;
 				externProp();
 				}
 				}
-				State = 104;
+				State = 106;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 105;
+			State = 107;
 			Match(T__1);
 			}
 		}
@@ -554,20 +556,30 @@ public partial class FlimpParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class FreshPropContext : ExternPropContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode DURATION() { return GetToken(FlimpParser.DURATION, 0); }
+		public FreshPropContext(ExternPropContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IFlimpVisitor<TResult> typedVisitor = visitor as IFlimpVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitFreshProp(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 
 	[RuleVersion(0)]
 	public ExternPropContext externProp() {
 		ExternPropContext _localctx = new ExternPropContext(Context, State);
 		EnterRule(_localctx, 12, RULE_externProp);
 		try {
-			State = 111;
+			State = 115;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case T__10:
 				_localctx = new DeterministicPropContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 107;
+				State = 109;
 				Match(T__10);
 				}
 				break;
@@ -575,7 +587,7 @@ public partial class FlimpParser : Parser {
 				_localctx = new SideEffectsPropContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 108;
+				State = 110;
 				Match(T__11);
 				}
 				break;
@@ -583,9 +595,19 @@ public partial class FlimpParser : Parser {
 				_localctx = new LatencyPropContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 109;
+				State = 111;
 				Match(T__12);
-				State = 110;
+				State = 112;
+				Match(DURATION);
+				}
+				break;
+			case T__13:
+				_localctx = new FreshPropContext(_localctx);
+				EnterOuterAlt(_localctx, 4);
+				{
+				State = 113;
+				Match(T__13);
+				State = 114;
 				Match(DURATION);
 				}
 				break;
@@ -667,40 +689,40 @@ public partial class FlimpParser : Parser {
 		EnterRule(_localctx, 14, RULE_fnDecl);
 		int _la;
 		try {
-			State = 137;
+			State = 141;
 			ErrorHandler.Sync(this);
 			switch ( Interpreter.AdaptivePredict(TokenStream,8,Context) ) {
 			case 1:
 				_localctx = new ExprFnContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 113;
-				Match(T__13);
-				State = 114;
-				((ExprFnContext)_localctx).name = ident();
-				State = 115;
-				Match(T__7);
 				State = 117;
+				Match(T__14);
+				State = 118;
+				((ExprFnContext)_localctx).name = ident();
+				State = 119;
+				Match(T__7);
+				State = 121;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+				if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 					{
-					State = 116;
+					State = 120;
 					paramList();
 					}
 				}
 
-				State = 119;
-				Match(T__8);
-				State = 120;
-				Match(T__9);
-				State = 121;
-				typeRef(0);
-				State = 122;
-				Match(T__14);
 				State = 123;
-				expr(0);
+				Match(T__8);
 				State = 124;
+				Match(T__9);
+				State = 125;
+				typeRef(0);
+				State = 126;
+				Match(T__15);
+				State = 127;
+				expr(0);
+				State = 128;
 				Match(T__1);
 				}
 				break;
@@ -708,29 +730,29 @@ public partial class FlimpParser : Parser {
 				_localctx = new BlockFnContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 126;
-				Match(T__13);
-				State = 127;
-				((BlockFnContext)_localctx).name = ident();
-				State = 128;
-				Match(T__7);
 				State = 130;
+				Match(T__14);
+				State = 131;
+				((BlockFnContext)_localctx).name = ident();
+				State = 132;
+				Match(T__7);
+				State = 134;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+				if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 					{
-					State = 129;
+					State = 133;
 					paramList();
 					}
 				}
 
-				State = 132;
+				State = 136;
 				Match(T__8);
-				State = 133;
+				State = 137;
 				Match(T__9);
-				State = 134;
+				State = 138;
 				typeRef(0);
-				State = 135;
+				State = 139;
 				fnBlock();
 				}
 				break;
@@ -775,23 +797,23 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 139;
-			Match(T__3);
 			State = 143;
+			Match(T__3);
+			State = 147;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199261016391L) != 0)) {
+			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376352974479L) != 0)) {
 				{
 				{
-				State = 140;
+				State = 144;
 				stmt();
 				}
 				}
-				State = 145;
+				State = 149;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 146;
+			State = 150;
 			Match(T__4);
 			}
 		}
@@ -851,49 +873,49 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 148;
-			Match(T__15);
-			State = 149;
-			_localctx.name = ident();
-			State = 150;
-			Match(T__7);
-			State = 151;
-			Match(T__16);
 			State = 152;
-			_localctx.pk = ident();
+			Match(T__16);
 			State = 153;
-			Match(T__5);
+			_localctx.name = ident();
 			State = 154;
-			_localctx.pkType = typeRef(0);
+			Match(T__7);
 			State = 155;
 			Match(T__17);
 			State = 156;
-			Match(T__18);
+			_localctx.pk = ident();
 			State = 157;
-			_localctx.rk = ident();
-			State = 158;
 			Match(T__5);
+			State = 158;
+			_localctx.pkType = typeRef(0);
 			State = 159;
-			_localctx.rkType = typeRef(0);
+			Match(T__18);
 			State = 160;
-			Match(T__8);
+			Match(T__19);
 			State = 161;
-			Match(T__3);
+			_localctx.rk = ident();
+			State = 162;
+			Match(T__5);
+			State = 163;
+			_localctx.rkType = typeRef(0);
+			State = 164;
+			Match(T__8);
 			State = 165;
+			Match(T__3);
+			State = 169;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 				{
 				{
-				State = 162;
+				State = 166;
 				fieldDecl();
 				}
 				}
-				State = 167;
+				State = 171;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 168;
+			State = 172;
 			Match(T__4);
 			}
 		}
@@ -909,6 +931,7 @@ public partial class FlimpParser : Parser {
 	}
 
 	public partial class HandlerDeclContext : ParserRuleContext {
+		public IToken access;
 		public IdentContext name;
 		[System.Diagnostics.DebuggerNonUserCode] public TypeRefContext typeRef() {
 			return GetRuleContext<TypeRefContext>(0);
@@ -943,29 +966,39 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 170;
-			Match(T__19);
-			State = 171;
-			_localctx.name = ident();
-			State = 172;
-			Match(T__7);
-			State = 174;
+			State = 175;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+			if (_la==T__20) {
 				{
-				State = 173;
+				State = 174;
+				_localctx.access = Match(T__20);
+				}
+			}
+
+			State = 177;
+			Match(T__21);
+			State = 178;
+			_localctx.name = ident();
+			State = 179;
+			Match(T__7);
+			State = 181;
+			ErrorHandler.Sync(this);
+			_la = TokenStream.LA(1);
+			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
+				{
+				State = 180;
 				paramList();
 				}
 			}
 
-			State = 176;
+			State = 183;
 			Match(T__8);
-			State = 177;
+			State = 184;
 			Match(T__9);
-			State = 178;
+			State = 185;
 			typeRef(0);
-			State = 179;
+			State = 186;
 			block();
 			}
 		}
@@ -1008,21 +1041,21 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 181;
+			State = 188;
 			param();
-			State = 186;
+			State = 193;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==T__17) {
+			while (_la==T__18) {
 				{
 				{
-				State = 182;
-				Match(T__17);
-				State = 183;
+				State = 189;
+				Match(T__18);
+				State = 190;
 				param();
 				}
 				}
-				State = 188;
+				State = 195;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -1067,11 +1100,11 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 189;
+			State = 196;
 			_localctx.name = ident();
-			State = 190;
+			State = 197;
 			Match(T__5);
-			State = 191;
+			State = 198;
 			typeRef(0);
 			}
 		}
@@ -1152,36 +1185,41 @@ public partial class FlimpParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 200;
+			State = 207;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
-			case T__21:
+			case T__23:
 				{
 				_localctx = new ListTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 194;
-				Match(T__21);
-				State = 195;
-				Match(T__22);
-				State = 196;
-				typeRef(0);
-				State = 197;
+				State = 201;
 				Match(T__23);
+				State = 202;
+				Match(T__24);
+				State = 203;
+				typeRef(0);
+				State = 204;
+				Match(T__25);
 				}
 				break;
 			case T__10:
 			case T__11:
 			case T__12:
-			case T__16:
-			case T__18:
+			case T__13:
+			case T__17:
+			case T__19:
+			case T__20:
+			case T__30:
+			case T__31:
+			case T__32:
 			case ID:
 				{
 				_localctx = new NamedTypeContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 199;
+				State = 206;
 				((NamedTypeContext)_localctx).name = ident();
 				}
 				break;
@@ -1189,9 +1227,9 @@ public partial class FlimpParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 206;
+			State = 213;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,14,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,15,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
@@ -1201,16 +1239,16 @@ public partial class FlimpParser : Parser {
 					{
 					_localctx = new OptionalTypeContext(new TypeRefContext(_parentctx, _parentState));
 					PushNewRecursionContext(_localctx, _startState, RULE_typeRef);
-					State = 202;
+					State = 209;
 					if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-					State = 203;
-					Match(T__20);
+					State = 210;
+					Match(T__22);
 					}
 					} 
 				}
-				State = 208;
+				State = 215;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,14,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,15,Context);
 			}
 			}
 		}
@@ -1253,23 +1291,23 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 209;
+			State = 216;
 			Match(T__3);
-			State = 213;
+			State = 220;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199261016391L) != 0)) {
+			while (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376352974479L) != 0)) {
 				{
 				{
-				State = 210;
+				State = 217;
 				stmt();
 				}
 				}
-				State = 215;
+				State = 222;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
-			State = 216;
+			State = 223;
 			Match(T__4);
 			}
 		}
@@ -1375,6 +1413,28 @@ public partial class FlimpParser : Parser {
 			else return visitor.VisitChildren(this);
 		}
 	}
+	public partial class ForEachStmtContext : StmtContext {
+		public IdentContext var;
+		public ExprContext list;
+		public IToken max;
+		[System.Diagnostics.DebuggerNonUserCode] public BlockContext block() {
+			return GetRuleContext<BlockContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public IdentContext ident() {
+			return GetRuleContext<IdentContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
+			return GetRuleContext<ExprContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public ITerminalNode INT() { return GetToken(FlimpParser.INT, 0); }
+		public ForEachStmtContext(StmtContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IFlimpVisitor<TResult> typedVisitor = visitor as IFlimpVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitForEachStmt(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
 	public partial class ReturnStmtContext : StmtContext {
 		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
 			return GetRuleContext<ExprContext>(0);
@@ -1423,131 +1483,160 @@ public partial class FlimpParser : Parser {
 		EnterRule(_localctx, 30, RULE_stmt);
 		int _la;
 		try {
-			State = 264;
+			State = 282;
 			ErrorHandler.Sync(this);
-			switch (TokenStream.LA(1)) {
-			case T__32:
+			switch ( Interpreter.AdaptivePredict(TokenStream,20,Context) ) {
+			case 1:
 				_localctx = new LetStatementContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 218;
+				State = 225;
 				letStmt();
 				}
 				break;
-			case T__24:
+			case 2:
 				_localctx = new PutStmtContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 219;
-				Match(T__24);
-				State = 220;
-				((PutStmtContext)_localctx).table = Match(ID);
-				State = 221;
-				Match(T__7);
-				State = 222;
-				((PutStmtContext)_localctx).pk = expr(0);
-				State = 223;
-				Match(T__17);
-				State = 224;
-				((PutStmtContext)_localctx).rk = expr(0);
-				State = 225;
-				Match(T__8);
 				State = 226;
-				recordBody();
+				Match(T__26);
 				State = 227;
+				((PutStmtContext)_localctx).table = Match(ID);
+				State = 228;
+				Match(T__7);
+				State = 229;
+				((PutStmtContext)_localctx).pk = expr(0);
+				State = 230;
+				Match(T__18);
+				State = 231;
+				((PutStmtContext)_localctx).rk = expr(0);
+				State = 232;
+				Match(T__8);
+				State = 233;
+				recordBody();
+				State = 234;
 				Match(T__1);
 				}
 				break;
-			case T__25:
+			case 3:
 				_localctx = new DeleteStmtContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 229;
-				Match(T__25);
-				State = 230;
-				((DeleteStmtContext)_localctx).table = Match(ID);
-				State = 231;
-				Match(T__7);
-				State = 232;
-				((DeleteStmtContext)_localctx).pk = expr(0);
-				State = 233;
-				Match(T__17);
-				State = 234;
-				((DeleteStmtContext)_localctx).rk = expr(0);
-				State = 235;
-				Match(T__8);
 				State = 236;
+				Match(T__27);
+				State = 237;
+				((DeleteStmtContext)_localctx).table = Match(ID);
+				State = 238;
+				Match(T__7);
+				State = 239;
+				((DeleteStmtContext)_localctx).pk = expr(0);
+				State = 240;
+				Match(T__18);
+				State = 241;
+				((DeleteStmtContext)_localctx).rk = expr(0);
+				State = 242;
+				Match(T__8);
+				State = 243;
 				Match(T__1);
 				}
 				break;
-			case T__26:
+			case 4:
 				_localctx = new EnqueueStmtContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 238;
-				Match(T__26);
-				State = 239;
+				State = 245;
+				Match(T__28);
+				State = 246;
 				((EnqueueStmtContext)_localctx).handler = Match(ID);
-				State = 240;
+				State = 247;
 				Match(T__7);
-				State = 242;
+				State = 249;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 4)) & ~0x3f) == 0 && ((1L << (_la - 4)) & 2226994837939331985L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3476775530039838448L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 61L) != 0)) {
 					{
-					State = 241;
+					State = 248;
 					argList();
 					}
 				}
 
-				State = 244;
+				State = 251;
 				Match(T__8);
-				State = 245;
+				State = 252;
 				Match(T__1);
 				}
 				break;
-			case T__30:
+			case 5:
 				_localctx = new IfStmtContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 246;
+				State = 253;
 				ifStatement();
 				}
 				break;
-			case T__27:
-				_localctx = new ReturnStmtContext(_localctx);
+			case 6:
+				_localctx = new ForEachStmtContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 247;
-				Match(T__27);
-				State = 248;
+				State = 254;
+				Match(T__29);
+				State = 255;
+				Match(T__30);
+				State = 256;
+				((ForEachStmtContext)_localctx).var = ident();
+				State = 257;
+				Match(T__31);
+				State = 258;
+				((ForEachStmtContext)_localctx).list = expr(0);
+				State = 261;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				if (_la==T__32) {
+					{
+					State = 259;
+					Match(T__32);
+					State = 260;
+					((ForEachStmtContext)_localctx).max = Match(INT);
+					}
+				}
+
+				State = 263;
+				block();
+				}
+				break;
+			case 7:
+				_localctx = new ReturnStmtContext(_localctx);
+				EnterOuterAlt(_localctx, 7);
+				{
+				State = 265;
+				Match(T__33);
+				State = 266;
 				expr(0);
-				State = 249;
+				State = 267;
 				Match(T__1);
 				}
 				break;
-			case T__28:
-			case T__29:
+			case 8:
 				_localctx = new LoopStmtContext(_localctx);
-				EnterOuterAlt(_localctx, 7);
+				EnterOuterAlt(_localctx, 8);
 				{
-				State = 251;
+				State = 269;
 				((LoopStmtContext)_localctx).kw = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(_la==T__28 || _la==T__29) ) {
+				if ( !(_la==T__29 || _la==T__34) ) {
 					((LoopStmtContext)_localctx).kw = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 255;
+				State = 273;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -18L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 31L) != 0)) {
+				while ((((_la) & ~0x3f) == 0 && ((1L << _la) & -18L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 1023L) != 0)) {
 					{
 					{
-					State = 252;
+					State = 270;
 					_la = TokenStream.LA(1);
 					if ( _la <= 0 || (_la==T__3) ) {
 					ErrorHandler.RecoverInline(this);
@@ -1558,35 +1647,28 @@ public partial class FlimpParser : Parser {
 					}
 					}
 					}
-					State = 257;
+					State = 275;
 					ErrorHandler.Sync(this);
 					_la = TokenStream.LA(1);
 				}
-				State = 258;
+				State = 276;
 				block();
 				}
 				break;
-			case T__10:
-			case T__11:
-			case T__12:
-			case T__16:
-			case T__18:
-			case ID:
+			case 9:
 				_localctx = new AssignStmtContext(_localctx);
-				EnterOuterAlt(_localctx, 8);
+				EnterOuterAlt(_localctx, 9);
 				{
-				State = 259;
+				State = 277;
 				((AssignStmtContext)_localctx).name = ident();
-				State = 260;
-				Match(T__14);
-				State = 261;
+				State = 278;
+				Match(T__15);
+				State = 279;
 				expr(0);
-				State = 262;
+				State = 280;
 				Match(T__1);
 				}
 				break;
-			default:
-				throw new NoViableAltException(this);
 			}
 		}
 		catch (RecognitionException re) {
@@ -1638,31 +1720,31 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 266;
-			Match(T__30);
-			State = 267;
+			State = 284;
+			Match(T__35);
+			State = 285;
 			_localctx.cond = expr(0);
-			State = 268;
+			State = 286;
 			_localctx.thenBlock = block();
-			State = 274;
+			State = 292;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (_la==T__31) {
+			if (_la==T__36) {
 				{
-				State = 269;
-				Match(T__31);
-				State = 272;
+				State = 287;
+				Match(T__36);
+				State = 290;
 				ErrorHandler.Sync(this);
 				switch (TokenStream.LA(1)) {
-				case T__30:
+				case T__35:
 					{
-					State = 270;
+					State = 288;
 					_localctx.elseIf = ifStatement();
 					}
 					break;
 				case T__3:
 					{
-					State = 271;
+					State = 289;
 					_localctx.elseBlock = block();
 					}
 					break;
@@ -1717,27 +1799,27 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 276;
-			Match(T__32);
-			State = 277;
+			State = 294;
+			Match(T__37);
+			State = 295;
 			_localctx.name = ident();
-			State = 280;
+			State = 298;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
 			if (_la==T__5) {
 				{
-				State = 278;
+				State = 296;
 				Match(T__5);
-				State = 279;
+				State = 297;
 				typeRef(0);
 				}
 			}
 
-			State = 282;
-			Match(T__14);
-			State = 283;
+			State = 300;
+			Match(T__15);
+			State = 301;
 			expr(0);
-			State = 284;
+			State = 302;
 			Match(T__1);
 			}
 		}
@@ -1873,7 +1955,7 @@ public partial class FlimpParser : Parser {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 297;
+			State = 315;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case T__3:
@@ -1881,17 +1963,22 @@ public partial class FlimpParser : Parser {
 			case T__10:
 			case T__11:
 			case T__12:
-			case T__16:
-			case T__18:
-			case T__48:
-			case T__49:
-			case T__50:
-			case T__51:
-			case T__52:
+			case T__13:
+			case T__17:
+			case T__19:
+			case T__20:
+			case T__30:
+			case T__31:
+			case T__32:
 			case T__53:
+			case T__54:
+			case T__55:
 			case T__56:
 			case T__57:
 			case T__58:
+			case T__61:
+			case T__62:
+			case T__63:
 			case FLOAT:
 			case INT:
 			case STRING:
@@ -1901,46 +1988,46 @@ public partial class FlimpParser : Parser {
 				Context = _localctx;
 				_prevctx = _localctx;
 
-				State = 287;
+				State = 305;
 				primary();
 				}
 				break;
-			case T__34:
-			case T__35:
+			case T__39:
+			case T__40:
 				{
 				_localctx = new UnaryExprContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 288;
+				State = 306;
 				((UnaryExprContext)_localctx).op = TokenStream.LT(1);
 				_la = TokenStream.LA(1);
-				if ( !(_la==T__34 || _la==T__35) ) {
+				if ( !(_la==T__39 || _la==T__40) ) {
 					((UnaryExprContext)_localctx).op = ErrorHandler.RecoverInline(this);
 				}
 				else {
 					ErrorHandler.ReportMatch(this);
 				    Consume();
 				}
-				State = 289;
+				State = 307;
 				expr(9);
 				}
 				break;
-			case T__30:
+			case T__35:
 				{
 				_localctx = new IfExprContext(_localctx);
 				Context = _localctx;
 				_prevctx = _localctx;
-				State = 290;
-				Match(T__30);
-				State = 291;
+				State = 308;
+				Match(T__35);
+				State = 309;
 				((IfExprContext)_localctx).cond = expr(0);
-				State = 292;
-				Match(T__47);
-				State = 293;
+				State = 310;
+				Match(T__52);
+				State = 311;
 				((IfExprContext)_localctx).thenExpr = expr(0);
-				State = 294;
-				Match(T__31);
-				State = 295;
+				State = 312;
+				Match(T__36);
+				State = 313;
 				((IfExprContext)_localctx).elseExpr = expr(0);
 				}
 				break;
@@ -1948,35 +2035,35 @@ public partial class FlimpParser : Parser {
 				throw new NoViableAltException(this);
 			}
 			Context.Stop = TokenStream.LT(-1);
-			State = 325;
+			State = 343;
 			ErrorHandler.Sync(this);
-			_alt = Interpreter.AdaptivePredict(TokenStream,24,Context);
+			_alt = Interpreter.AdaptivePredict(TokenStream,26,Context);
 			while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 				if ( _alt==1 ) {
 					if ( ParseListeners!=null )
 						TriggerExitRuleEvent();
 					_prevctx = _localctx;
 					{
-					State = 323;
+					State = 341;
 					ErrorHandler.Sync(this);
-					switch ( Interpreter.AdaptivePredict(TokenStream,23,Context) ) {
+					switch ( Interpreter.AdaptivePredict(TokenStream,25,Context) ) {
 					case 1:
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 299;
+						State = 317;
 						if (!(Precpred(Context, 8))) throw new FailedPredicateException(this, "Precpred(Context, 8)");
-						State = 300;
+						State = 318;
 						((BinaryExprContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 962072674304L) != 0)) ) {
+						if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 30786325577728L) != 0)) ) {
 							((BinaryExprContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 301;
+						State = 319;
 						expr(9);
 						}
 						break;
@@ -1984,19 +2071,19 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 302;
+						State = 320;
 						if (!(Precpred(Context, 7))) throw new FailedPredicateException(this, "Precpred(Context, 7)");
-						State = 303;
+						State = 321;
 						((BinaryExprContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(_la==T__34 || _la==T__39) ) {
+						if ( !(_la==T__39 || _la==T__44) ) {
 							((BinaryExprContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 304;
+						State = 322;
 						expr(8);
 						}
 						break;
@@ -2004,19 +2091,19 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 305;
+						State = 323;
 						if (!(Precpred(Context, 6))) throw new FailedPredicateException(this, "Precpred(Context, 6)");
-						State = 306;
+						State = 324;
 						((BinaryExprContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 6597094932480L) != 0)) ) {
+						if ( !((((_la) & ~0x3f) == 0 && ((1L << _la) & 211106333196288L) != 0)) ) {
 							((BinaryExprContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 307;
+						State = 325;
 						expr(7);
 						}
 						break;
@@ -2024,19 +2111,19 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 308;
+						State = 326;
 						if (!(Precpred(Context, 5))) throw new FailedPredicateException(this, "Precpred(Context, 5)");
-						State = 309;
+						State = 327;
 						((BinaryExprContext)_localctx).op = TokenStream.LT(1);
 						_la = TokenStream.LA(1);
-						if ( !(_la==T__42 || _la==T__43) ) {
+						if ( !(_la==T__47 || _la==T__48) ) {
 							((BinaryExprContext)_localctx).op = ErrorHandler.RecoverInline(this);
 						}
 						else {
 							ErrorHandler.ReportMatch(this);
 						    Consume();
 						}
-						State = 310;
+						State = 328;
 						expr(6);
 						}
 						break;
@@ -2044,11 +2131,11 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 311;
+						State = 329;
 						if (!(Precpred(Context, 4))) throw new FailedPredicateException(this, "Precpred(Context, 4)");
-						State = 312;
-						((BinaryExprContext)_localctx).op = Match(T__44);
-						State = 313;
+						State = 330;
+						((BinaryExprContext)_localctx).op = Match(T__49);
+						State = 331;
 						expr(5);
 						}
 						break;
@@ -2056,11 +2143,11 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new BinaryExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 314;
+						State = 332;
 						if (!(Precpred(Context, 3))) throw new FailedPredicateException(this, "Precpred(Context, 3)");
-						State = 315;
-						((BinaryExprContext)_localctx).op = Match(T__45);
-						State = 316;
+						State = 333;
+						((BinaryExprContext)_localctx).op = Match(T__50);
+						State = 334;
 						expr(4);
 						}
 						break;
@@ -2068,11 +2155,11 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new CoalesceExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 317;
+						State = 335;
 						if (!(Precpred(Context, 2))) throw new FailedPredicateException(this, "Precpred(Context, 2)");
-						State = 318;
-						((CoalesceExprContext)_localctx).op = Match(T__46);
-						State = 319;
+						State = 336;
+						((CoalesceExprContext)_localctx).op = Match(T__51);
+						State = 337;
 						expr(2);
 						}
 						break;
@@ -2080,20 +2167,20 @@ public partial class FlimpParser : Parser {
 						{
 						_localctx = new FieldExprContext(new ExprContext(_parentctx, _parentState));
 						PushNewRecursionContext(_localctx, _startState, RULE_expr);
-						State = 320;
+						State = 338;
 						if (!(Precpred(Context, 10))) throw new FailedPredicateException(this, "Precpred(Context, 10)");
-						State = 321;
-						Match(T__33);
-						State = 322;
+						State = 339;
+						Match(T__38);
+						State = 340;
 						((FieldExprContext)_localctx).field = ident();
 						}
 						break;
 					}
 					} 
 				}
-				State = 327;
+				State = 345;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,24,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,26,Context);
 			}
 			}
 		}
@@ -2294,14 +2381,14 @@ public partial class FlimpParser : Parser {
 		EnterRule(_localctx, 38, RULE_primary);
 		int _la;
 		try {
-			State = 388;
+			State = 406;
 			ErrorHandler.Sync(this);
-			switch ( Interpreter.AdaptivePredict(TokenStream,28,Context) ) {
+			switch ( Interpreter.AdaptivePredict(TokenStream,30,Context) ) {
 			case 1:
 				_localctx = new LiteralPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 328;
+				State = 346;
 				literal();
 				}
 				break;
@@ -2309,17 +2396,17 @@ public partial class FlimpParser : Parser {
 				_localctx = new MapPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 329;
-				Match(T__48);
-				State = 330;
+				State = 347;
+				Match(T__53);
+				State = 348;
 				Match(T__7);
-				State = 331;
+				State = 349;
 				((MapPrimaryContext)_localctx).list = expr(0);
-				State = 332;
-				Match(T__17);
-				State = 333;
+				State = 350;
+				Match(T__18);
+				State = 351;
 				lambda1();
-				State = 334;
+				State = 352;
 				Match(T__8);
 				}
 				break;
@@ -2327,17 +2414,17 @@ public partial class FlimpParser : Parser {
 				_localctx = new FilterPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 336;
-				Match(T__49);
-				State = 337;
+				State = 354;
+				Match(T__54);
+				State = 355;
 				Match(T__7);
-				State = 338;
+				State = 356;
 				((FilterPrimaryContext)_localctx).list = expr(0);
-				State = 339;
-				Match(T__17);
-				State = 340;
+				State = 357;
+				Match(T__18);
+				State = 358;
 				lambda1();
-				State = 341;
+				State = 359;
 				Match(T__8);
 				}
 				break;
@@ -2345,21 +2432,21 @@ public partial class FlimpParser : Parser {
 				_localctx = new FoldPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 343;
-				Match(T__50);
-				State = 344;
+				State = 361;
+				Match(T__55);
+				State = 362;
 				Match(T__7);
-				State = 345;
+				State = 363;
 				((FoldPrimaryContext)_localctx).list = expr(0);
-				State = 346;
-				Match(T__17);
-				State = 347;
+				State = 364;
+				Match(T__18);
+				State = 365;
 				((FoldPrimaryContext)_localctx).init = expr(0);
-				State = 348;
-				Match(T__17);
-				State = 349;
+				State = 366;
+				Match(T__18);
+				State = 367;
 				lambda2();
-				State = 350;
+				State = 368;
 				Match(T__8);
 				}
 				break;
@@ -2367,19 +2454,19 @@ public partial class FlimpParser : Parser {
 				_localctx = new GetPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 352;
-				Match(T__51);
-				State = 353;
+				State = 370;
+				Match(T__56);
+				State = 371;
 				((GetPrimaryContext)_localctx).table = Match(ID);
-				State = 354;
+				State = 372;
 				Match(T__7);
-				State = 355;
+				State = 373;
 				((GetPrimaryContext)_localctx).pk = expr(0);
-				State = 356;
-				Match(T__17);
-				State = 357;
+				State = 374;
+				Match(T__18);
+				State = 375;
 				((GetPrimaryContext)_localctx).rk = expr(0);
-				State = 358;
+				State = 376;
 				Match(T__8);
 				}
 				break;
@@ -2387,27 +2474,27 @@ public partial class FlimpParser : Parser {
 				_localctx = new QueryPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 6);
 				{
-				State = 360;
-				Match(T__52);
-				State = 361;
+				State = 378;
+				Match(T__57);
+				State = 379;
 				((QueryPrimaryContext)_localctx).table = Match(ID);
-				State = 362;
+				State = 380;
 				Match(T__7);
-				State = 363;
+				State = 381;
 				((QueryPrimaryContext)_localctx).pk = expr(0);
-				State = 366;
+				State = 384;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==T__17) {
+				if (_la==T__18) {
 					{
-					State = 364;
-					Match(T__17);
-					State = 365;
+					State = 382;
+					Match(T__18);
+					State = 383;
 					((QueryPrimaryContext)_localctx).prefix = expr(0);
 					}
 				}
 
-				State = 368;
+				State = 386;
 				Match(T__8);
 				}
 				break;
@@ -2415,21 +2502,21 @@ public partial class FlimpParser : Parser {
 				_localctx = new CallPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 7);
 				{
-				State = 370;
+				State = 388;
 				((CallPrimaryContext)_localctx).name = ident();
-				State = 371;
+				State = 389;
 				Match(T__7);
-				State = 373;
+				State = 391;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 4)) & ~0x3f) == 0 && ((1L << (_la - 4)) & 2226994837939331985L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3476775530039838448L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 61L) != 0)) {
 					{
-					State = 372;
+					State = 390;
 					argList();
 					}
 				}
 
-				State = 375;
+				State = 393;
 				Match(T__8);
 				}
 				break;
@@ -2437,7 +2524,7 @@ public partial class FlimpParser : Parser {
 				_localctx = new NamePrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 8);
 				{
-				State = 377;
+				State = 395;
 				((NamePrimaryContext)_localctx).name = ident();
 				}
 				break;
@@ -2445,11 +2532,11 @@ public partial class FlimpParser : Parser {
 				_localctx = new ParenPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 9);
 				{
-				State = 378;
+				State = 396;
 				Match(T__7);
-				State = 379;
+				State = 397;
 				expr(0);
-				State = 380;
+				State = 398;
 				Match(T__8);
 				}
 				break;
@@ -2457,27 +2544,27 @@ public partial class FlimpParser : Parser {
 				_localctx = new ListPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 10);
 				{
-				State = 382;
-				Match(T__53);
-				State = 384;
+				State = 400;
+				Match(T__58);
+				State = 402;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (((((_la - 4)) & ~0x3f) == 0 && ((1L << (_la - 4)) & 2226994837939331985L) != 0)) {
+				if ((((_la) & ~0x3f) == 0 && ((1L << _la) & -3476775530039838448L) != 0) || ((((_la - 64)) & ~0x3f) == 0 && ((1L << (_la - 64)) & 61L) != 0)) {
 					{
-					State = 383;
+					State = 401;
 					argList();
 					}
 				}
 
-				State = 386;
-				Match(T__54);
+				State = 404;
+				Match(T__59);
 				}
 				break;
 			case 11:
 				_localctx = new RecordPrimaryContext(_localctx);
 				EnterOuterAlt(_localctx, 11);
 				{
-				State = 387;
+				State = 405;
 				recordBody();
 				}
 				break;
@@ -2496,8 +2583,8 @@ public partial class FlimpParser : Parser {
 
 	public partial class Lambda1Context : ParserRuleContext {
 		public IdentContext param1;
-		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
-			return GetRuleContext<ExprContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public LambdaBodyContext lambdaBody() {
+			return GetRuleContext<LambdaBodyContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public IdentContext ident() {
 			return GetRuleContext<IdentContext>(0);
@@ -2522,12 +2609,12 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 390;
+			State = 408;
 			_localctx.param1 = ident();
-			State = 391;
-			Match(T__55);
-			State = 392;
-			expr(0);
+			State = 409;
+			Match(T__60);
+			State = 410;
+			lambdaBody();
 			}
 		}
 		catch (RecognitionException re) {
@@ -2544,8 +2631,8 @@ public partial class FlimpParser : Parser {
 	public partial class Lambda2Context : ParserRuleContext {
 		public IdentContext acc;
 		public IdentContext item;
-		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
-			return GetRuleContext<ExprContext>(0);
+		[System.Diagnostics.DebuggerNonUserCode] public LambdaBodyContext lambdaBody() {
+			return GetRuleContext<LambdaBodyContext>(0);
 		}
 		[System.Diagnostics.DebuggerNonUserCode] public IdentContext[] ident() {
 			return GetRuleContexts<IdentContext>();
@@ -2573,20 +2660,123 @@ public partial class FlimpParser : Parser {
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 394;
+			State = 412;
 			Match(T__7);
-			State = 395;
+			State = 413;
 			_localctx.acc = ident();
-			State = 396;
-			Match(T__17);
-			State = 397;
+			State = 414;
+			Match(T__18);
+			State = 415;
 			_localctx.item = ident();
-			State = 398;
+			State = 416;
 			Match(T__8);
-			State = 399;
-			Match(T__55);
-			State = 400;
-			expr(0);
+			State = 417;
+			Match(T__60);
+			State = 418;
+			lambdaBody();
+			}
+		}
+		catch (RecognitionException re) {
+			_localctx.exception = re;
+			ErrorHandler.ReportError(this, re);
+			ErrorHandler.Recover(this, re);
+		}
+		finally {
+			ExitRule();
+		}
+		return _localctx;
+	}
+
+	public partial class LambdaBodyContext : ParserRuleContext {
+		public LambdaBodyContext(ParserRuleContext parent, int invokingState)
+			: base(parent, invokingState)
+		{
+		}
+		public override int RuleIndex { get { return RULE_lambdaBody; } }
+	 
+		public LambdaBodyContext() { }
+		public virtual void CopyFrom(LambdaBodyContext context) {
+			base.CopyFrom(context);
+		}
+	}
+	public partial class ExprLambdaBodyContext : LambdaBodyContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
+			return GetRuleContext<ExprContext>(0);
+		}
+		public ExprLambdaBodyContext(LambdaBodyContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IFlimpVisitor<TResult> typedVisitor = visitor as IFlimpVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitExprLambdaBody(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+	public partial class BlockLambdaBodyContext : LambdaBodyContext {
+		[System.Diagnostics.DebuggerNonUserCode] public ExprContext expr() {
+			return GetRuleContext<ExprContext>(0);
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public LetStmtContext[] letStmt() {
+			return GetRuleContexts<LetStmtContext>();
+		}
+		[System.Diagnostics.DebuggerNonUserCode] public LetStmtContext letStmt(int i) {
+			return GetRuleContext<LetStmtContext>(i);
+		}
+		public BlockLambdaBodyContext(LambdaBodyContext context) { CopyFrom(context); }
+		[System.Diagnostics.DebuggerNonUserCode]
+		public override TResult Accept<TResult>(IParseTreeVisitor<TResult> visitor) {
+			IFlimpVisitor<TResult> typedVisitor = visitor as IFlimpVisitor<TResult>;
+			if (typedVisitor != null) return typedVisitor.VisitBlockLambdaBody(this);
+			else return visitor.VisitChildren(this);
+		}
+	}
+
+	[RuleVersion(0)]
+	public LambdaBodyContext lambdaBody() {
+		LambdaBodyContext _localctx = new LambdaBodyContext(Context, State);
+		EnterRule(_localctx, 44, RULE_lambdaBody);
+		int _la;
+		try {
+			State = 433;
+			ErrorHandler.Sync(this);
+			switch ( Interpreter.AdaptivePredict(TokenStream,32,Context) ) {
+			case 1:
+				_localctx = new ExprLambdaBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 1);
+				{
+				State = 420;
+				expr(0);
+				}
+				break;
+			case 2:
+				_localctx = new BlockLambdaBodyContext(_localctx);
+				EnterOuterAlt(_localctx, 2);
+				{
+				State = 421;
+				Match(T__3);
+				State = 425;
+				ErrorHandler.Sync(this);
+				_la = TokenStream.LA(1);
+				while (_la==T__37) {
+					{
+					{
+					State = 422;
+					letStmt();
+					}
+					}
+					State = 427;
+					ErrorHandler.Sync(this);
+					_la = TokenStream.LA(1);
+				}
+				State = 428;
+				Match(T__33);
+				State = 429;
+				expr(0);
+				State = 430;
+				Match(T__1);
+				State = 431;
+				Match(T__4);
+				}
+				break;
 			}
 		}
 		catch (RecognitionException re) {
@@ -2623,53 +2813,53 @@ public partial class FlimpParser : Parser {
 	[RuleVersion(0)]
 	public RecordBodyContext recordBody() {
 		RecordBodyContext _localctx = new RecordBodyContext(Context, State);
-		EnterRule(_localctx, 44, RULE_recordBody);
+		EnterRule(_localctx, 46, RULE_recordBody);
 		int _la;
 		try {
 			int _alt;
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 402;
+			State = 435;
 			Match(T__3);
-			State = 414;
+			State = 447;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) {
+			if (((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) {
 				{
-				State = 403;
+				State = 436;
 				fieldInit();
-				State = 408;
+				State = 441;
 				ErrorHandler.Sync(this);
-				_alt = Interpreter.AdaptivePredict(TokenStream,29,Context);
+				_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 				while ( _alt!=2 && _alt!=global::Antlr4.Runtime.Atn.ATN.INVALID_ALT_NUMBER ) {
 					if ( _alt==1 ) {
 						{
 						{
-						State = 404;
-						Match(T__17);
-						State = 405;
+						State = 437;
+						Match(T__18);
+						State = 438;
 						fieldInit();
 						}
 						} 
 					}
-					State = 410;
+					State = 443;
 					ErrorHandler.Sync(this);
-					_alt = Interpreter.AdaptivePredict(TokenStream,29,Context);
+					_alt = Interpreter.AdaptivePredict(TokenStream,33,Context);
 				}
-				State = 412;
+				State = 445;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
-				if (_la==T__17) {
+				if (_la==T__18) {
 					{
-					State = 411;
-					Match(T__17);
+					State = 444;
+					Match(T__18);
 					}
 				}
 
 				}
 			}
 
-			State = 416;
+			State = 449;
 			Match(T__4);
 			}
 		}
@@ -2708,15 +2898,15 @@ public partial class FlimpParser : Parser {
 	[RuleVersion(0)]
 	public FieldInitContext fieldInit() {
 		FieldInitContext _localctx = new FieldInitContext(Context, State);
-		EnterRule(_localctx, 46, RULE_fieldInit);
+		EnterRule(_localctx, 48, RULE_fieldInit);
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 418;
+			State = 451;
 			_localctx.name = ident();
-			State = 419;
+			State = 452;
 			Match(T__5);
-			State = 420;
+			State = 453;
 			expr(0);
 			}
 		}
@@ -2754,26 +2944,26 @@ public partial class FlimpParser : Parser {
 	[RuleVersion(0)]
 	public ArgListContext argList() {
 		ArgListContext _localctx = new ArgListContext(Context, State);
-		EnterRule(_localctx, 48, RULE_argList);
+		EnterRule(_localctx, 50, RULE_argList);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 422;
+			State = 455;
 			expr(0);
-			State = 427;
+			State = 460;
 			ErrorHandler.Sync(this);
 			_la = TokenStream.LA(1);
-			while (_la==T__17) {
+			while (_la==T__18) {
 				{
 				{
-				State = 423;
-				Match(T__17);
-				State = 424;
+				State = 456;
+				Match(T__18);
+				State = 457;
 				expr(0);
 				}
 				}
-				State = 429;
+				State = 462;
 				ErrorHandler.Sync(this);
 				_la = TokenStream.LA(1);
 			}
@@ -2808,14 +2998,14 @@ public partial class FlimpParser : Parser {
 	[RuleVersion(0)]
 	public IdentContext ident() {
 		IdentContext _localctx = new IdentContext(Context, State);
-		EnterRule(_localctx, 50, RULE_ident);
+		EnterRule(_localctx, 52, RULE_ident);
 		int _la;
 		try {
 			EnterOuterAlt(_localctx, 1);
 			{
-			State = 430;
+			State = 463;
 			_la = TokenStream.LA(1);
-			if ( !(((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 9007199254741319L) != 0)) ) {
+			if ( !(((((_la - 11)) & ~0x3f) == 0 && ((1L << (_la - 11)) & 288230376159053455L) != 0)) ) {
 			ErrorHandler.RecoverInline(this);
 			}
 			else {
@@ -2899,17 +3089,17 @@ public partial class FlimpParser : Parser {
 	[RuleVersion(0)]
 	public LiteralContext literal() {
 		LiteralContext _localctx = new LiteralContext(Context, State);
-		EnterRule(_localctx, 52, RULE_literal);
+		EnterRule(_localctx, 54, RULE_literal);
 		int _la;
 		try {
-			State = 437;
+			State = 470;
 			ErrorHandler.Sync(this);
 			switch (TokenStream.LA(1)) {
 			case INT:
 				_localctx = new IntLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 1);
 				{
-				State = 432;
+				State = 465;
 				Match(INT);
 				}
 				break;
@@ -2917,7 +3107,7 @@ public partial class FlimpParser : Parser {
 				_localctx = new FloatLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 2);
 				{
-				State = 433;
+				State = 466;
 				Match(FLOAT);
 				}
 				break;
@@ -2925,18 +3115,18 @@ public partial class FlimpParser : Parser {
 				_localctx = new StringLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 3);
 				{
-				State = 434;
+				State = 467;
 				Match(STRING);
 				}
 				break;
-			case T__56:
-			case T__57:
+			case T__61:
+			case T__62:
 				_localctx = new BoolLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 4);
 				{
-				State = 435;
+				State = 468;
 				_la = TokenStream.LA(1);
-				if ( !(_la==T__56 || _la==T__57) ) {
+				if ( !(_la==T__61 || _la==T__62) ) {
 				ErrorHandler.RecoverInline(this);
 				}
 				else {
@@ -2945,12 +3135,12 @@ public partial class FlimpParser : Parser {
 				}
 				}
 				break;
-			case T__58:
+			case T__63:
 				_localctx = new NoneLiteralContext(_localctx);
 				EnterOuterAlt(_localctx, 5);
 				{
-				State = 436;
-				Match(T__58);
+				State = 469;
+				Match(T__63);
 				}
 				break;
 			default:
@@ -2996,152 +3186,164 @@ public partial class FlimpParser : Parser {
 	}
 
 	private static int[] _serializedATN = {
-		4,1,68,440,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
+		4,1,73,473,2,0,7,0,2,1,7,1,2,2,7,2,2,3,7,3,2,4,7,4,2,5,7,5,2,6,7,6,2,7,
 		7,7,2,8,7,8,2,9,7,9,2,10,7,10,2,11,7,11,2,12,7,12,2,13,7,13,2,14,7,14,
 		2,15,7,15,2,16,7,16,2,17,7,17,2,18,7,18,2,19,7,19,2,20,7,20,2,21,7,21,
-		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,1,0,1,0,5,0,57,8,0,10,
-		0,12,0,60,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,3,2,73,8,2,1,
-		3,1,3,1,3,1,3,5,3,79,8,3,10,3,12,3,82,9,3,1,3,1,3,1,4,1,4,1,4,1,4,1,4,
-		1,5,1,5,1,5,1,5,3,5,95,8,5,1,5,1,5,1,5,1,5,5,5,101,8,5,10,5,12,5,104,9,
-		5,1,5,1,5,1,6,1,6,1,6,1,6,3,6,112,8,6,1,7,1,7,1,7,1,7,3,7,118,8,7,1,7,
-		1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,131,8,7,1,7,1,7,1,7,1,7,1,
-		7,3,7,138,8,7,1,8,1,8,5,8,142,8,8,10,8,12,8,145,9,8,1,8,1,8,1,9,1,9,1,
-		9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,5,9,164,8,9,10,9,12,
-		9,167,9,9,1,9,1,9,1,10,1,10,1,10,1,10,3,10,175,8,10,1,10,1,10,1,10,1,10,
-		1,10,1,11,1,11,1,11,5,11,185,8,11,10,11,12,11,188,9,11,1,12,1,12,1,12,
-		1,12,1,13,1,13,1,13,1,13,1,13,1,13,1,13,3,13,201,8,13,1,13,1,13,5,13,205,
-		8,13,10,13,12,13,208,9,13,1,14,1,14,5,14,212,8,14,10,14,12,14,215,9,14,
-		1,14,1,14,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,
-		1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,3,15,243,8,
-		15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,5,15,254,8,15,10,15,12,
-		15,257,9,15,1,15,1,15,1,15,1,15,1,15,1,15,3,15,265,8,15,1,16,1,16,1,16,
-		1,16,1,16,1,16,3,16,273,8,16,3,16,275,8,16,1,17,1,17,1,17,1,17,3,17,281,
-		8,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,
-		1,18,1,18,3,18,298,8,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,
-		18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,
-		18,5,18,324,8,18,10,18,12,18,327,9,18,1,19,1,19,1,19,1,19,1,19,1,19,1,
-		19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,
-		19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,
-		19,1,19,1,19,1,19,3,19,367,8,19,1,19,1,19,1,19,1,19,1,19,3,19,374,8,19,
-		1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,385,8,19,1,19,1,19,3,
-		19,389,8,19,1,20,1,20,1,20,1,20,1,21,1,21,1,21,1,21,1,21,1,21,1,21,1,21,
-		1,22,1,22,1,22,1,22,5,22,407,8,22,10,22,12,22,410,9,22,1,22,3,22,413,8,
-		22,3,22,415,8,22,1,22,1,22,1,23,1,23,1,23,1,23,1,24,1,24,1,24,5,24,426,
-		8,24,10,24,12,24,429,9,24,1,25,1,25,1,26,1,26,1,26,1,26,1,26,3,26,438,
-		8,26,1,26,0,2,26,36,27,0,2,4,6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,
-		36,38,40,42,44,46,48,50,52,0,9,1,0,29,30,1,0,4,4,1,0,35,36,1,0,37,39,2,
-		0,35,35,40,40,2,0,23,24,41,42,1,0,43,44,4,0,11,13,17,17,19,19,64,64,1,
-		0,57,58,475,0,54,1,0,0,0,2,63,1,0,0,0,4,72,1,0,0,0,6,74,1,0,0,0,8,85,1,
-		0,0,0,10,90,1,0,0,0,12,111,1,0,0,0,14,137,1,0,0,0,16,139,1,0,0,0,18,148,
-		1,0,0,0,20,170,1,0,0,0,22,181,1,0,0,0,24,189,1,0,0,0,26,200,1,0,0,0,28,
-		209,1,0,0,0,30,264,1,0,0,0,32,266,1,0,0,0,34,276,1,0,0,0,36,297,1,0,0,
-		0,38,388,1,0,0,0,40,390,1,0,0,0,42,394,1,0,0,0,44,402,1,0,0,0,46,418,1,
-		0,0,0,48,422,1,0,0,0,50,430,1,0,0,0,52,437,1,0,0,0,54,58,3,2,1,0,55,57,
-		3,4,2,0,56,55,1,0,0,0,57,60,1,0,0,0,58,56,1,0,0,0,58,59,1,0,0,0,59,61,
-		1,0,0,0,60,58,1,0,0,0,61,62,5,0,0,1,62,1,1,0,0,0,63,64,5,1,0,0,64,65,3,
-		50,25,0,65,66,5,2,0,0,66,3,1,0,0,0,67,73,3,6,3,0,68,73,3,10,5,0,69,73,
-		3,14,7,0,70,73,3,18,9,0,71,73,3,20,10,0,72,67,1,0,0,0,72,68,1,0,0,0,72,
-		69,1,0,0,0,72,70,1,0,0,0,72,71,1,0,0,0,73,5,1,0,0,0,74,75,5,3,0,0,75,76,
-		3,50,25,0,76,80,5,4,0,0,77,79,3,8,4,0,78,77,1,0,0,0,79,82,1,0,0,0,80,78,
-		1,0,0,0,80,81,1,0,0,0,81,83,1,0,0,0,82,80,1,0,0,0,83,84,5,5,0,0,84,7,1,
-		0,0,0,85,86,3,50,25,0,86,87,5,6,0,0,87,88,3,26,13,0,88,89,5,2,0,0,89,9,
-		1,0,0,0,90,91,5,7,0,0,91,92,3,50,25,0,92,94,5,8,0,0,93,95,3,22,11,0,94,
-		93,1,0,0,0,94,95,1,0,0,0,95,96,1,0,0,0,96,97,5,9,0,0,97,98,5,10,0,0,98,
-		102,3,26,13,0,99,101,3,12,6,0,100,99,1,0,0,0,101,104,1,0,0,0,102,100,1,
-		0,0,0,102,103,1,0,0,0,103,105,1,0,0,0,104,102,1,0,0,0,105,106,5,2,0,0,
-		106,11,1,0,0,0,107,112,5,11,0,0,108,112,5,12,0,0,109,110,5,13,0,0,110,
-		112,5,60,0,0,111,107,1,0,0,0,111,108,1,0,0,0,111,109,1,0,0,0,112,13,1,
-		0,0,0,113,114,5,14,0,0,114,115,3,50,25,0,115,117,5,8,0,0,116,118,3,22,
-		11,0,117,116,1,0,0,0,117,118,1,0,0,0,118,119,1,0,0,0,119,120,5,9,0,0,120,
-		121,5,10,0,0,121,122,3,26,13,0,122,123,5,15,0,0,123,124,3,36,18,0,124,
-		125,5,2,0,0,125,138,1,0,0,0,126,127,5,14,0,0,127,128,3,50,25,0,128,130,
-		5,8,0,0,129,131,3,22,11,0,130,129,1,0,0,0,130,131,1,0,0,0,131,132,1,0,
-		0,0,132,133,5,9,0,0,133,134,5,10,0,0,134,135,3,26,13,0,135,136,3,16,8,
-		0,136,138,1,0,0,0,137,113,1,0,0,0,137,126,1,0,0,0,138,15,1,0,0,0,139,143,
-		5,4,0,0,140,142,3,30,15,0,141,140,1,0,0,0,142,145,1,0,0,0,143,141,1,0,
-		0,0,143,144,1,0,0,0,144,146,1,0,0,0,145,143,1,0,0,0,146,147,5,5,0,0,147,
-		17,1,0,0,0,148,149,5,16,0,0,149,150,3,50,25,0,150,151,5,8,0,0,151,152,
-		5,17,0,0,152,153,3,50,25,0,153,154,5,6,0,0,154,155,3,26,13,0,155,156,5,
-		18,0,0,156,157,5,19,0,0,157,158,3,50,25,0,158,159,5,6,0,0,159,160,3,26,
-		13,0,160,161,5,9,0,0,161,165,5,4,0,0,162,164,3,8,4,0,163,162,1,0,0,0,164,
-		167,1,0,0,0,165,163,1,0,0,0,165,166,1,0,0,0,166,168,1,0,0,0,167,165,1,
-		0,0,0,168,169,5,5,0,0,169,19,1,0,0,0,170,171,5,20,0,0,171,172,3,50,25,
-		0,172,174,5,8,0,0,173,175,3,22,11,0,174,173,1,0,0,0,174,175,1,0,0,0,175,
-		176,1,0,0,0,176,177,5,9,0,0,177,178,5,10,0,0,178,179,3,26,13,0,179,180,
-		3,28,14,0,180,21,1,0,0,0,181,186,3,24,12,0,182,183,5,18,0,0,183,185,3,
-		24,12,0,184,182,1,0,0,0,185,188,1,0,0,0,186,184,1,0,0,0,186,187,1,0,0,
-		0,187,23,1,0,0,0,188,186,1,0,0,0,189,190,3,50,25,0,190,191,5,6,0,0,191,
-		192,3,26,13,0,192,25,1,0,0,0,193,194,6,13,-1,0,194,195,5,22,0,0,195,196,
-		5,23,0,0,196,197,3,26,13,0,197,198,5,24,0,0,198,201,1,0,0,0,199,201,3,
-		50,25,0,200,193,1,0,0,0,200,199,1,0,0,0,201,206,1,0,0,0,202,203,10,3,0,
-		0,203,205,5,21,0,0,204,202,1,0,0,0,205,208,1,0,0,0,206,204,1,0,0,0,206,
-		207,1,0,0,0,207,27,1,0,0,0,208,206,1,0,0,0,209,213,5,4,0,0,210,212,3,30,
-		15,0,211,210,1,0,0,0,212,215,1,0,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,
-		216,1,0,0,0,215,213,1,0,0,0,216,217,5,5,0,0,217,29,1,0,0,0,218,265,3,34,
-		17,0,219,220,5,25,0,0,220,221,5,64,0,0,221,222,5,8,0,0,222,223,3,36,18,
-		0,223,224,5,18,0,0,224,225,3,36,18,0,225,226,5,9,0,0,226,227,3,44,22,0,
-		227,228,5,2,0,0,228,265,1,0,0,0,229,230,5,26,0,0,230,231,5,64,0,0,231,
-		232,5,8,0,0,232,233,3,36,18,0,233,234,5,18,0,0,234,235,3,36,18,0,235,236,
-		5,9,0,0,236,237,5,2,0,0,237,265,1,0,0,0,238,239,5,27,0,0,239,240,5,64,
-		0,0,240,242,5,8,0,0,241,243,3,48,24,0,242,241,1,0,0,0,242,243,1,0,0,0,
-		243,244,1,0,0,0,244,245,5,9,0,0,245,265,5,2,0,0,246,265,3,32,16,0,247,
-		248,5,28,0,0,248,249,3,36,18,0,249,250,5,2,0,0,250,265,1,0,0,0,251,255,
-		7,0,0,0,252,254,8,1,0,0,253,252,1,0,0,0,254,257,1,0,0,0,255,253,1,0,0,
-		0,255,256,1,0,0,0,256,258,1,0,0,0,257,255,1,0,0,0,258,265,3,28,14,0,259,
-		260,3,50,25,0,260,261,5,15,0,0,261,262,3,36,18,0,262,263,5,2,0,0,263,265,
-		1,0,0,0,264,218,1,0,0,0,264,219,1,0,0,0,264,229,1,0,0,0,264,238,1,0,0,
-		0,264,246,1,0,0,0,264,247,1,0,0,0,264,251,1,0,0,0,264,259,1,0,0,0,265,
-		31,1,0,0,0,266,267,5,31,0,0,267,268,3,36,18,0,268,274,3,28,14,0,269,272,
-		5,32,0,0,270,273,3,32,16,0,271,273,3,28,14,0,272,270,1,0,0,0,272,271,1,
-		0,0,0,273,275,1,0,0,0,274,269,1,0,0,0,274,275,1,0,0,0,275,33,1,0,0,0,276,
-		277,5,33,0,0,277,280,3,50,25,0,278,279,5,6,0,0,279,281,3,26,13,0,280,278,
-		1,0,0,0,280,281,1,0,0,0,281,282,1,0,0,0,282,283,5,15,0,0,283,284,3,36,
-		18,0,284,285,5,2,0,0,285,35,1,0,0,0,286,287,6,18,-1,0,287,298,3,38,19,
-		0,288,289,7,2,0,0,289,298,3,36,18,9,290,291,5,31,0,0,291,292,3,36,18,0,
-		292,293,5,48,0,0,293,294,3,36,18,0,294,295,5,32,0,0,295,296,3,36,18,0,
-		296,298,1,0,0,0,297,286,1,0,0,0,297,288,1,0,0,0,297,290,1,0,0,0,298,325,
-		1,0,0,0,299,300,10,8,0,0,300,301,7,3,0,0,301,324,3,36,18,9,302,303,10,
-		7,0,0,303,304,7,4,0,0,304,324,3,36,18,8,305,306,10,6,0,0,306,307,7,5,0,
-		0,307,324,3,36,18,7,308,309,10,5,0,0,309,310,7,6,0,0,310,324,3,36,18,6,
-		311,312,10,4,0,0,312,313,5,45,0,0,313,324,3,36,18,5,314,315,10,3,0,0,315,
-		316,5,46,0,0,316,324,3,36,18,4,317,318,10,2,0,0,318,319,5,47,0,0,319,324,
-		3,36,18,2,320,321,10,10,0,0,321,322,5,34,0,0,322,324,3,50,25,0,323,299,
-		1,0,0,0,323,302,1,0,0,0,323,305,1,0,0,0,323,308,1,0,0,0,323,311,1,0,0,
-		0,323,314,1,0,0,0,323,317,1,0,0,0,323,320,1,0,0,0,324,327,1,0,0,0,325,
-		323,1,0,0,0,325,326,1,0,0,0,326,37,1,0,0,0,327,325,1,0,0,0,328,389,3,52,
-		26,0,329,330,5,49,0,0,330,331,5,8,0,0,331,332,3,36,18,0,332,333,5,18,0,
-		0,333,334,3,40,20,0,334,335,5,9,0,0,335,389,1,0,0,0,336,337,5,50,0,0,337,
-		338,5,8,0,0,338,339,3,36,18,0,339,340,5,18,0,0,340,341,3,40,20,0,341,342,
-		5,9,0,0,342,389,1,0,0,0,343,344,5,51,0,0,344,345,5,8,0,0,345,346,3,36,
-		18,0,346,347,5,18,0,0,347,348,3,36,18,0,348,349,5,18,0,0,349,350,3,42,
-		21,0,350,351,5,9,0,0,351,389,1,0,0,0,352,353,5,52,0,0,353,354,5,64,0,0,
-		354,355,5,8,0,0,355,356,3,36,18,0,356,357,5,18,0,0,357,358,3,36,18,0,358,
-		359,5,9,0,0,359,389,1,0,0,0,360,361,5,53,0,0,361,362,5,64,0,0,362,363,
-		5,8,0,0,363,366,3,36,18,0,364,365,5,18,0,0,365,367,3,36,18,0,366,364,1,
-		0,0,0,366,367,1,0,0,0,367,368,1,0,0,0,368,369,5,9,0,0,369,389,1,0,0,0,
-		370,371,3,50,25,0,371,373,5,8,0,0,372,374,3,48,24,0,373,372,1,0,0,0,373,
-		374,1,0,0,0,374,375,1,0,0,0,375,376,5,9,0,0,376,389,1,0,0,0,377,389,3,
-		50,25,0,378,379,5,8,0,0,379,380,3,36,18,0,380,381,5,9,0,0,381,389,1,0,
-		0,0,382,384,5,54,0,0,383,385,3,48,24,0,384,383,1,0,0,0,384,385,1,0,0,0,
-		385,386,1,0,0,0,386,389,5,55,0,0,387,389,3,44,22,0,388,328,1,0,0,0,388,
-		329,1,0,0,0,388,336,1,0,0,0,388,343,1,0,0,0,388,352,1,0,0,0,388,360,1,
-		0,0,0,388,370,1,0,0,0,388,377,1,0,0,0,388,378,1,0,0,0,388,382,1,0,0,0,
-		388,387,1,0,0,0,389,39,1,0,0,0,390,391,3,50,25,0,391,392,5,56,0,0,392,
-		393,3,36,18,0,393,41,1,0,0,0,394,395,5,8,0,0,395,396,3,50,25,0,396,397,
-		5,18,0,0,397,398,3,50,25,0,398,399,5,9,0,0,399,400,5,56,0,0,400,401,3,
-		36,18,0,401,43,1,0,0,0,402,414,5,4,0,0,403,408,3,46,23,0,404,405,5,18,
-		0,0,405,407,3,46,23,0,406,404,1,0,0,0,407,410,1,0,0,0,408,406,1,0,0,0,
-		408,409,1,0,0,0,409,412,1,0,0,0,410,408,1,0,0,0,411,413,5,18,0,0,412,411,
-		1,0,0,0,412,413,1,0,0,0,413,415,1,0,0,0,414,403,1,0,0,0,414,415,1,0,0,
-		0,415,416,1,0,0,0,416,417,5,5,0,0,417,45,1,0,0,0,418,419,3,50,25,0,419,
-		420,5,6,0,0,420,421,3,36,18,0,421,47,1,0,0,0,422,427,3,36,18,0,423,424,
-		5,18,0,0,424,426,3,36,18,0,425,423,1,0,0,0,426,429,1,0,0,0,427,425,1,0,
-		0,0,427,428,1,0,0,0,428,49,1,0,0,0,429,427,1,0,0,0,430,431,7,7,0,0,431,
-		51,1,0,0,0,432,438,5,62,0,0,433,438,5,61,0,0,434,438,5,63,0,0,435,438,
-		7,8,0,0,436,438,5,59,0,0,437,432,1,0,0,0,437,433,1,0,0,0,437,434,1,0,0,
-		0,437,435,1,0,0,0,437,436,1,0,0,0,438,53,1,0,0,0,34,58,72,80,94,102,111,
-		117,130,137,143,165,174,186,200,206,213,242,255,264,272,274,280,297,323,
-		325,366,373,384,388,408,412,414,427,437
+		2,22,7,22,2,23,7,23,2,24,7,24,2,25,7,25,2,26,7,26,2,27,7,27,1,0,1,0,5,
+		0,59,8,0,10,0,12,0,62,9,0,1,0,1,0,1,1,1,1,1,1,1,1,1,2,1,2,1,2,1,2,1,2,
+		3,2,75,8,2,1,3,1,3,1,3,1,3,5,3,81,8,3,10,3,12,3,84,9,3,1,3,1,3,1,4,1,4,
+		1,4,1,4,1,4,1,5,1,5,1,5,1,5,3,5,97,8,5,1,5,1,5,1,5,1,5,5,5,103,8,5,10,
+		5,12,5,106,9,5,1,5,1,5,1,6,1,6,1,6,1,6,1,6,1,6,3,6,116,8,6,1,7,1,7,1,7,
+		1,7,3,7,122,8,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,1,7,3,7,135,8,
+		7,1,7,1,7,1,7,1,7,1,7,3,7,142,8,7,1,8,1,8,5,8,146,8,8,10,8,12,8,149,9,
+		8,1,8,1,8,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,1,9,
+		5,9,168,8,9,10,9,12,9,171,9,9,1,9,1,9,1,10,3,10,176,8,10,1,10,1,10,1,10,
+		1,10,3,10,182,8,10,1,10,1,10,1,10,1,10,1,10,1,11,1,11,1,11,5,11,192,8,
+		11,10,11,12,11,195,9,11,1,12,1,12,1,12,1,12,1,13,1,13,1,13,1,13,1,13,1,
+		13,1,13,3,13,208,8,13,1,13,1,13,5,13,212,8,13,10,13,12,13,215,9,13,1,14,
+		1,14,5,14,219,8,14,10,14,12,14,222,9,14,1,14,1,14,1,15,1,15,1,15,1,15,
+		1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,
+		1,15,1,15,1,15,1,15,1,15,1,15,3,15,250,8,15,1,15,1,15,1,15,1,15,1,15,1,
+		15,1,15,1,15,1,15,1,15,3,15,262,8,15,1,15,1,15,1,15,1,15,1,15,1,15,1,15,
+		1,15,5,15,272,8,15,10,15,12,15,275,9,15,1,15,1,15,1,15,1,15,1,15,1,15,
+		3,15,283,8,15,1,16,1,16,1,16,1,16,1,16,1,16,3,16,291,8,16,3,16,293,8,16,
+		1,17,1,17,1,17,1,17,3,17,299,8,17,1,17,1,17,1,17,1,17,1,18,1,18,1,18,1,
+		18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,3,18,316,8,18,1,18,1,18,1,18,1,18,
+		1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,1,18,
+		1,18,1,18,1,18,1,18,1,18,1,18,5,18,342,8,18,10,18,12,18,345,9,18,1,19,
+		1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
+		1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
+		1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,3,19,385,8,19,1,19,1,19,1,
+		19,1,19,1,19,3,19,392,8,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,1,19,
+		3,19,403,8,19,1,19,1,19,3,19,407,8,19,1,20,1,20,1,20,1,20,1,21,1,21,1,
+		21,1,21,1,21,1,21,1,21,1,21,1,22,1,22,1,22,5,22,424,8,22,10,22,12,22,427,
+		9,22,1,22,1,22,1,22,1,22,1,22,3,22,434,8,22,1,23,1,23,1,23,1,23,5,23,440,
+		8,23,10,23,12,23,443,9,23,1,23,3,23,446,8,23,3,23,448,8,23,1,23,1,23,1,
+		24,1,24,1,24,1,24,1,25,1,25,1,25,5,25,459,8,25,10,25,12,25,462,9,25,1,
+		26,1,26,1,27,1,27,1,27,1,27,1,27,3,27,471,8,27,1,27,0,2,26,36,28,0,2,4,
+		6,8,10,12,14,16,18,20,22,24,26,28,30,32,34,36,38,40,42,44,46,48,50,52,
+		54,0,9,2,0,30,30,35,35,1,0,4,4,1,0,40,41,1,0,42,44,2,0,40,40,45,45,2,0,
+		25,26,46,47,1,0,48,49,5,0,11,14,18,18,20,21,31,33,69,69,1,0,62,63,513,
+		0,56,1,0,0,0,2,65,1,0,0,0,4,74,1,0,0,0,6,76,1,0,0,0,8,87,1,0,0,0,10,92,
+		1,0,0,0,12,115,1,0,0,0,14,141,1,0,0,0,16,143,1,0,0,0,18,152,1,0,0,0,20,
+		175,1,0,0,0,22,188,1,0,0,0,24,196,1,0,0,0,26,207,1,0,0,0,28,216,1,0,0,
+		0,30,282,1,0,0,0,32,284,1,0,0,0,34,294,1,0,0,0,36,315,1,0,0,0,38,406,1,
+		0,0,0,40,408,1,0,0,0,42,412,1,0,0,0,44,433,1,0,0,0,46,435,1,0,0,0,48,451,
+		1,0,0,0,50,455,1,0,0,0,52,463,1,0,0,0,54,470,1,0,0,0,56,60,3,2,1,0,57,
+		59,3,4,2,0,58,57,1,0,0,0,59,62,1,0,0,0,60,58,1,0,0,0,60,61,1,0,0,0,61,
+		63,1,0,0,0,62,60,1,0,0,0,63,64,5,0,0,1,64,1,1,0,0,0,65,66,5,1,0,0,66,67,
+		3,52,26,0,67,68,5,2,0,0,68,3,1,0,0,0,69,75,3,6,3,0,70,75,3,10,5,0,71,75,
+		3,14,7,0,72,75,3,18,9,0,73,75,3,20,10,0,74,69,1,0,0,0,74,70,1,0,0,0,74,
+		71,1,0,0,0,74,72,1,0,0,0,74,73,1,0,0,0,75,5,1,0,0,0,76,77,5,3,0,0,77,78,
+		3,52,26,0,78,82,5,4,0,0,79,81,3,8,4,0,80,79,1,0,0,0,81,84,1,0,0,0,82,80,
+		1,0,0,0,82,83,1,0,0,0,83,85,1,0,0,0,84,82,1,0,0,0,85,86,5,5,0,0,86,7,1,
+		0,0,0,87,88,3,52,26,0,88,89,5,6,0,0,89,90,3,26,13,0,90,91,5,2,0,0,91,9,
+		1,0,0,0,92,93,5,7,0,0,93,94,3,52,26,0,94,96,5,8,0,0,95,97,3,22,11,0,96,
+		95,1,0,0,0,96,97,1,0,0,0,97,98,1,0,0,0,98,99,5,9,0,0,99,100,5,10,0,0,100,
+		104,3,26,13,0,101,103,3,12,6,0,102,101,1,0,0,0,103,106,1,0,0,0,104,102,
+		1,0,0,0,104,105,1,0,0,0,105,107,1,0,0,0,106,104,1,0,0,0,107,108,5,2,0,
+		0,108,11,1,0,0,0,109,116,5,11,0,0,110,116,5,12,0,0,111,112,5,13,0,0,112,
+		116,5,65,0,0,113,114,5,14,0,0,114,116,5,65,0,0,115,109,1,0,0,0,115,110,
+		1,0,0,0,115,111,1,0,0,0,115,113,1,0,0,0,116,13,1,0,0,0,117,118,5,15,0,
+		0,118,119,3,52,26,0,119,121,5,8,0,0,120,122,3,22,11,0,121,120,1,0,0,0,
+		121,122,1,0,0,0,122,123,1,0,0,0,123,124,5,9,0,0,124,125,5,10,0,0,125,126,
+		3,26,13,0,126,127,5,16,0,0,127,128,3,36,18,0,128,129,5,2,0,0,129,142,1,
+		0,0,0,130,131,5,15,0,0,131,132,3,52,26,0,132,134,5,8,0,0,133,135,3,22,
+		11,0,134,133,1,0,0,0,134,135,1,0,0,0,135,136,1,0,0,0,136,137,5,9,0,0,137,
+		138,5,10,0,0,138,139,3,26,13,0,139,140,3,16,8,0,140,142,1,0,0,0,141,117,
+		1,0,0,0,141,130,1,0,0,0,142,15,1,0,0,0,143,147,5,4,0,0,144,146,3,30,15,
+		0,145,144,1,0,0,0,146,149,1,0,0,0,147,145,1,0,0,0,147,148,1,0,0,0,148,
+		150,1,0,0,0,149,147,1,0,0,0,150,151,5,5,0,0,151,17,1,0,0,0,152,153,5,17,
+		0,0,153,154,3,52,26,0,154,155,5,8,0,0,155,156,5,18,0,0,156,157,3,52,26,
+		0,157,158,5,6,0,0,158,159,3,26,13,0,159,160,5,19,0,0,160,161,5,20,0,0,
+		161,162,3,52,26,0,162,163,5,6,0,0,163,164,3,26,13,0,164,165,5,9,0,0,165,
+		169,5,4,0,0,166,168,3,8,4,0,167,166,1,0,0,0,168,171,1,0,0,0,169,167,1,
+		0,0,0,169,170,1,0,0,0,170,172,1,0,0,0,171,169,1,0,0,0,172,173,5,5,0,0,
+		173,19,1,0,0,0,174,176,5,21,0,0,175,174,1,0,0,0,175,176,1,0,0,0,176,177,
+		1,0,0,0,177,178,5,22,0,0,178,179,3,52,26,0,179,181,5,8,0,0,180,182,3,22,
+		11,0,181,180,1,0,0,0,181,182,1,0,0,0,182,183,1,0,0,0,183,184,5,9,0,0,184,
+		185,5,10,0,0,185,186,3,26,13,0,186,187,3,28,14,0,187,21,1,0,0,0,188,193,
+		3,24,12,0,189,190,5,19,0,0,190,192,3,24,12,0,191,189,1,0,0,0,192,195,1,
+		0,0,0,193,191,1,0,0,0,193,194,1,0,0,0,194,23,1,0,0,0,195,193,1,0,0,0,196,
+		197,3,52,26,0,197,198,5,6,0,0,198,199,3,26,13,0,199,25,1,0,0,0,200,201,
+		6,13,-1,0,201,202,5,24,0,0,202,203,5,25,0,0,203,204,3,26,13,0,204,205,
+		5,26,0,0,205,208,1,0,0,0,206,208,3,52,26,0,207,200,1,0,0,0,207,206,1,0,
+		0,0,208,213,1,0,0,0,209,210,10,3,0,0,210,212,5,23,0,0,211,209,1,0,0,0,
+		212,215,1,0,0,0,213,211,1,0,0,0,213,214,1,0,0,0,214,27,1,0,0,0,215,213,
+		1,0,0,0,216,220,5,4,0,0,217,219,3,30,15,0,218,217,1,0,0,0,219,222,1,0,
+		0,0,220,218,1,0,0,0,220,221,1,0,0,0,221,223,1,0,0,0,222,220,1,0,0,0,223,
+		224,5,5,0,0,224,29,1,0,0,0,225,283,3,34,17,0,226,227,5,27,0,0,227,228,
+		5,69,0,0,228,229,5,8,0,0,229,230,3,36,18,0,230,231,5,19,0,0,231,232,3,
+		36,18,0,232,233,5,9,0,0,233,234,3,46,23,0,234,235,5,2,0,0,235,283,1,0,
+		0,0,236,237,5,28,0,0,237,238,5,69,0,0,238,239,5,8,0,0,239,240,3,36,18,
+		0,240,241,5,19,0,0,241,242,3,36,18,0,242,243,5,9,0,0,243,244,5,2,0,0,244,
+		283,1,0,0,0,245,246,5,29,0,0,246,247,5,69,0,0,247,249,5,8,0,0,248,250,
+		3,50,25,0,249,248,1,0,0,0,249,250,1,0,0,0,250,251,1,0,0,0,251,252,5,9,
+		0,0,252,283,5,2,0,0,253,283,3,32,16,0,254,255,5,30,0,0,255,256,5,31,0,
+		0,256,257,3,52,26,0,257,258,5,32,0,0,258,261,3,36,18,0,259,260,5,33,0,
+		0,260,262,5,67,0,0,261,259,1,0,0,0,261,262,1,0,0,0,262,263,1,0,0,0,263,
+		264,3,28,14,0,264,283,1,0,0,0,265,266,5,34,0,0,266,267,3,36,18,0,267,268,
+		5,2,0,0,268,283,1,0,0,0,269,273,7,0,0,0,270,272,8,1,0,0,271,270,1,0,0,
+		0,272,275,1,0,0,0,273,271,1,0,0,0,273,274,1,0,0,0,274,276,1,0,0,0,275,
+		273,1,0,0,0,276,283,3,28,14,0,277,278,3,52,26,0,278,279,5,16,0,0,279,280,
+		3,36,18,0,280,281,5,2,0,0,281,283,1,0,0,0,282,225,1,0,0,0,282,226,1,0,
+		0,0,282,236,1,0,0,0,282,245,1,0,0,0,282,253,1,0,0,0,282,254,1,0,0,0,282,
+		265,1,0,0,0,282,269,1,0,0,0,282,277,1,0,0,0,283,31,1,0,0,0,284,285,5,36,
+		0,0,285,286,3,36,18,0,286,292,3,28,14,0,287,290,5,37,0,0,288,291,3,32,
+		16,0,289,291,3,28,14,0,290,288,1,0,0,0,290,289,1,0,0,0,291,293,1,0,0,0,
+		292,287,1,0,0,0,292,293,1,0,0,0,293,33,1,0,0,0,294,295,5,38,0,0,295,298,
+		3,52,26,0,296,297,5,6,0,0,297,299,3,26,13,0,298,296,1,0,0,0,298,299,1,
+		0,0,0,299,300,1,0,0,0,300,301,5,16,0,0,301,302,3,36,18,0,302,303,5,2,0,
+		0,303,35,1,0,0,0,304,305,6,18,-1,0,305,316,3,38,19,0,306,307,7,2,0,0,307,
+		316,3,36,18,9,308,309,5,36,0,0,309,310,3,36,18,0,310,311,5,53,0,0,311,
+		312,3,36,18,0,312,313,5,37,0,0,313,314,3,36,18,0,314,316,1,0,0,0,315,304,
+		1,0,0,0,315,306,1,0,0,0,315,308,1,0,0,0,316,343,1,0,0,0,317,318,10,8,0,
+		0,318,319,7,3,0,0,319,342,3,36,18,9,320,321,10,7,0,0,321,322,7,4,0,0,322,
+		342,3,36,18,8,323,324,10,6,0,0,324,325,7,5,0,0,325,342,3,36,18,7,326,327,
+		10,5,0,0,327,328,7,6,0,0,328,342,3,36,18,6,329,330,10,4,0,0,330,331,5,
+		50,0,0,331,342,3,36,18,5,332,333,10,3,0,0,333,334,5,51,0,0,334,342,3,36,
+		18,4,335,336,10,2,0,0,336,337,5,52,0,0,337,342,3,36,18,2,338,339,10,10,
+		0,0,339,340,5,39,0,0,340,342,3,52,26,0,341,317,1,0,0,0,341,320,1,0,0,0,
+		341,323,1,0,0,0,341,326,1,0,0,0,341,329,1,0,0,0,341,332,1,0,0,0,341,335,
+		1,0,0,0,341,338,1,0,0,0,342,345,1,0,0,0,343,341,1,0,0,0,343,344,1,0,0,
+		0,344,37,1,0,0,0,345,343,1,0,0,0,346,407,3,54,27,0,347,348,5,54,0,0,348,
+		349,5,8,0,0,349,350,3,36,18,0,350,351,5,19,0,0,351,352,3,40,20,0,352,353,
+		5,9,0,0,353,407,1,0,0,0,354,355,5,55,0,0,355,356,5,8,0,0,356,357,3,36,
+		18,0,357,358,5,19,0,0,358,359,3,40,20,0,359,360,5,9,0,0,360,407,1,0,0,
+		0,361,362,5,56,0,0,362,363,5,8,0,0,363,364,3,36,18,0,364,365,5,19,0,0,
+		365,366,3,36,18,0,366,367,5,19,0,0,367,368,3,42,21,0,368,369,5,9,0,0,369,
+		407,1,0,0,0,370,371,5,57,0,0,371,372,5,69,0,0,372,373,5,8,0,0,373,374,
+		3,36,18,0,374,375,5,19,0,0,375,376,3,36,18,0,376,377,5,9,0,0,377,407,1,
+		0,0,0,378,379,5,58,0,0,379,380,5,69,0,0,380,381,5,8,0,0,381,384,3,36,18,
+		0,382,383,5,19,0,0,383,385,3,36,18,0,384,382,1,0,0,0,384,385,1,0,0,0,385,
+		386,1,0,0,0,386,387,5,9,0,0,387,407,1,0,0,0,388,389,3,52,26,0,389,391,
+		5,8,0,0,390,392,3,50,25,0,391,390,1,0,0,0,391,392,1,0,0,0,392,393,1,0,
+		0,0,393,394,5,9,0,0,394,407,1,0,0,0,395,407,3,52,26,0,396,397,5,8,0,0,
+		397,398,3,36,18,0,398,399,5,9,0,0,399,407,1,0,0,0,400,402,5,59,0,0,401,
+		403,3,50,25,0,402,401,1,0,0,0,402,403,1,0,0,0,403,404,1,0,0,0,404,407,
+		5,60,0,0,405,407,3,46,23,0,406,346,1,0,0,0,406,347,1,0,0,0,406,354,1,0,
+		0,0,406,361,1,0,0,0,406,370,1,0,0,0,406,378,1,0,0,0,406,388,1,0,0,0,406,
+		395,1,0,0,0,406,396,1,0,0,0,406,400,1,0,0,0,406,405,1,0,0,0,407,39,1,0,
+		0,0,408,409,3,52,26,0,409,410,5,61,0,0,410,411,3,44,22,0,411,41,1,0,0,
+		0,412,413,5,8,0,0,413,414,3,52,26,0,414,415,5,19,0,0,415,416,3,52,26,0,
+		416,417,5,9,0,0,417,418,5,61,0,0,418,419,3,44,22,0,419,43,1,0,0,0,420,
+		434,3,36,18,0,421,425,5,4,0,0,422,424,3,34,17,0,423,422,1,0,0,0,424,427,
+		1,0,0,0,425,423,1,0,0,0,425,426,1,0,0,0,426,428,1,0,0,0,427,425,1,0,0,
+		0,428,429,5,34,0,0,429,430,3,36,18,0,430,431,5,2,0,0,431,432,5,5,0,0,432,
+		434,1,0,0,0,433,420,1,0,0,0,433,421,1,0,0,0,434,45,1,0,0,0,435,447,5,4,
+		0,0,436,441,3,48,24,0,437,438,5,19,0,0,438,440,3,48,24,0,439,437,1,0,0,
+		0,440,443,1,0,0,0,441,439,1,0,0,0,441,442,1,0,0,0,442,445,1,0,0,0,443,
+		441,1,0,0,0,444,446,5,19,0,0,445,444,1,0,0,0,445,446,1,0,0,0,446,448,1,
+		0,0,0,447,436,1,0,0,0,447,448,1,0,0,0,448,449,1,0,0,0,449,450,5,5,0,0,
+		450,47,1,0,0,0,451,452,3,52,26,0,452,453,5,6,0,0,453,454,3,36,18,0,454,
+		49,1,0,0,0,455,460,3,36,18,0,456,457,5,19,0,0,457,459,3,36,18,0,458,456,
+		1,0,0,0,459,462,1,0,0,0,460,458,1,0,0,0,460,461,1,0,0,0,461,51,1,0,0,0,
+		462,460,1,0,0,0,463,464,7,7,0,0,464,53,1,0,0,0,465,471,5,67,0,0,466,471,
+		5,66,0,0,467,471,5,68,0,0,468,471,7,8,0,0,469,471,5,64,0,0,470,465,1,0,
+		0,0,470,466,1,0,0,0,470,467,1,0,0,0,470,468,1,0,0,0,470,469,1,0,0,0,471,
+		55,1,0,0,0,38,60,74,82,96,104,115,121,134,141,147,169,175,181,193,207,
+		213,220,249,261,273,282,290,292,298,315,341,343,384,391,402,406,425,433,
+		441,445,447,460,470
 	};
 
 	public static readonly ATN _ATN =

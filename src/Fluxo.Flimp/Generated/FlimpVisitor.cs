@@ -91,6 +91,13 @@ public interface IFlimpVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <return>The visitor result.</return>
 	Result VisitLatencyProp([NotNull] FlimpParser.LatencyPropContext context);
 	/// <summary>
+	/// Visit a parse tree produced by the <c>freshProp</c>
+	/// labeled alternative in <see cref="FlimpParser.externProp"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitFreshProp([NotNull] FlimpParser.FreshPropContext context);
+	/// <summary>
 	/// Visit a parse tree produced by the <c>exprFn</c>
 	/// labeled alternative in <see cref="FlimpParser.fnDecl"/>.
 	/// </summary>
@@ -196,6 +203,13 @@ public interface IFlimpVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitIfStmt([NotNull] FlimpParser.IfStmtContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>forEachStmt</c>
+	/// labeled alternative in <see cref="FlimpParser.stmt"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitForEachStmt([NotNull] FlimpParser.ForEachStmtContext context);
 	/// <summary>
 	/// Visit a parse tree produced by the <c>returnStmt</c>
 	/// labeled alternative in <see cref="FlimpParser.stmt"/>.
@@ -360,6 +374,20 @@ public interface IFlimpVisitor<Result> : IParseTreeVisitor<Result> {
 	/// <param name="context">The parse tree.</param>
 	/// <return>The visitor result.</return>
 	Result VisitLambda2([NotNull] FlimpParser.Lambda2Context context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>exprLambdaBody</c>
+	/// labeled alternative in <see cref="FlimpParser.lambdaBody"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitExprLambdaBody([NotNull] FlimpParser.ExprLambdaBodyContext context);
+	/// <summary>
+	/// Visit a parse tree produced by the <c>blockLambdaBody</c>
+	/// labeled alternative in <see cref="FlimpParser.lambdaBody"/>.
+	/// </summary>
+	/// <param name="context">The parse tree.</param>
+	/// <return>The visitor result.</return>
+	Result VisitBlockLambdaBody([NotNull] FlimpParser.BlockLambdaBodyContext context);
 	/// <summary>
 	/// Visit a parse tree produced by <see cref="FlimpParser.recordBody"/>.
 	/// </summary>

@@ -50,7 +50,7 @@ internal sealed class GraphBuilder
         var sinkId = _nodes.Count;
         _nodes.Add(new Node(sinkId, NodeKind.Sink, "response", null, inputs, new InputExpr(0), null, h.ReturnType.ToString(), Props(inputs, new Effects()), h.Span));
 
-        var graph = new Graph(h.Name, [.. h.Params.Select(p => new Param(p.Name, p.Type.ToString()))], h.ReturnType.ToString(), [.. _nodes], 0, sinkId, "", h.Span);
+        var graph = new Graph(h.Name, [.. h.Params.Select(p => new Param(p.Name, p.Type.ToString()))], h.ReturnType.ToString(), [.. _nodes], 0, sinkId, "", h.Span, h.Internal);
         return IrJson.WithHash(graph);
     }
 
@@ -72,6 +72,9 @@ internal sealed class GraphBuilder
                 var args = enq.Args.Select(a => new FieldInit(a.Name, Lower(a.Value))).ToImmutableArray();
                 Effect(NodeKind.Enqueue, $"enqueue {enq.Handler}", enq.Handler, new EnqueueExpr(enq.Handler, args), enq.Span, writes: null);
                 break;
+            case BoundForEach fe:
+                ForEach(fe);
+                break;
             case BoundIfStmt ifs:
                 var cond = Lower(ifs.Condition);
                 var outer = _guard;
@@ -83,6 +86,36 @@ internal sealed class GraphBuilder
                 _guard = outer;
                 break;
         }
+    }
+
+    /// <summary>
+    /// A fan-out the runtime, optimizer and back end already understand: one guarded copy of the body per possible
+    /// item, copy k running only when the list has more than k items, each effect its own node.
+    /// </summary>
+    private void ForEach(BoundForEach fe)
+    {
+        var list = Lower(fe.List);
+        if (fe.Checked)
+        {
+            list = new NodeRefExpr(Add(NodeKind.Builtin, "atMost", "atMost", new CallExpr(CallKind.Builtin, "atMost", [list, new LitExpr(Value.Int(fe.Max))]),
+                fe.List.Type, fe.List.Span, new Effects()), null);
+        }
+        else if (list is not NodeRefExpr { Field: null })
+        {
+            list = new NodeRefExpr(Add(NodeKind.Compute, fe.Var.Name + " list", null, list, fe.List.Type, fe.List.Span, new Effects()), null);
+        }
+
+        var outer = _guard;
+        for (var k = 0; k < fe.Max; k++)
+        {
+            Expr present = new BinaryExpr(">", new CallExpr(CallKind.Builtin, "count", [list]), new LitExpr(Value.Int(k)));
+            _guard = outer is null ? present : new BinaryExpr("&&", outer, present);
+            _letNodes[fe.Var] = Add(NodeKind.Builtin, $"{fe.Var.Name}[{k}]", "at", new CallExpr(CallKind.Builtin, "at", [list, new LitExpr(Value.Int(k))]),
+                fe.Var.Type, fe.Span, new Effects());
+            fe.Body.ToList().ForEach(Stmt);
+        }
+
+        _guard = outer;
     }
 
     private void Let(BoundLet let)

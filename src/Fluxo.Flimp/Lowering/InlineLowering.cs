@@ -27,6 +27,7 @@ internal sealed class InlineLowering(FnProperties fns, Func<VarSymbol, Expr> out
         BoundMap m => new MapExpr(Lower(m.List), m.Var.Name, Lower(m.Body)),
         BoundFilter f => new FilterExpr(Lower(f.List), f.Var.Name, Lower(f.Body)),
         BoundFold f => new FoldExpr(Lower(f.List), Lower(f.Init), f.Acc.Name, f.Var.Name, Lower(f.Body)),
+        BoundLetIn l => new LetExpr(l.Var.Name, Lower(l.Value), Lower(l.Body)),
         BoundGet g => Read(g.Table, new TableGetExpr(g.Table, Lower(g.PartitionKey), Lower(g.RowKey))),
         BoundQuery q => Read(q.Table, new TableQueryExpr(q.Table, Lower(q.PartitionKey), q.Prefix is null ? null : Lower(q.Prefix))),
         _ => throw new InvalidOperationException($"unknown expression {e.GetType().Name}"),

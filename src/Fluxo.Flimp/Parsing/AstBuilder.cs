@@ -50,6 +50,7 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
             DeterministicPropContext => new ExternPropSyntax("deterministic", null, Span(p)),
             SideEffectsPropContext => new ExternPropSyntax("sideeffects", null, Span(p)),
             LatencyPropContext l => new ExternPropSyntax("latency", Duration(l.DURATION().GetText()), Span(p)),
+            FreshPropContext f => new ExternPropSyntax("fresh", Duration(f.DURATION().GetText()), Span(p)),
             _ => throw new InvalidOperationException("unknown extern property"),
         }).ToImmutableArray();
         return new ExternDeclSyntax(e.name.GetText(), Params(e.paramList()), Type(e.typeRef()), props, Span(e.name), Span(e));
@@ -72,7 +73,7 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
     };
 
     private HandlerDeclSyntax Handler(HandlerDeclContext h) =>
-        new(h.name.GetText(), Params(h.paramList()), Type(h.typeRef()), Block(h.block()), Span(h.name), Span(h));
+        new(h.name.GetText(), Params(h.paramList()), Type(h.typeRef()), Block(h.block()), Span(h.name), Span(h), h.access is not null);
 
     private TypeSyntax Type(TypeRefContext ctx) => ctx switch
     {
@@ -92,6 +93,8 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
         EnqueueStmtContext e => new EnqueueStmtSyntax(e.handler.Text, Span(e.handler), Args(e.argList()), Span(e)),
         IfStmtContext i => If(i.ifStatement()),
         ReturnStmtContext r => new ReturnStmtSyntax(Expr(r.expr()), Span(r)),
+        ForEachStmtContext f => new ForEachStmtSyntax(
+            f.var.GetText(), Span(f.var), Expr(f.list), f.max is null ? null : Int(f.max.Text, Span(f.max)).AsInt, f.max is null ? null : Span(f.max), Block(f.block()), Span(f)),
         LoopStmtContext l => new LoopStmtSyntax(l.kw.Text, Span(l.kw)),
         AssignStmtContext a => new AssignStmtSyntax(a.name.GetText(), Span(a.name)),
         _ => throw new InvalidOperationException("unknown statement form"),
@@ -124,10 +127,10 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
     private ExprSyntax Primary(PrimaryContext ctx) => ctx switch
     {
         LiteralPrimaryContext l => new LiteralExprSyntax(Literal(l.literal(), Span(l)), Span(l)),
-        MapPrimaryContext m => new MapExprSyntax(Expr(m.list), m.lambda1().param1.GetText(), Span(m.lambda1().param1), Expr(m.lambda1().expr()), Span(m)),
-        FilterPrimaryContext f => new FilterExprSyntax(Expr(f.list), f.lambda1().param1.GetText(), Span(f.lambda1().param1), Expr(f.lambda1().expr()), Span(f)),
+        MapPrimaryContext m => new MapExprSyntax(Expr(m.list), m.lambda1().param1.GetText(), Span(m.lambda1().param1), Lambda(m.lambda1().lambdaBody()), Span(m)),
+        FilterPrimaryContext f => new FilterExprSyntax(Expr(f.list), f.lambda1().param1.GetText(), Span(f.lambda1().param1), Lambda(f.lambda1().lambdaBody()), Span(f)),
         FoldPrimaryContext f => new FoldExprSyntax(
-            Expr(f.list), Expr(f.init), f.lambda2().acc.GetText(), f.lambda2().item.GetText(), Span(f.lambda2()), Expr(f.lambda2().expr()), Span(f)),
+            Expr(f.list), Expr(f.init), f.lambda2().acc.GetText(), f.lambda2().item.GetText(), Span(f.lambda2()), Lambda(f.lambda2().lambdaBody()), Span(f)),
         GetPrimaryContext g => new GetExprSyntax(g.table.Text, Span(g.table), Expr(g.pk), Expr(g.rk), Span(g)),
         QueryPrimaryContext q => new QueryExprSyntax(q.table.Text, Span(q.table), Expr(q.pk), q.prefix is null ? null : Expr(q.prefix), Span(q)),
         CallPrimaryContext c => new CallExprSyntax(c.name.GetText(), Span(c.name), Args(c.argList()), Span(c)),
@@ -136,6 +139,13 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
         ListPrimaryContext l => new ListExprSyntax(Args(l.argList()), Span(l)),
         RecordPrimaryContext r => Record(r.recordBody()),
         _ => throw new InvalidOperationException("unknown primary form"),
+    };
+
+    private ExprSyntax Lambda(LambdaBodyContext ctx) => ctx switch
+    {
+        ExprLambdaBodyContext e => Expr(e.expr()),
+        BlockLambdaBodyContext b => new BlockExprSyntax([.. b.letStmt().Select(Let)], Expr(b.expr()), Span(b)),
+        _ => throw new InvalidOperationException("unknown lambda body"),
     };
 
     private RecordExprSyntax Record(RecordBodyContext ctx) =>

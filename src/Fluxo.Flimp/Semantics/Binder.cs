@@ -33,7 +33,7 @@ public static class Binder
             var body = new BodyBinder(exprs, "handler", h.Name, h.ReturnType);
             var (stmts, _) = body.Bind(h.Syntax.Body, scope, h.Syntax.NameSpan);
             enqueues[h.Name] = body.Enqueues;
-            handlers.Add(new BoundHandler(h.Name, h.Params, h.ReturnType, stmts, h.Syntax.Span));
+            handlers.Add(new BoundHandler(h.Name, h.Params, h.ReturnType, stmts, h.Syntax.Span, h.Syntax.Internal));
         }
 
         CycleCheck.Report([.. fnCalls.Keys], fnCalls, Diag.FlimpRecursion, diagnostics);

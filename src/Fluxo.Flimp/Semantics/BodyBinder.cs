@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Flimp.Syntax;
+using Fluxo.Ir;
 
 namespace Fluxo.Flimp.Semantics;
 
@@ -79,6 +80,13 @@ internal sealed class BodyBinder(ExprBinder exprs, string kind, string name, Fli
                 var then = Block(ifs.Then, Narrowing.WhenTrue(cond, scope), topLevel: false);
                 var els = Block(ifs.Else, Narrowing.WhenFalse(cond, scope), topLevel: false);
                 return new BoundIfStmt(cond, then, els, ifs.Span);
+            case ForEachStmtSyntax fe:
+                if (fn is not null)
+                {
+                    exprs.Diagnostics.Add(Diag.FlimpStatementInFn(fe.Span, fn));
+                }
+
+                return ForEach(fe, scope);
             case LoopStmtSyntax loop:
                 exprs.Diagnostics.Add(Diag.FlimpNoLoops(loop.Span, loop.Keyword));
                 return null;
@@ -91,6 +99,79 @@ internal sealed class BodyBinder(ExprBinder exprs, string kind, string name, Fli
                 throw new InvalidOperationException("unknown statement");
         }
     }
+
+    private int _forEachDepth;
+
+    private BoundForEach ForEach(ForEachStmtSyntax fe, Scope scope)
+    {
+        if (_forEachDepth > 0)
+        {
+            exprs.Diagnostics.Add(Diag.FlimpForEachNested(fe.Span));
+        }
+
+        var list = exprs.Bind(fe.List, scope);
+        var element = list.Type switch
+        {
+            ListType l => l.Element,
+            var t when t.IsError => FlimpType.Error,
+            _ => Report(Diag.FlimpNotAList(list.Span, "for each", list.Type.ToString())),
+        };
+        var known = KnownBound(list);
+        long max;
+        if (fe.Max is { } declared)
+        {
+            max = declared;
+            if (declared < 1 || declared > Diag.MaxForEach)
+            {
+                exprs.Diagnostics.Add(Diag.FlimpForEachBound(fe.MaxSpan!, declared));
+            }
+        }
+        else if (known is { } k)
+        {
+            max = k;
+            if (k > Diag.MaxForEach)
+            {
+                exprs.Diagnostics.Add(Diag.FlimpForEachBound(list.Span, k));
+            }
+        }
+        else
+        {
+            max = 0;
+            if (!list.Type.IsError)
+            {
+                exprs.Diagnostics.Add(Diag.FlimpForEachUnbounded(list.Span));
+            }
+        }
+
+        var item = new VarSymbol(fe.Var, exprs.FnName is null ? VarKind.HandlerLet : VarKind.Local, element, fe.VarSpan) { Used = true };
+        if (scope.Lookup(fe.Var) is { } previous)
+        {
+            exprs.Diagnostics.Add(Diag.FlimpAlreadyDefined(fe.VarSpan, fe.Var, previous.Symbol.Span.Line));
+        }
+
+        var inner = new Scope(scope);
+        inner.Define(item);
+        _forEachDepth++;
+        var body = Block(fe.Body, inner, topLevel: false);
+        _forEachDepth--;
+        var bound = (int)Math.Clamp(max, 0, Diag.MaxForEach);
+        return new BoundForEach(item, list, bound, known is not { } sure || sure > bound, body, fe.Span);
+    }
+
+    private FlimpType Report(Diagnostic d)
+    {
+        exprs.Diagnostics.Add(d);
+        return FlimpType.Error;
+    }
+
+    /// <summary>A length the list can never exceed, when the checker can tell: a list literal, or take/range/atMost with a literal count.</summary>
+    private static long? KnownBound(BoundExpr list) => list switch
+    {
+        BoundList l => l.Items.Length,
+        BoundCall { Kind: CallKind.Builtin, Name: "take" or "atMost" } c => BuiltinSignature.LiteralInt(c.Args[1]) is { } n ? Math.Max(0, n) : null,
+        BoundCall { Kind: CallKind.Builtin, Name: "range" } c => BuiltinSignature.LiteralInt(c.Args[0]) is { } n ? Math.Max(0, n) : null,
+        _ => null,
+    };
 
     private BoundLet Let(LetStmtSyntax let, Scope scope)
     {

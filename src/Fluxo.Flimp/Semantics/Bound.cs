@@ -61,6 +61,9 @@ public sealed record BoundFilter(BoundExpr List, VarSymbol Var, BoundExpr Body, 
 
 public sealed record BoundFold(BoundExpr List, BoundExpr Init, VarSymbol Acc, VarSymbol Var, BoundExpr Body, FlimpType Type, SourceSpan Span) : BoundExpr(Type, Span);
 
+/// <summary>A let inside a lambda's block body: <see cref="Var"/> is <see cref="Value"/> while <see cref="Body"/> is evaluated.</summary>
+public sealed record BoundLetIn(VarSymbol Var, BoundExpr Value, BoundExpr Body, FlimpType Type, SourceSpan Span) : BoundExpr(Type, Span);
+
 public sealed record BoundGet(string Table, BoundExpr PartitionKey, BoundExpr RowKey, FlimpType Type, SourceSpan Span) : BoundExpr(Type, Span);
 
 public sealed record BoundQuery(string Table, BoundExpr PartitionKey, BoundExpr? Prefix, FlimpType Type, SourceSpan Span) : BoundExpr(Type, Span);
@@ -75,6 +78,9 @@ public sealed record BoundDelete(string Table, BoundExpr PartitionKey, BoundExpr
 
 public sealed record BoundEnqueue(string Handler, ImmutableArray<(string Name, BoundExpr Value)> Args, SourceSpan Span) : BoundStmt(Span);
 
+/// <summary>The body once per item of <see cref="List"/>, which never has more than <see cref="Max"/> items (checked per request when <see cref="Checked"/>).</summary>
+public sealed record BoundForEach(VarSymbol Var, BoundExpr List, int Max, bool Checked, ImmutableArray<BoundStmt> Body, SourceSpan Span) : BoundStmt(Span);
+
 public sealed record BoundIfStmt(BoundExpr Condition, ImmutableArray<BoundStmt> Then, ImmutableArray<BoundStmt> Else, SourceSpan Span) : BoundStmt(Span);
 
 public sealed record BoundReturn(BoundExpr Value, SourceSpan Span) : BoundStmt(Span);
@@ -83,7 +89,7 @@ public sealed record BoundParam(string Name, FlimpType Type);
 
 public sealed record BoundFn(string Name, ImmutableArray<BoundParam> Params, FlimpType ReturnType, ImmutableArray<BoundLet> Lets, BoundExpr Result, SourceSpan Span);
 
-public sealed record BoundHandler(string Name, ImmutableArray<BoundParam> Params, FlimpType ReturnType, ImmutableArray<BoundStmt> Body, SourceSpan Span);
+public sealed record BoundHandler(string Name, ImmutableArray<BoundParam> Params, FlimpType ReturnType, ImmutableArray<BoundStmt> Body, SourceSpan Span, bool Internal = false);
 
 /// <summary>A whole checked service; declarations are already in IR form (they carry no expressions to bind).</summary>
 public sealed record BoundProgram(

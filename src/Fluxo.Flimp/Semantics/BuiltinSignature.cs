@@ -31,6 +31,18 @@ internal static class BuiltinSignature
         return Parse(builtin.ReturnType, tv);
     }
 
+    /// <summary>A literal argument beyond the builtin's limit is known to fail, so it is an error now rather than at every request.</summary>
+    public static void CheckLimit(ExprBinder binder, CallExprSyntax call, BuiltinInfo builtin, ImmutableArray<BoundExpr> args)
+    {
+        if (builtin.Limit is { } limit && limit.Arg < args.Length && LiteralInt(args[limit.Arg]) is { } value && value > limit.Max)
+        {
+            binder.Diagnostics.Add(Diag.FlimpBuiltinLimit(args[limit.Arg].Span, call.Name, value, limit.Text));
+        }
+    }
+
+    /// <summary>The value of an integer literal argument, if it is one.</summary>
+    public static long? LiteralInt(BoundExpr e) => e is BoundLiteral { Value.Kind: Fluxo.Values.ValueKind.Int } l ? l.Value.AsInt : null;
+
     // Walks the parameter pattern and the argument type together to find what T stands for.
     private static void Bind(FlimpType pattern, FlimpType arg, ref FlimpType? t)
     {

@@ -3,6 +3,7 @@ using Fluxo.Builtins;
 using Fluxo.Diagnostics;
 using Fluxo.Flimp.Syntax;
 using Fluxo.Ir;
+using Fluxo.Values;
 
 namespace Fluxo.Flimp.Semantics;
 
@@ -58,7 +59,11 @@ internal sealed class Declarations
 
     private void Register(DeclSyntax decl)
     {
-        if (Primitives.ContainsKey(decl.Name) || decl.Name == "list")
+        if (HttpResult.IsBuiltinType(decl.Name))
+        {
+            _diagnostics.Add(Diag.FlimpHttpResultShape(decl.NameSpan, decl.Name));
+        }
+        else if (Primitives.ContainsKey(decl.Name) || decl.Name == "list")
         {
             _diagnostics.Add(Diag.FlimpReservedName(decl.NameSpan, decl.Name, "a built-in type"));
         }
@@ -125,8 +130,28 @@ internal sealed class Declarations
             Deterministic: seen.Contains("deterministic"),
             SideEffectFree: !seen.Contains("sideeffects"),
             ExpectedLatencyMs: e.Props.FirstOrDefault(p => p.Kind == "latency")?.LatencyMs,
-            e.Span);
+            e.Span,
+            FreshnessMs: Freshness(e, seen));
         return new ExternSig(e.Name, ps, ret, decl);
+    }
+
+    private double? Freshness(ExternDeclSyntax e, HashSet<string> props)
+    {
+        if (e.Props.FirstOrDefault(p => p.Kind == "fresh") is not { } fresh)
+        {
+            return null;
+        }
+
+        if (props.Contains("sideeffects"))
+        {
+            _diagnostics.Add(Diag.FlimpFreshWithSideEffects(fresh.Span, e.Name));
+        }
+        else if (fresh.LatencyMs is not > 0)
+        {
+            _diagnostics.Add(Diag.FlimpFreshZero(fresh.Span, e.Name));
+        }
+
+        return fresh.LatencyMs;
     }
 
     private TableSig ResolveTable(TableDeclSyntax t)
@@ -213,6 +238,11 @@ internal sealed class Declarations
             return rec;
         }
 
+        if (HttpResult.IsBuiltinType(n.Name))
+        {
+            return HttpType(n.Name);
+        }
+
         switch (_all.GetValueOrDefault(n.Name))
         {
             // A record that refers to itself (directly or not) would be infinitely large.
@@ -227,6 +257,23 @@ internal sealed class Declarations
                 _diagnostics.Add(Diag.FlimpUnknownType(n.Span, n.Name));
                 return FlimpType.Error;
         }
+    }
+
+    // The HTTP result records are declared in the IR only by services that use them, so other IR stays unchanged.
+    private RecordType HttpType(string name)
+    {
+        if (!_recordTypes.ContainsKey(HttpResult.TypeName))
+        {
+            var header = new RecordType(HttpResult.HeaderTypeName, [("name", FlimpType.String), ("value", FlimpType.String)]);
+            var result = new RecordType(HttpResult.TypeName, [("status", FlimpType.Int), ("headers", new ListType(header)), ("body", FlimpType.String)]);
+            foreach (var type in new[] { header, result })
+            {
+                _recordTypes[type.Name!] = type;
+                RecordDecls.Add(new RecordDecl(type.Name!, [.. type.Fields.Select(f => new Param(f.Name, f.Type.ToString()))], SourceSpan.None("<builtin>")));
+            }
+        }
+
+        return _recordTypes[name];
     }
 
     private FlimpType ResolveTableRow(TableDeclSyntax t)

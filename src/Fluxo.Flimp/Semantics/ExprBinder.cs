@@ -52,6 +52,7 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
         FoldExprSyntax f => Fold(f, scope),
         GetExprSyntax g => Get(g, scope),
         QueryExprSyntax q => Query(q, scope),
+        BlockExprSyntax b => Block(b, scope),
         _ => throw new InvalidOperationException("unknown expression"),
     };
 
@@ -247,13 +248,20 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
                 Diagnostics.Add(Diag.FlimpExternInFn(c.NameSpan, FnName, c.Name));
             }
 
+            if (_lambdaDepth > 0 && !ext.Decl.SideEffectFree)
+            {
+                Diagnostics.Add(Diag.FlimpEffectInLambda(c.NameSpan, c.Name));
+            }
+
             CheckArgs(c, ext.Params, args);
             return new BoundCall(CallKind.Extern, c.Name, args, ext.Decl.Deterministic, ext.Decl.SideEffectFree, ext.ReturnType, c.Span);
         }
 
         if (BuiltinCatalog.Find(c.Name) is { } builtin)
         {
-            return new BoundCall(CallKind.Builtin, c.Name, args, builtin.Deterministic, true, BuiltinSignature.Check(this, c, builtin, args), c.Span);
+            var type = BuiltinSignature.Check(this, c, builtin, args);
+            BuiltinSignature.CheckLimit(this, c, builtin, args);
+            return new BoundCall(CallKind.Builtin, c.Name, args, builtin.Deterministic, true, type, c.Span);
         }
 
         if (Decls.Handlers.ContainsKey(c.Name))
@@ -300,6 +308,69 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
         }
     }
 
+    // Lambda bodies run once per item inside one node, so an effect there would repeat unseen by every analysis.
+    private int _lambdaDepth;
+
+    private BoundExpr Lambda(ExprSyntax body, Scope scope)
+    {
+        _lambdaDepth++;
+        try
+        {
+            return Bind(body, scope);
+        }
+        finally
+        {
+            _lambdaDepth--;
+        }
+    }
+
+    private BoundExpr Lambda(ExprSyntax body, Scope scope, FlimpType expected, string what)
+    {
+        var bound = Lambda(body, scope);
+        Expect(bound, expected, what);
+        return bound;
+    }
+
+    private BoundExpr Block(BlockExprSyntax b, Scope scope)
+    {
+        var lets = new List<(VarSymbol Symbol, BoundExpr Value)>();
+        var inner = scope;
+        foreach (var let in b.Lets)
+        {
+            var declared = let.Type is null ? null : Decls.Type(let.Type);
+            var value = declared is null ? Bind(let.Value, inner) : BindExpecting(let.Value, inner, declared, $"the value of '{let.Name}'");
+            var type = declared ?? value.Type;
+            if (declared is null && (type == FlimpType.None || TypeRules.ContainsNothing(type)))
+            {
+                Diagnostics.Add(Diag.FlimpNoneNeedsType(let.NameSpan, let.Name));
+                type = FlimpType.Error;
+            }
+
+            if (inner.Lookup(let.Name) is { } previous)
+            {
+                Diagnostics.Add(Diag.FlimpAlreadyDefined(let.NameSpan, let.Name, previous.Symbol.Span.Line));
+            }
+
+            var symbol = new VarSymbol(let.Name, VarKind.Local, type, let.NameSpan);
+            inner = new Scope(inner);
+            inner.Define(symbol);
+            lets.Add((symbol, value));
+        }
+
+        BoundExpr result = Bind(b.Result, inner);
+        foreach (var (symbol, value) in Enumerable.Reverse(lets))
+        {
+            if (!symbol.Used)
+            {
+                Diagnostics.Add(Diag.FlimpUnusedLet(symbol.Span, symbol.Name));
+            }
+
+            result = new BoundLetIn(symbol, value, result, result.Type, b.Span);
+        }
+
+        return result;
+    }
+
     private VarSymbol Local(string name, FlimpType type, SourceSpan span, Scope scope)
     {
         if (scope.Lookup(name) is { } previous)
@@ -317,7 +388,7 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
         var v = Local(m.Var, ElementOf(list, "map"), m.VarSpan, scope);
         var inner = new Scope(scope);
         inner.Define(v);
-        var body = Bind(m.Body, inner);
+        var body = Lambda(m.Body, inner);
         return new BoundMap(list, v, body, new ListType(body.Type), m.Span);
     }
 
@@ -327,7 +398,7 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
         var v = Local(f.Var, ElementOf(list, "filter"), f.VarSpan, scope);
         var inner = new Scope(scope);
         inner.Define(v);
-        var body = BindExpecting(f.Body, inner, FlimpType.Bool, "a filter condition");
+        var body = Lambda(f.Body, inner, FlimpType.Bool, "a filter condition");
         return new BoundFilter(list, v, body, list.Type.IsError ? FlimpType.Error : list.Type, f.Span);
     }
 
@@ -348,7 +419,7 @@ internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, 
         var inner = new Scope(scope);
         inner.Define(acc);
         inner.Define(v);
-        var body = BindExpecting(f.Body, inner, accType, "the fold body");
+        var body = Lambda(f.Body, inner, accType, "the fold body");
         return new BoundFold(list, init, acc, v, body, accType, f.Span);
     }
 

@@ -38,8 +38,9 @@ public sealed record TableDeclSyntax(
     string Name, ParamSyntax PartitionKey, ParamSyntax RowKey, ImmutableArray<ParamSyntax> Fields, SourceSpan NameSpan, SourceSpan Span)
     : DeclSyntax(Name, NameSpan, Span);
 
+/// <summary>A handler; an <see cref="Internal"/> one is run only through <c>enqueue</c>, never by an outside request.</summary>
 public sealed record HandlerDeclSyntax(
-    string Name, ImmutableArray<ParamSyntax> Params, TypeSyntax ReturnType, ImmutableArray<StmtSyntax> Body, SourceSpan NameSpan, SourceSpan Span)
+    string Name, ImmutableArray<ParamSyntax> Params, TypeSyntax ReturnType, ImmutableArray<StmtSyntax> Body, SourceSpan NameSpan, SourceSpan Span, bool Internal = false)
     : DeclSyntax(Name, NameSpan, Span);
 
 public abstract record StmtSyntax(SourceSpan Span);
@@ -53,6 +54,10 @@ public sealed record DeleteStmtSyntax(string Table, SourceSpan TableSpan, ExprSy
 public sealed record EnqueueStmtSyntax(string Handler, SourceSpan HandlerSpan, ImmutableArray<ExprSyntax> Args, SourceSpan Span) : StmtSyntax(Span);
 
 public sealed record IfStmtSyntax(ExprSyntax Condition, ImmutableArray<StmtSyntax> Then, ImmutableArray<StmtSyntax> Else, SourceSpan Span) : StmtSyntax(Span);
+
+/// <summary><c>for each x in list max N { ... }</c>: the body's effects once per item; <see cref="Max"/> is the declared bound, if any.</summary>
+public sealed record ForEachStmtSyntax(string Var, SourceSpan VarSpan, ExprSyntax List, long? Max, SourceSpan? MaxSpan, ImmutableArray<StmtSyntax> Body, SourceSpan Span)
+    : StmtSyntax(Span);
 
 public sealed record ReturnStmtSyntax(ExprSyntax Value, SourceSpan Span) : StmtSyntax(Span);
 
@@ -91,6 +96,9 @@ public sealed record MapExprSyntax(ExprSyntax List, string Var, SourceSpan VarSp
 public sealed record FilterExprSyntax(ExprSyntax List, string Var, SourceSpan VarSpan, ExprSyntax Body, SourceSpan Span) : ExprSyntax(Span);
 
 public sealed record FoldExprSyntax(ExprSyntax List, ExprSyntax Init, string Acc, string Var, SourceSpan VarSpan, ExprSyntax Body, SourceSpan Span) : ExprSyntax(Span);
+
+/// <summary>A lambda's block body: lets, then the value.</summary>
+public sealed record BlockExprSyntax(ImmutableArray<LetStmtSyntax> Lets, ExprSyntax Result, SourceSpan Span) : ExprSyntax(Span);
 
 public sealed record GetExprSyntax(string Table, SourceSpan TableSpan, ExprSyntax PartitionKey, ExprSyntax RowKey, SourceSpan Span) : ExprSyntax(Span);
 

@@ -36,6 +36,7 @@ internal static class DepthCheck
         DeleteStmtSyntax d => 1 + Math.Max(Depth(d.PartitionKey), Depth(d.RowKey)),
         EnqueueStmtSyntax e => 1 + Max(e.Args),
         IfStmtSyntax i => 1 + Math.Max(Depth(i.Condition), i.Then.Concat(i.Else).Select(Depth).DefaultIfEmpty(0).Max()),
+        ForEachStmtSyntax f => 1 + Math.Max(Depth(f.List), f.Body.Select(Depth).DefaultIfEmpty(0).Max()),
         _ => 0,
     };
 
@@ -54,6 +55,7 @@ internal static class DepthCheck
         MapExprSyntax m => Max([m.List, m.Body]),
         FilterExprSyntax f => Max([f.List, f.Body]),
         FoldExprSyntax f => Max([f.List, f.Init, f.Body]),
+        BlockExprSyntax b => b.Lets.Length + Max([.. b.Lets.Select(l => l.Value), b.Result]),
         GetExprSyntax g => Max([g.PartitionKey, g.RowKey]),
         QueryExprSyntax q => Max(q.Prefix is null ? [q.PartitionKey] : [q.PartitionKey, q.Prefix]),
         _ => 0,

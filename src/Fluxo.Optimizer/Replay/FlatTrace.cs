@@ -40,6 +40,15 @@ public sealed class FlatTrace
 
     public List<RequestShape> Shapes { get; } = [];
 
+    /// <summary>The fraction of the key space the trace kept (<see cref="SpatialSampling"/>); 1 for a whole trace.</summary>
+    public double SampleRate { get; private set; } = 1.0;
+
+    /// <summary>The capacity that behaves on this sample as <paramref name="bytes"/> does on the whole trace.</summary>
+    public long SampledBytes(long bytes) => SampleRate >= 1 ? bytes : Math.Max(1, (long)Math.Round(bytes * SampleRate));
+
+    /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
+    public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
+
     /// <summary>Node events replayed per request; the unit of the simulator's speed.</summary>
     public long NodeEvents { get; private set; }
 
@@ -58,7 +67,7 @@ public sealed class FlatTrace
             return null;
         }
 
-        var flat = new FlatTrace(facts, requests.Count);
+        var flat = new FlatTrace(facts, requests.Count) { SampleRate = trace.Header.SampleRate };
         var n = facts.NodeCount;
         var edgeCount = facts.Edges.Count;
         var shapes = new Dictionary<string, int>();

@@ -64,7 +64,7 @@ public sealed class Simulator
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(c.Bytes, keys[j].DistinctKeys)).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes), keys[j].DistinctKeys)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
@@ -95,7 +95,7 @@ public sealed class Simulator
             sum += latency;
         }
 
-        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], lrus[j].PeakBytes, lrus[j].UsedBytes)).ToArray();
+        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Trace.WholeBytes(lrus[j].PeakBytes), Trace.WholeBytes(lrus[j].UsedBytes))).ToArray();
         var p99 = Percentiles.NearestRank(_latencies, 0.99, _latencies.Length);
         var p95 = Percentiles.NearestRank(_latencies, 0.95, Percentiles.Rank(0.99, _latencies.Length));
         var p50 = Percentiles.NearestRank(_latencies, 0.50, Percentiles.Rank(0.95, _latencies.Length));

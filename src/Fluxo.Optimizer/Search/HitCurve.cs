@@ -132,7 +132,7 @@ public sealed class HitCurve
             var previous = lastUse[key];
             if (previous >= 0)
             {
-                var d = tree.Sum(previous + 1, r - 1) + size;
+                var d = trace.WholeBytes(tree.Sum(previous + 1, r - 1) + size);
                 if (d <= maxBytes)
                 {
                     distance[reuses] = d;
