@@ -20,8 +20,8 @@ public sealed record SampleSavings(
     LatencyRow Before, LatencyRow After, PolicyDocument Policy);
 
 /// <summary>
-/// Measures one sample the way a user would: run its workload with tracing, optimize the whole service's
-/// caches from the trace under one budget (mrc search), run the same workload again with the chosen policy.
+/// Measures one sample the way a user would: run its workload with tracing, optimize the whole service from the
+/// trace under one budget as `fluxo optimize` does, run the same workload again with the chosen policy.
 /// </summary>
 public static class SampleMeasurement
 {
@@ -49,14 +49,8 @@ public static class SampleMeasurement
         var budget = workload.CacheBudgetBytes ?? DefaultBudget;
         var tracePath = Path.Combine(scratchDir, sample.Name + ".trace.bin");
         var before = await RunAsync(module, bindings, workload, null, tracePath, requests, diags, ct);
-        var trace = before is null ? null : TraceFile.Read(tracePath, module, diags);
-        if (before is null || trace is null)
-        {
-            return null;
-        }
-
-        var policy = Optimize(module, trace, tracePath, budget, diags);
-        if (policy is null)
+        var policy = before is null ? null : ServiceOptimizer.Optimize(module, new OptimizeRequest(sample.Service, tracePath, budget), diags)?.Policy;
+        if (before is null || policy is null || diags.HasErrors)
         {
             return null;
         }
@@ -75,13 +69,6 @@ public static class SampleMeasurement
             return new HandlerSavings(r.Handler, r.Requests, r, after.Rows.FirstOrDefault(a => a.Handler == r.Handler), labels, caches.Sum(c => c.Bytes));
         }).ToList();
         return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);
-    }
-
-    /// <summary>One budget for the whole service: every handler's candidates compete for it on the mean over all requests.</summary>
-    private static PolicyDocument? Optimize(IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diags)
-    {
-        var session = OptimizationSession.Create(module, trace, tracePath, budget, diags);
-        return session is null || diags.HasErrors ? null : session.ToPolicy(session.Search(SearchMethod.Mrc).Placement);
     }
 
     private static async Task<RunReport?> RunAsync(
