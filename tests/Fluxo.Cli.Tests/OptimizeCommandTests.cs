@@ -63,6 +63,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("objective mean", output);
         Assert.Contains("mean (chosen)", output);
+        Assert.Matches(@"held-out check: the policy gains [+-]?[0-9.]+% on the mean over the 1600 requests it was chosen on \(in-sample\) and [+-]?[0-9.]+% over the last 400 requests \(held out\)", output);
         foreach (var other in new[] { "p50", "p95", "p99" })
         {
             Assert.Matches($@"(?m)^{other} +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ ", output);
@@ -73,9 +74,15 @@ public sealed partial class OptimizeCommandTests : IDisposable
         Assert.Contains("p99 (chosen)", output);
         Assert.Matches(@"(?m)^mean +[0-9.]+ ", output);
 
+        Assert.DoesNotContain("held-out", Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "--hold-out", "0", "-o", Path.Combine(_dir, "all.json")).Out);
+
         (code, _, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "--objective", "p42");
         Assert.NotEqual(0, code);
         Assert.Contains("p42", error);
+
+        (code, _, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "--hold-out", "1.5");
+        Assert.Equal(1, code);
+        Assert.Contains("error FLX2201", error);
     }
 
     [Theory]

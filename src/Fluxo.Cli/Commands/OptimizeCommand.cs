@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Fluxo.Cli.Optimizing;
 using Fluxo.Diagnostics;
@@ -16,7 +17,7 @@ internal static class OptimizeCommand
 {
     public sealed record Arguments(
         string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
-        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null);
+        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null, double HoldOut = ServiceOptimizer.DefaultHoldOut);
 
     public static Command Create()
     {
@@ -30,16 +31,17 @@ internal static class OptimizeCommand
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
         var progress = new Option<bool>("--progress") { Description = "Show a progress bar even when output is not a terminal." };
+        var holdOut = new Option<double>("--hold-out") { Description = "Share of the trace, at its end, kept out of the search and used to check the policy's gain (0 to search the whole trace).", DefaultValueFactory = _ => ServiceOptimizer.DefaultHoldOut };
         var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
         var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
         {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness,
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, holdOut,
         };
         cmd.SetAction(parse => Run(
             new Arguments(
                 parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output)!, parse.GetValue(handler), parse.GetValue(objective),
-                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected, parse.GetValue(staleness)),
+                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected, parse.GetValue(staleness), parse.GetValue(holdOut)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -51,7 +53,12 @@ internal static class OptimizeCommand
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = Staleness.Parse(args.Staleness, diagnostics);
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
-        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness);
+        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut);
+        if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
+        {
+            diagnostics.Add(Diag.BadHoldOut(args.HoldOut));
+        }
+
         var report = module is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1
             ? null
             : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
@@ -72,6 +79,12 @@ internal static class OptimizeCommand
         PolicyTable.WriteCaches(output, found.Placement, report.ChosenCaches);
         output.WriteLine();
         DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
+        if (report.HeldOut is { } h)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
+        }
         if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);

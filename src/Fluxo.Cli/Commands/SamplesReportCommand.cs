@@ -91,7 +91,7 @@ internal static class SamplesReportCommand
             }
             else
             {
-                output.WriteLine($"wrote {args.Output}: {results.Count} sample(s); policies in {policyDir}");
+                output.WriteLine($"wrote {args.Output}: {results.Count} sample(s); policies in {Path.GetRelativePath(Directory.GetCurrentDirectory(), policyDir!)}");
             }
 
             DiagnosticPrinter.Print(diags, error);

@@ -93,7 +93,8 @@ public sealed class ServiceReplay
     internal int FollowedCount(int part) => SessionPairs().Count(p => p.PartA == part);
 
     /// <summary>Replays the trace under <paramref name="policy"/>; decisions for handlers the trace lacks are ignored.</summary>
-    public AheadResult Run(PolicyDocument policy)
+    /// <param name="measureFrom">Requests before this position in the trace only warm the caches; the latencies are those of the rest.</param>
+    public AheadResult Run(PolicyDocument policy, int measureFrom = 0)
     {
         var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
@@ -184,9 +185,9 @@ public sealed class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var sorted = latencies.Order().ToArray();
+        var sorted = latencies.Skip(measureFrom).Order().ToArray();
         double Pct(double q) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-        return new AheadResult(_order.Length, sorted.Length == 0 ? 0 : sorted.Average(), Pct(0.5), Pct(0.95), Pct(0.99),
+        return new AheadResult(sorted.Length, sorted.Length == 0 ? 0 : sorted.Average(), Pct(0.5), Pct(0.95), Pct(0.99),
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
     }
