@@ -41,12 +41,12 @@ public sealed class HeldOutTests : IDisposable
     [Fact]
     public void Steady_traffic_gains_about_as_much_held_out_as_in_sample()
     {
-        var path = Write("steady", new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[2], 5000, 4));
+        var path = Write("steady", new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[2], 10_000, 4));
         var diagnostics = new DiagnosticBag();
         var report = Optimize(path, diagnostics);
         var check = report.HeldOut!;
-        Assert.Equal((4000, 1000), (check.InSampleRequests, check.HeldOutRequests));
-        Assert.Equal(4000, report.TraceRequests);
+        Assert.Equal((8000, 2000), (check.InSampleRequests, check.HeldOutRequests));
+        Assert.Equal(8000, report.TraceRequests);
         Assert.True(check.InSampleGain > 5, $"{check.InSampleGain}");
         Assert.True(check.GapPoints <= 3, $"{check.InSampleGain} vs {check.HeldOutGain}");
         Assert.DoesNotContain(diagnostics.Items, d => d.Code == "FLX2200");
