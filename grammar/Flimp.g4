@@ -100,6 +100,7 @@ expr
     | expr op=('+' | '-') expr                          # binaryExpr
     | expr op=('<' | '<=' | '>' | '>=') expr            # binaryExpr
     | expr op=('==' | '!=') expr                        # binaryExpr
+    | expr op='=' expr                                  # binaryExpr // '=' for '==': parsed so it gets one clear error
     | expr op='&&' expr                                 # binaryExpr
     | expr op='||' expr                                 # binaryExpr
     | <assoc = right> expr op='??' expr                 # coalesceExpr

@@ -12,6 +12,12 @@ public static class AzureEmitter
     /// <summary>As <see cref="Emit(IrModule, PolicyDocument?)"/>, reporting skipped policy decisions and IR it cannot compile.</summary>
     public static IReadOnlyList<GeneratedFile> Emit(IrModule module, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
+        // Callers drop stale decisions first (PolicyJson.ReadFor); one that reaches here is refused, never skipped silently.
+        if (policy is not null && StalePolicy.Apply(module, policy, "policy", null, allowStale: false, diagnostics) is null)
+        {
+            return [];
+        }
+
         var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));

@@ -2,20 +2,24 @@ using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Policy;
+using Fluxo.Regions;
 
 namespace Fluxo.Backend.Azure;
 
-/// <summary>
-/// One cached subgraph: its key is every edge entering it in (to-node id, input index) order, its entry the
-/// outputs of its nodes read outside it (the same definition the runtime and the simulator use).
-/// </summary>
+/// <summary>A <see cref="CachedRegion"/> placed in a generated handler, under the id its Redis keys carry.</summary>
 internal sealed record CacheGroup(
     string Id,
     int Index,
     ImmutableHashSet<int> Nodes,
     ImmutableArray<(int To, int Input)> Entering,
     ImmutableArray<int> Outputs,
-    long Bytes);
+    long Bytes)
+{
+    /// <summary>How the generated CacheStore makes entry keys: the LRU contract's.</summary>
+    public const string KeyScheme = CacheKey.KeyScheme;
+
+    public string Keyspace { get; init; } = "";
+}
 
 /// <summary>The policy's caches that apply to one handler's graph.</summary>
 internal sealed class CachePlan
@@ -42,64 +46,39 @@ internal sealed class CachePlan
     {
         var groups = ImmutableArray.CreateBuilder<CacheGroup>();
         var taken = new HashSet<int>();
-        var consumers = graph.Consumers();
-        foreach (var d in policy?.Caches.Where(c => c.Handler == graph.Name) ?? [])
+        var reach = new GraphReach(graph);
+        var decisions = policy?.Caches ?? [];
+        for (var i = 0; i < decisions.Length; i++)
         {
-            if (d.GraphHash != graph.Hash)
+            var d = decisions[i];
+            if (d.Handler != graph.Name)
             {
-                diagnostics.Add(Diag.AzureStalePolicy(graph.Name, d.GraphHash, graph.Hash));
                 continue;
             }
 
-            var nodes = d.Nodes.ToImmutableHashSet();
-            var reason = Check(graph, nodes, taken, d.Bytes);
-            if (reason is not null)
+            var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
+            if (region is null)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, reason));
+                diagnostics.Add(Diag.BadCachedRegion(graph.Name, $"$.caches[{i}]", problem!, Severity.Warning));
                 continue;
             }
 
-            taken.UnionWith(nodes);
-            var ordered = nodes.Order().ToArray();
-            var entering = ordered
-                .SelectMany(n => graph[n].Inputs.Select((inp, i) => (To: n, Input: i, inp.From)))
-                .Where(e => !nodes.Contains(e.From))
-                .Select(e => (e.To, e.Input))
-                .ToImmutableArray();
-            var outputs = ordered.Where(n => consumers[n].Any(c => !nodes.Contains(c))).ToImmutableArray();
+            var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
+            if (d.Bytes <= 0 || clash >= 0)
+            {
+                diagnostics.Add(Diag.AzureBadCache(graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
+                continue;
+            }
+
+            taken.UnionWith(region.Nodes);
             var index = groups.Count;
-            groups.Add(new CacheGroup($"{graph.Name}.{index}", index, nodes, entering, outputs, d.Bytes));
+            groups.Add(new CacheGroup(
+                $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes)
+            {
+                Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, region.Nodes),
+            });
         }
 
         return new CachePlan(groups.ToImmutable());
-    }
-
-    private static string? Check(Graph graph, ImmutableHashSet<int> nodes, HashSet<int> taken, long bytes)
-    {
-        if (nodes.IsEmpty || bytes <= 0)
-        {
-            return "no nodes or no bytes";
-        }
-
-        foreach (var n in nodes)
-        {
-            if (n < 0 || n >= graph.Nodes.Length)
-            {
-                return $"node {n} does not exist";
-            }
-
-            var node = graph[n];
-            if (node.Kind is NodeKind.Source or NodeKind.Sink || !node.Props.IsCacheable)
-            {
-                return $"node {n} ({node.Label}) is not cacheable";
-            }
-
-            if (taken.Contains(n))
-            {
-                return $"node {n} is already in another cache";
-            }
-        }
-
-        return null;
     }
 }

@@ -75,12 +75,11 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             var inp = n.Inputs[i];
             if (inp.From == graph.SourceId)
             {
-                return Code.Sync(inp.Field is null ? "request" : $"Flx.Field(request, {CSharp.String(inp.Field)})");
+                return Code.Sync(Traced(inp.From, n.Id, i, inp.Field is null ? "request" : $"Flx.Field(request, {CSharp.String(inp.Field)})"));
             }
 
             var task = started.TryGetValue(i, out var local) ? local : Demand(n.Id, inp.From);
-            var value = Output(n.Id, inp.From, $"(await {task})");
-            return new Code(inp.Field is null ? value : $"Flx.Field({value}, {CSharp.String(inp.Field)})", true);
+            return new Code(Traced(inp.From, n.Id, i, Received(n.Id, inp, $"(await {task})")), true);
         }
 
         void Start(IEnumerable<int> inputs)
@@ -97,6 +96,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
 
         var compiler = new ExprCompiler(Input, n.Id, n.Span, diagnostics) { ExternParamNames = ExternParams };
         var async = false;
+        body.Add($"scope.Begin({n.Id});");
         if (isSink)
         {
             Start(Enumerable.Range(0, n.Inputs.Length));
@@ -105,20 +105,30 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
                 body.Add($"await Task.WhenAll({string.Join(", ", started.Values)});");
                 async = true;
             }
+
+            // The Sink demands every input (its side effects too), so the trace records each, as the runtime does.
+            for (var i = 0; i < n.Inputs.Length; i++)
+            {
+                var inp = n.Inputs[i];
+                var value = inp.From == graph.SourceId
+                    ? (inp.Field is null ? "request" : $"Flx.Field(request, {CSharp.String(inp.Field)})")
+                    : Received(n.Id, inp, $"{started[i]}.Result");
+                body.Add(Traced(inp.From, n.Id, i, value) + ";");
+            }
         }
 
         if (n.Guard is not null)
         {
-            Start(Tiers.StrictInputs(n.Guard));
+            Start(Strictness.Of(n.Guard));
             var guard = compiler.Compile(n.Guard);
             async |= guard.Async;
-            body.Add($"if (!Flx.Test({guard.Text})) {{ @@RET(Value.Null)@@ }}");
+            body.Add($"if (!Flx.Test({guard.Text})) {{ @@RET(scope.Skip({n.Id}))@@ }}");
         }
 
-        Start(Tiers.StrictInputs(n.Expr));
+        Start(Strictness.Of(n.Expr));
         var expr = n.Expr is null ? Code.Sync("Value.Null") : compiler.Compile(n.Expr);
         async |= expr.Async;
-        body.Add($"@@RET({expr.Text})@@");
+        body.Add($"@@RET(scope.Ran({n.Id}, {expr.Text}))@@");
 
         c.Open(async ? $"private async Task<Value> N{n.Id}Run()" : $"private Task<Value> N{n.Id}Run()");
         foreach (var line in body)
@@ -174,8 +184,18 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         }
 
         c.Line($"return new Value[] {{ {string.Join(", ", g.Outputs.Select(o => $"await o{o}"))} }};");
-        c.Close(");");
+        var entering = g.Entering.Select(e => $"({graph[e.To].Inputs[e.Input].From}, {e.To}, {e.Input})");
+        c.Close($", [{string.Join(", ", g.Nodes.Order())}], [{string.Join(", ", entering)}]);");
         c.Close();
+    }
+
+    private static string Traced(int from, int to, int input, string value) => $"scope.In({from}, {to}, {input}, {value})";
+
+    /// <summary>The value node <paramref name="to"/> reads through <paramref name="inp"/>, from the awaited output of its producer (or its cache).</summary>
+    private string Received(int to, NodeInput inp, string awaited)
+    {
+        var value = Output(to, inp.From, awaited);
+        return inp.Field is null ? value : $"Flx.Field({value}, {CSharp.String(inp.Field)})";
     }
 
     /// <summary>The task that yields node <paramref name="from"/>'s output to <paramref name="to"/>: through its cache when the edge leaves one.</summary>

@@ -21,9 +21,10 @@ internal static class ModelWriter
         c.Line($"    {CSharp.String(module.Service)},");
         c.Line($"    {CSharp.String(names.Prefix)},");
         c.Line("    [");
-        foreach (var g in module.Graphs)
+        for (var i = 0; i < module.Graphs.Length; i++)
         {
-            c.Line($"        new HandlerInfo({CSharp.String(g.Name)}, [{Params(g.Params)}], {CSharp.String(g.ReturnType)}, {(onWorker[g.Name] ? "true" : "false")}, {HandlerWriter.ClassName(g.Name)}.RunAsync),");
+            var g = module.Graphs[i];
+            c.Line($"        new HandlerInfo({CSharp.String(g.Name)}, [{Params(g.Params)}], {CSharp.String(g.ReturnType)}, {(onWorker[g.Name] ? "true" : "false")}, {HandlerWriter.ClassName(g.Name)}.RunAsync, {Shape(g, i)}),");
         }
 
         c.Line("    ],");
@@ -44,12 +45,20 @@ internal static class ModelWriter
         c.Line("    [");
         foreach (var g in caches)
         {
-            c.Line($"        new CacheSpec({CSharp.String(g.Id)}, {g.Bytes}),");
+            c.Line($"        new CacheSpec({CSharp.String(g.Id)}, {CSharp.String(g.Keyspace)}, {g.Bytes}),");
         }
 
         c.Line("    ]);");
         c.Close();
         return c.ToString();
+    }
+
+    /// <summary>The graph's trace identity: header index (module order, as <c>fluxo run</c> numbers graphs), hash and fields.</summary>
+    private static string Shape(Graph g, int index)
+    {
+        var fields = g.Nodes.SelectMany(n => n.Inputs.Where(inp => inp.From == g.SourceId && inp.Field is not null).Select(inp => $"({n.Id}, {CSharp.String(inp.Field!)})"));
+        var keys = Fluxo.Trace.SpatialSampling.KeyFields(g).Select(CSharp.String);
+        return $"new GraphShape({index}, {CSharp.String(g.Hash)}, {g.Nodes.Length}, {g.SourceId}, [{string.Join(", ", fields)}], [{string.Join(", ", keys)}])";
     }
 
     public static string Fns(IrModule module, ServiceNames names, DiagnosticBag diagnostics)

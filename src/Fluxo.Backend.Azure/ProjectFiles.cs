@@ -58,6 +58,7 @@ internal static class ProjectFiles
           <ItemGroup>
             <FrameworkReference Include="Microsoft.AspNetCore.App" />
             <PackageReference Include="Azure.Data.Tables" />
+            <PackageReference Include="Azure.Storage.Blobs" />
             <PackageReference Include="Azure.Storage.Queues" />
             <PackageReference Include="StackExchange.Redis" />
             <PackageReference Include="System.IO.Hashing" />
@@ -93,12 +94,14 @@ internal static class ProjectFiles
         c.Line($"using {n.Handlers};");
         c.Line();
         c.Line("var builder = WebApplication.CreateBuilder(args);");
+        c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"frontend\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
         c.Line("builder.Services.AddSingleton<HandlerEndpoints>();");
         c.Line("var app = builder.Build();");
         c.Line("await app.UseFluxoAsync();");
         c.Line("var endpoints = app.Services.GetRequiredService<HandlerEndpoints>();");
-        foreach (var g in module.Graphs)
+        // Internal handlers get no route: only the worker runs them, from the queue.
+        foreach (var g in module.Graphs.Where(g => !g.Internal))
         {
             var route = CSharp.String("/" + g.Name);
             var name = CSharp.String(g.Name);
@@ -119,6 +122,7 @@ internal static class ProjectFiles
         c.Line($"using {n.Handlers};");
         c.Line();
         c.Line("var builder = WebApplication.CreateBuilder(args);");
+        c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"worker\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
         c.Line("// One queue consumer per worker handler; AddSingleton (not AddHostedService) keeps each of them.");
         foreach (var g in module.Graphs.Where(g => onWorker[g.Name]))

@@ -27,7 +27,7 @@ internal static class ReadmeWriter
         foreach (var g in module.Graphs)
         {
             var ps = string.Join(", ", g.Params.Select(p => $"{p.Name}: {p.Type}"));
-            sb.Append($"| `{g.Name}` | `{ps}` | {(onWorker[g.Name] ? "worker" : "front end")} | {(onWorker[g.Name] ? "`" + queueName(g.Name) + "`" : "")} |\n");
+            sb.Append($"| `{g.Name}` | `{ps}` | {(onWorker[g.Name] ? "worker" : "front end")}{(g.Internal ? " (internal: no route, only enqueue runs it)" : "")} | {(onWorker[g.Name] ? "`" + queueName(g.Name) + "`" : "")} |\n");
         }
 
         if (!module.Tables.IsEmpty)

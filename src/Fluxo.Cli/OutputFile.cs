@@ -2,11 +2,17 @@ using Fluxo.Diagnostics;
 
 namespace Fluxo.Cli;
 
-/// <summary>Writes a command's result to a file, reporting failures as diagnostics.</summary>
+/// <summary>Writes a command's result to a file ('-' is standard output), reporting failures as diagnostics.</summary>
 internal static class OutputFile
 {
-    public static bool TryWrite(string path, string text, DiagnosticBag diagnostics)
+    public static bool TryWrite(string path, string text, TextWriter standardOutput, DiagnosticBag diagnostics)
     {
+        if (path == CliOptions.StandardOutput)
+        {
+            standardOutput.Write(text);
+            return true;
+        }
+
         try
         {
             var dir = Path.GetDirectoryName(Path.GetFullPath(path));

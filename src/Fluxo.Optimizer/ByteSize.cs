@@ -4,7 +4,8 @@ using Fluxo.Diagnostics;
 
 namespace Fluxo.Optimizer;
 
-/// <summary>Budget sizes as people write them: 1000B, 512KB, 64MB, 1GB (binary multiples, as cache sizes usually are).</summary>
+/// <summary>Budget sizes as people write them: 1000B, 512KB, 64MB, 1GB (binary multiples, as cache sizes usually are).
+/// The unit is required: a bare "64" is refused rather than silently read as 64 bytes.</summary>
 public static partial class ByteSize
 {
     public static long? Parse(string text, DiagnosticBag diagnostics)
@@ -32,6 +33,6 @@ public static partial class ByteSize
         return n << shift;
     }
 
-    [GeneratedRegex(@"^(\d{1,15})\s*(B|K|KB|M|MB|G|GB)?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(\d{1,15})\s*(B|K|KB|M|MB|G|GB)$", RegexOptions.IgnoreCase)]
     private static partial Regex Pattern();
 }

@@ -41,10 +41,10 @@ internal static class PolicyValidation
             }
 
             var nodes = cache.Nodes.IsDefault ? [] : cache.Nodes;
-            var candidate = Candidate.TryCreate(facts, 100_000 + j, nodes, out var why, part);
+            var candidate = Candidate.TryCreate(facts, 100_000 + j, nodes, out var problem, part);
             if (candidate is null)
             {
-                diagnostics.Add(Diag.PolicyBadSubgraph(path, j, why!));
+                diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
                 continue;
             }
 

@@ -11,12 +11,22 @@ public sealed class BuiltSolutions : IDisposable
     private readonly Lazy<GeneratedSolution> _weather = new(() => new GeneratedSolution(Samples.Weather(), WeatherPolicy()));
     private readonly Lazy<GeneratedSolution> _counter = new(() => new GeneratedSolution(Samples.Counter(), null));
     private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
+    private readonly Lazy<GeneratedSolution> _weatherReordered = new(() => new GeneratedSolution(Samples.Weather(), WeatherReorderedPolicy()));
 
     public GeneratedSolution Weather => _weather.Value;
     public GeneratedSolution Counter => _counter.Value;
 
     /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
     public GeneratedSolution Tour => _tour.Value;
+
+    /// <summary>The weather build redeployed with a second cache placed first: its cache 0 is now the by-zip one.</summary>
+    public GeneratedSolution WeatherReordered => _weatherReordered.Value;
+
+    public static PolicyDocument WeatherReorderedPolicy()
+    {
+        var byIp = WeatherPolicy().Caches[0];
+        return PolicyDocument.Empty("Weather", 2 * WeatherCacheBytes) with { Caches = [byIp with { Nodes = [3] }, byIp] };
+    }
 
     public static PolicyDocument WeatherPolicy() => GoldenTests.WeatherPolicy(Samples.Weather(), WeatherCacheBytes);
 
@@ -35,6 +45,11 @@ public sealed class BuiltSolutions : IDisposable
         if (_tour.IsValueCreated)
         {
             _tour.Value.Dispose();
+        }
+
+        if (_weatherReordered.IsValueCreated)
+        {
+            _weatherReordered.Value.Dispose();
         }
     }
 }

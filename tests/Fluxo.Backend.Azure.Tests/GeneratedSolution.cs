@@ -26,9 +26,16 @@ public sealed class GeneratedSolution : IDisposable
 
     public string Dll(string project) => Path.Combine(Dir, "src", project, "bin", "Debug", "net10.0", project + ".dll");
 
-    public static (int ExitCode, string Output) Run(string exe, string dir, params string[] args)
+    public static (int ExitCode, string Output) Run(string exe, string dir, params string[] args) => Run(exe, dir, new Dictionary<string, string>(), args);
+
+    public static (int ExitCode, string Output) Run(string exe, string dir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo(exe) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var (k, v) in environment)
+        {
+            psi.Environment[k] = v;
+        }
+
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

@@ -1,5 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.TestSupport;

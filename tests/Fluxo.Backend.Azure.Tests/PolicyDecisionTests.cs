@@ -15,12 +15,31 @@ public class PolicyDecisionTests
     private static string Handler(IReadOnlyList<GeneratedFile> files) => files.Single(f => f.Path.EndsWith("Handler_weather.g.cs", StringComparison.Ordinal)).Text;
 
     [Fact]
-    public void ACacheDecisionForAnOldGraphIsSkippedWithAWarning()
+    public void ACacheDecisionForAnOldGraphIsRefused()
     {
         var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", "0000000000000000", [1, 2], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
-        Assert.Equal(["FLX4002"], diagnostics.Items.Select(d => d.Code));
-        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
+        var d = Assert.Single(diagnostics.Items);
+        Assert.Equal("FLX4100", d.Code);
+        Assert.Contains("0000000000000000", d.Message, StringComparison.Ordinal);
+        Assert.Contains(Samples.Weather().Graphs[0].Hash, d.Message, StringComparison.Ordinal);
+        Assert.Empty(files);
+    }
+
+    [Fact]
+    public void ACacheKeyspaceIsTiedToTheGraphAndTheNodesNotToThePolicyOrder()
+    {
+        var hash = Samples.Weather().Graphs[0].Hash;
+        CacheDecision byIp = new("weather", hash, [1, 2], 1000, "lru", 0.5, 10), byZip = new("weather", hash, [3], 1000, "lru", 0.5, 10);
+        static string Model(IReadOnlyList<GeneratedFile> files) => files.Single(f => f.Path.EndsWith("ServiceDefinition.g.cs", StringComparison.Ordinal)).Text;
+        var one = Model(Emit(PolicyDocument.Empty("Weather", 2000) with { Caches = [byIp, byZip] }).Files);
+        var other = Model(Emit(PolicyDocument.Empty("Weather", 2000) with { Caches = [byZip, byIp] }).Files);
+        var byIpSpace = CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", hash, [1, 2]);
+        var byZipSpace = CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", hash, [3]);
+        Assert.Contains($"new CacheSpec(\"weather.0\", \"{byIpSpace}\"", one, StringComparison.Ordinal);
+        Assert.Contains($"new CacheSpec(\"weather.0\", \"{byZipSpace}\"", other, StringComparison.Ordinal);
+        Assert.NotEqual(byIpSpace, CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", "feedfeedfeedfeed", [1, 2]));
+        Assert.NotEqual(byIpSpace, CacheKey.Keyspace("azure-xxh128-encodings/2", "weather", hash, [1, 2]));
     }
 
     [Fact]
@@ -29,7 +48,7 @@ public class PolicyDecisionTests
         var module = Samples.Weather();
         var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [5, 6], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
-        Assert.Equal(["FLX4003"], diagnostics.Items.Select(d => d.Code));
+        Assert.Equal(["FLX5003"], diagnostics.Items.Select(d => d.Code));
         Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
     }
 
@@ -37,13 +56,24 @@ public class PolicyDecisionTests
     public void ACacheKeyIsEveryEdgeEnteringTheSubgraph()
     {
         var module = Samples.Weather();
-        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [3, 4, 5], 1000, "lru", 0.5, 10)] };
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [1, 2, 3, 4, 5], 1000, "lru", 0.5, 10)] };
         var (files, diagnostics) = Emit(policy);
         Assert.Empty(diagnostics.Items);
         var handler = Handler(files);
-        // Entering edges in (to-node, input) order: zip into 3, zip into 4, node 2 into 4.
-        Assert.Contains("Value[] key = [Flx.Field(request, \"zip\"), Flx.Field(request, \"zip\"), (await k2)];", handler, StringComparison.Ordinal);
+        // Entering edges in (to-node, input) order: ip into 1, zip into 3, zip into 4.
+        Assert.Contains("Value[] key = [Flx.Field(request, \"ip\"), Flx.Field(request, \"zip\"), Flx.Field(request, \"zip\")];", handler, StringComparison.Ordinal);
         Assert.Contains("scope.Cached(\"weather.0\"", handler, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ACacheWhoseKeyNeedsABranchOnlyInputIsSkippedLikeEverywhereElse()
+    {
+        // Node 4 reads node 2 only when zip is none: keying on it would run ipToCity on every request.
+        var module = Samples.Weather();
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [new CacheDecision("weather", module.Graphs[0].Hash, [3, 4, 5], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        Assert.Equal(["FLX5006"], diagnostics.Items.Select(d => d.Code));
+        Assert.DoesNotContain("scope.Cached", Handler(files), StringComparison.Ordinal);
     }
 
     [Fact]

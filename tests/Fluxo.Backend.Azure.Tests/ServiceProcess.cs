@@ -88,6 +88,22 @@ public sealed class ServiceProcess : IDisposable
         }
     }
 
+    /// <summary>Stops the process as a platform does (SIGTERM): hosted services stop gracefully and flush what they hold.</summary>
+    public void Terminate()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            if (!_process.WaitForExit(30_000))
+            {
+                throw new TimeoutException($"service did not stop within 30 s of SIGTERM:\n{Log}");
+            }
+        }
+
+        Ports.WaitClosed(Port, TimeSpan.FromSeconds(5));
+    }
+
     /// <summary>Kills the process as a crash would: no graceful shutdown, messages in flight stay invisible until their timeout.</summary>
     public void Kill()
     {

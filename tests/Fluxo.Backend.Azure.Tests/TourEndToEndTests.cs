@@ -42,7 +42,6 @@ public class TourEndToEndTests(BuiltSolutions built)
             ("removeMark", [("owner", "alice"), ("url", "http://b.example")]),
             ("removeMark", [("owner", "alice"), ("url", "http://b.example")]),
             ("summary", [("owner", "alice"), ("prefix", "")]),
-            ("announce", [("owner", "carol"), ("title", "hello")]),
         ];
         foreach (var (handler, args) in requests)
         {
@@ -54,5 +53,31 @@ public class TourEndToEndTests(BuiltSolutions built)
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{handler}: {(int)response.StatusCode} {body}\n{frontEnd.Log}\n{worker.Log}");
             Assert.Equal(expected, body);
         }
+
+        // Internal handlers have no route; enqueue still runs announce on the worker for every new mark.
+        var hidden = await http.PostAsync("/announce", new StringContent("{\"owner\":\"carol\",\"title\":\"x\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, hidden.StatusCode);
+
+        // HttpResult handlers answer with their own status, headers and body, as the local runtime computes them.
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = http.BaseAddress, Timeout = http.Timeout };
+        foreach (var url in new[] { "http://a.example/x", "http://nowhere.example" })
+        {
+            var values = new[] { ("owner", Value.String("alice")), ("url", Value.String(url)) };
+            var expected = HttpResult.Read(ValueJson.Parse(await runtime.AnswerAsync("open", values)));
+            var response = await noRedirect.GetAsync($"/open?owner=alice&url={Uri.EscapeDataString(url)}");
+            Assert.Equal(expected.Status, (int)response.StatusCode);
+            Assert.Equal(expected.Body, await response.Content.ReadAsStringAsync());
+            foreach (var (name, value) in expected.Headers)
+            {
+                var actual = response.Headers.TryGetValues(name, out var vs) ? vs : response.Content.Headers.TryGetValues(name, out var cs) ? cs : [];
+                Assert.Equal(value, string.Join(",", actual));
+            }
+        }
+
+        // A for each writes one row per tag; more tags than its max fail the request, as in the local runtime.
+        var tooMany = string.Join(",", Enumerable.Range(0, 9).Select(i => "t" + i));
+        var many = await http.PostAsync("/addMark", new StringContent("{\"owner\":\"dan\",\"url\":\"http://d.example\",\"tags\":\"" + tooMany + "\"}", Encoding.UTF8, "application/json"));
+        Assert.Equal(422, (int)many.StatusCode);
+        Assert.Contains("atMost", await many.Content.ReadAsStringAsync());
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Fluxo.Policy;
 using Fluxo.TestSupport;
 using Fluxo.Values;
 using StackExchange.Redis;
@@ -84,7 +85,7 @@ public class WeatherEndToEndTests(BuiltSolutions built)
     {
         using var mux = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         var db = mux.GetDatabase();
-        const string prefix = "fluxo:weather:weather.0:";
+        var prefix = $"fluxo:weather:{CacheKey.Keyspace(CacheGroup.KeyScheme, "weather", Samples.Weather().Graphs[0].Hash, [1, 2])}:";
         var bytes = (long)await db.StringGetAsync(prefix + "bytes");
         var sizes = await db.HashGetAllAsync(prefix + "sizes");
         Assert.InRange(bytes, 1, BuiltSolutions.WeatherCacheBytes);

@@ -49,7 +49,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
         Assert.True(policy.Caches.Length >= 2, "the cold-tail workload should get more than one cache");
         foreach (var cache in policy.Caches)
         {
-            var line = output.Split('\n').Single(l => l.StartsWith($"  cache {cache.Handler}{{{string.Join(',', cache.Nodes)}}}:", StringComparison.Ordinal));
+            var line = output.Split('\n').Single(l => l.StartsWith("  cache {", StringComparison.Ordinal) && l.Contains($" nodes {cache.Handler}{{{string.Join(',', cache.Nodes)}}}:", StringComparison.Ordinal));
             var ratio = double.Parse(Regex.Match(line, @"hit ratio ([0-9.]+) %").Groups[1].Value, CultureInfo.InvariantCulture) / 100;
             Assert.InRange(Math.Abs(cache.ExpectedHitRatio - ratio), 0, 0.001);
         }

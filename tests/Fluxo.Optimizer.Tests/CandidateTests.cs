@@ -21,11 +21,11 @@ public sealed class CandidateTests
     {
         var facts = new GraphFacts(WeatherGraph.Module().Graphs[0]);
         Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.IpToCity, WeatherGraph.Join], out var why));
-        Assert.Contains("path", why);
+        Assert.Contains("path", why!.Reason);
         Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.Source], out why));
-        Assert.Contains("Source", why);
+        Assert.Contains("Source", why!.Reason);
         Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.Join], out why));
-        Assert.Contains("only on some requests", why);
+        Assert.Contains("only on some requests", why!.Reason);
     }
 
     [Fact]

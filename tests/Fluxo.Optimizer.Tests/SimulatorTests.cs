@@ -52,7 +52,7 @@ public sealed class SimulatorTests
             HandTrace.IpRequest(3, "b", "y", "rainy"),
             HandTrace.IpRequest(4, "a", "x", "sunny"));
         var s = Session(trace, Cost);
-        var entry = HandTrace.Bytes("sunny") + CandidateKeys.EntryOverheadBytes;
+        var entry = HandTrace.Bytes("sunny") + Fluxo.Policy.CacheKey.EntryOverheadBytes;
 
         var one = s.Simulator.Run([Cache(s, entry, WeatherGraph.CityToWeather)]);
         // Miss: inputs ready at 10, lookup to 10.5, run 20, insert 0.25, then If and buildHtml: 33.75. Hit: 10.5 + 3 = 13.5.
@@ -78,7 +78,7 @@ public sealed class SimulatorTests
         // Miss of the ip request: 0.5 + 10 + 20 + 1 + 2 + 0.25; hit: 0.5; miss of the zip request: 0.5 + 40 + 1 + 2 + 0.25.
         Assert.Equal((33.75 + 0.5 + 43.75) / 3, all.MeanMs, 9);
         Assert.Equal(1, all.Caches[0].Hits);
-        var expectedBytes = HandTrace.Bytes("<p>sunny</p>") + HandTrace.Bytes("<p>rainy</p>") + (2 * CandidateKeys.EntryOverheadBytes);
+        var expectedBytes = HandTrace.Bytes("<p>sunny</p>") + HandTrace.Bytes("<p>rainy</p>") + (2 * Fluxo.Policy.CacheKey.EntryOverheadBytes);
         Assert.Equal(expectedBytes, all.Caches[0].PeakBytes);
     }
 

@@ -111,4 +111,14 @@ public class CacheTests
         Assert.Null(ServiceEngine.Create(WeatherEngine.Module, new EngineOptions { Policy = policy, Bindings = WeatherEngine.Bindings() }, diags));
         Assert.Equal("FLX1030", Assert.Single(diags.Items).Code);
     }
+
+    [Fact]
+    public void ACacheThatIsNotConvexIsRefusedWithTheRegionRule()
+    {
+        // ipToCity and the If, without cityToWeather between them: a path leaves the cache and comes back.
+        var policy = Policy(1000, WeatherIr.IpToCity, WeatherIr.Join);
+        var diags = new Fluxo.Diagnostics.DiagnosticBag();
+        Assert.Null(ServiceEngine.Create(WeatherEngine.Module, new EngineOptions { Policy = policy, Bindings = WeatherEngine.Bindings() }, diags));
+        Assert.Equal("FLX5005", Assert.Single(diags.Items).Code);
+    }
 }

@@ -183,6 +183,7 @@ public sealed class AzuriteServer : IDisposable
         _process.BeginErrorReadLine();
         Ports.WaitOpen(QueuePort, TimeSpan.FromSeconds(30), _process);
         Ports.WaitOpen(TablePort, TimeSpan.FromSeconds(30), _process);
+        Ports.WaitOpen(BlobPort, TimeSpan.FromSeconds(30), _process);
     }
 
     public void Dispose()

@@ -8,11 +8,11 @@ namespace Fluxo.Cli.Commands;
 /// <summary>`fluxo compile --emit azure`: writes the generated Azure solution (made in memory by <see cref="AzureEmitter"/>) to a folder.</summary>
 internal static class AzureCompile
 {
-    public static async Task<int> WriteSolutionAsync(IrModule module, PolicyDocument? policy, DirectoryInfo outDir, TextWriter output, TextWriter error, CancellationToken ct)
+    public static async Task<int> WriteSolutionAsync(IrModule module, PolicyDocument? policy, DirectoryInfo outDir, TextWriter output, TextWriter error, CancellationToken ct, bool warningsAsErrors = false)
     {
         var diagnostics = new DiagnosticBag();
         var files = AzureEmitter.Emit(module, policy, diagnostics);
-        if (diagnostics.HasErrors)
+        if (WarningGate.Fails(diagnostics, warningsAsErrors))
         {
             DiagnosticPrinter.Print(diagnostics, error);
             return 1;

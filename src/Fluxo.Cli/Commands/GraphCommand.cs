@@ -20,12 +20,8 @@ internal static class GraphCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source, an .ir.json file or a Yahoo pipe (.json)." };
-        var format = new Option<GraphFormat>("--format", "-f")
-        {
-            Description = "dot (Graphviz: pipe into 'dot -Tsvg'), mermaid (paste into Markdown) or json (nodes and edges).",
-            DefaultValueFactory = _ => GraphFormat.Dot,
-        };
-        var handler = new Option<string?>("--handler") { Description = "Show only this handler's graph (default: every handler)." };
+        var format = CliOptions.Choice("--format", "dot (Graphviz: pipe into 'dot -Tsvg'), mermaid (paste into Markdown) or json (nodes and edges).", GraphFormat.Dot, null, "-f");
+        var handler = CliOptions.Handler("Show only this handler's graph (default: every handler).");
         var cmd = new Command(
             "graph",
             "Print each handler's dataflow graph. Every node shows its kind, target and properties: det/nondet, pure/effects, input/const (depends on the request or not), cacheable, guarded, tables read and written.")

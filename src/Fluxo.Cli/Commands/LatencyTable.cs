@@ -1,4 +1,5 @@
 using System.Globalization;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Workloads;
 using Spectre.Console;
@@ -36,6 +37,16 @@ internal static class LatencyTable
             }
         }
 
+        foreach (var (handler, errors) in report.FirstErrors.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var failed = report.Rows.FirstOrDefault(r => r.Handler == handler)?.Errors ?? errors.Count;
+            output.WriteLine($"errors of {handler} (first {errors.Count} of {N(failed)}):");
+            foreach (var e in errors)
+            {
+                output.WriteLine("  " + e);
+            }
+        }
+
         foreach (var c in report.Caches)
         {
             var total = c.Hits + c.Misses;
@@ -52,6 +63,60 @@ internal static class LatencyTable
         if (tracePath is not null)
         {
             output.WriteLine($"trace: {tracePath}");
+        }
+    }
+
+    /// <summary>The same numbers for `--format json`.</summary>
+    public static void WriteJson(System.Text.Json.Utf8JsonWriter w, RunReport report, ClockMode clock, string? tracePath)
+    {
+        w.WriteNumber("requests", report.Requests);
+        w.WriteString("clock", clock == ClockMode.Virtual ? "virtual" : "real");
+        w.WriteNumber("clockSeconds", report.ClockSeconds);
+        w.WriteNumber("wallSeconds", report.WallSeconds);
+        if (tracePath is not null)
+        {
+            w.WriteString("trace", tracePath);
+        }
+
+        w.WriteStartArray("handlers");
+        foreach (var r in report.Rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("handler", r.Handler);
+            w.WriteNumber("requests", r.Requests);
+            w.WriteNumber("errors", r.Errors);
+            w.WriteNumber("meanMs", r.MeanMs);
+            w.WriteNumber("p50Ms", r.P50Ms);
+            w.WriteNumber("p95Ms", r.P95Ms);
+            w.WriteNumber("p99Ms", r.P99Ms);
+            w.WriteNumber("requestsPerSecond", r.RequestsPerSecond);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        w.WriteStartArray("caches");
+        foreach (var c in report.Caches)
+        {
+            w.WriteStartObject();
+            w.WriteString("handler", c.Handler);
+            w.WriteString("nodes", c.Nodes);
+            w.WriteNumber("budgetBytes", c.BudgetBytes);
+            w.WriteNumber("hits", c.Hits);
+            w.WriteNumber("lookups", c.Hits + c.Misses);
+            w.WriteNumber("evictions", c.Evictions);
+            w.WriteNumber("bytes", c.Bytes);
+            w.WriteEndObject();
+        }
+
+        w.WriteEndArray();
+        if (report.Ahead is { } a)
+        {
+            w.WriteStartObject("ahead");
+            w.WriteNumber("speculations", a.Speculations);
+            w.WriteNumber("used", a.Used);
+            w.WriteNumber("wasted", a.Wasted);
+            w.WriteNumber("refreshes", a.Refreshes);
+            w.WriteEndObject();
         }
     }
 

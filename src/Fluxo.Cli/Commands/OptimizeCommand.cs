@@ -22,7 +22,12 @@ internal static class OptimizeCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
-        var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace' (text or binary).", Required = true };
+        var trace = new Option<string[]>("--trace", "-t")
+        {
+            Description = "The trace recorded by 'fluxo run --trace' or pulled by 'fluxo traces pull' (text or binary); several files, or a folder of them, are read as one trace.",
+            Required = true,
+            AllowMultipleArgumentsPerToken = true,
+        };
         var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
         var search = new Option<SearchMethod>("--search") { Description = "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", DefaultValueFactory = _ => SearchMethod.Mrc };
         var output = new Option<string>("--out", "-o") { Description = "Where to write the policy.", DefaultValueFactory = _ => "policy.json" };
@@ -39,7 +44,7 @@ internal static class OptimizeCommand
         };
         cmd.SetAction(parse => Run(
             new Arguments(
-                parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(budget),
+                parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output)!, parse.GetValue(handler), parse.GetValue(objective),
                 parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected, parse.GetValue(staleness), parse.GetValue(holdOut)),
             parse.InvocationConfiguration.Output,
@@ -50,6 +55,14 @@ internal static class OptimizeCommand
     public static int Run(Arguments args, TextWriter output, TextWriter error)
     {
         var diagnostics = new DiagnosticBag();
+        using var traces = TraceInputs.Resolve(args.File, args.Trace, diagnostics);
+        if (traces is null)
+        {
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
+        }
+
+        args = args with { Trace = traces.Path };
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = Staleness.Parse(args.Staleness, diagnostics);
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
@@ -76,7 +89,7 @@ internal static class OptimizeCommand
         output.WriteLine();
         PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
         output.WriteLine();
-        PolicyTable.WriteCaches(output, found.Placement, report.ChosenCaches);
+        PolicyTable.WriteCaches(output, [.. session.Parts.Select(p => p.Graph)], found.Placement, report.ChosenCaches);
         output.WriteLine();
         DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
         if (report.HeldOut is { } h)
@@ -85,7 +98,7 @@ internal static class OptimizeCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
         }
-        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), diagnostics))
+        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), output, diagnostics))
         {
             DiagnosticPrinter.Print(diagnostics, error);
             return 1;

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
@@ -34,7 +35,11 @@ internal sealed record RunArgs(
     string? AzureStorage,
     string? Redis,
     string? Fixtures = null,
-    bool AllowPrivate = false);
+    bool AllowPrivate = false,
+    OutputFormat Format = OutputFormat.Text,
+    bool AllowStalePolicy = false,
+    string? Tables = null,
+    bool AllowInternal = false);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand
@@ -42,39 +47,37 @@ internal static class RunCommand
     public static Command Create()
     {
         var file = new Argument<string>("file") { Description = "The service: a .flimp file, its IR (.ir.json) or a Yahoo pipe (.json)." };
-        var handler = new Option<string?>("--handler", "-H") { Description = "Run one request of this handler and print its result as JSON." };
+        var handler = CliOptions.Handler("Run one request of this handler and print its result as JSON.");
         var input = new Option<string[]>("--input", "-i") { Description = "A request parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var workload = new Option<string?>("--workload", "-w") { Description = "Run a workload file (docs/workload-format.md)." };
         var requests = new Option<int>("--requests", "-n") { Description = "How many workload requests to send.", DefaultValueFactory = _ => 10_000 };
         var trace = new Option<string?>("--trace", "-t") { Description = "Write the trace here (binary when the name ends in .bin)." };
         var traceFormat = new Option<string?>("--trace-format") { Description = "text or binary (overrides the file extension)." };
         var policy = new Option<string?>("--policy", "-p") { Description = "Apply the caches of a policy file." };
-        var clock = new Option<string>("--clock") { Description = "virtual (latencies added, never slept) or real.", DefaultValueFactory = _ => "virtual" };
+        var clock = CliOptions.Choice("--clock", "virtual (latencies added, never slept) or real.", ClockMode.Virtual);
+        var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var seed = new Option<ulong?>("--seed") { Description = "Seed for latencies, ids and the workload (default: the workload's)." };
         var bindings = new Option<string?>("--bindings") { Description = "Bindings file (default: <service>.bindings.json beside the service)." };
         var azure = new Option<string?>("--azure-storage") { Description = "Keep tables and queues in Azure Storage (a connection string, e.g. Azurite's)." };
         var redis = new Option<string?>("--redis") { Description = "Keep caches in Redis (a StackExchange.Redis connection string)." };
         var fixtures = new Option<string?>("--fixtures") { Description = "Pipes: serve fetches from DIR/urls.tsv instead of the web." };
         var allowPrivate = new Option<bool>("--allow-private") { Description = "Pipes: let fetches reach private and loopback addresses." };
+        var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
+        var tables = new Option<string?>("--tables") { Description = "Seed the tables from a JSON file before running (docs/runtime.md)." };
+        var allowInternal = new Option<bool>("--allow-internal") { Description = "Let --handler run an internal handler (one only enqueue runs)." };
         var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
         {
-            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate,
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale, tables, allowInternal,
         };
         cmd.SetAction(async (parse, ct) =>
         {
-            var clockText = parse.GetValue(clock) ?? "virtual";
             var err = parse.InvocationConfiguration.Error;
-            if (clockText is not ("virtual" or "real"))
-            {
-                err.WriteLine($"<command line>(1,1): error FLX9003: --clock is 'virtual' or 'real', not '{clockText}'");
-                return 1;
-            }
-
             var args = new RunArgs(parse.GetRequiredValue(file), parse.GetValue(handler), parse.GetValue(input) ?? [],
                 parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
-                clockText == "real" ? ClockMode.Real : ClockMode.Virtual, parse.GetValue(seed), parse.GetValue(bindings),
-                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate));
-            var interactive = !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
+                parse.GetValue(clock), parse.GetValue(seed), parse.GetValue(bindings),
+                parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format), parse.GetValue(allowStale),
+                parse.GetValue(tables), parse.GetValue(allowInternal));
+            var interactive = args.Format == OutputFormat.Text && !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
             return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
         });
         return cmd;
@@ -83,16 +86,29 @@ internal static class RunCommand
     public static async Task<int> RunAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, CancellationToken ct)
     {
         var diags = new DiagnosticBag();
-        var code = await RunCoreAsync(args, output, error, interactive, diags, ct);
+        var json = new JsonResult();
+        var code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, error, interactive, diags, json, ct);
         foreach (var d in diags.Sorted())
         {
             error.WriteLine(d.Format());
         }
 
-        return diags.HasErrors ? 1 : code;
+        code = diags.HasErrors && code == ExitCodes.Ok ? ExitCodes.Errors : code;
+        if (args.Format == OutputFormat.Json)
+        {
+            JsonOutput.Write(output, "run", code, diags, json.Body);
+        }
+
+        return code;
     }
 
-    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, CancellationToken ct)
+    /// <summary>What `--format json` adds to the run document, set by the mode that ran.</summary>
+    private sealed class JsonResult
+    {
+        public Action<System.Text.Json.Utf8JsonWriter>? Body { get; set; }
+    }
+
+    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
     {
         var module = ServiceLoader.Load(args.File, diags);
         if (module is null || diags.HasErrors)
@@ -109,8 +125,8 @@ internal static class RunCommand
 
         if ((args.Handler is null) == (args.Workload is null))
         {
-            diags.Add(Diag.RunNeedsOneMode());
-            return 1;
+            diags.Add(Diag.RunNeedsOneMode(both: args.Handler is not null));
+            return ExitCodes.Usage;
         }
 
         if (args.Requests <= 0)
@@ -130,13 +146,18 @@ internal static class RunCommand
         var bindings = File.Exists(bindingsPath) || args.Bindings is not null || module.Externs.Length > 0
             ? ServiceBindings.Read(bindingsPath, module, http, diags)
             : ServiceBindings.Empty;
-        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.Read(args.Policy, diags);
+        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.ReadFor(module, args.Policy, args.AllowStalePolicy, diags);
         if (bindings is null || diags.HasErrors)
         {
             return 1;
         }
 
         await using var backends = await Backends.CreateAsync(args, ct);
+        if (args.Tables is not null && await TableSeed.SeedAsync(args.Tables, module, backends.Tables, diags, ct) is null)
+        {
+            return 1;
+        }
+
         var options = new EngineOptions
         {
             Clock = args.Clock,
@@ -157,16 +178,22 @@ internal static class RunCommand
         }
 
         return args.Handler is not null
-            ? await RunOneAsync(engine, args, output, error, diags, ct)
-            : await RunWorkloadAsync(engine, args, output, interactive, diags, ct);
+            ? await RunOneAsync(engine, args, output, error, diags, json, ct)
+            : await RunWorkloadAsync(engine, args, output, interactive, diags, json, ct);
     }
 
-    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, CancellationToken ct)
+    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, JsonResult json, CancellationToken ct)
     {
         var graph = engine.Module.FindGraph(args.Handler!);
         if (graph is null)
         {
             diags.Add(Diag.UnknownHandler(args.File, args.Handler!));
+            return 1;
+        }
+
+        if (graph.Internal && !args.AllowInternal)
+        {
+            diags.Add(Diag.RunInternalHandler(graph.Name));
             return 1;
         }
 
@@ -209,7 +236,30 @@ internal static class RunCommand
             return 1;
         }
 
-        output.WriteLine(ValueJson.Serialize(r.Value!, indented: true));
+        var value = ValueJson.Serialize(r.Value!, indented: true);
+        if (graph.ReturnType == HttpResult.TypeName)
+        {
+            try
+            {
+                output.WriteLine(HttpResult.Read(r.Value!).Format());
+            }
+            catch (FlimpRuntimeException e)
+            {
+                error.WriteLine($"{args.File}: error: request failed: {e.Message}");
+                return 1;
+            }
+        }
+        else
+        {
+            output.WriteLine(value);
+        }
+
+        json.Body = w =>
+        {
+            w.WriteString("handler", graph.Name);
+            w.WritePropertyName("result");
+            w.WriteRawValue(value);
+        };
         return 0;
     }
 
@@ -241,7 +291,7 @@ internal static class RunCommand
         return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary);
     }
 
-    private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, CancellationToken ct)
+    private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
     {
         var workload = WorkloadJson.Read(args.Workload!, engine.Module, diags);
         if (workload is null)
@@ -251,9 +301,9 @@ internal static class RunCommand
 
         using var trace = args.Trace is null ? null : OpenTrace(engine, args);
         RunReport report;
-        if (interactive)
+        if (StatusConsole.Shows(args.Format == OutputFormat.Text))
         {
-            report = await AnsiConsole.Progress().StartAsync(async ctx =>
+            report = await StatusConsole.Error.Progress().StartAsync(async ctx =>
             {
                 var task = ctx.AddTask($"{engine.Module.Service}: {args.Requests:N0} requests", maxValue: args.Requests);
                 var runner = new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed, Progress = n => task.Value = n };
@@ -267,6 +317,7 @@ internal static class RunCommand
 
         trace?.Dispose();
         LatencyTable.Write(report, args.Clock, args.Trace, output, interactive);
+        json.Body = w => LatencyTable.WriteJson(w, report, args.Clock, args.Trace);
         return 0;
     }
 }

@@ -16,7 +16,7 @@ internal static class SamplesReportCommand
     public static Command Create()
     {
         var dir = new Argument<string>("dir") { Description = "The folder holding one folder per sample (<name>/<name>.flimp, bindings, workload-*.json)." };
-        var output = new Option<string?>("--out", "-o") { Description = "Write the Markdown here instead of standard output." };
+        var output = CliOptions.Output("Write the Markdown here instead of standard output.");
         var requests = new Option<int>("--requests", "-n") { Description = "Workload requests per run.", DefaultValueFactory = _ => DefaultRequests };
         var policies = new Option<string?>("--policies") { Description = "Write each sample's policy here as NAME.policy.json (default: a 'policies' folder beside --out)." };
         var cmd = new Command("samples-report", "Run each sample's workload with tracing, optimize the whole service under one budget, run again with the policy, and write the savings table as Markdown and each policy.")
@@ -69,7 +69,7 @@ internal static class SamplesReportCommand
             var policyDir = args.Policies ?? (args.Output is null ? null : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(args.Output))!, "policies"));
             foreach (var r in results)
             {
-                if (policyDir is not null && !OutputFile.TryWrite(Path.Combine(policyDir, r.Sample.Name + ".policy.json"), PolicyJson.Serialize(r.Policy), diags))
+                if (policyDir is not null && !OutputFile.TryWrite(Path.Combine(policyDir, r.Sample.Name + ".policy.json"), PolicyJson.Serialize(r.Policy), output, diags))
                 {
                     DiagnosticPrinter.Print(diags, error);
                     return 1;
@@ -80,18 +80,16 @@ internal static class SamplesReportCommand
                 + (args.Requests == DefaultRequests ? "" : $" -n {args.Requests}");
             var text = new StringWriter { NewLine = "\n" };
             SamplesMarkdown.Write(text, command, results);
-            if (args.Output is null)
-            {
-                output.Write(text.ToString());
-            }
-            else if (!OutputFile.TryWrite(args.Output, text.ToString(), diags))
+            var path = args.Output ?? CliOptions.StandardOutput;
+            if (!OutputFile.TryWrite(path, text.ToString(), output, diags))
             {
                 DiagnosticPrinter.Print(diags, error);
                 return 1;
             }
-            else
+
+            if (path != CliOptions.StandardOutput)
             {
-                output.WriteLine($"wrote {args.Output}: {results.Count} sample(s); policies in {Path.GetRelativePath(Directory.GetCurrentDirectory(), policyDir!)}");
+                error.WriteLine($"wrote {args.Output}: {results.Count} sample(s); policies in {Path.GetRelativePath(Directory.GetCurrentDirectory(), policyDir!)}");
             }
 
             DiagnosticPrinter.Print(diags, error);

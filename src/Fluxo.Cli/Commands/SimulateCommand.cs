@@ -10,20 +10,21 @@ namespace Fluxo.Cli.Commands;
 /// <summary>`fluxo simulate FILE --trace T --policy P`: predict the latencies a policy would give on a trace.</summary>
 internal static class SimulateCommand
 {
-    public sealed record Arguments(string File, string Trace, string Policy, string? Handler);
+    public sealed record Arguments(string File, string Trace, string Policy, string? Handler, OutputFormat Format = OutputFormat.Text);
 
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
         var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace'.", Required = true };
         var policy = new Option<FileInfo>("--policy", "-p") { Description = "The policy to score (written by 'fluxo optimize' or by hand; docs/policy-format.md).", Required = true };
-        var handler = new Option<string?>("--handler") { Description = "Replay this handler alone (default: every handler in the trace)." };
+        var handler = CliOptions.Handler("The handler to replay (default: every handler in the trace).");
+        var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var cmd = new Command("simulate", "Replay a trace under a cache policy and print the predicted latencies (p50, p95, p99, mean) and each cache's hit ratio.")
         {
-            file, trace, policy, handler,
+            file, trace, policy, handler, format,
         };
         cmd.SetAction(parse => Run(
-            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(policy).ToString(), parse.GetValue(handler)),
+            new Arguments(parse.GetRequiredValue(file).ToString(), parse.GetRequiredValue(trace).ToString(), parse.GetRequiredValue(policy).ToString(), parse.GetValue(handler), parse.GetValue(format)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -38,15 +39,37 @@ internal static class SimulateCommand
         DiagnosticPrinter.Print(diagnostics, error);
         if (session is null || placement is null || diagnostics.HasErrors)
         {
-            return 1;
+            if (args.Format == OutputFormat.Json)
+            {
+                JsonOutput.Write(output, "simulate", ExitCodes.Errors, diagnostics);
+            }
+
+            return ExitCodes.Errors;
         }
 
         var result = session.Simulator.Run(placement);
+        if (args.Format == OutputFormat.Json)
+        {
+            // Pre-computation and speculation are simulated by the text report only; JSON carries the cache replay.
+            var none = new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()));
+            JsonOutput.Write(output, "simulate", ExitCodes.Ok, diagnostics, w =>
+            {
+                w.WriteString("handler", string.Join(",", session.Parts.Select(p => p.Graph.Name)));
+                w.WriteString("policyFile", args.Policy);
+                w.WriteNumber("requests", session.Simulator.Requests);
+                PolicyReportJson.WritePolicies(w, Graphs(session), new ScoredPolicy("policy", placement, result), [none]);
+                PolicyReportJson.WriteCaches(w, Graphs(session), placement, result);
+            });
+            return ExitCodes.Ok;
+        }
+
         output.WriteLine($"{session.Describe()} replayed under {args.Policy}");
         output.WriteLine();
         PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
         output.WriteLine();
-        PolicyTable.WriteCaches(output, placement, result);
+        PolicyTable.WriteCaches(output, Graphs(session), placement, result);
         return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);
     }
+
+    private static Fluxo.Ir.Graph[] Graphs(OptimizationSession session) => [.. session.Parts.Select(p => p.Graph)];
 }

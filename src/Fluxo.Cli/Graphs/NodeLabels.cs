@@ -38,4 +38,8 @@ internal static class NodeLabels
     }
 
     public static string EdgeLabel(NodeInput input) => input.Field ?? input.Port ?? "";
+
+    /// <summary>A cache as people name it: the labels of the nodes it holds, in node order (every report uses this).</summary>
+    public static string CacheName(Graph graph, IEnumerable<int> nodes) =>
+        "{" + string.Join(", ", nodes.Order().Select(n => graph.Nodes[n].Label)) + "}";
 }

@@ -30,12 +30,14 @@ internal static class PolicyTable
         }
     }
 
-    public static void WriteCaches(TextWriter output, IReadOnlyList<CachePlacement> placement, SimulationResult result)
+    /// <summary>One line per cache, named by its nodes' labels like the samples report, with the node ids for tools; <paramref name="graphs"/> are the handlers by part.</summary>
+    public static void WriteCaches(TextWriter output, IReadOnlyList<Fluxo.Ir.Graph> graphs, IReadOnlyList<CachePlacement> placement, SimulationResult result)
     {
         for (var j = 0; j < placement.Count; j++)
         {
             var s = result.Caches[j];
-            output.WriteLine(Inv($"  cache {placement[j].Candidate}: {placement[j].Bytes} B, hit ratio {s.HitRatio:P1} ({s.Hits}/{s.Lookups}), peak {s.PeakBytes} B"));
+            var name = Graphs.NodeLabels.CacheName(graphs[placement[j].Candidate.Part], placement[j].Candidate.Nodes);
+            output.WriteLine(Inv($"  cache {name} nodes {placement[j].Candidate}: {placement[j].Bytes} B, hit ratio {s.HitRatio:P1} ({s.Hits}/{s.Lookups}), peak {s.PeakBytes} B"));
         }
     }
 

@@ -3,6 +3,7 @@ using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
 using Fluxo.Policy;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Tracing;
@@ -65,7 +66,7 @@ public static class SampleMeasurement
         {
             var caches = policy.Caches.Where(c => c.Handler == r.Handler).ToList();
             var graph = module.FindGraph(r.Handler)!;
-            var labels = caches.Select(c => "{" + string.Join(", ", c.Nodes.Select(n => graph.Nodes[n].Label)) + "}").ToList();
+            var labels = caches.Select(c => Graphs.NodeLabels.CacheName(graph, c.Nodes)).ToList();
             return new HandlerSavings(r.Handler, r.Requests, r, after.Rows.FirstOrDefault(a => a.Handler == r.Handler), labels, caches.Sum(c => c.Bytes));
         }).ToList();
         return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);

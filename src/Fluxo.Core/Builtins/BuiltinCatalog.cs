@@ -51,8 +51,6 @@ public static partial class BuiltinCatalog
 
     private static BuiltinLimit RangeLimit => new(0, MaxRange, "at most 100,000 items");
 
-    private static BuiltinLimit AtMostLimit => new(1, int.MaxValue, "a list cannot hold more items");
-
     private static Value Range(long n) =>
         Value.List(Enumerable.Range(0, (int)Math.Max(0, Within("range", n, RangeLimit))).Select(i => Value.Int(i)));
 
@@ -98,7 +96,7 @@ public static partial class BuiltinCatalog
         yield return Pure("concat", ["list<T>", "list<T>"], "list<T>", "both lists, one after the other", a => Value.List(a[0].AsList.AddRange(a[1].AsList)));
         yield return Pure("reverse", ["list<T>"], "list<T>", "items in reverse order", a => Value.List(a[0].AsList.Reverse()));
         yield return Pure("range", ["int"], "list<int>", "0, 1, ... n-1 (empty when n <= 0)", a => Range(a[0].AsInt)) with { Limit = RangeLimit };
-        yield return Pure("atMost", ["list<T>", "int"], "list<T>", "the list itself; a request error when it has more than n items (what 'for each ... max n' checks)", a => AtMost(a[0].AsList, a[1].AsInt)) with { Limit = AtMostLimit };
+        yield return Pure("atMost", ["list<T>", "int"], "list<T>", "the list itself; a request error when it has more than n items (what 'for each ... max n' checks)", a => AtMost(a[0].AsList, a[1].AsInt));
 
         // Time and ids: not deterministic, so nothing that depends on them is ever cached.
         yield return new("now", [], "int", false, "milliseconds since 1970 on the runtime's clock", 0.001, (c, _) => Value.Int(c.NowMs));

@@ -5,8 +5,7 @@ public static partial class Diag
     public static Diagnostic AzureBadIr(SourceSpan span, string reason) =>
         Error("FLX4001", span, $"the Azure back end cannot compile this IR: {reason}");
 
-    public static Diagnostic AzureStalePolicy(string handler, string policyHash, string graphHash) =>
-        Warning("FLX4002", SourceSpan.None(handler), $"policy decision for '{handler}' names graph {policyHash}, but the graph is {graphHash}: decision skipped");
+    // FLX4002 (a stale decision skipped with a warning) is retired: a stale policy is error FLX4100.
 
     public static Diagnostic AzureBadCache(string handler, string reason) =>
         Warning("FLX4003", SourceSpan.None(handler), $"cache on '{handler}' skipped: {reason}");

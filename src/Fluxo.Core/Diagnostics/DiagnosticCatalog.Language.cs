@@ -39,4 +39,7 @@ public static partial class Diag
 
     public static Diagnostic RunInternalHandler(string handler) =>
         Error("FLX0120", SourceSpan.None("<command line>"), $"handler '{handler}' is internal: only 'enqueue' runs it; pass --allow-internal to run it by hand");
+
+    public static Diagnostic TablesInvalid(string path, string where, string reason) =>
+        Error("FLX0121", new SourceSpan(path, 1, 1, 1, 1, where), $"tables file is not valid: {reason}");
 }

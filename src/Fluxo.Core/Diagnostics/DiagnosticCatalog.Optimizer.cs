@@ -17,8 +17,7 @@ public static partial class Diag
     public static Diagnostic PolicyGraphHashMismatch(string path, int cache, string handler) =>
         Error("FLX2007", SourceSpan.None(path), $"cache {cache} was chosen for another version of handler '{handler}' (graph hash differs); optimize again");
 
-    public static Diagnostic PolicyBadSubgraph(string path, int cache, string reason) =>
-        Error("FLX2008", SourceSpan.None(path), $"cache {cache} cannot wrap its nodes: {reason}");
+    // FLX2008 (a cache cannot wrap its nodes) is retired: the cached-region rules report FLX5001-5006.
 
     public static Diagnostic PolicyOverlap(string path, int cache, int other) =>
         Error("FLX2009", SourceSpan.None(path), $"caches {other} and {cache} share nodes or wait on each other; caches must be disjoint and their subgraphs must not feed each other in a cycle");
@@ -33,7 +32,7 @@ public static partial class Diag
         Error("FLX2012", SourceSpan.None(path), $"cache {cache}'s key needs a value the trace does not hold (request {request} skipped a node that feeds it)");
 
     public static Diagnostic BadByteSize(string text) =>
-        Error("FLX2013", SourceSpan.None("<command line>"), $"'{text}' is not a size; write a number with an optional unit: 1000B, 512KB, 64MB, 1GB");
+        Error("FLX2013", SourceSpan.None("<command line>"), $"'{text}' is not a size; write a number and a unit (B, KB, MB or GB; binary multiples): 1000B, 512KB, 64MB, 1GB");
 
     public static Diagnostic TraceServedNodes(string path) =>
         Warning("FLX2014", SourceSpan.None(path), "the trace was recorded with caches in place: served nodes count with their recorded latency, so savings are underestimated; record without a policy");

@@ -44,8 +44,10 @@ public static partial class Diag
     public static Diagnostic BadInputArgument(string text) =>
         Error("FLX1042", SourceSpan.None("<command line>"), $"input '{text}' is not of the form name=value");
 
-    public static Diagnostic RunNeedsOneMode() =>
-        Error("FLX1043", SourceSpan.None("<command line>"), "fluxo run needs either --handler (one request) or --workload (many), not both");
+    public static Diagnostic RunNeedsOneMode(bool both) =>
+        Error("FLX1043", SourceSpan.None("<command line>"), both
+            ? "fluxo run takes --handler (one request) or --workload (many), not both"
+            : "fluxo run needs --handler H (one request) or --workload W.json (many requests); neither was given");
 
     public static Diagnostic RunBadRequests(int n) =>
         Error("FLX1044", SourceSpan.None("<command line>"), $"--requests must be positive, not {n}");

@@ -4,6 +4,7 @@ namespace Fluxo.Diagnostics;
 /// Every diagnostic Fluxo reports, one method per code. Codes are never reused; a retired code stays
 /// as a comment. Ranges: FLX0001-0999 Flimp front end, FLX1000-1999 runtime and traces,
 /// FLX2000-2999 optimizer and policies, FLX3000-3999 Yahoo Pipes, FLX4000-4999 Azure back end,
+/// FLX5000-5099 cached regions (every stage),
 /// FLX9000-9999 command line and files. Each area keeps its codes in its own partial file.
 /// </summary>
 public static partial class Diag

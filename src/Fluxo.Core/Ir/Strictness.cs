@@ -17,43 +17,23 @@ public static class Strictness
     {
         switch (e)
         {
-            case null or LitExpr or VarExpr:
+            case null:
                 break;
             case InputExpr i:
                 s.Add(i.Index);
                 break;
-            case UnaryExpr u:
-                Add(u.Operand, s);
-                break;
             case BinaryExpr { Operator: "&&" or "||" } b:
                 Add(b.Left, s);
                 break;
-            case BinaryExpr b:
-                Add(b.Left, s);
-                Add(b.Right, s);
-                break;
             case IfExpr i:
+                // An input both branches read is read whichever is taken.
                 Add(i.Condition, s);
                 var both = Of(i.Then);
                 both.IntersectWith(Of(i.Else));
                 s.UnionWith(both);
                 break;
-            case LetExpr l:
-                Add(l.Value, s);
-                Add(l.Body, s);
-                break;
-            case CallExpr c:
-                All(c.Args, s);
-                break;
-            case RecordExpr r:
-                All(r.Fields.Select(f => f.Value), s);
-                break;
-            case FieldExpr f:
-                Add(f.Target, s);
-                break;
-            case ListExpr l:
-                All(l.Items, s);
-                break;
+
+            // A lambda's body runs once per element, so not at all for an empty list.
             case MapExpr m:
                 Add(m.List, s);
                 break;
@@ -64,34 +44,13 @@ public static class Strictness
                 Add(f.List, s);
                 Add(f.Init, s);
                 break;
-            case TableGetExpr t:
-                Add(t.PartitionKey, s);
-                Add(t.RowKey, s);
-                break;
-            case TableQueryExpr t:
-                Add(t.PartitionKey, s);
-                Add(t.RowKeyPrefix, s);
-                break;
-            case TablePutExpr t:
-                Add(t.PartitionKey, s);
-                Add(t.RowKey, s);
-                All(t.Fields.Select(f => f.Value), s);
-                break;
-            case TableDeleteExpr t:
-                Add(t.PartitionKey, s);
-                Add(t.RowKey, s);
-                break;
-            case EnqueueExpr q:
-                All(q.Args.Select(f => f.Value), s);
-                break;
-        }
-    }
+            default:
+                foreach (var child in ExprTree.Children(e))
+                {
+                    Add(child, s);
+                }
 
-    private static void All(IEnumerable<Expr> es, HashSet<int> s)
-    {
-        foreach (var e in es)
-        {
-            Add(e, s);
+                break;
         }
     }
 }

@@ -35,6 +35,14 @@ public static class PolicyJson
         }
     }
 
+    /// <summary>Reads a policy for a program: a stale decision is an error unless <paramref name="allowStale"/> (then it is dropped and listed).</summary>
+    public static PolicyDocument? ReadFor(IrModule module, string path, bool allowStale, DiagnosticBag diagnostics)
+    {
+        var json = InputFile.ReadText(path, diagnostics);
+        var policy = json is null ? null : Parse(path, json, diagnostics);
+        return policy is null ? null : StalePolicy.Apply(module, policy, path, json, allowStale, diagnostics);
+    }
+
     public static PolicyDocument? Read(string path, DiagnosticBag diagnostics)
     {
         var json = InputFile.ReadText(path, diagnostics);

@@ -13,6 +13,8 @@ internal sealed class BinaryTraceReader
     private readonly DiagnosticBag _diags;
     private readonly byte[] _data;
     private int _pos;
+    private bool _allowCut;
+    private int _lastWhole;
 
     private BinaryTraceReader(string path, DiagnosticBag diags, byte[] data)
     {
@@ -23,6 +25,18 @@ internal sealed class BinaryTraceReader
 
     public static TraceData? Read(string path, DiagnosticBag diags) =>
         new BinaryTraceReader(path, diags, File.ReadAllBytes(path)).ReadAll();
+
+    /// <summary>
+    /// Reads a trace that may have been cut off (an instance killed while writing): the requests up to the last
+    /// whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
+    /// </summary>
+    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes)
+    {
+        var reader = new BinaryTraceReader(name, diags, data) { _allowCut = true };
+        var trace = reader.ReadAll();
+        lostBytes = trace is null ? 0 : data.Length - reader._lastWhole;
+        return trace;
+    }
 
     private sealed class CorruptException(long offset, string reason) : Exception(reason)
     {
@@ -56,6 +70,12 @@ internal sealed class BinaryTraceReader
             var requests = new List<TraceRequest>();
             while (true)
             {
+                _lastWhole = _pos;
+                if (_allowCut && _pos == _data.Length)
+                {
+                    return new TraceData(header, requests);
+                }
+
                 Need(1);
                 var tagAt = _pos;
                 var tag = _data[_pos++];
@@ -72,6 +92,8 @@ internal sealed class BinaryTraceReader
                         throw new CorruptException(_pos, "bytes after the end record");
                     }
 
+                    _lastWhole = _pos;
+
                     return new TraceData(header, requests);
                 }
 
@@ -80,7 +102,14 @@ internal sealed class BinaryTraceReader
                     throw new CorruptException(tagAt, $"expected a request or end record, found byte 0x{tag:x2}");
                 }
 
-                requests.Add(ReadRequest(header));
+                try
+                {
+                    requests.Add(ReadRequest(header));
+                }
+                catch (CorruptException e) when (_allowCut && e.Offset == _data.Length)
+                {
+                    return new TraceData(header, requests);
+                }
             }
         }
         catch (CorruptException e)

@@ -18,7 +18,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Output.Write(Magic);
         var json = HeaderJson(header);
         Varint((ulong)json.Length);
-        Flush();
+        FlushBuffer();
         Output.Write(json);
     }
 
@@ -28,7 +28,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
         var need = 1 + (7 * 10) + (r.Nodes.Length * 31) + (r.Edges.Length * 38);
         if (need > _buf.Length - _len)
         {
-            Flush();
+            FlushBuffer();
             if (need > _buf.Length)
             {
                 WriteLarge(r, need);
@@ -80,18 +80,18 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Reserve(16);
         _buf[_len++] = EndTag;
         Varint((ulong)count);
-        Flush();
+        FlushBuffer();
     }
 
     private void Reserve(int n)
     {
         if (_len + n > _buf.Length)
         {
-            Flush();
+            FlushBuffer();
         }
     }
 
-    private void Flush()
+    protected override void FlushBuffer()
     {
         Output.Write(_buf, 0, _len);
         _len = 0;

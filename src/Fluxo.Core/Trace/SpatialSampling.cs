@@ -1,6 +1,3 @@
-using System.Collections.Immutable;
-using Fluxo.Ir;
-
 namespace Fluxo.Trace;
 
 /// <summary>
@@ -8,25 +5,11 @@ namespace Fluxo.Trace;
 /// the values of the request fields its graph reads, falls below rate * 2^64. Every request with the same
 /// inputs is kept or dropped together, so each cache keyed on them sees a rate-sized share of its keys
 /// with their whole reuse history, and a cache of B bytes behaves like one of rate * B bytes on the sample.
+/// The rule itself needs no IR, so the generated service compiles this file as it is; the graph side is in SpatialSampling.Graphs.cs.
 /// </summary>
-public static class SpatialSampling
+public static partial class SpatialSampling
 {
     private const ulong Seed = 0x9E3779B97F4A7C15UL;
-
-    /// <summary>The fields a request is sampled on: the parameters some edge reads from the Source, in parameter order.</summary>
-    public static ImmutableArray<string> KeyFields(Graph graph)
-    {
-        var read = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in graph.Edges())
-        {
-            if (e.From == graph.SourceId && e.Field is not null)
-            {
-                read.Add(e.Field);
-            }
-        }
-
-        return [.. graph.Params.Select(p => p.Name).Where(read.Contains)];
-    }
 
     /// <summary>Folds the next key field's value hash (<c>Value.StableHash</c>) into <paramref name="key"/>; start from <see cref="Start"/>.</summary>
     public static ulong Add(ulong key, ulong valueHash) => Mix(key ^ valueHash);
@@ -51,44 +34,6 @@ public static class SpatialSampling
     /// <summary>rate * 2^64, the bound a kept key hash stays below (rate in (0, 1)).</summary>
     public static ulong Threshold(double rate) =>
         rate >= 1 ? ulong.MaxValue : rate <= 0 ? 0 : (ulong)(rate * 18446744073709551616.0);
-
-    /// <summary>
-    /// The key hash of a recorded request of <paramref name="graph"/>: each Source edge names its field, so
-    /// the trace's own value hashes give the same key the service computes from the request's values.
-    /// </summary>
-    public static ulong KeyHash(Graph graph, ImmutableArray<string> keyFields, ReadOnlySpan<EdgeEvent> edges)
-    {
-        var hashes = new ulong[keyFields.Length];
-        var seen = new bool[keyFields.Length];
-        for (var i = 0; i < edges.Length; i++)
-        {
-            var ev = edges[i];
-            if (ev.From != graph.SourceId || ev.To < 0 || ev.To >= graph.Nodes.Length)
-            {
-                continue;
-            }
-
-            // A node reading several fields gets their values in input order.
-            var ordinal = 0;
-            for (var j = 0; j < i; j++)
-            {
-                if (edges[j].From == ev.From && edges[j].To == ev.To)
-                {
-                    ordinal++;
-                }
-            }
-
-            var field = graph.Nodes[ev.To].Inputs.Where(input => input.From == graph.SourceId).ElementAtOrDefault(ordinal)?.Field;
-            var k = field is null ? -1 : keyFields.IndexOf(field, StringComparer.Ordinal);
-            if (k >= 0 && !seen[k])
-            {
-                seen[k] = true;
-                hashes[k] = ev.Hash;
-            }
-        }
-
-        return KeyHash(hashes);
-    }
 
     // SplitMix64's finalizer: spreads every input bit over the whole hash, so the threshold cuts evenly.
     private static ulong Mix(ulong z)

@@ -74,6 +74,11 @@ internal sealed class TextTraceWriter : TraceWriter
         Ascii("end ");
         Long(count);
         NewLine();
+        FlushBuffer();
+    }
+
+    protected override void FlushBuffer()
+    {
         Output.Write(_buf, 0, _len);
         _len = 0;
     }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 
@@ -52,6 +53,95 @@ public static class TraceFile
         }
 
         return ok;
+    }
+
+    /// <summary>A binary trace held in memory (a downloaded blob) that may be cut off: read to its last whole request, the rest counted in <paramref name="lostBytes"/>.</summary>
+    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes)
+    {
+        lostBytes = 0;
+        if (data.Length < 8 || !data.AsSpan(0, 8).SequenceEqual(BinaryTraceWriter.Magic))
+        {
+            diags.Add(Diag.TraceBinaryMalformed(name, 0, "not a binary trace (no FLXTRCB1 magic)"));
+            return null;
+        }
+
+        return BinaryTraceReader.ReadCut(name, data, diags, out lostBytes);
+    }
+
+    /// <summary>
+    /// Several traces of one program read as one: each path a trace file or a folder of them (read in name order).
+    /// Each file's requests follow the previous file's, ids renumbered; all must match the program and share a sample rate.
+    /// </summary>
+    public static TraceData? Read(IReadOnlyList<string> paths, IrModule module, DiagnosticBag diags)
+    {
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p))
+            {
+                var inside = Directory.GetFiles(p).Order(StringComparer.Ordinal).ToList();
+                if (inside.Count == 0)
+                {
+                    diags.Add(Diag.TraceFolderEmpty(p));
+                }
+
+                files.AddRange(inside);
+            }
+            else
+            {
+                files.Add(p);
+            }
+        }
+
+        if (files.Count == 1)
+        {
+            return Read(files[0], module, diags);
+        }
+
+        var parts = new List<(string Path, TraceData Data)>();
+        foreach (var f in files)
+        {
+            if (Read(f, module, diags) is { } data)
+            {
+                parts.Add((f, data));
+            }
+        }
+
+        if (diags.HasErrors || parts.Count == 0)
+        {
+            return null;
+        }
+
+        return Concat(parts, module, diags);
+    }
+
+    private static TraceData? Concat(List<(string Path, TraceData Data)> parts, IrModule module, DiagnosticBag diags)
+    {
+        var rate = parts[0].Data.Header.SampleRate;
+        if (parts.FirstOrDefault(p => p.Data.Header.SampleRate != rate) is { Path: not null } other)
+        {
+            diags.Add(Diag.TraceSampleRatesDiffer(other.Path, other.Data.Header.SampleRate, parts[0].Path, rate));
+            return null;
+        }
+
+        var graphs = module.Graphs.Select((g, i) => new TraceGraph(i, g.Name, g.Hash, g.Nodes.Length)).ToImmutableArray();
+        var requests = new List<TraceRequest>();
+        var offset = 0.0;
+        foreach (var (_, data) in parts)
+        {
+            var index = data.Header.Graphs.ToDictionary(g => g.Index, g => module.Graphs.IndexOf(module.FindGraph(g.Name)!));
+            var end = offset;
+            foreach (var r in data.Requests)
+            {
+                requests.Add(r with { Id = requests.Count, Graph = index[r.Graph], ArrivalMs = r.ArrivalMs + offset });
+                end = Math.Max(end, r.ArrivalMs + offset + r.LatencyMs);
+            }
+
+            offset = end;
+        }
+
+        var first = parts[0].Data.Header;
+        return new TraceData(first with { Graphs = graphs, DroppedRequests = parts.Sum(p => p.Data.Header.DroppedRequests) }, requests);
     }
 
     /// <summary>The line of the text form that holds the header (the binary form reports it at line 1).</summary>

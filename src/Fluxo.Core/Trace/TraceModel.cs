@@ -5,14 +5,16 @@ namespace Fluxo.Trace;
 /// <summary>
 /// What produced a trace: the service and, per handler, the graph (by hash) its node ids refer to.
 /// <paramref name="SampleRate"/> is the fraction of the key space kept by <see cref="SpatialSampling"/>
-/// (1 for a whole trace; traces written before it existed read as 1).
+/// (1 for a whole trace; traces written before it existed read as 1). <paramref name="DroppedRequests"/> counts
+/// requests a deployed service served but could not trace (its trace buffer was full or storage failed).
 /// </summary>
 public sealed record TraceHeader(
     string Format,
     string Service,
     ImmutableArray<TraceGraph> Graphs,
     string Clock,
-    double SampleRate = 1.0)
+    double SampleRate = 1.0,
+    long DroppedRequests = 0)
 {
     public const string CurrentFormat = "fluxo-trace/1";
 

@@ -1,6 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Fluxo.Ir;
 
 namespace Fluxo.Trace;
 
@@ -48,6 +47,19 @@ public abstract class TraceWriter : IDisposable
 
     protected abstract void WriteEnd(long count);
 
+    /// <summary>
+    /// Hands every request written so far to the stream, so a sink that appends blocks (a blob) holds whole
+    /// requests only; a reader of a trace cut off after a flush loses nothing written before it.
+    /// </summary>
+    public void Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        FlushBuffer();
+        Output.Flush();
+    }
+
+    protected abstract void FlushBuffer();
+
     protected static byte[] HeaderJson(TraceHeader header) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header, TraceJson.Options));
 
@@ -67,10 +79,4 @@ public abstract class TraceWriter : IDisposable
         Output.Dispose();
         GC.SuppressFinalize(this);
     }
-}
-
-/// <summary>JSON options for the trace header (same naming as the IR).</summary>
-public static class TraceJson
-{
-    public static readonly JsonSerializerOptions Options = new(IrJson.Options) { WriteIndented = false };
 }

@@ -209,7 +209,7 @@ internal sealed class GraphBuilder
     private int Add(NodeKind kind, string label, string? target, Expr expr, FlimpType type, SourceSpan span, Effects effects)
     {
         var inputs = new List<NodeInput>();
-        Expr Bind(Expr x) => ExprRewriter.Rewrite(x, leaf =>
+        Expr Bind(Expr x) => ExprTree.Rewrite(x, leaf =>
         {
             if (leaf is not NodeRefExpr r)
             {

@@ -118,11 +118,23 @@ internal sealed class AstBuilder(string file, DiagnosticBag diagnostics)
         PrimaryExprContext p => Primary(p.primary()),
         FieldExprContext f => new FieldExprSyntax(Expr(f.expr()), f.field.GetText(), Span(f)),
         UnaryExprContext u => new UnaryExprSyntax(u.op.Text, Expr(u.expr()), Span(u)),
-        BinaryExprContext b => new BinaryExprSyntax(b.op.Text, Expr(b.expr(0)), Expr(b.expr(1)), Span(b)),
+        BinaryExprContext b => new BinaryExprSyntax(Comparison(b.op), Expr(b.expr(0)), Expr(b.expr(1)), Span(b)),
         CoalesceExprContext c => new CoalesceExprSyntax(Expr(c.expr(0)), Expr(c.expr(1)), Span(c)),
         IfExprContext i => new IfExprSyntax(Expr(i.cond), Expr(i.thenExpr), Expr(i.elseExpr), Span(i)),
         _ => throw new InvalidOperationException("unknown expression form"),
     };
+
+    // '=' in an expression is a typo for '=='; reported once here, then checked as '==' so nothing cascades.
+    private string Comparison(IToken op)
+    {
+        if (op.Text != "=")
+        {
+            return op.Text;
+        }
+
+        diagnostics.Add(Diag.FlimpEqualsComparison(Span(op)));
+        return "==";
+    }
 
     private ExprSyntax Primary(PrimaryContext ctx) => ctx switch
     {

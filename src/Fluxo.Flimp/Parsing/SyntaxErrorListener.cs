@@ -12,9 +12,36 @@ internal sealed class SyntaxErrorListener(string file, DiagnosticBag diagnostics
 
     public int Count { get; private set; }
 
+    // After an error, the parser's recovery reports more errors until it is back in step; those are noise.
+    // Errors before the end of the statement that held the first one (its next ';', '{' or '}') are dropped.
+    private int _quietUntil = -1;
+
     public void SyntaxError(TextWriter output, IRecognizer recognizer, IToken offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e)
     {
+        if (offendingSymbol is not null && recognizer is Parser p)
+        {
+            if (offendingSymbol.TokenIndex <= _quietUntil)
+            {
+                Count++;
+                return;
+            }
+
+            _quietUntil = StatementEnd(p.InputStream as ITokenStream, offendingSymbol.TokenIndex);
+        }
+
         var at = offendingSymbol is null ? SourceSpan.At(file, line, charPositionInLine + 1) : Spans.Of(file, offendingSymbol);
+        if (offendingSymbol?.Text == "=" && recognizer is Parser)
+        {
+            Report(Diag.FlimpEqualsComparison(at));
+            return;
+        }
+
+        if (offendingSymbol is not null && IsReservedWord(recognizer, offendingSymbol))
+        {
+            Report(Diag.FlimpReservedWord(at, offendingSymbol.Text));
+            return;
+        }
+
         if (offendingSymbol?.Type == FlimpLexer.ERROR_CHAR)
         {
             var c = offendingSymbol.Text ?? "";
@@ -28,6 +55,45 @@ internal sealed class SyntaxErrorListener(string file, DiagnosticBag diagnostics
 
     public void SyntaxError(TextWriter output, IRecognizer recognizer, int offendingSymbol, int line, int charPositionInLine, string msg, RecognitionException e) =>
         Report(Diag.FlimpBadCharacter(SourceSpan.At(file, line, charPositionInLine + 1), msg));
+
+    private static int StatementEnd(ITokenStream? tokens, int from)
+    {
+        if (tokens is null)
+        {
+            return from;
+        }
+
+        var i = from;
+        for (; i < tokens.Size; i++)
+        {
+            var t = tokens.Get(i);
+            if (t.Type == TokenConstants.EOF || (t.Channel == 0 && i > from && t.Text is ";" or "{" or "}"))
+            {
+                break;
+            }
+        }
+
+        return i;
+    }
+
+    // A keyword where a name was expected: the word is taken, not misplaced.
+    private static bool IsReservedWord(IRecognizer recognizer, IToken token)
+    {
+        var text = token.Text ?? "";
+        if (text.Length == 0 || !char.IsAsciiLetter(text[0]) || token.Type == FlimpLexer.ID || recognizer is not Parser parser)
+        {
+            return false;
+        }
+
+        try
+        {
+            return parser.GetExpectedTokens().Contains(FlimpLexer.ID);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
 
     private void Report(Diagnostic diagnostic)
     {

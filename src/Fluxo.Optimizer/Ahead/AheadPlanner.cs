@@ -168,7 +168,7 @@ public static class AheadPlanner
             }
         }
 
-        return (total / Math.Max(1, part.Flat.Requests)) + 16;
+        return (total / Math.Max(1, part.Flat.Requests)) + CacheKey.EntryOverheadBytes;
     }
 
     /// <summary>Adds the planned decisions to <paramref name="policy"/>, pre-computations first so speculations do not take their nodes.</summary>

@@ -44,8 +44,8 @@ internal sealed class PartPlan
         var lrus = new List<ByteLru>();
         foreach (var c in policy.Caches.Where(c => c.Handler == name))
         {
-            var candidate = Candidate.TryCreate(facts, caches.Count, c.Nodes, out var why)
-                ?? throw new ArgumentException($"cache {{{string.Join(",", c.Nodes)}}} of {name}: {why}");
+            var candidate = Candidate.TryCreate(facts, caches.Count, c.Nodes, out var problem)
+                ?? throw new ArgumentException($"cache {{{string.Join(",", c.Nodes)}}} of {name}: {problem!.Reason}");
             var k = part.Simulator.KeysOf(candidate) ?? throw new ArgumentException($"the trace does not key cache {candidate} of {name}");
             caches.Add(candidate);
             keys.Add(k);

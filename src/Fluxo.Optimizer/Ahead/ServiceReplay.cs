@@ -10,11 +10,8 @@ namespace Fluxo.Optimizer.Ahead;
 
 /// <summary>
 /// Replays a whole trace (every handler, in trace order) under a policy's caches, pre-computed parts and
-/// speculations, with the runtime's rules (<c>Fluxo.Runtime.Ahead.AheadWork</c>): a pre-computed part is
-/// always served at <see cref="CostModel.LookupMs"/>; a speculation starts when its first handler's request
-/// ends, with that request's parameters or result as the guessed inputs, and serves the same client's next
-/// request only when it is the expected handler, the guess was right, the part was ready by its arrival
-/// and no table the part reads was written in between; otherwise its work is wasted.
+/// speculations, with the runtime's rules: a pre-computed part is always served at <see cref="CostModel.LookupMs"/>;
+/// speculations start and serve by <see cref="SpeculationRule"/>.
 /// </summary>
 public sealed class ServiceReplay
 {
@@ -89,9 +86,6 @@ public sealed class ServiceReplay
         }
     }
 
-    /// <summary>How many requests of <paramref name="part"/> a client followed with another request.</summary>
-    internal int FollowedCount(int part) => SessionPairs().Count(p => p.PartA == part);
-
     /// <summary>Replays the trace under <paramref name="policy"/>; decisions for handlers the trace lacks are ignored.</summary>
     /// <param name="measureFrom">Requests before this position in the trace only warm the caches; the latencies are those of the rest.</param>
     public AheadResult Run(PolicyDocument policy, int measureFrom = 0)
@@ -99,9 +93,9 @@ public sealed class ServiceReplay
         var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
         {
-            // The runtime starts the first decision in policy order whose first handler just ran.
-            var targets = plans.SelectMany((pl, j) => pl.Specs.Select((s, k) => (j, k, s))).Where(x => x.s.Decision.AfterHandler == _parts[a].Graph.Name);
-            plans[a].LaunchTarget = targets.Any() ? targets.MinBy(x => x.s.Index) is var t ? (t.j, t.k) : null : null;
+            var d = SpeculationRule.Launched(policy, _parts[a].Graph.Name);
+            var targets = plans.SelectMany((pl, j) => pl.Specs.Select((s, k) => (j, k, s))).Where(x => x.s.Index == d).ToList();
+            plans[a].LaunchTarget = targets.Count == 0 ? null : (targets[0].j, targets[0].k);
         }
 
         var latencies = new double[_order.Length];
@@ -124,8 +118,9 @@ public sealed class ServiceReplay
             if (pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];
-                if (p.PartB == pi && p.ReadyAt <= arrival && spec.Matches(part.Flat, r, p.Predicted)
-                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
+                if (SpeculationRule.Serves(_parts[p.PartB].Graph.Name, p.ReadyAt, part.Graph.Name, arrival,
+                        () => Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
+                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && spec.Matches(part.Flat, r, p.Predicted))
                 {
                     program = spec.Program;
                     hits |= 1UL << plan.SpecBit;

@@ -1,17 +1,15 @@
 using Fluxo.Optimizer.Graphs;
+using Fluxo.Policy;
 
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
 /// Per request, a candidate's cache key (the combined hash of the values entering it, in (to-node,
-/// input) order), interned to a dense id, and the bytes its entry would take (values leaving it + 16),
+/// input) order), interned to a dense id, and the bytes its entry would take (values leaving it plus <see cref="CacheKey.EntryOverheadBytes"/>),
 /// or -1 when the request did not demand the subgraph at all.
 /// </summary>
 public sealed class CandidateKeys
 {
-    /// <summary>Key and bookkeeping overhead of one entry, per the shared cache semantics.</summary>
-    public const int EntryOverheadBytes = 16;
-
     private CandidateKeys(int[] keyIds, int distinct, int[] bytes)
     {
         KeyIds = keyIds;
@@ -67,7 +65,7 @@ public sealed class CandidateKeys
                 key = Mix(key ^ trace.EdgeHash[baseEdge + e]);
             }
 
-            var size = EntryOverheadBytes;
+            var size = CacheKey.EntryOverheadBytes;
             foreach (var edges in outputEdges)
             {
                 foreach (var e in edges)

@@ -8,10 +8,8 @@ namespace Fluxo.Runtime.Ahead;
 /// <summary>
 /// The work a policy asks to do ahead of requests. Pre-computed parts are computed at the first request and
 /// refreshed every <see cref="PrecomputeDecision.RefreshSeconds"/> of the run's clock, their cost recorded and
-/// never charged to a request. After a request of a speculation's first handler, the part of the expected next
-/// request is run with its inputs guessed from this one; it is kept for that client until the client's next
-/// request, which uses it only when it is that handler, the guessed inputs were right, the part was ready by
-/// its arrival and no table it read has been written since. Anything else is counted as wasted work.
+/// never charged to a request. Speculations start, wait for the client's next request and serve it by
+/// <see cref="SpeculationRule"/>; anything not used is counted as wasted work.
 /// </summary>
 public sealed class AheadWork
 {
@@ -74,7 +72,7 @@ public sealed class AheadWork
             }
         }
 
-        var valid = p.Handler == handler && p.ReadyAtMs <= info.ArrivalMs && p.Reads.All(r => _tables.UnwrittenSince(r.Table, r.Partition, p.Since));
+        var valid = SpeculationRule.Serves(p.Handler, p.ReadyAtMs, handler, info.ArrivalMs, () => p.Reads.All(r => _tables.UnwrittenSince(r.Table, r.Partition, p.Since)));
         if (!valid)
         {
             Settle(p);
@@ -92,48 +90,44 @@ public sealed class AheadWork
             Settle(given);
         }
 
-        for (var d = 0; d < _policy.Speculate.Length; d++)
+        var d = SpeculationRule.Launched(_policy, handler);
+        if (result is null || d < 0)
         {
-            var s = _policy.Speculate[d];
-            if (s.AfterHandler != handler || result is null)
-            {
-                continue;
-            }
-
-            var guess = Value.Record([.. s.Inputs.Select(b => new KeyValuePair<string, Value>(b.Param,
-                b.FromResult ? result : request.GetField(b.FromParam) ?? Value.Null))]);
-            var g = _engine.Compiled(s.Handler)!;
-            var group = g.Groups[g.GroupOf[s.Nodes[0]]];
-            var hashes = group.Entering.Select(e => (e.Field is null ? Value.Null : guess.GetField(e.Field) ?? Value.Null).StableHash).ToArray();
-            var start = info.ArrivalMs + latencyMs;
-            var since = _tables.Clock;
-            var run = new RequestRun(_engine, g, guess, new RequestInfo(-info.Id, info.Client, start), false, ct);
-            try
-            {
-                var (values, done, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
-                var reads = run.TableReads(group.Members);
-                lock (_pending)
-                {
-                    _speculations++;
-                    if (_pending.Remove(info.Client, out var older))
-                    {
-                        SettleLocked(older);
-                    }
-
-                    _pending[info.Client] = new PendingSpeculation(d, s.Handler, CacheKey.Combine(hashes), values, start + done, work, reads, since);
-                }
-            }
-            catch (Exception e) when (e is FlimpRuntimeException or Externs.ExternFailureException or InvalidCastException)
-            {
-                // A wrong guess can make a part fail (a field of none); that is waste, not an error of any request.
-                lock (_pending)
-                {
-                    _speculations++;
-                    _wasted++;
-                }
-            }
-
             return;
+        }
+
+        var s = _policy.Speculate[d];
+        var guess = Value.Record([.. s.Inputs.Select(b => new KeyValuePair<string, Value>(b.Param,
+            b.FromResult ? result : request.GetField(b.FromParam) ?? Value.Null))]);
+        var g = _engine.Compiled(s.Handler)!;
+        var group = g.Groups[g.GroupOf[s.Nodes[0]]];
+        var hashes = group.Entering.Select(e => (e.Field is null ? Value.Null : guess.GetField(e.Field) ?? Value.Null).StableHash).ToArray();
+        var start = info.ArrivalMs + latencyMs;
+        var since = _tables.Clock;
+        var run = new RequestRun(_engine, g, guess, new RequestInfo(-info.Id, info.Client, start), false, ct);
+        try
+        {
+            var (values, done, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
+            var reads = run.TableReads(group.Members);
+            lock (_pending)
+            {
+                _speculations++;
+                if (_pending.Remove(info.Client, out var older))
+                {
+                    SettleLocked(older);
+                }
+
+                _pending[info.Client] = new PendingSpeculation(d, s.Handler, CacheKey.Combine(hashes), values, start + done, work, reads, since);
+            }
+        }
+        catch (Exception e) when (e is FlimpRuntimeException or Externs.ExternFailureException or InvalidCastException)
+        {
+            // A wrong guess can make a part fail (a field of none); that is waste, not an error of any request.
+            lock (_pending)
+            {
+                _speculations++;
+                _wasted++;
+            }
         }
     }
 

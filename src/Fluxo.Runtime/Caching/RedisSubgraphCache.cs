@@ -68,6 +68,9 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
 /// <summary>Creates one Redis cache per policy decision, each under its own key prefix.</summary>
 public sealed class RedisCacheFactory(IConnectionMultiplexer redis, string prefix = "fluxo") : ICacheFactory
 {
+    /// <summary>Entry keys are <see cref="CacheKey.Combine"/> of the entering edges' value hashes, in hex.</summary>
+    public const string KeyScheme = CacheKey.KeyScheme;
+
     public ISubgraphCache Create(CacheDecision decision, int index) =>
-        new RedisSubgraphCache(redis.GetDatabase(), decision, $"{prefix}:{decision.Handler}:{index}:");
+        new RedisSubgraphCache(redis.GetDatabase(), decision, $"{prefix}:{CacheKey.Keyspace(KeyScheme, decision.Handler, decision.GraphHash, decision.Nodes)}:");
 }

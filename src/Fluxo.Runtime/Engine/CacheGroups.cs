@@ -1,10 +1,11 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Regions;
 using Fluxo.Runtime.Caching;
 
 namespace Fluxo.Runtime.Engine;
 
-/// <summary>Turns a policy's cache decisions into per-graph groups, refusing decisions that do not fit the graph.</summary>
+/// <summary>Turns a policy's cache decisions into per-graph groups (each a <see cref="CachedRegion"/>), refusing decisions that do not fit the graph.</summary>
 internal static class CacheGroups
 {
     public static Dictionary<string, (int[] GroupOf, CacheGroup[] Groups)> Build(IrModule module, EngineOptions options, DiagnosticBag diags)
@@ -16,6 +17,7 @@ internal static class CacheGroups
             return result;
         }
 
+        var reaches = new Dictionary<string, GraphReach>(StringComparer.Ordinal);
         for (var d = 0; d < policy.Caches.Length; d++)
         {
             var decision = policy.Caches[d];
@@ -33,19 +35,19 @@ internal static class CacheGroups
                 continue;
             }
 
-            var members = decision.Nodes.Distinct().Order().ToArray();
-            if (members.Length == 0 || members.Any(m => m <= graph.SourceId || m >= graph.SinkId || m >= graph.Nodes.Length))
+            if (!reaches.TryGetValue(graph.Name, out var reach))
             {
-                diags.Add(Diag.PolicyDoesNotFit(options.PolicyPath, where, "a cache holds one or more nodes between the Source and the Sink"));
+                reaches[graph.Name] = reach = new GraphReach(graph);
+            }
+
+            var region = CachedRegion.TryCreate(reach, decision.Nodes.IsDefault ? [] : decision.Nodes, out var problem);
+            if (region is null)
+            {
+                diags.Add(Diag.BadCachedRegion(options.PolicyPath, where, problem!));
                 continue;
             }
 
-            if (members.FirstOrDefault(m => !graph[m].Props.IsCacheable) is var bad && bad > 0)
-            {
-                diags.Add(Diag.PolicyDoesNotFit(options.PolicyPath, where, $"node {bad} ({graph[bad].Label}) is not deterministic and side-effect-free"));
-                continue;
-            }
-
+            var members = region.Nodes.ToArray();
             if (!result.TryGetValue(graph.Name, out var entry))
             {
                 entry = (Enumerable.Repeat(-1, graph.Nodes.Length).ToArray(), []);
@@ -58,9 +60,6 @@ internal static class CacheGroups
                 continue;
             }
 
-            var set = members.ToHashSet();
-            var entering = graph.Edges().Where(e => !set.Contains(e.From) && set.Contains(e.To)).OrderBy(e => e.To).ThenBy(e => e.ToInput).ToArray();
-            var exits = members.Where(m => graph.Nodes.Any(n => !set.Contains(n.Id) && n.Inputs.Any(i => i.From == m))).ToArray();
             foreach (var m in members)
             {
                 groupOf[m] = groups.Length;
@@ -71,8 +70,8 @@ internal static class CacheGroups
                 Decision = decision,
                 Cache = options.Caches.Create(decision, d),
                 Members = members,
-                Entering = entering,
-                Exits = exits,
+                Entering = [.. region.KeyEdges],
+                Exits = [.. region.Outputs],
             };
             result[graph.Name] = (groupOf, [.. groups, group]);
         }

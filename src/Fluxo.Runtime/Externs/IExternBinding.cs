@@ -1,5 +1,4 @@
 using Fluxo.Ir;
-using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
 namespace Fluxo.Runtime.Externs;

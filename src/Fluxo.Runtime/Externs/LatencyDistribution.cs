@@ -1,4 +1,3 @@
-using Fluxo.Runtime.Engine;
 
 namespace Fluxo.Runtime.Externs;
 

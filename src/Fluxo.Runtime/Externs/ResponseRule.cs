@@ -32,7 +32,8 @@ public sealed record LookupRule(FrozenDictionary<string, Value> Table, ResponseR
 /// <summary>
 /// Text built from a template: <c>{param}</c> is an argument by name, <c>{hash}</c> 8 hex digits of the
 /// arguments' hash, <c>{hash%N}</c> a number below N, <c>{pick:a|b|c}</c> one option chosen by the hash,
-/// <c>{pad:N}</c> N filler characters (to give answers a realistic size).
+/// <c>{pad:N}</c> N filler characters (to give answers a realistic size). The text becomes the extern's declared
+/// type: an int, float or bool is parsed from it, a list or record read as JSON, so <c>-&gt; float</c> gets a float.
 /// </summary>
 public sealed record TemplateRule(string Template) : ResponseRule
 {
@@ -56,7 +57,33 @@ public sealed record TemplateRule(string Template) : ResponseRule
             i = close + 1;
         }
 
-        return Value.String(sb.ToString());
+        return Typed(sb.ToString(), decl);
+    }
+
+    private static Value Typed(string text, ExternDecl decl)
+    {
+        var type = decl.ReturnType.TrimEnd('?');
+        var value = type switch
+        {
+            "string" or "any" => Value.String(text),
+            "int" => long.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? Value.Int(i) : null,
+            "float" => double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? Value.Float(d) : null,
+            "bool" => bool.TryParse(text.Trim(), out var b) ? Value.Bool(b) : null,
+            _ => Json(text),
+        };
+        return value ?? throw new FlimpRuntimeException($"stand-in of extern '{decl.Name}' made \"{(text.Length > 60 ? text[..60] + "..." : text)}\", which is not a {decl.ReturnType}");
+    }
+
+    private static Value? Json(string text)
+    {
+        try
+        {
+            return ValueJson.Parse(text);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private static string Expand(ReadOnlySpan<char> slot, ExternDecl decl, Value[] args, ulong hash)

@@ -11,6 +11,9 @@ public sealed record RunReport(IReadOnlyList<LatencyRow> Rows, long Requests, do
     /// <summary>Work done ahead of requests, when the policy asked for any.</summary>
     public Ahead.AheadStats? Ahead { get; init; }
 
+    /// <summary>The first few failed requests of each handler, with their messages.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> FirstErrors { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public static RunReport Build(IReadOnlyDictionary<string, List<(double Latency, bool Ok)>> byHandler, double clockSeconds, double wallSeconds, IReadOnlyList<CacheRow> caches)
     {
         var rows = byHandler.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Row(kv.Key, kv.Value, clockSeconds)).ToList();

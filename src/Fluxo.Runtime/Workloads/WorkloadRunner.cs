@@ -28,12 +28,12 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     public Task<RunReport> RunAsync(int requests, CancellationToken ct = default) =>
         engine.Options.Clock == ClockMode.Virtual ? RunVirtualAsync(requests, ct) : RunRealAsync(requests, ct);
 
-    private SessionState NewSession(long n, out SessionPlan plan)
-    {
-        var random = new SessionRandom(SeededDraw.Hash(Seed, n, 0x5E55));
-        plan = workload.Pick(random.NextDouble());
-        return new SessionState(n, random);
-    }
+    private SessionState NewSession(long n, out SessionPlan plan) => new OpenLoopDriver(workload, Seed).NewSession(n, out plan);
+
+    /// <summary>How many failed requests per handler are kept with their messages, for the run's report.</summary>
+    public const int FirstErrorsKept = 3;
+
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
 
     private void Record(RequestResult r, double arrival)
     {
@@ -45,6 +45,19 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
             }
 
             list.Add((r.LatencyMs, r.Succeeded));
+            if (r.Error is not null)
+            {
+                if (!_errors.TryGetValue(r.Handler, out var first))
+                {
+                    _errors[r.Handler] = first = [];
+                }
+
+                if (first.Count < FirstErrorsKept)
+                {
+                    first.Add($"request {r.Id}: {r.Error}");
+                }
+            }
+
             _lastFinish = Math.Max(_lastFinish, arrival + r.LatencyMs);
         }
 
@@ -64,7 +77,11 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
 
     private RunReport Report(double clockSeconds, double wallSeconds) =>
         RunReport.Build(_latencies, clockSeconds, wallSeconds,
-            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with { Ahead = engine.Ahead?.Stats };
+            [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with
+        {
+            Ahead = engine.Ahead?.Stats,
+            FirstErrors = _errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value], StringComparer.Ordinal),
+        };
 
     private abstract record Event;
 
@@ -128,27 +145,10 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private async Task<RunReport> RunRealAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
-        var arrivals = new SessionRandom(SeededDraw.Hash(Seed, -1, 0xA1));
-        var running = new List<Task>();
         using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var worker = Task.Run(() => WorkerAsync(wall, stopWorker.Token), CancellationToken.None);
-        var next = 0.0;
-        long sessions = 0;
-        while (Interlocked.Read(ref _issued) < requests)
-        {
-            var wait = next - wall.Elapsed.TotalMilliseconds;
-            if (wait > 1)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
-            }
-
-            var session = NewSession(++sessions, out var plan);
-            running.Add(SessionAsync(session, plan, requests, wall, ct));
-            running.RemoveAll(t => t.IsCompletedSuccessfully);
-            next += workload.NextGapMs(arrivals.NextDouble());
-        }
-
-        await Task.WhenAll(running).ConfigureAwait(false);
+        var driver = new OpenLoopDriver(workload, Seed) { Progress = Progress };
+        await driver.RunAsync(requests, wall, async (handler, input, client, arrival, token) => (await Issue(handler, input, client, arrival, token).ConfigureAwait(false)).Value, ct).ConfigureAwait(false);
         await DrainQueueAsync(wall, ct).ConfigureAwait(false);
         await stopWorker.CancelAsync().ConfigureAwait(false);
         try
@@ -160,28 +160,6 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
         }
 
         return Report(wall.Elapsed.TotalSeconds, wall.Elapsed.TotalSeconds);
-    }
-
-    private async Task SessionAsync(SessionState session, SessionPlan plan, int requests, Stopwatch wall, CancellationToken ct)
-    {
-        foreach (var step in plan.Steps)
-        {
-            if (Interlocked.Increment(ref _issued) > requests)
-            {
-                return;
-            }
-
-            var input = step.Draw(session);
-            var r = await Issue(step.Handler, input, session.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
-            Progress?.Invoke(Math.Min(Interlocked.Read(ref _issued), requests));
-            session.Inputs.Add(input);
-            session.Results.Add(r.Value);
-            var think = step.Think.Sample(session.Random.NextBits());
-            if (think > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(think), ct).ConfigureAwait(false);
-            }
-        }
     }
 
     private async Task WorkerAsync(Stopwatch wall, CancellationToken ct)

@@ -3,6 +3,7 @@ using Azure.Storage.Queues;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StackExchange.Redis;
 
@@ -65,6 +66,8 @@ public static class FluxoSetup
         services.AddSingleton<Journal>();
         services.AddSingleton<FluxoServices>();
         services.AddSingleton<RequestRunner>();
+        services.AddSingleton<TraceSink>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<TraceSink>());
         return services;
     }
 

@@ -7,9 +7,12 @@ namespace Fluxo.Support;
 /// What each POST/GET /&lt;handler&gt; does: bind and check the parameters, then run the handler here (front-end tier)
 /// or queue it for the worker tier and wait for its journaled result. Answers are the result's JSON.
 /// </summary>
-public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner)
+public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner, TraceSink traces)
 {
     public const string RequestIdHeader = "X-Request-Id";
+
+    /// <summary>The client a request comes from (an integer), so traces keep sessions for the optimizer's speculation; 0 when absent.</summary>
+    public const string ClientIdHeader = "X-Client-Id";
 
     public async Task PostAsync(HttpContext http, string handler)
     {
@@ -29,6 +32,7 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
 
     private async Task<IResult> AnswerAsync(HttpContext http, string handlerName, Func<HandlerInfo, Task<Value>> bind)
     {
+        var arrival = DateTimeOffset.UtcNow;
         var handler = services.Model.Handler(handlerName);
         var id = http.Request.Headers[RequestIdHeader].ToString();
         if (id.Length == 0)
@@ -44,16 +48,31 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         try
         {
             var args = await bind(handler);
+            var traced = traces.Samples(handler, args);
+            _ = long.TryParse(http.Request.Headers[ClientIdHeader].ToString(), out var client);
             if (!handler.OnWorker)
             {
-                return Json(await runner.RunDirectAsync(handler, id, args, http.RequestAborted));
+                var trace = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival) : null;
+                return Answer(handler, await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace));
             }
 
-            return await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+            var envelope = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival, envelope: true) : null;
+            var answer = await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+            if (envelope is not null)
+            {
+                envelope.Complete();
+                traces.Add(envelope, args);
+            }
+
+            return answer;
         }
         catch (BadRequestException e)
         {
             return Error(400, "bad_request", e.Message, e.Parameter);
+        }
+        catch (FlimpRuntimeException e)
+        {
+            return Error(422, "handler_failed", e.Message, null);
         }
         catch (HandlerFailedException e)
         {
@@ -90,12 +109,41 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             }
         }
 
-        return entry.Error is not null
-            ? Error(422, "handler_failed", entry.Error, null)
+        return entry.Error is not null ? Error(422, "handler_failed", entry.Error, null)
+            : handler.ReturnType == HttpResult.TypeName ? Answer(handler, ValueJson.Parse(entry.ResultJson ?? "null"))
             : Results.Text(entry.ResultJson ?? "null", "application/json");
     }
 
-    private static IResult Json(Value v) => Results.Text(ValueJson.Serialize(v), "application/json");
+    /// <summary>A handler declared <c>-&gt; HttpResult</c> chooses its status, headers and body (docs/language.md); others answer JSON.</summary>
+    private static IResult Answer(HandlerInfo handler, Value v)
+    {
+        if (handler.ReturnType != HttpResult.TypeName)
+        {
+            return Results.Text(ValueJson.Serialize(v), "application/json");
+        }
+
+        var answer = HttpResult.Read(v);
+        return new HttpAnswerResult(answer);
+    }
+
+    private sealed class HttpAnswerResult(HttpAnswer answer) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext http)
+        {
+            http.Response.StatusCode = answer.Status;
+            foreach (var (name, value) in answer.Headers)
+            {
+                http.Response.Headers.Append(name, value);
+            }
+
+            if (answer.Header("Content-Type") is null)
+            {
+                http.Response.ContentType = "text/plain; charset=utf-8";
+            }
+
+            await http.Response.WriteAsync(answer.Body, http.RequestAborted);
+        }
+    }
 
     private static IResult Error(int status, string code, string message, string? parameter) =>
         Results.Json(new { error = code, message, parameter }, statusCode: status);

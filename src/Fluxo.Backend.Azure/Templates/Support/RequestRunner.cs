@@ -12,19 +12,27 @@ public sealed class HandlerFailedException(string message) : Exception(message);
 /// the row versions that were read, then mark the entry done. A version conflict with another request's
 /// write discards the entry and computes again; a replay of a journaled request only re-applies its effects.
 /// </summary>
-public sealed class RequestRunner(FluxoServices services, ILogger<RequestRunner> logger)
+public sealed class RequestRunner(FluxoServices services, TraceSink traces, ILogger<RequestRunner> logger)
 {
     private const int MaxConflictRetries = 50;
 
-    public async Task<Value> RunDirectAsync(HandlerInfo handler, string id, Value args, CancellationToken ct)
+    public async Task<Value> RunDirectAsync(HandlerInfo handler, string id, Value args, CancellationToken ct, RequestTrace? trace = null)
     {
         try
         {
-            return await handler.Run(new RequestScope(id, services, ct), args);
+            return await handler.Run(new RequestScope(id, services, ct, trace), args);
         }
         catch (FlimpRuntimeException e)
         {
             throw new HandlerFailedException(e.Message);
+        }
+        finally
+        {
+            if (trace is not null)
+            {
+                trace.Complete();
+                traces.Add(trace, args);
+            }
         }
     }
 
@@ -50,11 +58,19 @@ public sealed class RequestRunner(FluxoServices services, ILogger<RequestRunner>
                 continue;
             }
 
-            var scope = new RequestScope(id, services, ct);
+            // The worker's part of the request's trace: its nodes and edges; the front end's part has arrival and latency.
+            var trace = traces.Samples(handler, args) ? new RequestTrace(handler, RequestTrace.IdOf(id), 0, DateTimeOffset.UtcNow) : null;
+            var scope = new RequestScope(id, services, ct, trace);
             JournalEntry entry;
             try
             {
                 var result = await handler.Run(scope, args);
+                if (trace is not null)
+                {
+                    trace.Complete();
+                    traces.Add(trace, args);
+                }
+
                 entry = new JournalEntry(JournalEntry.Pending, ValueJson.Serialize(result), null, [.. scope.Effects], default);
             }
             catch (FlimpRuntimeException e)

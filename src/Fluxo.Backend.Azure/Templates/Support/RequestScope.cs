@@ -9,7 +9,7 @@ namespace Fluxo.Support;
 /// One run of one handler: what compiled code calls for externs, tables, queues and caches. Reads remember the
 /// row version they saw; writes and enqueues are collected as effects, journaled and applied after the body ran.
 /// </summary>
-public sealed class RequestScope(string id, FluxoServices services, CancellationToken ct)
+public sealed class RequestScope(string id, FluxoServices services, CancellationToken ct, RequestTrace? trace = null)
 {
     private readonly ConcurrentDictionary<(string, string, string), (string ETag, string? History)> _versions = new();
     private readonly ConcurrentQueue<Effect> _effects = new();
@@ -57,6 +57,42 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
         return Value.Null;
     }
 
-    public Task<Value[]> Cached(string cacheId, Value[] inputs, Func<Task<Value[]>> compute) =>
-        services.Caches.GetOrComputeAsync(cacheId, inputs, compute);
+    public async Task<Value[]> Cached(string cacheId, Value[] inputs, Func<Task<Value[]>> compute, int[] members, (int From, int To, int Input)[] entering)
+    {
+        var computed = false;
+        var outputs = await services.Caches.GetOrComputeAsync(cacheId, inputs, () =>
+        {
+            computed = true;
+            return compute();
+        });
+        if (!computed && trace is not null)
+        {
+            trace.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
+        }
+
+        return outputs;
+    }
+
+    // What compiled nodes report to the request's trace; without one they cost a null check.
+    public RequestTrace? Trace => trace;
+
+    public void Begin(int node) => trace?.Begin(node);
+
+    public Value In(int from, int to, int input, Value v)
+    {
+        trace?.Edge(from, to, input, v);
+        return v;
+    }
+
+    public Value Ran(int node, Value v)
+    {
+        trace?.Finish(node, Fluxo.Trace.NodeStatus.Ran);
+        return v;
+    }
+
+    public Value Skip(int node)
+    {
+        trace?.Finish(node, Fluxo.Trace.NodeStatus.Skipped);
+        return Value.Null;
+    }
 }

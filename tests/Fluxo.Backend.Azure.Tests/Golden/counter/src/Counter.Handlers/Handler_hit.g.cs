@@ -21,41 +21,49 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Get("Counts", Flx.Field(request, "name"), Value.String("c"));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Get("Counts", scope.In(0, 1, 0, Flx.Field(request, "name")), Value.String("c")));
     }
 
     // node 2: If "n"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
-        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(1L) : Operators.Binary("+", Flx.Field((await in0), "count"), Value.Int(1L)));
+        return scope.Ran(2, (Flx.Truth(Operators.Binary("==", scope.In(1, 2, 0, (await in0)), Value.Null), "an if condition") ? Value.Int(1L) : Operators.Binary("+", Flx.Field(scope.In(1, 2, 0, (await in0)), "count"), Value.Int(1L))));
     }
 
     // node 3: TablePut Counts "put Counts"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in1 = N2();
-        return scope.Put("Counts", Flx.Field(request, "name"), Value.String("c"), ("count", (await in1)));
+        return scope.Ran(3, scope.Put("Counts", scope.In(0, 3, 0, Flx.Field(request, "name")), Value.String("c"), ("count", scope.In(2, 3, 1, (await in1)))));
     }
 
     // node 4: Enqueue record "enqueue record"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in1 = N2();
-        return scope.Enqueue("record", 4, ("name", Flx.Field(request, "name")), ("n", (await in1)));
+        return scope.Ran(4, scope.Enqueue("record", 4, ("name", scope.In(0, 4, 0, Flx.Field(request, "name"))), ("n", scope.In(2, 4, 1, (await in1)))));
     }
 
     // node 5: Sink "return"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N2();
         var in1 = N3();
         var in2 = N4();
         await Task.WhenAll(in0, in1, in2);
-        return (await in0);
+        scope.In(2, 5, 0, in0.Result);
+        scope.In(3, 5, 1, in1.Result);
+        scope.In(4, 5, 2, in2.Result);
+        return scope.Ran(5, scope.In(2, 5, 0, (await in0)));
     }
 }

@@ -19,23 +19,27 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Get("Counts", Flx.Field(request, "name"), Value.String("c"));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Get("Counts", scope.In(0, 1, 0, Flx.Field(request, "name")), Value.String("c")));
     }
 
     // node 2: If "count"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
-        return (Flx.Truth(Operators.Binary("==", (await in0), Value.Null), "an if condition") ? Value.Int(0L) : Flx.Field((await in0), "count"));
+        return scope.Ran(2, (Flx.Truth(Operators.Binary("==", scope.In(1, 2, 0, (await in0)), Value.Null), "an if condition") ? Value.Int(0L) : Flx.Field(scope.In(1, 2, 0, (await in0)), "count")));
     }
 
     // node 3: Sink "return"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in0 = N2();
         await Task.WhenAll(in0);
-        return (await in0);
+        scope.In(2, 3, 0, in0.Result);
+        return scope.Ran(3, scope.In(2, 3, 0, (await in0)));
     }
 }

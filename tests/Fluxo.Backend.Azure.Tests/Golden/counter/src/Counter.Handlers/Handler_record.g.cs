@@ -20,31 +20,37 @@ public sealed class Handler_record(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private Task<Value> N1Run()
     {
-        return Task.FromResult(Flx.Builtin(scope, "str", Flx.Field(request, "n")));
+        scope.Begin(1);
+        return Task.FromResult(scope.Ran(1, Flx.Builtin(scope, "str", scope.In(0, 1, 0, Flx.Field(request, "n")))));
     }
 
     // node 2: Compute "true"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private Task<Value> N2Run()
     {
-        return Task.FromResult(Value.True);
+        scope.Begin(2);
+        return Task.FromResult(scope.Ran(2, Value.True));
     }
 
     // node 3: TablePut Log "put Log"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in1 = N1();
-        return scope.Put("Log", Flx.Field(request, "name"), (await in1), ("n", Flx.Field(request, "n")));
+        return scope.Ran(3, scope.Put("Log", scope.In(0, 3, 0, Flx.Field(request, "name")), scope.In(1, 3, 1, (await in1)), ("n", scope.In(0, 3, 2, Flx.Field(request, "n")))));
     }
 
     // node 4: Sink "return"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N2();
         var in1 = N3();
         await Task.WhenAll(in0, in1);
-        return (await in0);
+        scope.In(2, 4, 0, in0.Result);
+        scope.In(3, 4, 1, in1.Result);
+        return scope.Ran(4, scope.In(2, 4, 0, (await in0)));
     }
 }

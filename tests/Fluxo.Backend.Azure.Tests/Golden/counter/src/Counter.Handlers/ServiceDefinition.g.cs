@@ -11,9 +11,9 @@ public static class ServiceDefinition
         "Counter",
         "counter",
         [
-            new HandlerInfo("hit", [new ParamInfo("name", "string")], "int", true, Handler_hit.RunAsync),
-            new HandlerInfo("record", [new ParamInfo("name", "string"), new ParamInfo("n", "int")], "bool", true, Handler_record.RunAsync),
-            new HandlerInfo("peek", [new ParamInfo("name", "string")], "int", false, Handler_peek.RunAsync),
+            new HandlerInfo("hit", [new ParamInfo("name", "string")], "int", true, Handler_hit.RunAsync, new GraphShape(0, "68ec09ae996d7a7b", 6, 0, [(1, "name"), (3, "name"), (4, "name")], ["name"])),
+            new HandlerInfo("record", [new ParamInfo("name", "string"), new ParamInfo("n", "int")], "bool", true, Handler_record.RunAsync, new GraphShape(1, "9d3f64920667a201", 5, 0, [(1, "n"), (3, "name"), (3, "n")], ["name", "n"])),
+            new HandlerInfo("peek", [new ParamInfo("name", "string")], "int", false, Handler_peek.RunAsync, new GraphShape(2, "ce077925c5a4d252", 4, 0, [(1, "name")], ["name"])),
         ],
         [
         ],

@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>addMark(owner: string, url: string, tags: string) -&gt; string</c>, graph 472170672c0378bc.</summary>
+/// <summary>Handler <c>addMark(owner: string, url: string, tags: string) -&gt; string</c>, graph 1471a2ea6e7bf575.</summary>
 public sealed class Handler_addMark(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
@@ -20,8 +20,25 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value>? _n9;
     private Task<Value>? _n10;
     private Task<Value>? _n11;
+    private Task<Value>? _n12;
+    private Task<Value>? _n13;
+    private Task<Value>? _n14;
+    private Task<Value>? _n15;
+    private Task<Value>? _n16;
+    private Task<Value>? _n17;
+    private Task<Value>? _n18;
+    private Task<Value>? _n19;
+    private Task<Value>? _n20;
+    private Task<Value>? _n21;
+    private Task<Value>? _n22;
+    private Task<Value>? _n23;
+    private Task<Value>? _n24;
+    private Task<Value>? _n25;
+    private Task<Value>? _n26;
+    private Task<Value>? _n27;
+    private Task<Value>? _n28;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_addMark(scope, request).N11();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_addMark(scope, request).N28();
 
     // node 1: Fn normalize "normalize"
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
@@ -114,15 +131,191 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
         return scope.Put("Marks", Flx.Field(request, "owner"), (await in1), ("title", Flx.Field((await in2), "title")), ("tags", (await in3)), ("added", Flx.Field((await in2), "added")));
     }
 
-    // node 11: Sink "response"
+    // node 11: Builtin atMost "atMost"
     private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(N11Run); } }
     private async Task<Value> N11Run()
+    {
+        var in0 = N5();
+        return Flx.Builtin(scope, "atMost", (await in0), Value.Int(8L));
+    }
+
+    // node 12: Builtin at "tag[0]"
+    private Task<Value> N12() { lock (_gate) { return _n12 ??= Task.Run(N12Run); } }
+    private async Task<Value> N12Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(0L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(0L));
+    }
+
+    // node 13: TablePut Tagged "put Tagged"
+    private Task<Value> N13() { lock (_gate) { return _n13 ??= Task.Run(N13Run); } }
+    private async Task<Value> N13Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(0L)))) { return Value.Null; }
+        var in0 = N12();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 14: Builtin at "tag[1]"
+    private Task<Value> N14() { lock (_gate) { return _n14 ??= Task.Run(N14Run); } }
+    private async Task<Value> N14Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(1L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(1L));
+    }
+
+    // node 15: TablePut Tagged "put Tagged"
+    private Task<Value> N15() { lock (_gate) { return _n15 ??= Task.Run(N15Run); } }
+    private async Task<Value> N15Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(1L)))) { return Value.Null; }
+        var in0 = N14();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 16: Builtin at "tag[2]"
+    private Task<Value> N16() { lock (_gate) { return _n16 ??= Task.Run(N16Run); } }
+    private async Task<Value> N16Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(2L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(2L));
+    }
+
+    // node 17: TablePut Tagged "put Tagged"
+    private Task<Value> N17() { lock (_gate) { return _n17 ??= Task.Run(N17Run); } }
+    private async Task<Value> N17Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(2L)))) { return Value.Null; }
+        var in0 = N16();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 18: Builtin at "tag[3]"
+    private Task<Value> N18() { lock (_gate) { return _n18 ??= Task.Run(N18Run); } }
+    private async Task<Value> N18Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(3L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(3L));
+    }
+
+    // node 19: TablePut Tagged "put Tagged"
+    private Task<Value> N19() { lock (_gate) { return _n19 ??= Task.Run(N19Run); } }
+    private async Task<Value> N19Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(3L)))) { return Value.Null; }
+        var in0 = N18();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 20: Builtin at "tag[4]"
+    private Task<Value> N20() { lock (_gate) { return _n20 ??= Task.Run(N20Run); } }
+    private async Task<Value> N20Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(4L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(4L));
+    }
+
+    // node 21: TablePut Tagged "put Tagged"
+    private Task<Value> N21() { lock (_gate) { return _n21 ??= Task.Run(N21Run); } }
+    private async Task<Value> N21Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(4L)))) { return Value.Null; }
+        var in0 = N20();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 22: Builtin at "tag[5]"
+    private Task<Value> N22() { lock (_gate) { return _n22 ??= Task.Run(N22Run); } }
+    private async Task<Value> N22Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(5L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(5L));
+    }
+
+    // node 23: TablePut Tagged "put Tagged"
+    private Task<Value> N23() { lock (_gate) { return _n23 ??= Task.Run(N23Run); } }
+    private async Task<Value> N23Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(5L)))) { return Value.Null; }
+        var in0 = N22();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 24: Builtin at "tag[6]"
+    private Task<Value> N24() { lock (_gate) { return _n24 ??= Task.Run(N24Run); } }
+    private async Task<Value> N24Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(6L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(6L));
+    }
+
+    // node 25: TablePut Tagged "put Tagged"
+    private Task<Value> N25() { lock (_gate) { return _n25 ??= Task.Run(N25Run); } }
+    private async Task<Value> N25Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(6L)))) { return Value.Null; }
+        var in0 = N24();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 26: Builtin at "tag[7]"
+    private Task<Value> N26() { lock (_gate) { return _n26 ??= Task.Run(N26Run); } }
+    private async Task<Value> N26Run()
+    {
+        var in0 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(7L)))) { return Value.Null; }
+        return Flx.Builtin(scope, "at", (await in0), Value.Int(7L));
+    }
+
+    // node 27: TablePut Tagged "put Tagged"
+    private Task<Value> N27() { lock (_gate) { return _n27 ??= Task.Run(N27Run); } }
+    private async Task<Value> N27Run()
+    {
+        var in3 = N11();
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(7L)))) { return Value.Null; }
+        var in0 = N26();
+        var in1 = N1();
+        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+    }
+
+    // node 28: Sink "response"
+    private Task<Value> N28() { lock (_gate) { return _n28 ??= Task.Run(N28Run); } }
+    private async Task<Value> N28Run()
     {
         var in0 = N1();
         var in1 = N8();
         var in2 = N9();
         var in3 = N10();
-        await Task.WhenAll(in0, in1, in2, in3);
+        var in4 = N13();
+        var in5 = N15();
+        var in6 = N17();
+        var in7 = N19();
+        var in8 = N21();
+        var in9 = N23();
+        var in10 = N25();
+        var in11 = N27();
+        await Task.WhenAll(in0, in1, in2, in3, in4, in5, in6, in7, in8, in9, in10, in11);
         return (await in0);
     }
 }

@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph 3c41d6f94f997ade.</summary>
+/// <summary>Handler <c>announce(owner: string, title: string) -&gt; bool</c>, graph cf9d34539a8b7a88.</summary>
 public sealed class Handler_announce(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
@@ -18,15 +18,18 @@ public sealed class Handler_announce(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Extern("notifyUser", ["owner", "text"], Flx.Field(request, "owner"), Operators.Binary("+", Value.String("saved "), Flx.Field(request, "title")));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Extern("notifyUser", ["owner", "text"], scope.In(0, 1, 0, Flx.Field(request, "owner")), Operators.Binary("+", Value.String("saved "), scope.In(0, 1, 1, Flx.Field(request, "title")))));
     }
 
     // node 2: Sink "response"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
         await Task.WhenAll(in0);
-        return (await in0);
+        scope.In(1, 2, 0, in0.Result);
+        return scope.Ran(2, scope.In(1, 2, 0, (await in0)));
     }
 }

@@ -21,42 +21,49 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, Flx.Field(request, "url"));
+        scope.Begin(1);
+        return scope.Ran(1, await Fns.normalize(scope, scope.In(0, 1, 0, Flx.Field(request, "url"))));
     }
 
     // node 2: TableGet Marks "get Marks"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in1 = N1();
-        return await scope.Get("Marks", Flx.Field(request, "owner"), (await in1));
+        return scope.Ran(2, await scope.Get("Marks", scope.In(0, 2, 0, Flx.Field(request, "owner")), scope.In(1, 2, 1, (await in1))));
     }
 
     // node 3: TableDelete Marks "delete Marks"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in2 = N2();
-        if (!Flx.Test(Operators.Binary("!=", (await in2), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("!=", scope.In(2, 3, 2, (await in2)), Value.Null))) { return scope.Skip(3); }
         var in1 = N1();
-        return scope.Delete("Marks", Flx.Field(request, "owner"), (await in1));
+        return scope.Ran(3, scope.Delete("Marks", scope.In(0, 3, 0, Flx.Field(request, "owner")), scope.In(1, 3, 1, (await in1))));
     }
 
     // node 4: Compute "result"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N2();
-        return Operators.Binary("!=", (await in0), Value.Null);
+        return scope.Ran(4, Operators.Binary("!=", scope.In(2, 4, 0, (await in0)), Value.Null));
     }
 
     // node 5: Sink "response"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N4();
         var in1 = N3();
         await Task.WhenAll(in0, in1);
-        return (await in0);
+        scope.In(4, 5, 0, in0.Result);
+        scope.In(3, 5, 1, in1.Result);
+        return scope.Ran(5, scope.In(4, 5, 0, (await in0)));
     }
 }

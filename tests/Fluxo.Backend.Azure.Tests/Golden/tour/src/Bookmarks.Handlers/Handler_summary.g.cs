@@ -5,7 +5,7 @@ using Fluxo.Values;
 
 namespace Bookmarks.Handlers;
 
-/// <summary>Handler <c>summary(owner: string, prefix: string) -&gt; Summary</c>, graph 5030d31715538d25.</summary>
+/// <summary>Handler <c>summary(owner: string, prefix: string) -&gt; Summary</c>, graph 4da4d15a0294779e.</summary>
 public sealed class Handler_summary(RequestScope scope, Value request)
 {
     private readonly Lock _gate = new();
@@ -31,7 +31,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     private async Task<Value> N2Run()
     {
         var in0 = N1();
-        return await Flx.Map((await in0), async v_m_0 => await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")));
+        return await Flx.Map((await in0), async v_m_0 => await Flx.Let(await scope.Get("Tagged", (Flx.Truth(Operators.Binary("==", Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L)), Value.Null), "an if condition") ? Value.String("") : Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L))), Flx.Field(v_m_0, "url")), async v_tagged_1 => Operators.Binary("+", await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")), (Flx.Truth(Operators.Binary("!=", v_tagged_1, Value.Null), "an if condition") ? Value.String(" *") : Value.String("")))));
     }
 
     // node 3: Compute "fold"

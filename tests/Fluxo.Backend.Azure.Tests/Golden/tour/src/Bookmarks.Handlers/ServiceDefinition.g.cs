@@ -15,12 +15,16 @@ public static class ServiceDefinition
             new HandlerInfo("announce", [new ParamInfo("owner", "string"), new ParamInfo("title", "string")], "bool", true, Handler_announce.RunAsync),
             new HandlerInfo("removeMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "bool", true, Handler_removeMark.RunAsync),
             new HandlerInfo("summary", [new ParamInfo("owner", "string"), new ParamInfo("prefix", "string")], "Summary", false, Handler_summary.RunAsync),
+            new HandlerInfo("open", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "HttpResult", false, Handler_open.RunAsync),
         ],
         [
             new RecordSchema("Summary", [new ParamInfo("owner", "string"), new ParamInfo("count", "int"), new ParamInfo("titles", "list<string>")]),
+            new RecordSchema("Header", [new ParamInfo("name", "string"), new ParamInfo("value", "string")]),
+            new RecordSchema("HttpResult", [new ParamInfo("status", "int"), new ParamInfo("headers", "list<Header>"), new ParamInfo("body", "string")]),
         ],
         [
             new TableSchema("Marks", new ParamInfo("owner", "string"), new ParamInfo("url", "string"), [new ParamInfo("title", "string"), new ParamInfo("tags", "list<string>"), new ParamInfo("added", "int")]),
+            new TableSchema("Tagged", new ParamInfo("tag", "string"), new ParamInfo("url", "string"), [new ParamInfo("owner", "string")]),
         ],
         [
         ]);

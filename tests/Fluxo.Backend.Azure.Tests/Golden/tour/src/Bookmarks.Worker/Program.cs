@@ -4,6 +4,7 @@ using Fluxo.Support;
 using Bookmarks.Handlers;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration["Fluxo:Trace:Role"] ??= "worker";
 builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);
 // One queue consumer per worker handler; AddSingleton (not AddHostedService) keeps each of them.
 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueWorker>(sp, "addMark"));

@@ -4,6 +4,7 @@ using Fluxo.Support;
 using Weather.Handlers;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Configuration["Fluxo:Trace:Role"] ??= "frontend";
 builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);
 builder.Services.AddSingleton<HandlerEndpoints>();
 var app = builder.Build();

@@ -11,13 +11,13 @@ public static class ServiceDefinition
         "Weather",
         "weather",
         [
-            new HandlerInfo("weather", [new ParamInfo("ip", "string"), new ParamInfo("zip", "string")], "string", false, Handler_weather.RunAsync),
+            new HandlerInfo("weather", [new ParamInfo("ip", "string"), new ParamInfo("zip", "string")], "string", false, Handler_weather.RunAsync, new GraphShape(0, "12a4d02d3e50d6f4", 7, 0, [(1, "ip"), (3, "zip"), (4, "zip")], ["ip", "zip"])),
         ],
         [
         ],
         [
         ],
         [
-            new CacheSpec("weather.0", 4096),
+            new CacheSpec("weather.0", "168d521910784c03", 4096),
         ]);
 }

@@ -22,45 +22,52 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Extern("ipToCity", ["ip"], Flx.Field(request, "ip"));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Extern("ipToCity", ["ip"], scope.In(0, 1, 0, Flx.Field(request, "ip"))));
     }
 
     // node 2: Extern cityToWeather "cityToWeather"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
-        return await scope.Extern("cityToWeather", ["city"], (await in0));
+        return scope.Ran(2, await scope.Extern("cityToWeather", ["city"], scope.In(1, 2, 0, (await in0))));
     }
 
     // node 3: Extern zipToWeather "zipToWeather"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
-        return await scope.Extern("zipToWeather", ["zip"], Flx.Field(request, "zip"));
+        scope.Begin(3);
+        return scope.Ran(3, await scope.Extern("zipToWeather", ["zip"], scope.In(0, 3, 0, Flx.Field(request, "zip"))));
     }
 
     // node 4: If "if"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
-        return (Flx.Truth(Operators.Binary("!=", Flx.Field(request, "zip"), Value.String("")), "an if condition") ? (await N3()) : (await N2()));
+        scope.Begin(4);
+        return scope.Ran(4, (Flx.Truth(Operators.Binary("!=", scope.In(0, 4, 0, Flx.Field(request, "zip")), Value.String("")), "an if condition") ? scope.In(3, 4, 1, (await N3())) : scope.In(2, 4, 2, (await N2()))));
     }
 
     // node 5: Fn buildHtml "buildHtml"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N4();
-        return await Fns.buildHtml(scope, (await in0));
+        return scope.Ran(5, await Fns.buildHtml(scope, scope.In(4, 5, 0, (await in0))));
     }
 
     // node 6: Sink "response"
     private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
     private async Task<Value> N6Run()
     {
+        scope.Begin(6);
         var in0 = N5();
         await Task.WhenAll(in0);
-        return (await in0);
+        scope.In(5, 6, 0, in0.Result);
+        return scope.Ran(6, scope.In(5, 6, 0, (await in0)));
     }
 }

@@ -1,13 +1,13 @@
 using Fluxo.Ir;
 
-namespace Fluxo.Optimizer.Graphs;
+namespace Fluxo.Regions;
 
 /// <summary>
 /// Which inputs a node pulls on every evaluation. Evaluation is lazy, so an input read only inside an
 /// If branch, the right side of a short-circuit operator, a lambda body or a guarded node's body may be
 /// absent from a trace; a cache key must never need such an input.
 /// </summary>
-internal static class ConditionalInputAnalysis
+public static class ConditionalInputAnalysis
 {
     public static bool[] Of(Node node)
     {

@@ -1,4 +1,4 @@
-namespace Fluxo.Runtime.Engine;
+namespace Fluxo.Runtime;
 
 /// <summary>
 /// Counter-based randomness: a draw is a pure function of (seed, request, node, call), so a re-run

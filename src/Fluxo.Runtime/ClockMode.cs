@@ -1,4 +1,4 @@
-namespace Fluxo.Runtime.Engine;
+namespace Fluxo.Runtime;
 
 /// <summary>Real time sleeps through stand-in latencies; virtual time draws and adds them without sleeping.</summary>
 public enum ClockMode

@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Net;
+using Fluxo.Diagnostics;
+using Fluxo.Frontends;
+using Fluxo.Runtime;
+using Fluxo.Runtime.Externs;
+using Fluxo.Values;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>
+/// `fluxo standins FILE --port P`: serves a service's externs on loopback from its bindings' stand-ins (the answers
+/// and the latencies <c>fluxo run</c> uses, slept for real), over the extern protocol the generated service speaks:
+/// POST /&lt;extern&gt; with a JSON object of the arguments, answered with the result as JSON.
+/// </summary>
+internal static class StandInsCommand
+{
+    public sealed record Arguments(string File, string? Bindings, int Port, ulong Seed);
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The service whose externs to stand in for (.flimp or .ir.json)." };
+        var bindings = new Option<string?>("--bindings") { Description = "Bindings file (default: <service>.bindings.json beside the service)." };
+        var port = new Option<int>("--port") { Description = "Loopback port to listen on.", Required = true };
+        var seed = new Option<ulong>("--seed") { Description = "Seed for the drawn latencies.", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("standins", "Serve a service's extern stand-ins over HTTP on 127.0.0.1 (for running the generated service locally); stops on Ctrl+C.")
+        {
+            file, bindings, port, seed,
+        };
+        cmd.SetAction((parse, ct) => RunAsync(
+            new Arguments(parse.GetRequiredValue(file), parse.GetValue(bindings), parse.GetValue(port), parse.GetValue(seed)),
+            parse.InvocationConfiguration.Output,
+            parse.InvocationConfiguration.Error,
+            ct));
+        return cmd;
+    }
+
+    public static async Task<int> RunAsync(Arguments args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var diags = new DiagnosticBag();
+        var module = ServiceLoader.Load(args.File, diags);
+        using var http = new HttpClient();
+        var bindings = module is null || diags.HasErrors ? null : ServiceBindings.Read(args.Bindings ?? ServiceBindings.PathBeside(args.File), module, http, diags);
+        if (module is null || bindings is null || diags.HasErrors)
+        {
+            DiagnosticPrinter.Print(diags, error);
+            return 1;
+        }
+
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{args.Port}/");
+        try
+        {
+            listener.Start();
+        }
+        catch (HttpListenerException e)
+        {
+            diags.Add(Diag.StandInsCannotListen(args.Port, e.Message));
+            DiagnosticPrinter.Print(diags, error);
+            return 1;
+        }
+
+        output.WriteLine($"stand-ins for {string.Join(", ", module.Externs.Select(e => e.Name))} on http://127.0.0.1:{args.Port}/");
+        output.Flush();
+        using var stop = ct.Register(listener.Stop);
+        long calls = 0;
+        while (!ct.IsCancellationRequested)
+        {
+            HttpListenerContext ctx;
+            try
+            {
+                ctx = await listener.GetContextAsync();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                break;
+            }
+
+            _ = Task.Run(() => AnswerAsync(ctx, module, bindings, args.Seed, Interlocked.Increment(ref calls), ct), CancellationToken.None);
+        }
+
+        return 0;
+    }
+
+    private static async Task AnswerAsync(HttpListenerContext ctx, Fluxo.Ir.IrModule module, ServiceBindings bindings, ulong seed, long call, CancellationToken ct)
+    {
+        try
+        {
+            var decl = module.FindExtern(ctx.Request.Url!.AbsolutePath.Trim('/'));
+            using var reader = new StreamReader(ctx.Request.InputStream);
+            var args = ValueJson.Parse(await reader.ReadToEndAsync(ct));
+            if (ctx.Request.HttpMethod != "POST" || decl is null || args.Kind != ValueKind.Record || !bindings.Externs.TryGetValue(decl.Name, out var binding))
+            {
+                ctx.Response.StatusCode = 404;
+                return;
+            }
+
+            var ordered = decl.Params.Select(p => args.GetField(p.Name) ?? Value.Null).ToArray();
+            var result = await binding.CallAsync(decl, ordered, new CallSite(ClockMode.Real, seed, call, 0, 0), ct);
+            var body = System.Text.Encoding.UTF8.GetBytes(ValueJson.Serialize(result.Value));
+            ctx.Response.ContentType = "application/json";
+            await ctx.Response.OutputStream.WriteAsync(body, ct);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or HttpListenerException or OperationCanceledException or IOException)
+        {
+            ctx.Response.StatusCode = 400;
+        }
+        finally
+        {
+            ctx.Response.Close();
+        }
+    }
+}

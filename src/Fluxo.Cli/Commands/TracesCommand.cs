@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Globalization;
+using Azure.Storage.Blobs;
+using Azure;
+using Fluxo.Diagnostics;
+using Fluxo.Frontends;
+using Fluxo.Trace;
+
+namespace Fluxo.Cli.Commands;
+
+/// <summary>`fluxo traces pull FILE --storage CONN [--from T] [--to T] -o OUT`: one trace from the blobs a deployed service wrote.</summary>
+internal static class TracesCommand
+{
+    /// <summary>The blob names' hour folder (yyyyMMdd-HH) and the metadata key of dropped requests, as the generated TraceSink writes them.</summary>
+    private const string HourFormat = "yyyyMMdd-HH";
+    private const string DroppedKey = "fluxodropped";
+
+    public sealed record PullArgs(string File, string Storage, string Container, DateTimeOffset? From, DateTimeOffset? To, string Output);
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The service the traces come from (.flimp or .ir.json): traces of another version are refused." };
+        var storage = new Option<string>("--storage") { Description = "The storage account's connection string (the service's ConnectionStrings:Storage).", Required = true };
+        var container = new Option<string>("--container") { Description = "The blob container the service writes traces to.", DefaultValueFactory = _ => "fluxo-traces" };
+        var from = new Option<string?>("--from") { Description = "Keep requests that arrived at or after this time (ISO 8601, UTC unless an offset is given)." };
+        var to = new Option<string?>("--to") { Description = "Keep requests that arrived before this time." };
+        var output = new Option<string>("--output", "-o") { Description = "Write the joined trace here (binary unless the name ends in .log/.txt).", Required = true };
+        var pull = new Command("pull", "Download the deployed service's trace blobs for a time range, join the front-end and worker parts of each request and write one trace ordered by time.")
+        {
+            file, storage, container, from, to, output,
+        };
+        pull.SetAction(async (parse, ct) =>
+        {
+            var err = parse.InvocationConfiguration.Error;
+            var diags = new DiagnosticBag();
+            var fromTime = Time(parse.GetValue(from), "--from", diags);
+            var toTime = Time(parse.GetValue(to), "--to", diags);
+            if (diags.HasErrors)
+            {
+                DiagnosticPrinter.Print(diags, err);
+                return 1;
+            }
+
+            var args = new PullArgs(parse.GetRequiredValue(file), parse.GetRequiredValue(storage), parse.GetValue(container) ?? "fluxo-traces", fromTime, toTime, parse.GetRequiredValue(output));
+            return await PullAsync(args, parse.InvocationConfiguration.Output, err, ct);
+        });
+        return new Command("traces", "Work with the traces a deployed service records.") { pull };
+    }
+
+    private static DateTimeOffset? Time(string? text, string option, DiagnosticBag diags)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t))
+        {
+            return t;
+        }
+
+        diags.Add(Diag.TracesBadTime(option, text));
+        return null;
+    }
+
+    public static async Task<int> PullAsync(PullArgs args, TextWriter output, TextWriter error, CancellationToken ct)
+    {
+        var diags = new DiagnosticBag();
+        var module = ServiceLoader.Load(args.File, diags);
+        if (module is null || diags.HasErrors)
+        {
+            DiagnosticPrinter.Print(diags, error);
+            return 1;
+        }
+
+        var parts = new List<TracePart>();
+        try
+        {
+            var container = new BlobContainerClient(args.Storage, args.Container);
+            await foreach (var item in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = module.Service + "/" }, ct))
+            {
+                if (!InRange(item.Name, args.From, args.To))
+                {
+                    continue;
+                }
+
+                var blob = container.GetBlobClient(item.Name);
+                var bytes = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
+                var props = await blob.GetPropertiesAsync(cancellationToken: ct);
+                var dropped = props.Value.Metadata.TryGetValue(DroppedKey, out var d) && long.TryParse(d, CultureInfo.InvariantCulture, out var n) ? n : 0;
+                var name = $"{args.Container}/{item.Name}";
+                var data = TraceFile.ReadCut(name, bytes, diags, out var lost);
+                if (data is not null && TraceFile.Matches(name, data, module, diags))
+                {
+                    parts.Add(new TracePart(name, data, lost, dropped));
+                }
+            }
+        }
+        catch (Exception e) when (e is RequestFailedException or FormatException or ArgumentException or AggregateException or HttpRequestException)
+        {
+            diags.Add(Diag.TracesStorageFailed(args.Container, e.Message));
+        }
+
+        if (parts.Select(p => p.Data.Header.SampleRate).Distinct().Skip(1).Any())
+        {
+            var first = parts[0];
+            var other = parts.First(p => p.Data.Header.SampleRate != first.Data.Header.SampleRate);
+            diags.Add(Diag.TraceSampleRatesDiffer(other.Name, other.Data.Header.SampleRate, first.Name, first.Data.Header.SampleRate));
+        }
+
+        DiagnosticPrinter.Print(diags, error);
+        if (diags.HasErrors)
+        {
+            return 1;
+        }
+
+        var (trace, report) = DeployedTraces.Join(module, parts, args.From?.ToUnixTimeMilliseconds(), args.To?.ToUnixTimeMilliseconds());
+        var write = new DiagnosticBag();
+        if (!TraceOutput.TryWrite(args.Output, trace, write))
+        {
+            DiagnosticPrinter.Print(write, error);
+            return 1;
+        }
+
+        output.WriteLine($"{report.Requests} requests from {report.Parts} blobs -> {args.Output} (sample rate {trace.Header.SampleRate.ToString(CultureInfo.InvariantCulture)})");
+        output.WriteLine($"  joined front end + worker: {report.Joined}; worker part only: {report.WithoutFrontEnd}; front-end part without its worker part (lost): {report.WithoutWorker}");
+        output.WriteLine($"  bytes lost at the end of cut-off blobs: {report.LostBytes}; requests the service could not trace (dropped): {report.DroppedRequests}");
+        return 0;
+    }
+
+    /// <summary>A blob's hour folder overlaps [from, to): whole hours, the requests are filtered by arrival after reading.</summary>
+    private static bool InRange(string name, DateTimeOffset? from, DateTimeOffset? to)
+    {
+        var parts = name.Split('/');
+        if (parts.Length < 3 || !DateTimeOffset.TryParseExact(parts[^2], HourFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var hour))
+        {
+            return false;
+        }
+
+        return (from is null || hour.AddHours(1) > from) && (to is null || hour < to);
+    }
+}
+
+/// <summary>Writes a whole trace to a file, binary unless the name says text.</summary>
+internal static class TraceOutput
+{
+    public static bool TryWrite(string path, TraceData trace, DiagnosticBag diags)
+    {
+        try
+        {
+            var binary = !(path.EndsWith(".log", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".txt", StringComparison.OrdinalIgnoreCase));
+            using var writer = TraceWriter.Create(path, trace.Header, binary);
+            foreach (var r in trace.Requests)
+            {
+                writer.Write(r);
+            }
+
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diags.Add(Diag.OutputUnwritable(path, e.Message));
+            return false;
+        }
+    }
+}

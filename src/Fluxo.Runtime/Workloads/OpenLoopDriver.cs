@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Fluxo.Values;
+
+namespace Fluxo.Runtime.Workloads;
+
+/// <summary>
+/// A workload under real time, open loop: sessions start at the workload's arrival times whether or not earlier
+/// requests have answered; within a session each step waits for the previous answer and its think time. The
+/// same seed draws the same sessions, clients and inputs as a virtual-time run. Both <c>fluxo run --clock real</c>
+/// (against the engine) and <c>fluxo load</c> (against a deployed service over HTTP) drive workloads with it.
+/// </summary>
+public sealed class OpenLoopDriver(Workload workload, ulong seed)
+{
+    /// <summary>Sends one request; returns its result (null when it failed), which later steps may draw from.</summary>
+    public delegate Task<Value?> Issue(string handler, Value input, long client, double arrivalMs, CancellationToken ct);
+
+    private long _issued;
+
+    /// <summary>Called after each request with the number of requests done so far.</summary>
+    public Action<long>? Progress { get; init; }
+
+    public async Task RunAsync(int requests, Stopwatch wall, Issue issue, CancellationToken ct)
+    {
+        var arrivals = new SessionRandom(SeededDraw.Hash(seed, -1, 0xA1));
+        var running = new List<Task>();
+        var next = 0.0;
+        long sessions = 0;
+        while (Interlocked.Read(ref _issued) < requests)
+        {
+            var wait = next - wall.Elapsed.TotalMilliseconds;
+            if (wait > 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
+            }
+
+            var session = NewSession(++sessions, out var plan);
+            running.Add(SessionAsync(session, plan, requests, wall, issue, ct));
+            running.RemoveAll(t => t.IsCompletedSuccessfully);
+            next += workload.NextGapMs(arrivals.NextDouble());
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    /// <summary>Session <paramref name="n"/>: its client id, its own random stream and the plan it picked.</summary>
+    public SessionState NewSession(long n, out SessionPlan plan)
+    {
+        var random = new SessionRandom(SeededDraw.Hash(seed, n, 0x5E55));
+        plan = workload.Pick(random.NextDouble());
+        return new SessionState(n, random);
+    }
+
+    private async Task SessionAsync(SessionState session, SessionPlan plan, int requests, Stopwatch wall, Issue issue, CancellationToken ct)
+    {
+        foreach (var step in plan.Steps)
+        {
+            if (Interlocked.Increment(ref _issued) > requests)
+            {
+                return;
+            }
+
+            var input = step.Draw(session);
+            var result = await issue(step.Handler, input, session.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
+            Progress?.Invoke(Math.Min(Interlocked.Read(ref _issued), requests));
+            session.Inputs.Add(input);
+            session.Results.Add(result);
+            var think = step.Think.Sample(session.Random.NextBits());
+            if (think > 0)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(think), ct).ConfigureAwait(false);
+            }
+        }
+    }
+}
