@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need on a fresh machine: redis-server (Debian) and Azurite (npm, into tools/).
+# Installs what the tests need on a fresh machine: redis-server (Debian), Azurite and the TextMate tokenizer (npm, into tools/).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -10,8 +10,9 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
-if [ ! -x "$root/tools/node_modules/.bin/azurite" ]; then
-  echo "installing azurite into tools/"
+if [ ! -x "$root/tools/node_modules/.bin/azurite" ] || [ ! -f "$root/tools/node_modules/vscode-textmate/package.json" ] \
+  || [ ! -f "$root/tools/node_modules/vscode-oniguruma/package.json" ]; then
+  echo "installing azurite, vscode-textmate and vscode-oniguruma into tools/"
   (cd "$root/tools" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
 echo "redis-server: $(redis-server --version | head -c 40)"

@@ -80,7 +80,7 @@ mean_of() { awk '$1 == "all" { print $4 }' "$1"; }
 
 externs="$(python3 -c 'import json,sys; print(" ".join(e["name"] for e in json.load(open(sys.argv[1]))["externs"]))' "samples/$sample/$sample.ir.json")"
 standins_port="$(port)"
-fluxo standins "$service" --port "$standins_port" >"$out/standins.log" 2>&1 &
+dotnet "$fluxo_dll" standins "$service" --port "$standins_port" >"$out/standins.log" 2>&1 &
 pids+=("$!")
 wait_port "$standins_port"
 

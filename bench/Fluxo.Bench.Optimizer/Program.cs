@@ -2,6 +2,20 @@ using System.Globalization;
 using Fluxo.Bench.Optimizer;
 
 // dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [grid] [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
+// ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
+// ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
+if (args.Length > 0 && args[0] == "perf")
+{
+    return PerfExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 1 && args[0] == "generate")
+{
+    var n = args.Length > 3 && args[2] == "--requests" ? long.Parse(args[3], CultureInfo.InvariantCulture) : 100_000_000;
+    PerfExperiment.Generate(Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper[0], n, args[1]);
+    return 0;
+}
+
 var grid = args.Length > 0 && args[0] == "grid";
 var options = BenchOptions.Parse(grid ? args[1..] : args);
 if (options is null)

@@ -9,9 +9,10 @@ cd "$root"
 rounds="${1:-5}"; requests="${2:-20000}"; concurrency="${3:-32}"
 out="$root/out/bench-tracing"; mkdir -p "$out"
 bash scripts/install-deps.sh >/dev/null
-dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null
+[ -n "${BENCH_NO_BUILD:-}" ] || dotnet build src/Fluxo.Cli -c Release -v q -nologo >/dev/null
 fluxo() { dotnet "$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll" "$@"; }
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() { for _ in $(seq 1 600); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "port $1 never opened" >&2; return 1; }
 wait_http() { for _ in $(seq 1 600); do curl -sf "$1/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done; echo "never healthy: $1" >&2; return 1; }
 pids=(); trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true' EXIT
 
@@ -21,6 +22,7 @@ blob="$(port)"; queue="$(port)"; table="$(port)"; az="$(mktemp -d)"
 (cd "$az" && exec "$root/tools/node_modules/.bin/azurite" --blobHost 127.0.0.1 --blobPort "$blob" --queueHost 127.0.0.1 --queuePort "$queue" \
   --tableHost 127.0.0.1 --tablePort "$table" --inMemoryPersistence --skipApiVersionCheck --loose --disableTelemetry --silent) >/dev/null 2>&1 &
 pids+=("$!")
+wait_port "$blob"; wait_port "$queue"; wait_port "$table"
 storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
 dll="$out/echo/src/Echo.FrontEnd/bin/Release/net10.0/Echo.FrontEnd.dll"
 on="$(port)"; off="$(port)"

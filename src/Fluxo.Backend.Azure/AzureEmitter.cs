@@ -21,10 +21,10 @@ public static class AzureEmitter
         var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
+        names.Check(module, diagnostics);
         ReportUnsupported(policy, diagnostics);
         Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
-        string Queue(string handler) => names.Prefix + "-" + new string(handler.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).ToArray());
 
         var files = new List<GeneratedFile>
         {
@@ -33,7 +33,7 @@ public static class AzureEmitter
             new("Directory.Packages.props", ProjectFiles.PackagesProps()),
             new("global.json", ProjectFiles.GlobalJson()),
             new(".dockerignore", ProjectFiles.DockerIgnore()),
-            new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, Queue)),
+            new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, names.Queue)),
             new($"src/{names.Support}/{names.Support}.csproj", ProjectFiles.SupportProject()),
         };
 
@@ -62,7 +62,7 @@ public static class AzureEmitter
             AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker), names);
         }
 
-        files.AddRange(InfraWriter.Files(module, names, [.. module.Graphs.Where(g => onWorker[g.Name]).Select(g => Queue(g.Name))], caches.Count > 0));
+        files.AddRange(InfraWriter.Files(module, names, [.. module.Graphs.Where(g => onWorker[g.Name]).Select(g => names.Queue(g.Name))], caches.Count > 0));
 
         return files;
     }

@@ -99,7 +99,7 @@ internal sealed class ExprCompiler(Func<int, Code> input, int nodeId, SourceSpan
         var args = call.Args.Select(Compile).ToArray();
         return call.Kind switch
         {
-            CallKind.Fn => Join(args, a => $"await Fns.{CSharp.Identifier(call.Name)}(scope{string.Concat(a.Select(x => ", " + x))})", true),
+            CallKind.Fn => Join(args, a => $"await Fns.{ModelWriter.FnMethod(call.Name)}(scope{string.Concat(a.Select(x => ", " + x))})", true),
             CallKind.Builtin => Join(args, a => $"Flx.Builtin(scope, {CSharp.String(call.Name)}{string.Concat(a.Select(x => ", " + x))})"),
             _ => Join(args, a => $"await scope.Extern({CSharp.String(call.Name)}, {ExternParams(call.Name)}{string.Concat(a.Select(x => ", " + x))})", true),
         };

@@ -30,10 +30,10 @@ internal static class InfraWriter
     }
 
     /// <summary>The Bicep parameter carrying an extern's URL.</summary>
-    public static string ExternParam(string externName) => "externUrl_" + externName;
+    public static string ExternParam(string externName) => "externUrl_" + CSharp.Identifier(externName);
 
     /// <summary>The azd environment variable that fills <see cref="ExternParam"/>.</summary>
-    public static string ExternVariable(string externName) => "EXTERN_" + externName.ToUpperInvariant() + "_URL";
+    public static string ExternVariable(string externName) => "EXTERN_" + CSharp.Identifier(externName).ToUpperInvariant() + "_URL";
 
     private static string AzureYaml(ServiceNames n)
     {
@@ -65,7 +65,7 @@ internal static class InfraWriter
         sb.Append("@minLength(1)\n@description('Azure region of every resource.')\nparam location string\n");
         foreach (var e in module.Externs)
         {
-            sb.Append($"\n@description('URL of extern {e.Name}: POST a JSON object of the arguments, answer the result as JSON.')\nparam {ExternParam(e.Name)} string\n");
+            sb.Append($"\n@description({CSharp.Bicep($"URL of extern {e.Name}: POST a JSON object of the arguments, answer the result as JSON.")})\nparam {ExternParam(e.Name)} string\n");
         }
 
         sb.Append("\nresource rg 'Microsoft.Resources/resourceGroups@2024-03-01' = {\n");
@@ -286,7 +286,7 @@ internal static class InfraWriter
         sb.Append($"  {{ name: 'OTEL_SERVICE_NAME', value: '{n.Prefix}' }}\n");
         foreach (var e in module.Externs)
         {
-            sb.Append($"  {{ name: 'Externs__{e.Name}', value: {ExternParam(e.Name)} }}\n");
+            sb.Append($"  {{ name: {CSharp.Bicep("Externs__" + e.Name)}, value: {ExternParam(e.Name)} }}\n");
         }
 
         sb.Append("]\n");

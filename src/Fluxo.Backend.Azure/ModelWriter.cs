@@ -87,15 +87,18 @@ internal static class ModelWriter
 
             var body = compiler.Compile(f.Body);
             var ps = string.Concat(f.Params.Select(p => ", Value p_" + CSharp.Identifier(p.Name)));
-            c.Line($"/// <summary><c>fn {f.Name}(...) -&gt; {f.ReturnType.Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)}</c></summary>");
+            c.Line($"/// <summary><c>fn {CSharp.Xml(f.Name)}(...) -&gt; {CSharp.Xml(f.ReturnType)}</c></summary>");
             c.Line(body.Async
-                ? $"public static async Task<Value> {CSharp.Identifier(f.Name)}(RequestScope scope{ps}) => {body.Text};"
-                : $"public static Task<Value> {CSharp.Identifier(f.Name)}(RequestScope scope{ps}) => Task.FromResult({body.Text});");
+                ? $"public static async Task<Value> {FnMethod(f.Name)}(RequestScope scope{ps}) => {body.Text};"
+                : $"public static Task<Value> {FnMethod(f.Name)}(RequestScope scope{ps}) => Task.FromResult({body.Text});");
         }
 
         c.Close();
         return c.ToString();
     }
+
+    /// <summary>A fn's method name in the <c>Fns</c> class (a member may not share its class's name).</summary>
+    public static string FnMethod(string fn) => CSharp.Member(fn, "Fns");
 
     private static string Param(Param p) => $"new ParamInfo({CSharp.String(p.Name)}, {CSharp.String(p.Type)})";
 

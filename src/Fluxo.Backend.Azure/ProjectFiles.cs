@@ -163,7 +163,7 @@ internal static class ProjectFiles
         sb.Append("    \"Storage\": \"UseDevelopmentStorage=true\",\n");
         sb.Append("    \"Redis\": \"127.0.0.1:6379,abortConnect=false\"\n  },\n");
         sb.Append("  \"Externs\": {");
-        var externs = module.Externs.Select(e => $"\n    {CSharp.String(e.Name)}: \"http://127.0.0.1:5080/{e.Name}\"");
+        var externs = module.Externs.Select(e => $"\n    {CSharp.String(e.Name)}: {CSharp.String("http://127.0.0.1:5080/" + Uri.EscapeDataString(e.Name))}");
         sb.Append(string.Join(",", externs));
         sb.Append(module.Externs.IsEmpty ? "}\n}\n" : "\n  }\n}\n");
         return sb.ToString();

@@ -42,6 +42,7 @@ public static class Program
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
         PipesReportCommand.Create(),
+        LspCommand.Create(),
         TracesCommand.Create(),
         LoadCommand.Create(),
         StandInsCommand.Create(),

@@ -4,6 +4,7 @@ using Fluxo.Flimp.Parsing;
 using Fluxo.Flimp.Semantics;
 using Fluxo.Flimp.Syntax;
 using Fluxo.Ir;
+using Fluxo.Limits;
 
 namespace Fluxo.Flimp;
 
@@ -16,8 +17,7 @@ public static class FlimpCompiler
     /// <summary>Deepest bracket nesting accepted; the parser and every pass recurse on nesting.</summary>
     public const int MaxNesting = 200;
 
-    // Every pass is recursive over the tree, so it runs on a thread with a stack far beyond what MaxNesting needs.
-    private const int StackBytes = 256 * 1024 * 1024;
+    // Every pass is recursive over the tree, so it runs on LargeStack, far beyond what MaxNesting needs.
 
     public static IrModule? Compile(string path, string text, DiagnosticBag diagnostics)
     {
@@ -27,33 +27,20 @@ public static class FlimpCompiler
             return null;
         }
 
-        IrModule? result = null;
         var local = new DiagnosticBag();
-        Exception? failure = null;
-        var thread = new Thread(
-            () =>
-            {
-                try
-                {
-                    result = Run(path, text, local);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-            },
-            StackBytes);
-        thread.Start();
-        thread.Join();
-        diagnostics.AddRange(local.Sorted());
-        if (failure is not null)
+        try
+        {
+            var result = LargeStack.Run(() => Run(path, text, local));
+            diagnostics.AddRange(local.Sorted());
+            return result;
+        }
+        catch (Exception failure)
         {
             // A bug in a pass must still surface as a diagnostic, never as a crash of the caller.
+            diagnostics.AddRange(local.Sorted());
             diagnostics.Add(Diag.FlimpInternalError(SourceSpan.None(path), failure.GetType().Name + ": " + failure.Message));
             return null;
         }
-
-        return result;
     }
 
     private static IrModule? Run(string path, string text, DiagnosticBag diagnostics)

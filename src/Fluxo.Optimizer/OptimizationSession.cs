@@ -103,6 +103,42 @@ public sealed class OptimizationSession
             simulators.Add(new Simulator(flat, cost));
         }
 
+        return Create(module, parts, simulators, all, budget, objective);
+    }
+
+    /// <summary>
+    /// Prepares <paramref name="handler"/> alone, or by default every handler with requests, from a trace already read
+    /// and flattened by <see cref="ServiceReplay.Read"/>; null with diagnostics when the trace holds none of its requests.
+    /// </summary>
+    public static OptimizationSession? Create(
+        IrModule module, ServiceReplay replay, string tracePath, long budget, DiagnosticBag diagnostics,
+        string? handler = null, Objective objective = Objective.Mean)
+    {
+        List<ServiceReplay.Part> chosen = handler is not null
+            ? [.. replay.Parts.Where(p => p.Graph.Name == handler)]
+            : [.. replay.Parts.Where(p => p.Flat.Requests > 0)];
+        if (chosen.Count == 0)
+        {
+            diagnostics.Add(replay.Requests == 0 ? Diag.TraceNoRequests(tracePath) : Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
+            return null;
+        }
+
+        var parts = new List<SessionPart>();
+        var simulators = new List<Simulator>();
+        var all = new List<Candidate>();
+        foreach (var part in chosen)
+        {
+            all.AddRange(CandidateEnumerator.Enumerate(part.Facts, part: parts.Count, firstIndex: all.Count));
+            parts.Add(new SessionPart(part.Graph, part.Facts, part.Flat));
+            simulators.Add(part.Simulator);
+        }
+
+        return Create(module, parts, simulators, all, budget, objective);
+    }
+
+    private static OptimizationSession Create(
+        IrModule module, List<SessionPart> parts, List<Simulator> simulators, List<Candidate> all, long budget, Objective objective)
+    {
         var simulator = new ServiceSimulator(simulators);
         var keyed = new bool[all.Count];
         Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
@@ -135,17 +171,19 @@ public sealed class OptimizationSession
         [.. Enum.GetValues<Objective>().Select(o =>
             (o, o == Evaluator.Objective ? chosen : Search(new PolicyEvaluator(Simulator, Evaluator.Candidates, Budget, o), method, null, paper)))];
 
-    /// <summary>No cache, Random, Uniform and All-encompassing, scored.</summary>
+    /// <summary>No cache, Random, Uniform and All-encompassing, scored; a reference the budget cannot hold (a few bytes split among caches) is left out.</summary>
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)
     {
-        ScoredPolicy Score(string name, CachePlacement[] p) => new(name, p, Evaluator.Evaluate(p)!);
-        return
+        ScoredPolicy? Score(string name, CachePlacement[] p) => Evaluator.Evaluate(p) is { } r ? new(name, p, r) : null;
+        Evaluator.Prefetch([[], ReferencePolicies.Uniform(Evaluator), ReferencePolicies.AllEncompassing(Evaluator)]);
+        ScoredPolicy?[] scored =
         [
             Score("no cache", []),
             Score("Random", ReferencePolicies.Random(Evaluator, seed)),
             Score("Uniform", ReferencePolicies.Uniform(Evaluator)),
             Score("All-encompassing", ReferencePolicies.AllEncompassing(Evaluator)),
         ];
+        return [.. scored.OfType<ScoredPolicy>()];
     }
 
     /// <summary>The best policy that caches in one handler only, for each handler with candidates: what a per-handler optimizer would reach with the whole budget.</summary>

@@ -15,7 +15,8 @@ namespace Fluxo.Optimizer;
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
-    Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut);
+    Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
+    double Sample = 1.0);
 
 /// <summary>
 /// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later
@@ -64,9 +65,21 @@ public static class ServiceOptimizer
             return null;
         }
 
-        var whole = TraceFile.Read(request.TracePath, module, diagnostics);
-        var (trace, heldOut) = whole is null ? (null, null) : Split(whole, request.HoldOut);
-        var replay = trace is null ? null : ServiceReplay.Create(module, trace, request.TracePath, diagnostics);
+        // With nothing held out the trace streams straight into flat arrays; a hold-out needs its requests to split
+        // in time, so the trace is read whole, split, and each part sampled as the streaming reader would.
+        TraceData? trace = null, heldOut = null;
+        ServiceReplay? replay;
+        if (request.HoldOut > 0)
+        {
+            var whole = TraceFile.Read(request.TracePath, module, diagnostics);
+            (trace, heldOut) = whole is null ? (null, null) : Split(whole, request.HoldOut);
+            replay = trace is null ? null : ServiceReplay.Create(module, trace, request.TracePath, diagnostics, sample: request.Sample);
+        }
+        else
+        {
+            replay = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
+        }
+
         if (replay is null || diagnostics.HasErrors)
         {
             return null;
@@ -74,7 +87,7 @@ public static class ServiceOptimizer
 
         var reserved = ReservedBytes(replay, request);
         var session = OptimizationSession.Create(
-            module, trace!, request.TracePath, Math.Max(1, request.Budget - reserved), diagnostics, request.Handler, objective: request.Objective, flattened: replay);
+            module, replay, request.TracePath, Math.Max(1, request.Budget - reserved), diagnostics, request.Handler, request.Objective);
         if (session is null || diagnostics.HasErrors)
         {
             return null;
@@ -114,17 +127,19 @@ public static class ServiceOptimizer
         var last = inSample.Requests[^1].ArrivalMs;
         var again = inSample with { Requests = [.. inSample.Requests, .. inSample.Requests.Select(r => r with { Id = r.Id + offset, ArrivalMs = r.ArrivalMs + last })] };
         var then = inSample with { Requests = [.. inSample.Requests, .. heldOut.Requests] };
-        var replayAgain = ServiceReplay.Create(module, again, request.TracePath, new DiagnosticBag());
-        var replayThen = ServiceReplay.Create(module, then, request.TracePath, new DiagnosticBag());
+        var replayAgain = ServiceReplay.Create(module, again, request.TracePath, new DiagnosticBag(), sample: request.Sample);
+        var replayThen = ServiceReplay.Create(module, then, request.TracePath, new DiagnosticBag(), sample: request.Sample);
         if (replayAgain is null || replayThen is null)
         {
             return null;
         }
 
+        // A sample keeps the same in-sample requests in both replays: half of the doubled one.
+        var measureFrom = replayAgain.Requests / 2;
         double Gain(ServiceReplay r)
         {
-            var none = Score(r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), warm), request.Objective);
-            return none <= 0 ? 0 : (none - Score(r.Run(policy, warm), request.Objective)) / none * 100;
+            var none = Score(r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom), request.Objective);
+            return none <= 0 ? 0 : (none - Score(r.Run(policy, measureFrom), request.Objective)) / none * 100;
         }
 
         var check = new HeldOutCheck(request.Objective, warm, heldOut.Requests.Count, Gain(replayAgain), Gain(replayThen));

@@ -152,7 +152,7 @@ public sealed class TraceEndToEndTests(BuiltSolutions built) : IDisposable
                 }
             }
         }
-        catch (Azure.RequestFailedException)
+        catch (global::Azure.RequestFailedException)
         {
         }
 

@@ -22,7 +22,7 @@ public sealed class AheadTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 

@@ -16,7 +16,7 @@ internal static class CliRunner
             Environment.CurrentDirectory = RepoPaths.Root;
             try
             {
-                var exit = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+                var exit = Program.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
                 return (exit, output.ToString(), error.ToString());
             }
             finally

@@ -10,7 +10,7 @@ public class CompileAzureTests
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = error });
+        var code = Program.Invoke(args, new InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
@@ -58,5 +58,64 @@ public class CompileAzureTests
         {
             Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
         }
+    }
+}
+
+/// <summary>`compile -o` writes only into a new, empty or previously generated folder, and removes what it no longer generates.</summary>
+public sealed class CompileOutputFolderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-cli-out-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Sample(string name) => Path.Combine(RepoPaths.Samples, name, name + ".flimp");
+
+    [Fact]
+    public void AFolderWithOtherFilesIsRefusedAndLeftAlone()
+    {
+        var mine = Path.Combine(_dir, "notes.txt");
+        File.WriteAllText(mine, "keep");
+        var (code, _, error) = CliRunner.Run("compile", Sample("weather"), "-o", _dir);
+        Assert.Equal(1, code);
+        Assert.Contains("error FLX7003", error, StringComparison.Ordinal);
+        Assert.Equal([mine], Directory.GetFileSystemEntries(_dir));
+    }
+
+    [Fact]
+    public void ARecompileRemovesFilesItNoLongerGenerates()
+    {
+        var outDir = Path.Combine(_dir, "out");
+        Assert.Equal(0, CliRunner.Run("compile", Sample("weather"), "-o", outDir).Exit);
+        var weatherHandler = Path.Combine(outDir, "src", "Weather.Handlers", "Handler_weather.g.cs");
+        Assert.True(File.Exists(weatherHandler));
+        Assert.True(File.Exists(Path.Combine(outDir, ".fluxo-generated")));
+        var (code, _, error) = CliRunner.Run("compile", Sample("tour"), "-o", outDir);
+        Assert.True(code == 0, error);
+        Assert.False(File.Exists(weatherHandler));
+        Assert.False(Directory.Exists(Path.Combine(outDir, "src", "Weather.Handlers")));
+        Assert.True(File.Exists(Path.Combine(outDir, "src", "Bookmarks.Handlers", "Handler_addMark.g.cs")));
+    }
+
+    [Fact]
+    public void TheRootAndTheHomeFolderAreRefused()
+    {
+        foreach (var dir in new[] { "/", Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) })
+        {
+            var (code, _, error) = CliRunner.Run("compile", Sample("weather"), "-o", dir);
+            Assert.Equal(1, code);
+            Assert.Contains("error FLX7004", error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void AListedFileOutsideTheFolderIsNeverRemoved()
+    {
+        var outside = Path.Combine(_dir, "outside.txt");
+        File.WriteAllText(outside, "keep");
+        var outDir = Path.Combine(_dir, "out");
+        Assert.Equal(0, CliRunner.Run("compile", Sample("weather"), "-o", outDir).Exit);
+        File.AppendAllText(Path.Combine(outDir, ".fluxo-generated"), "../outside.txt\n" + outside + "\n");
+        Assert.Equal(0, CliRunner.Run("compile", Sample("weather"), "-o", outDir).Exit);
+        Assert.True(File.Exists(outside));
     }
 }

@@ -23,7 +23,7 @@ public sealed partial class OptimizeCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
@@ -83,6 +83,16 @@ public sealed partial class OptimizeCommandTests : IDisposable
         (code, _, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "--hold-out", "1.5");
         Assert.Equal(1, code);
         Assert.Contains("error FLX2201", error);
+    }
+
+    [Fact]
+    public void A_sampled_trace_is_split_for_the_held_out_check_and_sampled_on_both_sides()
+    {
+        var (trace, budget) = Record("hot-ips", 2000);
+        var (code, output, error) = Fluxo("optimize", Weather, "--trace", trace, "--budget", $"{budget}B", "--sample", "0.5", "-o", Path.Combine(_dir, "sampled.json"));
+        Assert.True(code == 0, error);
+        Assert.Matches(@"held-out check: the policy gains [+-]?[0-9.]+% on the mean over the 1600 requests it was chosen on \(in-sample\) and [+-]?[0-9.]+% over the last 400 requests \(held out\)", output);
+        Assert.True(File.Exists(Path.Combine(_dir, "sampled.json")));
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class RunCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var code = Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
         return (code, output.ToString(), error.ToString());
     }
 
@@ -53,6 +53,24 @@ public sealed class RunCommandTests : IDisposable
         Assert.Matches(@"all\s+2,000\s+0\s", output);
         var data = TraceFile.Read(trace, new DiagnosticBag());
         Assert.Equal(2000, data!.Requests.Count);
+    }
+
+    [Fact]
+    public void TracesAreBinaryByDefaultAndConvertBothWays()
+    {
+        var trace = Path.Combine(_dir, "events.log");
+        Assert.Equal(0, Run("run", Weather, "--workload", Sample("workload-hot-zips.json"), "--requests", "300", "--trace", trace).Code);
+        Assert.True(TraceFile.IsBinary(trace));
+        var text = Path.Combine(_dir, "events.txt");
+        var back = Path.Combine(_dir, "back.any");
+        var toText = Run("traces", "convert", trace, text);
+        Assert.True(toText.Code == 0, toText.Err);
+        Assert.StartsWith("fluxo-trace/1 text\n", File.ReadAllText(text));
+        Assert.Equal(0, Run("traces", "convert", text, back, "--to", "binary").Code);
+        Assert.Equal(File.ReadAllBytes(trace), File.ReadAllBytes(back));
+        var bad = Run("traces", "convert", trace, Path.Combine(_dir, "x"), "--to", "xml");
+        Assert.Equal(1, bad.Code);
+        Assert.Contains("error FLX1101", bad.Err);
     }
 
     [Fact]
@@ -103,14 +121,23 @@ public sealed class RunCommandTests : IDisposable
     [Theory]
     [InlineData("run", "missing.ir.json", "--handler", "weather")]
     [InlineData("run", "{service}", "--handler", "nope")]
-    [InlineData("run", "{service}", "--handler", "weather", "--workload", "w.json")]
     [InlineData("run", "{service}", "--workload", "missing.json")]
     [InlineData("run", "{service}", "--handler", "weather", "--input", "novalue")]
-    [InlineData("run", "{service}", "--handler", "weather", "--clock", "sideways")]
     public void BadInputIsADiagnosticAndExitCodeOne(params string[] args)
     {
         var (code, _, error) = Run([.. args.Select(a => a.Replace("{service}", Service))]);
         Assert.Equal(1, code);
+        Assert.Matches(@"\(\d+,\d+\): error FLX\d{4}", error);
+    }
+
+    // A command line that asks for something impossible is a usage error: exit 2, still a located diagnostic.
+    [Theory]
+    [InlineData("run", "{service}", "--handler", "weather", "--workload", "w.json")]
+    [InlineData("run", "{service}", "--handler", "weather", "--clock", "sideways")]
+    public void UsageErrorsAreDiagnosticsAndExitCodeTwo(params string[] args)
+    {
+        var (code, _, error) = Run([.. args.Select(a => a.Replace("{service}", Service))]);
+        Assert.Equal(2, code);
         Assert.Matches(@"\(\d+,\d+\): error FLX\d{4}", error);
     }
 

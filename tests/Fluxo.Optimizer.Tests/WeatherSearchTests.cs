@@ -16,6 +16,24 @@ public sealed class WeatherSearchTests
         return OptimizationSession.Create(WeatherGraph.Module(), trace, "synthetic", Budget, diagnostics, objective: objective)!;
     }
 
+    [Fact]
+    public void Searches_on_several_threads_find_exactly_what_one_thread_finds()
+    {
+        var s = Session(0, 5000);
+        var results = new[] { 1, 4 }.Select(threads =>
+        {
+            var evaluator = new PolicyEvaluator(s.Simulator, s.Evaluator.Candidates, Budget, s.Evaluator.Objective) { Parallelism = threads };
+            var paper = PaperSearch.Run(evaluator, new PaperSearch.Options(RandomPolicies: 400, ClimbFrom: 8));
+            var mrc = MrcSearch.Run(evaluator);
+            var exhaustive = ExhaustiveSearch.Run(evaluator, new ExhaustiveSearch.Options(GridUnits: 8));
+            var random = ReferencePolicies.Random(evaluator, 3);
+            return string.Join("\n", new[] { paper, mrc, exhaustive }.Select(r =>
+                $"{r.Method} {r.Replays} {r.Result.MeanMs:R} {r.Result.P50Ms:R} {r.Result.P95Ms:R} {r.Result.P99Ms:R} {string.Join(",", r.Placement.Select(p => $"{p.Candidate}:{p.Bytes}"))}")
+                .Append(string.Join(",", random.Select(p => $"{p.Candidate}:{p.Bytes}"))).Append(evaluator.Replays.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }).ToArray();
+        Assert.Equal(results[0], results[1]);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

@@ -26,7 +26,8 @@ public sealed class WorkloadTraceTests : IDisposable
         var engine = WeatherEngine.Create((options ?? new EngineOptions()) with { Trace = true });
         var path = Path.Combine(_dir, file);
         RunReport report;
-        using (var trace = BackgroundTraceWriter.Open(path, engine.TraceHeader))
+        // These tests name text traces .log and binary ones .bin; the writer itself never looks at the name.
+        using (var trace = BackgroundTraceWriter.Open(path, engine.TraceHeader, binary: !file.EndsWith(".log", StringComparison.Ordinal)))
         {
             report = await new WorkloadRunner(engine, Load("workload-hot-ips.json"), trace).RunAsync(requests);
         }
@@ -172,5 +173,38 @@ public sealed class WorkloadTraceTests : IDisposable
         diags = new DiagnosticBag();
         Assert.Null(WorkloadJson.Parse("w.json", "{ \"format\": ", WeatherEngine.Module, diags));
         Assert.Equal("FLX1020", Assert.Single(diags.Items).Code);
+    }
+
+    [Theory]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "mix": null }""", "$.mix")]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "sessions": 3 }""", "$.sessions")]
+    [InlineData("""{ "format": "fluxo-workload/1", "ratePerSecond": 10, "arrival": 5, "mix": [ { "handler": "weather" } ] }""", "$")]
+    public void AValueOfTheWrongKindIsADiagnosticNotAnException(string json, string where)
+    {
+        var diags = new DiagnosticBag();
+        Assert.Null(WorkloadJson.Parse("w.json", json, WeatherEngine.Module, diags));
+        Assert.Contains(diags.Items, d => d.Code == "FLX1021" && d.Span.Path == where);
+    }
+
+    [Fact]
+    public async Task ATraceWithAnUnknownClockIsRefused()
+    {
+        var (_, path) = await RunTraced("k.log", 5);
+        File.WriteAllText(path, File.ReadAllText(path).Replace("\"clock\":\"virtual\"", "\"clock\":\"sundial\"", StringComparison.Ordinal));
+        var diags = new DiagnosticBag();
+        Assert.Null(TraceFile.Read(path, diags));
+        Assert.Contains("clock is 'sundial'", Assert.Single(diags.Items).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RequestsWithoutNodeEventsAreRefused()
+    {
+        var (_, path) = await RunTraced("z.log", 5);
+        var lines = File.ReadAllLines(path);
+        var header = lines.Take(2);
+        File.WriteAllLines(path, [.. header, .. Enumerable.Range(1, 3).Select(i => $"R {i} 1 0 {i}.000 1.000 0 0"), "end 3"]);
+        var diags = new DiagnosticBag();
+        Assert.Null(TraceFile.Read(path, diags));
+        Assert.Contains("0 node events", Assert.Single(diags.Items).Message, StringComparison.Ordinal);
     }
 }

@@ -18,20 +18,22 @@ internal static class AzureCompile
             return 1;
         }
 
-        foreach (var f in files)
+        var folder = GeneratedFolder.Claim(outDir.FullName, diagnostics);
+        if (folder is null)
         {
-            var path = Path.Combine(outDir.FullName, f.Path);
-            try
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                await File.WriteAllTextAsync(path, f.Text, ct);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-            {
-                diagnostics.Add(Diag.OutputUnwritable(path, e.Message));
-                DiagnosticPrinter.Print(diagnostics, error);
-                return 1;
-            }
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
+        }
+
+        try
+        {
+            await folder.WriteAsync(files, ct);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            diagnostics.Add(Diag.OutputUnwritable(outDir.FullName, e.Message));
+            DiagnosticPrinter.Print(diagnostics, error);
+            return 1;
         }
 
         DiagnosticPrinter.Print(diagnostics, error);

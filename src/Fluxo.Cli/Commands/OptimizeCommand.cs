@@ -4,6 +4,7 @@ using Fluxo.Cli.Optimizing;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Policy;
@@ -17,7 +18,9 @@ internal static class OptimizeCommand
 {
     public sealed record Arguments(
         string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
-        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null, double HoldOut = ServiceOptimizer.DefaultHoldOut);
+        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null,
+        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null, double Sample = 1.0,
+        double HoldOut = ServiceOptimizer.DefaultHoldOut);
 
     public static Command Create()
     {
@@ -29,24 +32,29 @@ internal static class OptimizeCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
-        var search = new Option<SearchMethod>("--search") { Description = "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", DefaultValueFactory = _ => SearchMethod.Mrc };
-        var output = new Option<string>("--out", "-o") { Description = "Where to write the policy.", DefaultValueFactory = _ => "policy.json" };
-        var handler = new Option<string?>("--handler") { Description = "Optimize this handler alone (default: every handler in the trace under one budget)." };
-        var objective = new Option<Objective>("--objective") { Description = "What to minimise over the requests: mean (default), p50, p95 or p99.", DefaultValueFactory = _ => Objective.Mean };
+        var search = CliOptions.Choice("--search", "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", SearchMethod.Mrc);
+        var output = CliOptions.Output("Where to write the policy (default policy.json); with '-' the report goes to stderr.");
+        var handler = CliOptions.Handler("Optimize this handler alone (default: every handler in the trace under one budget).");
+        var objective = CliOptions.Choice("--objective", "What to minimise over the requests: mean (default), p50, p95 or p99.", Objective.Mean);
+        var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
+        var baseline = new Option<string?>("--baseline") { Description = "A policy written earlier: replay it on this trace and compare it with the new choice (CI gate)." };
+        var maxRegression = new Option<string?>("--max-regression") { Description = "With --baseline: exit 3 when the baseline is worse than the new choice by more than this percentage (5%)." };
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
-        var progress = new Option<bool>("--progress") { Description = "Show a progress bar even when output is not a terminal." };
+        var progress = new Option<bool>("--progress") { Description = "Show a progress bar on stderr even when it is not a terminal." };
         var holdOut = new Option<double>("--hold-out") { Description = "Share of the trace, at its end, kept out of the search and used to check the policy's gain (0 to search the whole trace).", DefaultValueFactory = _ => ServiceOptimizer.DefaultHoldOut };
         var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
+        var sample = new Option<double>("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
         {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, holdOut,
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression, sample, holdOut,
         };
         cmd.SetAction(parse => Run(
             new Arguments(
                 parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
-                parse.GetValue(search), parse.GetValue(output)!, parse.GetValue(handler), parse.GetValue(objective),
-                parse.GetValue(paperN), parse.GetValue(paperK), parse.GetValue(progress) || !Console.IsOutputRedirected, parse.GetValue(staleness), parse.GetValue(holdOut)),
+                parse.GetValue(search), parse.GetValue(output) ?? "policy.json", parse.GetValue(handler), parse.GetValue(objective),
+                parse.GetValue(paperN), parse.GetValue(paperK), StatusConsole.Shows(true, parse.GetValue(progress)), parse.GetValue(staleness),
+                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression), parse.GetValue(sample), parse.GetValue(holdOut)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -55,18 +63,30 @@ internal static class OptimizeCommand
     public static int Run(Arguments args, TextWriter output, TextWriter error)
     {
         var diagnostics = new DiagnosticBag();
+        var json = args.Format == OutputFormat.Json;
+        var toStdout = args.Output == CliOptions.StandardOutput;
+        var result = output;
+
+        // The report is for people: when the policy itself goes to stdout, or JSON does, the text goes to stderr or nowhere.
+        output = json ? TextWriter.Null : toStdout ? error : output;
         using var traces = TraceInputs.Resolve(args.File, args.Trace, diagnostics);
         if (traces is null)
         {
-            DiagnosticPrinter.Print(diagnostics, error);
-            return 1;
+            return Finish(args, result, error, diagnostics, ExitCodes.Errors, null, null, null);
         }
 
         args = args with { Trace = traces.Path };
+        var maxRegression = args.MaxRegression is null ? 0 : RegressionGate.ParsePercent(args.MaxRegression, diagnostics);
         var budget = ByteSize.Parse(args.Budget, diagnostics);
         var staleness = Staleness.Parse(args.Staleness, diagnostics);
+        if (!(args.Sample > 0 && args.Sample <= 1))
+        {
+            diagnostics.Add(Diag.SampleRateInvalid(args.Trace, args.Sample));
+        }
+
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
-        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut);
+        var request = new OptimizeRequest(
+            args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample);
         if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
         {
             diagnostics.Add(Diag.BadHoldOut(args.HoldOut));
@@ -77,15 +97,14 @@ internal static class OptimizeCommand
             : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
         if (report is null || diagnostics.HasErrors)
         {
-            DiagnosticPrinter.Print(diagnostics, error);
-            return 1;
+            return Finish(args, result, error, diagnostics, ExitCodes.Errors, null, null, null);
         }
 
         var (session, found, policy) = (report.Session, report.Found, report.Policy);
         output.WriteLine($"{session.Describe()}: {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, one budget of {session.Budget} B");
         output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
-        PolicyTable.Write(output, report.Chosen, report.References);
+        PolicyTable.Write(output, report.Chosen, report.References, Graphs(session));
         output.WriteLine();
         PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
         output.WriteLine();
@@ -98,16 +117,64 @@ internal static class OptimizeCommand
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
         }
-        if (!OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), output, diagnostics))
+
+        var gate = args.Baseline is null ? null : RegressionGate.Evaluate(session, report.Chosen.Result, args.Baseline, maxRegression ?? 0, args.Objective, diagnostics);
+        if (args.Baseline is not null && gate is null)
         {
-            DiagnosticPrinter.Print(diagnostics, error);
-            return 1;
+            return Finish(args, result, error, diagnostics, ExitCodes.Errors, report, null, null);
         }
 
-        DiagnosticPrinter.Print(diagnostics, error);
+        gate?.WriteText(output);
+        if (!(json && toStdout) && !OutputFile.TryWrite(args.Output, PolicyJson.Serialize(policy), result, diagnostics))
+        {
+            return Finish(args, result, error, diagnostics, ExitCodes.Errors, report, gate, null);
+        }
+
         output.WriteLine($"wrote {args.Output}: {policy.Caches.Length} cache(s), {policy.Caches.Sum(c => c.Bytes)} of {policy.BudgetBytes} B ({report.ReservedBytes} B kept for pre-computed and speculated results), {policy.Precompute.Length} pre-computed part(s), {policy.Speculate.Length} speculation(s)");
-        return 0;
+        return Finish(args, result, error, diagnostics, gate is { Regressed: true } ? ExitCodes.Regression : ExitCodes.Ok, report, gate, policy);
     }
+
+    /// <summary>Diagnostics on stderr and, for `--format json`, the one document on stdout; returns the exit code.</summary>
+    private static int Finish(Arguments args, TextWriter stdout, TextWriter error, DiagnosticBag diagnostics, int code, OptimizeReport? report, RegressionGate? gate, PolicyDocument? policy)
+    {
+        DiagnosticPrinter.Print(diagnostics, error);
+        if (args.Format == OutputFormat.Json)
+        {
+            JsonOutput.Write(stdout, "optimize", code, diagnostics, report is null ? null : w => OptimizeJson(w, args, report, gate, policy));
+        }
+
+        return code;
+    }
+
+    private static void OptimizeJson(System.Text.Json.Utf8JsonWriter w, Arguments args, OptimizeReport report, RegressionGate? gate, PolicyDocument? policy)
+    {
+        var session = report.Session;
+        w.WriteString("handler", string.Join(",", session.Parts.Select(p => p.Graph.Name)));
+        w.WriteNumber("requests", session.Simulator.Requests);
+        w.WriteNumber("budgetBytes", report.Policy.BudgetBytes);
+        w.WriteNumber("cacheBudgetBytes", session.Budget);
+        w.WriteNumber("reservedBytes", report.ReservedBytes);
+        w.WriteString("search", CliOptions.Name(args.Search));
+        w.WriteString("objective", CliOptions.Name(args.Objective));
+        w.WriteNumber("replays", report.Found.Replays);
+        w.WriteNumber("candidates", session.Evaluator.Candidates.Count);
+        PolicyReportJson.WritePolicies(w, Graphs(session), report.Chosen, report.References);
+        PolicyReportJson.WriteCaches(w, Graphs(session), report.Found.Placement, report.ChosenCaches);
+        w.WriteNumber("precomputed", report.Policy.Precompute.Length);
+        w.WriteNumber("speculated", report.Policy.Speculate.Length);
+        gate?.WriteJson(w);
+        if (policy is not null && args.Output == CliOptions.StandardOutput)
+        {
+            w.WritePropertyName("policy");
+            w.WriteRawValue(PolicyJson.Serialize(policy));
+        }
+        else if (policy is not null)
+        {
+            w.WriteString("policyFile", args.Output);
+        }
+    }
+
+    internal static Fluxo.Ir.Graph[] Graphs(OptimizationSession session) => [.. session.Parts.Select(p => p.Graph)];
 
     /// <summary>The program, its trace and the session over one handler, for commands that replay a given policy; null after diagnostics.</summary>
     internal static OptimizationSession? Load(string file, string tracePath, long budget, string? handler, Objective objective, DiagnosticBag diagnostics)
@@ -124,8 +191,8 @@ internal static class OptimizeCommand
             return null;
         }
 
-        var trace = TraceFile.Read(tracePath, module, diagnostics);
-        return trace is null ? null : OptimizationSession.Create(module, trace, tracePath, budget, diagnostics, handler, objective: objective);
+        var replay = ServiceReplay.Read(module, tracePath, diagnostics);
+        return replay is null ? null : OptimizationSession.Create(module, replay, tracePath, budget, diagnostics, handler, objective);
     }
 
     private static T? WithProgress<T>(bool show, Func<SearchProgress?, T?> search)
@@ -137,7 +204,7 @@ internal static class OptimizeCommand
         }
 
         T? result = null;
-        AnsiConsole.Progress().AutoClear(true).Start(ctx =>
+        StatusConsole.Error.Progress().AutoClear(true).Start(ctx =>
         {
             var tasks = new Dictionary<string, ProgressTask>();
             result = search((stage, fraction) =>

@@ -51,8 +51,9 @@ internal static class RunCommand
         var input = new Option<string[]>("--input", "-i") { Description = "A request parameter, name=value (repeatable).", AllowMultipleArgumentsPerToken = false };
         var workload = new Option<string?>("--workload", "-w") { Description = "Run a workload file (docs/workload-format.md)." };
         var requests = new Option<int>("--requests", "-n") { Description = "How many workload requests to send.", DefaultValueFactory = _ => 10_000 };
-        var trace = new Option<string?>("--trace", "-t") { Description = "Write the trace here (binary when the name ends in .bin)." };
-        var traceFormat = new Option<string?>("--trace-format") { Description = "text or binary (overrides the file extension)." };
+        var trace = new Option<string?>("--trace", "-t") { Description = "Write the trace here (binary unless --trace-format text)." };
+        var traceFormat = new Option<string?>("--trace-format") { Description = "binary (the default) or text; readers tell them apart by their first bytes." };
+        traceFormat.AcceptOnlyFromAmong("binary", "text");
         var policy = new Option<string?>("--policy", "-p") { Description = "Apply the caches of a policy file." };
         var clock = CliOptions.Choice("--clock", "virtual (latencies added, never slept) or real.", ClockMode.Virtual);
         var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
@@ -287,8 +288,7 @@ internal static class RunCommand
 
     private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
     {
-        bool? binary = args.TraceFormat switch { "binary" => true, "text" => false, _ => null };
-        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary);
+        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary: args.TraceFormat != "text");
     }
 
     private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)

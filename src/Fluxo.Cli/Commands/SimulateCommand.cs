@@ -35,7 +35,7 @@ internal static class SimulateCommand
         var diagnostics = new DiagnosticBag();
         var policy = PolicyJson.Read(args.Policy, diagnostics);
         var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Mean, diagnostics);
-        var placement = session?.FromPolicy(policy!, args.Policy, diagnostics);
+        var placement = session is not null && PolicyCheck.Validate(session.Module, policy!, args.Policy, diagnostics) ? session.FromPolicy(policy!, args.Policy, diagnostics) : null;
         DiagnosticPrinter.Print(diagnostics, error);
         if (session is null || placement is null || diagnostics.HasErrors)
         {
@@ -65,7 +65,7 @@ internal static class SimulateCommand
 
         output.WriteLine($"{session.Describe()} replayed under {args.Policy}");
         output.WriteLine();
-        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))]);
+        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))], Graphs(session));
         output.WriteLine();
         PolicyTable.WriteCaches(output, Graphs(session), placement, result);
         return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);

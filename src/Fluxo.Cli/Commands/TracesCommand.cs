@@ -44,7 +44,55 @@ internal static class TracesCommand
             var args = new PullArgs(parse.GetRequiredValue(file), parse.GetRequiredValue(storage), parse.GetValue(container) ?? "fluxo-traces", fromTime, toTime, parse.GetRequiredValue(output));
             return await PullAsync(args, parse.InvocationConfiguration.Output, err, ct);
         });
-        return new Command("traces", "Work with the traces a deployed service records.") { pull };
+        return new Command("traces", "Work with traces: pull a deployed service's, sample one, convert between the binary and text forms.") { pull, SampleCommand(), TraceConvertCommand.Create() };
+    }
+
+    /// <summary>`fluxo traces sample FILE TRACE --rate R -o OUT`: the spatial sample a service sampling at R would have recorded.</summary>
+    private static Command SampleCommand()
+    {
+        var file = new Argument<string>("file") { Description = "The service the trace comes from." };
+        var trace = new Argument<string>("trace") { Description = "The whole trace." };
+        var rate = new Option<double>("--rate") { Description = "Fraction of the key space to keep, in (0, 1].", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "Write the sampled trace here.", Required = true };
+        var cmd = new Command("sample", "Keep the requests whose key fields hash below the rate (Fluxo.Trace.SpatialSampling, as a deployed service samples); the rate goes in the header.")
+        {
+            file, trace, rate, output,
+        };
+        cmd.SetAction(parse =>
+        {
+            var diags = new DiagnosticBag();
+            var module = ServiceLoader.Load(parse.GetRequiredValue(file), diags);
+            var data = module is null || diags.HasErrors ? null : TraceFile.Read(parse.GetRequiredValue(trace), module, diags);
+            var r = parse.GetValue(rate);
+            if (data is not null && !(r > 0 && r <= 1))
+            {
+                diags.Add(Diag.TracesBadRate(r));
+            }
+
+            if (data is null || diags.HasErrors)
+            {
+                DiagnosticPrinter.Print(diags, parse.InvocationConfiguration.Error);
+                return 1;
+            }
+
+            var keys = module!.Graphs.Select(SpatialSampling.KeyFields).ToArray();
+            var index = data.Header.Graphs.ToDictionary(g => g.Index, g => module.Graphs.IndexOf(module.FindGraph(g.Name)!));
+            var kept = data.Requests.Where(q =>
+            {
+                var g = index[q.Graph];
+                return SpatialSampling.Keeps(SpatialSampling.KeyHash(module.Graphs[g], keys[g], q.Edges.AsSpan()), r);
+            }).ToList();
+            var sampled = new TraceData(data.Header with { SampleRate = Math.Min(data.Header.SampleRate, r) }, kept);
+            if (!TraceOutput.TryWrite(parse.GetRequiredValue(output), sampled, diags))
+            {
+                DiagnosticPrinter.Print(diags, parse.InvocationConfiguration.Error);
+                return 1;
+            }
+
+            parse.InvocationConfiguration.Output.WriteLine($"kept {kept.Count} of {data.Requests.Count} requests (rate {r.ToString(CultureInfo.InvariantCulture)})");
+            return 0;
+        });
+        return cmd;
     }
 
     private static DateTimeOffset? Time(string? text, string option, DiagnosticBag diags)
@@ -123,7 +171,7 @@ internal static class TracesCommand
         }
 
         output.WriteLine($"{report.Requests} requests from {report.Parts} blobs -> {args.Output} (sample rate {trace.Header.SampleRate.ToString(CultureInfo.InvariantCulture)})");
-        output.WriteLine($"  joined front end + worker: {report.Joined}; worker part only: {report.WithoutFrontEnd}; front-end part without its worker part (lost): {report.WithoutWorker}");
+        output.WriteLine($"  joined front end + worker: {report.Joined}; recorded whole by one tier: {report.WithoutFrontEnd}; front-end part without its worker part (lost): {report.WithoutWorker}");
         output.WriteLine($"  bytes lost at the end of cut-off blobs: {report.LostBytes}; requests the service could not trace (dropped): {report.DroppedRequests}");
         return 0;
     }

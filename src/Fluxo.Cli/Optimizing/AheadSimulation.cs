@@ -14,8 +14,7 @@ internal static class AheadSimulation
     {
         var diagnostics = new DiagnosticBag();
         var module = ServiceLoader.Load(file, diagnostics);
-        var trace = module is null ? null : TraceFile.Read(tracePath, module, diagnostics);
-        var replay = trace is null ? null : ServiceReplay.Create(module!, trace, tracePath, diagnostics);
+        var replay = module is null ? null : ServiceReplay.Read(module, tracePath, diagnostics);
         AheadResult? with = null, without = null;
         try
         {

@@ -8,13 +8,13 @@ namespace Fluxo.Cli.Optimizing;
 /// <summary>The plain-text table comparing a chosen policy with the reference policies (read in docs/optimizer.md).</summary>
 internal static class PolicyTable
 {
-    public static void Write(TextWriter output, ScoredPolicy chosen, IReadOnlyList<ScoredPolicy> references)
+    public static void Write(TextWriter output, ScoredPolicy chosen, IReadOnlyList<ScoredPolicy> references, IReadOnlyList<Fluxo.Ir.Graph>? graphs = null)
     {
         output.WriteLine("policy              p50 ms   p95 ms   p99 ms  mean ms  p50 gain  mean gain  caches");
-        Row(output, chosen, null);
+        Row(output, chosen, null, graphs);
         foreach (var r in references)
         {
-            Row(output, r, chosen.Result);
+            Row(output, r, chosen.Result, graphs);
         }
     }
 
@@ -41,11 +41,11 @@ internal static class PolicyTable
         }
     }
 
-    private static void Row(TextWriter output, ScoredPolicy p, SimulationResult? chosen)
+    private static void Row(TextWriter output, ScoredPolicy p, SimulationResult? chosen, IReadOnlyList<Fluxo.Ir.Graph>? graphs)
     {
         var r = p.Result;
         var gains = chosen is null ? "        -          -" : Inv($"{Gain(r.P50Ms, chosen.P50Ms),8:+0.0;-0.0;0.0}%  {Gain(r.MeanMs, chosen.MeanMs),8:+0.0;-0.0;0.0}%");
-        output.WriteLine(Inv($"{p.Name,-18} {r.P50Ms,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {r.MeanMs,7:F2}  {gains}  {string.Join(' ', p.Placement)}"));
+        output.WriteLine(Inv($"{p.Name,-18} {r.P50Ms,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {r.MeanMs,7:F2}  {gains}  {string.Join(' ', p.Placement.Select(c => graphs is null ? c.ToString() : $"{Graphs.NodeLabels.CacheName(graphs[c.Candidate.Part], c.Candidate.Nodes)}:{c.Bytes}B"))}"));
     }
 
     /// <summary>How much lower <paramref name="found"/> is than <paramref name="reference"/>, in percent of the reference.</summary>

@@ -35,6 +35,9 @@ public static partial class Diag
     public static Diagnostic StandInsCannotListen(int port, string reason) =>
         Error("FLX4123", SourceSpan.None("<command line>"), $"cannot listen on 127.0.0.1:{port}: {reason}");
 
+    public static Diagnostic TracesBadRate(double rate) =>
+        Error("FLX4114", SourceSpan.None("<command line>"), $"--rate {rate} is not in (0, 1]");
+
     private static string Stale(StaleDecision s) => s.GraphHash is null
         ? $"{s.Kind} decision {s.JsonPath} for '{s.Handler}' was made for graph {s.PolicyHash}, but the program has no such handler (or no handler it follows)"
         : s.GraphHash == s.PolicyHash

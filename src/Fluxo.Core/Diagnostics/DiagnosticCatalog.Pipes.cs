@@ -60,8 +60,7 @@ public static partial class Diag
     public static Diagnostic PipeFixturesUnreadable(string dir, string reason) =>
         Error("FLX3109", SourceSpan.None(dir), $"fixture directory cannot be used: {reason}");
 
-    public static Diagnostic PipeBadInputSyntax(string file, string text) =>
-        Error("FLX3110", SourceSpan.None(file), $"input '{text}' is not written as name=value");
+    // FLX3110 (a pipe input not written as name=value) is retired: `fluxo run --input` reports FLX1042 for it.
 
     public static Diagnostic PipeModuleFailed(SourceSpan span, string moduleId, string type, string reason) =>
         Error("FLX3111", span, $"module '{moduleId}' ({type}) failed: {reason}");

@@ -21,7 +21,7 @@ public sealed record ExternDecl(
     bool SideEffectFree,
     double? ExpectedLatencyMs,
     SourceSpan Span,
-    double? FreshnessMs = null);
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] double? FreshnessMs = null);
 
 /// <summary>A pure function: no tables, no side effects, no externs; its body is one expression.</summary>
 public sealed record FnDecl(string Name, ImmutableArray<Param> Params, string ReturnType, Expr Body, SourceSpan Span);

@@ -63,9 +63,9 @@ public static class IrValidator
         for (var f = 0; f < module.Functions.Length; f++)
         {
             var fn = module.Functions[f];
-            if (fn is null || fn.Name is null || fn.Params.IsDefault || fn.Body is null)
+            if (fn is null || fn.Name is null || fn.ReturnType is null || fn.Params.IsDefault || fn.Params.Any(p => p?.Name is null || p.Type is null) || fn.Body is null)
             {
-                Fail($"$.functions[{f}]", "a fn needs name, params and body");
+                Fail($"$.functions[{f}]", "a fn needs name, params (each with name and type), return type and body");
             }
             else
             {
@@ -78,14 +78,87 @@ public static class IrValidator
             CheckGraph(module.Graphs[g], $"$.graphs[{g}]", Fail);
         }
 
+        if (problems.Count == 0)
+        {
+            CheckText(module, Fail);
+        }
+
         return problems;
     }
 
+    /// <summary>
+    /// Names and labels end up in generated source, file names, diagnostics and logs, where a line break or other
+    /// control character could forge a line; Flimp never produces one, so IR that has one was written by hand.
+    /// </summary>
+    private static void CheckText(IrModule module, Action<string, string> fail)
+    {
+        void Text(string? s, string path)
+        {
+            if (s is not null && HasControl(s))
+            {
+                fail(path, "contains a control character or line break");
+            }
+        }
+
+        void Params(IEnumerable<Param?> ps, string path)
+        {
+            var k = 0;
+            foreach (var p in ps)
+            {
+                Text(p?.Name, $"{path}[{k}].name");
+                Text(p?.Type, $"{path}[{k++}].type");
+            }
+        }
+
+        Text(module.Service, "$.service");
+        for (var i = 0; i < module.Records.Length; i++)
+        {
+            Text(module.Records[i].Name, $"$.records[{i}].name");
+            Params(module.Records[i].Fields, $"$.records[{i}].fields");
+        }
+
+        for (var i = 0; i < module.Externs.Length; i++)
+        {
+            Text(module.Externs[i].Name, $"$.externs[{i}].name");
+            Text(module.Externs[i].ReturnType, $"$.externs[{i}].returnType");
+            Params(module.Externs[i].Params, $"$.externs[{i}].params");
+        }
+
+        for (var i = 0; i < module.Tables.Length; i++)
+        {
+            Text(module.Tables[i].Name, $"$.tables[{i}].name");
+            Params([module.Tables[i].PartitionKey, module.Tables[i].RowKey, .. module.Tables[i].Fields], $"$.tables[{i}].fields");
+        }
+
+        for (var i = 0; i < module.Functions.Length; i++)
+        {
+            Text(module.Functions[i].Name, $"$.functions[{i}].name");
+            Text(module.Functions[i].ReturnType, $"$.functions[{i}].returnType");
+            Params(module.Functions[i].Params, $"$.functions[{i}].params");
+        }
+
+        for (var g = 0; g < module.Graphs.Length; g++)
+        {
+            var graph = module.Graphs[g];
+            Text(graph.Name, $"$.graphs[{g}].name");
+            Text(graph.ReturnType, $"$.graphs[{g}].returnType");
+            Params(graph.Params, $"$.graphs[{g}].params");
+            for (var i = 0; i < graph.Nodes.Length; i++)
+            {
+                Text(graph.Nodes[i].Label, $"$.graphs[{g}].nodes[{i}].label");
+                Text(graph.Nodes[i].Target, $"$.graphs[{g}].nodes[{i}].target");
+            }
+        }
+    }
+
+    /// <summary>Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.</summary>
+    public static bool HasControl(string s) => s.Any(ch => char.IsControl(ch) || ch is '\u2028' or '\u2029');
+
     private static void CheckGraph(Graph? graph, string path, Action<string, string> fail)
     {
-        if (graph is null || graph.Name is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault)
+        if (graph is null || graph.Name is null || graph.ReturnType is null || graph.Hash is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault || graph.Params.Any(p => p?.Name is null || p.Type is null))
         {
-            fail(path, "a graph needs name, params and nodes");
+            fail(path, "a graph needs name, params (each with name and type), return type, hash and nodes");
             return;
         }
 

@@ -40,7 +40,7 @@ public static class PolicyJson
     {
         var json = InputFile.ReadText(path, diagnostics);
         var policy = json is null ? null : Parse(path, json, diagnostics);
-        return policy is null ? null : StalePolicy.Apply(module, policy, path, json, allowStale, diagnostics);
+        return policy is null || !PolicyCheck.Validate(module, policy, path, diagnostics) ? null : StalePolicy.Apply(module, policy, path, json, allowStale, diagnostics);
     }
 
     public static PolicyDocument? Read(string path, DiagnosticBag diagnostics)

@@ -1,41 +1,54 @@
 using System.Buffers.Binary;
-using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 
 namespace Fluxo.Trace;
 
-/// <summary>Reads the binary form; every refusal names the byte offset where the trace went wrong.</summary>
+/// <summary>
+/// Reads the binary form straight from the file's bytes through a fixed buffer, handing each request to a
+/// sink in reused event arrays: no object per request, and a trace larger than memory streams through.
+/// Every refusal names the byte offset where the trace went wrong.
+/// </summary>
 internal sealed class BinaryTraceReader
 {
+    private const int BufferSize = 1 << 20;
+
     private readonly string _path;
     private readonly DiagnosticBag _diags;
-    private readonly byte[] _data;
+    private readonly Stream _stream;
+    private readonly byte[] _buf = new byte[BufferSize];
+    private NodeEvent[] _nodes = new NodeEvent[64];
+    private EdgeEvent[] _edges = new EdgeEvent[64];
+    private long _base;
     private int _pos;
+    private int _len;
     private bool _allowCut;
-    private int _lastWhole;
+    private long _lastWhole;
 
-    private BinaryTraceReader(string path, DiagnosticBag diags, byte[] data)
+    private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
         _path = path;
         _diags = diags;
-        _data = data;
+        _stream = stream;
     }
 
-    public static TraceData? Read(string path, DiagnosticBag diags) =>
-        new BinaryTraceReader(path, diags, File.ReadAllBytes(path)).ReadAll();
+    /// <summary>Streams the trace at <paramref name="path"/> into <paramref name="sink"/>; false after a diagnostic.</summary>
+    public static bool Scan(string path, DiagnosticBag diags, ITraceSink sink)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return new BinaryTraceReader(path, diags, stream).ReadAll(sink);
+    }
 
     /// <summary>
-    /// Reads a trace that may have been cut off (an instance killed while writing): the requests up to the last
-    /// whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
+    /// Reads a trace that may have been cut off (an instance killed while writing) into <paramref name="sink"/>: the
+    /// requests up to the last whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
     /// </summary>
-    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes)
+    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes)
     {
-        var reader = new BinaryTraceReader(name, diags, data) { _allowCut = true };
-        var trace = reader.ReadAll();
-        lostBytes = trace is null ? 0 : data.Length - reader._lastWhole;
-        return trace;
+        var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true };
+        var ok = reader.ReadAll(sink);
+        lostBytes = ok ? data.Length - reader._lastWhole : 0;
+        return ok;
     }
 
     private sealed class CorruptException(long offset, string reason) : Exception(reason)
@@ -43,18 +56,30 @@ internal sealed class BinaryTraceReader
         public long Offset { get; } = offset;
     }
 
-    private TraceData? ReadAll()
+    private long Offset => _base + _pos;
+
+    private bool ReadAll(ITraceSink sink)
     {
         try
         {
-            _pos = BinaryTraceWriter.Magic.Length;
+            Need(BinaryTraceWriter.Magic.Length);
+            _pos += BinaryTraceWriter.Magic.Length;
             var headerLength = (int)Varint(int.MaxValue);
-            var headerAt = _pos;
-            Need(headerLength);
+            var headerAt = Offset;
+            var json = new byte[headerLength];
+            for (var copied = 0; copied < headerLength;)
+            {
+                Need(1);
+                var n = Math.Min(headerLength - copied, _len - _pos);
+                _buf.AsSpan(_pos, n).CopyTo(json.AsSpan(copied));
+                _pos += n;
+                copied += n;
+            }
+
             TraceHeader? header;
             try
             {
-                header = JsonSerializer.Deserialize<TraceHeader>(_data.AsSpan(_pos, headerLength), TraceJson.Options);
+                header = JsonSerializer.Deserialize<TraceHeader>(json, TraceJson.Options);
             }
             catch (JsonException e)
             {
@@ -66,35 +91,38 @@ internal sealed class BinaryTraceReader
                 throw new CorruptException(headerAt, header?.Problem() ?? $"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
             }
 
-            _pos += headerLength;
-            var requests = new List<TraceRequest>();
+            if (!sink.Begin(header))
+            {
+                return false;
+            }
+
+            long requests = 0;
             while (true)
             {
-                _lastWhole = _pos;
-                if (_allowCut && _pos == _data.Length)
+                _lastWhole = Offset;
+                if (_allowCut && _pos == _len && Fill() == 0)
                 {
-                    return new TraceData(header, requests);
+                    return true;
                 }
 
                 Need(1);
-                var tagAt = _pos;
-                var tag = _data[_pos++];
+                var tagAt = Offset;
+                var tag = _buf[_pos++];
                 if (tag == BinaryTraceWriter.EndTag)
                 {
                     var count = Varint(long.MaxValue);
-                    if (count != requests.Count)
+                    if (count != requests)
                     {
-                        throw new CorruptException(tagAt, $"the end record counts {count} requests but the trace holds {requests.Count}");
+                        throw new CorruptException(tagAt, $"the end record counts {count} requests but the trace holds {requests}");
                     }
 
-                    if (_pos != _data.Length)
+                    _lastWhole = Offset;
+                    if (_pos < _len || Fill() > 0)
                     {
-                        throw new CorruptException(_pos, "bytes after the end record");
+                        throw new CorruptException(Offset, "bytes after the end record");
                     }
 
-                    _lastWhole = _pos;
-
-                    return new TraceData(header, requests);
+                    return true;
                 }
 
                 if (tag != BinaryTraceWriter.RequestTag)
@@ -102,28 +130,36 @@ internal sealed class BinaryTraceReader
                     throw new CorruptException(tagAt, $"expected a request or end record, found byte 0x{tag:x2}");
                 }
 
+                RequestHead head;
+                int nodeCount, edgeCount;
                 try
                 {
-                    requests.Add(ReadRequest(header));
+                    head = ReadRequest(header, out nodeCount, out edgeCount);
                 }
-                catch (CorruptException e) when (_allowCut && e.Offset == _data.Length)
+                catch (CorruptException e) when (_allowCut && e.Offset == _base + _len && Fill() == 0)
                 {
-                    return new TraceData(header, requests);
+                    return true;
+                }
+
+                requests++;
+                if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
+                {
+                    return false;
                 }
             }
         }
         catch (CorruptException e)
         {
             _diags.Add(Diag.TraceBinaryMalformed(_path, e.Offset, e.Message));
-            return null;
+            return false;
         }
     }
 
-    private TraceRequest ReadRequest(TraceHeader header)
+    private RequestHead ReadRequest(TraceHeader header, out int nodeCount, out int edgeCount)
     {
         var id = Varint(long.MaxValue);
         var client = Varint(long.MaxValue);
-        var graphAt = _pos;
+        var graphAt = Offset;
         var graph = Varint(int.MaxValue);
         if (graph >= header.Graphs.Length)
         {
@@ -133,54 +169,99 @@ internal sealed class BinaryTraceReader
         var limit = header.Graphs[(int)graph].NodeCount;
         var arrival = Varint(long.MaxValue) / 1000.0;
         var latency = Varint(long.MaxValue) / 1000.0;
-        var nodes = new NodeEvent[Varint(1 << 20)];
-        for (var i = 0; i < nodes.Length; i++)
+        var countAt = Offset;
+        nodeCount = (int)Varint(1 << 20);
+        if (TraceHeader.EventsProblem(id, nodeCount) is { } empty)
+        {
+            throw new CorruptException(countAt, empty);
+        }
+
+        if (nodeCount > _nodes.Length)
+        {
+            _nodes = new NodeEvent[Math.Max(nodeCount, _nodes.Length * 2)];
+        }
+
+        for (var i = 0; i < nodeCount; i++)
         {
             var node = (int)Varint(limit - 1);
             var start = Varint(long.MaxValue) / 1000.0;
             var self = Varint(long.MaxValue) / 1000.0;
             Need(1);
-            var status = _data[_pos];
+            var status = _buf[_pos];
             if (status > (byte)NodeStatus.Served)
             {
-                throw new CorruptException(_pos, $"node status {status} is unknown");
+                throw new CorruptException(Offset, $"node status {status} is unknown");
             }
 
             _pos++;
-            nodes[i] = new NodeEvent(node, start, self, (NodeStatus)status);
+            _nodes[i] = new NodeEvent(node, start, self, (NodeStatus)status);
         }
 
-        var edges = new EdgeEvent[Varint(1 << 20)];
-        for (var i = 0; i < edges.Length; i++)
+        edgeCount = (int)Varint(1 << 20);
+        if (edgeCount > _edges.Length)
+        {
+            _edges = new EdgeEvent[Math.Max(edgeCount, _edges.Length * 2)];
+        }
+
+        for (var i = 0; i < edgeCount; i++)
         {
             var from = (int)Varint(limit - 1);
             var to = (int)Varint(limit - 1);
             Need(8);
-            var hash = BinaryPrimitives.ReadUInt64LittleEndian(_data.AsSpan(_pos));
+            var hash = BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos));
             _pos += 8;
-            edges[i] = new EdgeEvent(from, to, hash, (int)Varint(int.MaxValue));
+            _edges[i] = new EdgeEvent(from, to, hash, (int)Varint(int.MaxValue));
         }
 
-        return new TraceRequest(id, client, (int)graph, arrival, latency,
-            ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
+        return new RequestHead(id, client, (int)graph, arrival, latency);
     }
 
+    /// <summary>Makes <paramref name="n"/> bytes (at most a few) available at the read position, or reports a truncated trace.</summary>
     private void Need(int n)
     {
-        if (_pos + n > _data.Length)
+        if (_pos + n <= _len)
         {
-            throw new CorruptException(_data.Length, "the trace ends in the middle of a record (truncated)");
+            return;
         }
+
+        while (_len - _pos < n)
+        {
+            if (Fill() == 0)
+            {
+                throw new CorruptException(_base + _len, "the trace ends in the middle of a record (truncated)");
+            }
+        }
+    }
+
+    /// <summary>Moves the unread bytes to the front and reads more after them; the number of bytes read.</summary>
+    private int Fill()
+    {
+        var rest = _len - _pos;
+        if (_pos > 0)
+        {
+            _buf.AsSpan(_pos, rest).CopyTo(_buf);
+            _base += _pos;
+            _pos = 0;
+            _len = rest;
+        }
+
+        var read = _stream.Read(_buf, _len, _buf.Length - _len);
+        _len += read;
+        return read;
     }
 
     private long Varint(long max)
     {
-        var at = _pos;
+        var at = Offset;
         ulong v = 0;
         for (var shift = 0; shift < 64; shift += 7)
         {
-            Need(1);
-            var b = _data[_pos++];
+            if (_pos >= _len)
+            {
+                Need(1);
+            }
+
+            var b = _buf[_pos++];
             v |= (ulong)(b & 0x7f) << shift;
             if (b < 0x80)
             {

@@ -6,7 +6,7 @@ namespace Fluxo.Trace;
 /// <summary>One instance's trace as stored (a blob): its name, its requests and what was lost from it.</summary>
 public sealed record TracePart(string Name, TraceData Data, long LostBytes, long DroppedRequests);
 
-/// <summary>What joining the parts found.</summary>
+/// <summary>What joining the parts found: <see cref="WithoutFrontEnd"/> counts requests one tier recorded whole (front-end handlers, enqueued work).</summary>
 public sealed record JoinReport(int Parts, int Requests, int Joined, int WithoutFrontEnd, int WithoutWorker, long LostBytes, long DroppedRequests);
 
 /// <summary>

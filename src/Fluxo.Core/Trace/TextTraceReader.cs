@@ -6,12 +6,14 @@ using Fluxo.Diagnostics;
 
 namespace Fluxo.Trace;
 
-/// <summary>Reads the text form line by line; every refusal names the line where the trace went wrong.</summary>
+/// <summary>Reads the text form line by line into a sink, in reused event arrays; every refusal names the line where the trace went wrong.</summary>
 internal sealed class TextTraceReader
 {
     private readonly string _path;
     private readonly DiagnosticBag _diags;
     private readonly StreamReader _reader;
+    private NodeEvent[] _nodes = new NodeEvent[64];
+    private EdgeEvent[] _edges = new EdgeEvent[64];
     private int _line;
     private string? _current;
 
@@ -22,20 +24,21 @@ internal sealed class TextTraceReader
         _reader = reader;
     }
 
-    public static TraceData? Read(string path, DiagnosticBag diags)
+    /// <summary>Streams the trace at <paramref name="path"/> into <paramref name="sink"/>; false after a diagnostic.</summary>
+    public static bool Scan(string path, DiagnosticBag diags, ITraceSink sink)
     {
         using var reader = new StreamReader(path, System.Text.Encoding.UTF8, false, 1 << 16);
-        var data = new TextTraceReader(path, diags, reader).ReadAll();
-        if (data is not null && !EndsWithNewLine(path))
+        var ok = new TextTraceReader(path, diags, reader).ReadAll(sink);
+        if (ok && !EndsWithNewLine(path))
         {
             diags.Add(Diag.TraceTruncated(path, CountLines(path), "the last line is incomplete"));
-            return null;
+            return false;
         }
 
-        return data;
+        return ok;
     }
 
-    private TraceData? ReadAll()
+    private bool ReadAll(ITraceSink sink)
     {
         if (Next() != TextTraceWriter.Magic)
         {
@@ -63,79 +66,103 @@ internal sealed class TextTraceReader
             return Fail(header?.Problem() ?? $"the header must name format '{TraceHeader.CurrentFormat}' and its graphs");
         }
 
-        var requests = new List<TraceRequest>();
+        if (!sink.Begin(header))
+        {
+            return false;
+        }
+
+        long requests = 0;
         while (true)
         {
             var line = Next();
             if (line is null)
             {
-                return Truncated($"no 'end' line after {requests.Count} requests");
+                return Truncated($"no 'end' line after {requests} requests");
             }
 
             if (line.StartsWith("end ", StringComparison.Ordinal))
             {
-                if (!long.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != requests.Count)
+                if (!long.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != requests)
                 {
-                    return Fail($"the end line counts {line[4..]} requests but the trace holds {requests.Count}");
+                    return Fail($"the end line counts {line[4..]} requests but the trace holds {requests}");
                 }
 
-                return Next() is null ? new TraceData(header, requests) : Fail("text after the end line");
+                return Next() is null || Fail("text after the end line");
             }
 
-            var r = ReadRequest(line, header);
-            if (r is null)
+            if (ReadRequest(line, header, out var nodeCount, out var edgeCount) is not { } head)
             {
-                return null;
+                return false;
             }
 
-            requests.Add(r);
+            requests++;
+            if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
+            {
+                return false;
+            }
         }
     }
 
-    private TraceRequest? ReadRequest(string line, TraceHeader header)
+    private RequestHead? ReadRequest(string line, TraceHeader header, out int nodeCount, out int edgeCount)
     {
+        nodeCount = edgeCount = 0;
         Span<Range> parts = stackalloc Range[9];
         var s = line.AsSpan();
         if (s.Split(parts, ' ') != 8 || s[parts[0]] is not "R"
             || !Long(s[parts[1]], out var id) || !Long(s[parts[2]], out var client) || !Long(s[parts[3]], out var graph)
             || !Ms(s[parts[4]], out var arrival) || !Ms(s[parts[5]], out var latency)
-            || !Long(s[parts[6]], out var nodeCount) || !Long(s[parts[7]], out var edgeCount))
+            || !Long(s[parts[6]], out var nodes) || !Long(s[parts[7]], out var edges) || nodes > 1 << 20 || edges > 1 << 20)
         {
-            return Fail<TraceRequest>("expected 'R id client graph arrivalMs latencyMs nodes edges'");
+            return Fail<RequestHead>("expected 'R id client graph arrivalMs latencyMs nodes edges'");
         }
 
         if (graph >= header.Graphs.Length)
         {
-            return Fail<TraceRequest>($"graph index {graph} is not in the header");
+            return Fail<RequestHead>($"graph index {graph} is not in the header");
+        }
+
+        if (TraceHeader.EventsProblem(id, nodes) is { } empty)
+        {
+            return Fail<RequestHead>(empty);
         }
 
         var limit = header.Graphs[(int)graph].NodeCount;
-        var nodes = new NodeEvent[nodeCount];
+        nodeCount = (int)nodes;
+        edgeCount = (int)edges;
+        if (nodeCount > _nodes.Length)
+        {
+            _nodes = new NodeEvent[Math.Max(nodeCount, _nodes.Length * 2)];
+        }
+
+        if (edgeCount > _edges.Length)
+        {
+            _edges = new EdgeEvent[Math.Max(edgeCount, _edges.Length * 2)];
+        }
+
         for (var i = 0; i < nodeCount; i++)
         {
             var n = Next();
             if (n is null)
             {
-                return Truncated<TraceRequest>($"request {id} ends after {i} of its {nodeCount} node events");
+                return Truncated<RequestHead>($"request {id} ends after {i} of its {nodeCount} node events");
             }
 
             var t = n.AsSpan();
             if (t.Split(parts, ' ') != 5 || t[parts[0]] is not "N" || !Long(t[parts[1]], out var node) || node >= limit
                 || !Ms(t[parts[2]], out var start) || !Ms(t[parts[3]], out var self) || !Status(t[parts[4]], out var status))
             {
-                return Fail<TraceRequest>($"expected 'N node startMs selfMs ran|skipped|served' with a node id below {limit}");
+                return Fail<RequestHead>($"expected 'N node startMs selfMs ran|skipped|served' with a node id below {limit}");
             }
 
-            nodes[i] = new NodeEvent((int)node, start, self, status);
+            _nodes[i] = new NodeEvent((int)node, start, self, status);
         }
 
-        var edges = new EdgeEvent[edgeCount];
         for (var i = 0; i < edgeCount; i++)
         {
             var e = Next();
             if (e is null)
             {
-                return Truncated<TraceRequest>($"request {id} ends after {i} of its {edgeCount} edge events");
+                return Truncated<RequestHead>($"request {id} ends after {i} of its {edgeCount} edge events");
             }
 
             var t = e.AsSpan();
@@ -144,14 +171,13 @@ internal sealed class TextTraceReader
                 || !ulong.TryParse(t[parts[3]], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash)
                 || !Long(t[parts[4]], out var bytes))
             {
-                return Fail<TraceRequest>($"expected 'E from to hash bytes' with node ids below {limit}");
+                return Fail<RequestHead>($"expected 'E from to hash bytes' with node ids below {limit}");
             }
 
-            edges[i] = new EdgeEvent((int)from, (int)to, hash, (int)bytes);
+            _edges[i] = new EdgeEvent((int)from, (int)to, hash, (int)bytes);
         }
 
-        return new TraceRequest(id, client, (int)graph, arrival, latency,
-            ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
+        return new RequestHead(id, client, (int)graph, arrival, latency);
     }
 
     private static bool Long(ReadOnlySpan<char> s, out long v) =>
@@ -184,27 +210,27 @@ internal sealed class TextTraceReader
         return _current;
     }
 
-    private TraceData? Fail(string reason)
+    private bool Fail(string reason)
     {
         _diags.Add(Diag.TraceMalformed(_path, _line, reason));
-        return null;
+        return false;
     }
 
     private T? Fail<T>(string reason)
-        where T : class
+        where T : struct
     {
         _diags.Add(Diag.TraceMalformed(_path, _line, reason));
         return null;
     }
 
-    private TraceData? Truncated(string reason)
+    private bool Truncated(string reason)
     {
         _diags.Add(Diag.TraceTruncated(_path, _line, reason));
-        return null;
+        return false;
     }
 
     private T? Truncated<T>(string reason)
-        where T : class
+        where T : struct
     {
         _diags.Add(Diag.TraceTruncated(_path, _line, reason));
         return null;

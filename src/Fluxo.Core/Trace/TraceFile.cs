@@ -10,20 +10,58 @@ public static class TraceFile
     /// <summary>The whole trace, or null after a located diagnostic when it is corrupt or truncated.</summary>
     public static TraceData? Read(string path, DiagnosticBag diags)
     {
+        var collect = new Collect();
+        return Scan(path, diags, collect) ? new TraceData(collect.Header!, collect.Requests) : null;
+    }
+
+    /// <summary>
+    /// Streams the trace at <paramref name="path"/> (either form) into <paramref name="sink"/>, one request at a
+    /// time; false after a located diagnostic (a sink that stops reports its own).
+    /// </summary>
+    public static bool Scan(string path, DiagnosticBag diags, ITraceSink sink)
+    {
         if (!File.Exists(path))
         {
             diags.Add(Diag.FileNotFound(path));
-            return null;
+            return false;
         }
 
         try
         {
-            return IsBinary(path) ? BinaryTraceReader.Read(path, diags) : TextTraceReader.Read(path, diags);
+            return IsBinary(path) ? BinaryTraceReader.Scan(path, diags, sink) : TextTraceReader.Scan(path, diags, sink);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             diags.Add(Diag.FileUnreadable(path, e.Message));
-            return null;
+            return false;
+        }
+    }
+
+    /// <summary>True when the file starts with the binary form's magic bytes (the form is never told by the name).</summary>
+    public static bool IsBinary(string path)
+    {
+        Span<byte> first = stackalloc byte[8];
+        using var f = File.OpenRead(path);
+        var n = f.ReadAtLeast(first, 8, throwOnEndOfStream: false);
+        return n == 8 && first.SequenceEqual(BinaryTraceWriter.Magic);
+    }
+
+    private sealed class Collect : ITraceSink
+    {
+        public TraceHeader? Header { get; private set; }
+
+        public List<TraceRequest> Requests { get; } = [];
+
+        public bool Begin(TraceHeader header)
+        {
+            Header = header;
+            return true;
+        }
+
+        public bool Request(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
+        {
+            Requests.Add(new TraceRequest(head.Id, head.Client, head.Graph, head.ArrivalMs, head.LatencyMs, [.. nodes], [.. edges]));
+            return true;
         }
     }
 
@@ -65,7 +103,8 @@ public static class TraceFile
             return null;
         }
 
-        return BinaryTraceReader.ReadCut(name, data, diags, out lostBytes);
+        var collect = new Collect();
+        return BinaryTraceReader.ScanCut(name, data, diags, collect, out lostBytes) ? new TraceData(collect.Header!, collect.Requests) : null;
     }
 
     /// <summary>
@@ -146,12 +185,4 @@ public static class TraceFile
 
     /// <summary>The line of the text form that holds the header (the binary form reports it at line 1).</summary>
     public const int HeaderLine = 2;
-
-    private static bool IsBinary(string path)
-    {
-        Span<byte> first = stackalloc byte[8];
-        using var f = File.OpenRead(path);
-        var n = f.ReadAtLeast(first, 8, throwOnEndOfStream: false);
-        return n == 8 && first.SequenceEqual(BinaryTraceWriter.Magic);
-    }
 }

@@ -22,7 +22,14 @@ public sealed record TraceHeader(
     public string? Problem() =>
         Format != CurrentFormat || Graphs.IsDefault ? $"the header must name format '{CurrentFormat}' and its graphs"
         : !(SampleRate > 0 && SampleRate <= 1) ? $"the sample rate {SampleRate} is not in (0, 1]"
+        : Clock is not ("virtual" or "real") ? $"the clock is '{Clock}', not 'virtual' or 'real'"
+        : Graphs.Select((g, i) => g is null || g.Index != i || string.IsNullOrEmpty(g.Hash) || g.Name is null || g.NodeCount < 2 ? i : -1).FirstOrDefault(i => i >= 0, -1) is var bad and >= 0
+            ? $"graph {bad} of the header needs its index ({bad}), a name, a hash and at least a Source and a Sink"
         : null;
+
+    /// <summary>Why a request with <paramref name="nodeEvents"/> node events cannot have been recorded: every request runs at least its Source and Sink.</summary>
+    public static string? EventsProblem(long id, long nodeEvents) =>
+        nodeEvents < 2 ? $"request {id} has {nodeEvents} node events; a recorded request has at least its Source and Sink" : null;
 }
 
 public sealed record TraceGraph(int Index, string Name, string Hash, int NodeCount);

@@ -24,17 +24,15 @@ public abstract class TraceWriter : IDisposable
 
     public long RequestCount { get; private set; }
 
-    /// <summary>A binary trace for a path ending in <c>.bin</c> (or when <paramref name="binary"/> says so), text otherwise.</summary>
-    public static TraceWriter Create(string path, TraceHeader header, bool? binary = null)
+    /// <summary>A binary trace (the default, whatever the file's name) or, when <paramref name="binary"/> is false, the text form.</summary>
+    public static TraceWriter Create(string path, TraceHeader header, bool binary = true)
     {
         var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        return Create(stream, header, binary ?? IsBinaryPath(path));
+        return Create(stream, header, binary);
     }
 
     public static TraceWriter Create(Stream output, TraceHeader header, bool binary) =>
         binary ? new BinaryTraceWriter(output, header) : new TextTraceWriter(output, header);
-
-    public static bool IsBinaryPath(string path) => path.EndsWith(".bin", StringComparison.OrdinalIgnoreCase);
 
     public void Write(TraceRequest request)
     {

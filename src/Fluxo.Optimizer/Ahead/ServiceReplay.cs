@@ -13,7 +13,7 @@ namespace Fluxo.Optimizer.Ahead;
 /// speculations, with the runtime's rules: a pre-computed part is always served at <see cref="CostModel.LookupMs"/>;
 /// speculations start and serve by <see cref="SpeculationRule"/>.
 /// </summary>
-public sealed class ServiceReplay
+public sealed partial class ServiceReplay
 {
     private readonly List<Part> _parts = [];
     private readonly (int Part, int Row, long Client, double Arrival)[] _order;
@@ -32,9 +32,17 @@ public sealed class ServiceReplay
 
     public int Requests => _order.Length;
 
-    /// <summary>Flattens every handler's requests; null with diagnostics when the trace does not fit the program.</summary>
-    public static ServiceReplay? Create(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost = null)
+    /// <summary>
+    /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
+    /// <see cref="Read"/> does; null with diagnostics when the trace does not fit the program.
+    /// </summary>
+    public static ServiceReplay? Create(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost = null, double sample = 1.0)
     {
+        if (sample < 1)
+        {
+            return CreateSampled(module, trace, path, diagnostics, cost, sample);
+        }
+
         var parts = new List<Part>();
         var partOfGraph = new Dictionary<int, int>();
         foreach (var graph in module.Graphs)
@@ -63,7 +71,58 @@ public sealed class ServiceReplay
         var rows = new int[parts.Count];
         var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
             .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts);
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
+    }
+
+    private static ServiceReplay? CreateSampled(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost, double sample)
+    {
+        var parts = new List<Part>();
+        var partOfGraph = new Dictionary<int, int>();
+        var kept = new bool[trace.Requests.Count];
+        foreach (var graph in module.Graphs)
+        {
+            var indexes = trace.Header.Graphs.Where(h => h.Name == graph.Name && h.Hash == graph.Hash).Select(h => h.Index).ToHashSet();
+            if (!trace.Requests.Any(r => indexes.Contains(r.Graph)))
+            {
+                continue;
+            }
+
+            var facts = new GraphFacts(graph);
+            var builder = new FlatTraceBuilder(facts, trace.Header.SampleRate, sample, path, diagnostics);
+            for (var i = 0; i < trace.Requests.Count; i++)
+            {
+                var r = trace.Requests[i];
+                if (!indexes.Contains(r.Graph))
+                {
+                    continue;
+                }
+
+                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is not { } inSample)
+                {
+                    return null;
+                }
+
+                kept[i] = inSample;
+            }
+
+            if (builder.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var i in indexes)
+            {
+                partOfGraph[i] = parts.Count;
+            }
+
+            var flat = builder.Build();
+            parts.Add(new Part(graph, facts, flat, new Simulator(flat, cost)));
+        }
+
+        var rows = new int[parts.Count];
+        var order = trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
     internal IReadOnlyList<Part> Parts => _parts;
@@ -180,9 +239,10 @@ public sealed class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var sorted = latencies.Skip(measureFrom).Order().ToArray();
-        double Pct(double q) => sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)];
-        return new AheadResult(sorted.Length, sorted.Length == 0 ? 0 : sorted.Average(), Pct(0.5), Pct(0.95), Pct(0.99),
+        var measured = latencies[Math.Min(measureFrom, latencies.Length)..];
+        var mean = measured.Length == 0 ? 0 : measured.Average();
+        var (p50, p95, p99) = measured.Length == 0 ? (0, 0, 0) : Percentiles.Of(measured, measured.Length);
+        return new AheadResult(measured.Length, mean, p50, p95, p99,
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
     }

@@ -10,12 +10,16 @@ namespace Fluxo.Optimizer.Replay;
 /// </summary>
 public sealed class CandidateKeys
 {
-    private CandidateKeys(int[] keyIds, int distinct, int[] bytes)
+    private CandidateKeys(int[] keyIds, int distinct, int[] bytes, double meanEntryBytes)
     {
         KeyIds = keyIds;
         DistinctKeys = distinct;
         EntryBytes = bytes;
+        MeanEntryBytes = meanEntryBytes;
     }
+
+    /// <summary>The mean bytes of an entry over the requests that demanded the subgraph.</summary>
+    public double MeanEntryBytes { get; }
 
     /// <summary>Per request, the key's id: equal keys, equal ids.</summary>
     public int[] KeyIds { get; }
@@ -44,6 +48,7 @@ public sealed class CandidateKeys
         var keys = new int[trace.Requests];
         var bytes = new int[trace.Requests];
         missingInRequest = -1;
+        long totalBytes = 0, demands = 0;
         for (var r = 0; r < trace.Requests; r++)
         {
             if (!demanded[trace.ShapeOf[r]])
@@ -80,9 +85,11 @@ public sealed class CandidateKeys
 
             keys[r] = ids.Intern(key);
             bytes[r] = size;
+            totalBytes += size;
+            demands++;
         }
 
-        return new CandidateKeys(keys, ids.Count, bytes);
+        return new CandidateKeys(keys, ids.Count, bytes, demands == 0 ? 0 : (double)totalBytes / demands);
     }
 
     // SplitMix64's finalizer: each input bit flips about half the key bits, so order and value both matter.

@@ -7,19 +7,24 @@ namespace Fluxo.Optimizer.Replay;
 /// <summary>
 /// One handler's requests from a trace, flattened once into arrays so that every replay is a tight
 /// loop: per (request, node) the self latency and whether it ran, per (request, edge) the value's hash
-/// and bytes. Requests with the same pattern of run nodes and present edges share a shape.
+/// and bytes. Requests with the same pattern of run nodes and present edges share a shape. The arrays
+/// may be longer than <see cref="Requests"/> rows.
 /// </summary>
 public sealed class FlatTrace
 {
-    private FlatTrace(GraphFacts facts, int requests)
+    internal FlatTrace(GraphFacts facts, int requests, long[] ids, double[] self, ulong[] edgeHash, int[] edgeBytes, int[] shapeOf,
+        List<RequestShape> shapes, long nodeEvents, double sampleRate)
     {
         Facts = facts;
         Requests = requests;
-        Ids = new long[requests];
-        Self = new double[requests * facts.NodeCount];
-        EdgeHash = new ulong[requests * facts.Edges.Count];
-        EdgeBytes = new int[requests * facts.Edges.Count];
-        ShapeOf = new int[requests];
+        Ids = ids;
+        Self = self;
+        EdgeHash = edgeHash;
+        EdgeBytes = edgeBytes;
+        ShapeOf = shapeOf;
+        Shapes = shapes;
+        NodeEvents = nodeEvents;
+        SampleRate = sampleRate;
     }
 
     public GraphFacts Facts { get; }
@@ -38,19 +43,24 @@ public sealed class FlatTrace
 
     public int[] ShapeOf { get; }
 
-    public List<RequestShape> Shapes { get; } = [];
+    public List<RequestShape> Shapes { get; }
+
+    /// <summary>Node events replayed per request; the unit of the simulator's speed.</summary>
+    public long NodeEvents { get; }
 
     /// <summary>The fraction of the key space the trace kept (<see cref="SpatialSampling"/>); 1 for a whole trace.</summary>
-    public double SampleRate { get; private set; } = 1.0;
+    public double SampleRate { get; }
 
-    /// <summary>The capacity that behaves on this sample as <paramref name="bytes"/> does on the whole trace.</summary>
-    public long SampledBytes(long bytes) => SampleRate >= 1 ? bytes : Math.Max(1, (long)Math.Round(bytes * SampleRate));
+    /// <summary>
+    /// The capacity that behaves on this sample as <paramref name="bytes"/> does on the whole trace, for entries of
+    /// about <paramref name="entryBytes"/>: an entry hits when the other entries used since its last use, scaled up
+    /// by 1 / rate, and itself fit, so the entry's own size is not scaled down.
+    /// </summary>
+    public long SampledBytes(long bytes, double entryBytes) =>
+        SampleRate >= 1 ? bytes : Math.Max(1, (long)Math.Round((bytes * SampleRate) + ((1 - SampleRate) * Math.Min(entryBytes, bytes))));
 
     /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
     public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
-
-    /// <summary>Node events replayed per request; the unit of the simulator's speed.</summary>
-    public long NodeEvents { get; private set; }
 
     /// <summary>Flattens the requests of <paramref name="facts"/>'s graph; null (with diagnostics) when the trace does not fit it.</summary>
     public static FlatTrace? Build(TraceData trace, GraphFacts facts, string path, DiagnosticBag diagnostics)
@@ -60,113 +70,23 @@ public sealed class FlatTrace
             .Where(g => g.Name == graph.Name && (g.Hash == graph.Hash || string.IsNullOrEmpty(graph.Hash)))
             .Select(g => g.Index)
             .ToHashSet();
-        var requests = trace.Requests.Where(r => graphIndexes.Contains(r.Graph)).ToList();
-        if (requests.Count == 0)
+        var builder = new FlatTraceBuilder(facts, trace.Header.SampleRate, 1.0, path, diagnostics);
+        builder.Reserve(trace.Requests.Count);
+        foreach (var r in trace.Requests)
+        {
+            if (graphIndexes.Contains(r.Graph) && builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is null)
+            {
+                return null;
+            }
+        }
+
+        if (builder.Count == 0)
         {
             diagnostics.Add(trace.Requests.Count == 0 ? Diag.TraceNoRequests(path) : Diag.TraceGraphMissing(path, graph.Name));
             return null;
         }
 
-        var flat = new FlatTrace(facts, requests.Count) { SampleRate = trace.Header.SampleRate };
-        var n = facts.NodeCount;
-        var edgeCount = facts.Edges.Count;
-        var shapes = new Dictionary<string, int>();
-        var smallShapes = new Dictionary<(ulong, ulong), int>();
-        var small = n <= 64 && edgeCount <= 64;
-        var key = new char[n + edgeCount];
-        var usedInputs = new HashSet<long>();
-        var served = false;
-        for (var r = 0; r < requests.Count; r++)
-        {
-            var req = requests[r];
-            flat.Ids[r] = req.Id;
-            Array.Fill(key, '0');
-            ulong ranBits = 0, edgeBits = 0;
-            foreach (var ev in req.Nodes)
-            {
-                if (ev.Node < 0 || ev.Node >= n)
-                {
-                    diagnostics.Add(Diag.TraceUnknownNode(path, req.Id, ev.Node));
-                    return null;
-                }
-
-                if (ev.Status == NodeStatus.Skipped)
-                {
-                    continue;
-                }
-
-                served |= ev.Status == NodeStatus.Served;
-                key[ev.Node] = '1';
-                ranBits |= 1UL << (ev.Node & 63);
-                flat.Self[(r * n) + ev.Node] = ev.SelfMs;
-                flat.NodeEvents++;
-            }
-
-            Array.Fill(flat.EdgeBytes, -1, r * edgeCount, edgeCount);
-            usedInputs.Clear();
-            foreach (var ev in req.Edges)
-            {
-                var e = ev.To >= 0 && ev.To < n ? NextEdge(facts, ev.From, ev.To, usedInputs) : -1;
-                if (e < 0)
-                {
-                    diagnostics.Add(Diag.TraceUnknownEdge(path, req.Id, ev.From, ev.To));
-                    return null;
-                }
-
-                flat.EdgeHash[(r * edgeCount) + e] = ev.Hash;
-                flat.EdgeBytes[(r * edgeCount) + e] = ev.Bytes;
-                key[n + e] = '1';
-                edgeBits |= 1UL << (e & 63);
-            }
-
-            // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.
-            int shape;
-            var known = small ? smallShapes.TryGetValue((ranBits, edgeBits), out shape) : shapes.TryGetValue(new string(key), out shape);
-            if (!known)
-            {
-                shape = flat.Shapes.Count;
-                if (small)
-                {
-                    smallShapes.Add((ranBits, edgeBits), shape);
-                }
-                else
-                {
-                    shapes.Add(new string(key), shape);
-                }
-
-                flat.Shapes.Add(new RequestShape(
-                    [.. key.AsSpan(0, n).ToArray().Select(c => c == '1')],
-                    [.. key.AsSpan(n).ToArray().Select(c => c == '1')]));
-            }
-
-            flat.ShapeOf[r] = shape;
-        }
-
-        if (served)
-        {
-            diagnostics.Add(Diag.TraceServedNodes(path));
-        }
-
-        return flat;
-    }
-
-    /// <summary>
-    /// The first input of <paramref name="to"/> from <paramref name="from"/> not yet given a value in this
-    /// request. Several inputs may come from one node (two request fields; their values arrive in input
-    /// order), while values from different nodes arrive in time order, not input order.
-    /// </summary>
-    private static int NextEdge(GraphFacts facts, int from, int to, HashSet<long> usedInputs)
-    {
-        var inputs = facts.Graph.Nodes[to].Inputs;
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            if (inputs[i].From == from && usedInputs.Add(((long)to << 32) | (uint)i))
-            {
-                return facts.EdgeIndex[to][i];
-            }
-        }
-
-        return -1;
+        return builder.Build();
     }
 }
 

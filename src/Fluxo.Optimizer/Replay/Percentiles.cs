@@ -1,19 +1,97 @@
 namespace Fluxo.Optimizer.Replay;
 
-/// <summary>Nearest-rank percentiles by selection (linear time), since a replay must not pay a full sort.</summary>
+/// <summary>
+/// Nearest-rank percentiles without a sort. Latencies are sums of times a trace keeps to the microsecond, so a
+/// histogram at that resolution finds the bucket of each rank in two passes; the exact value is then selected
+/// among the few latencies in that bucket, so the result is the very value a sort would give.
+/// </summary>
 internal static class Percentiles
 {
+    /// <summary>Beyond this many buckets per latency a histogram costs more than selection.</summary>
+    private const int MaxBucketsPerValue = 4;
+
+    [ThreadStatic]
+    private static int[]? t_counts;
+
+    [ThreadStatic]
+    private static double[]? t_bucket;
+
     /// <summary>The 0-based index of the nearest-rank p-th percentile among n values.</summary>
     public static int Rank(double p, int n) => Math.Clamp((int)Math.Ceiling(p * n) - 1, 0, n - 1);
 
-    /// <summary>
-    /// The p-th percentile of values[0..n]; partially reorders the array. Pass a smaller <paramref name="limit"/>
-    /// after asking for a higher percentile: everything from that rank on is already above.
-    /// </summary>
-    public static double NearestRank(double[] values, double p, int limit)
+    /// <summary>The 50th, 95th and 99th percentiles of values[0..n] (n &gt; 0); values may be reordered.</summary>
+    public static (double P50, double P95, double P99) Of(double[] values, int n)
     {
-        var k = Rank(p, values.Length);
-        int lo = 0, hi = Math.Max(limit, k + 1) - 1;
+        var min = double.MaxValue;
+        var max = double.MinValue;
+        for (var i = 0; i < n; i++)
+        {
+            min = Math.Min(min, values[i]);
+            max = Math.Max(max, values[i]);
+        }
+
+        var low = Bucket(min, 0);
+        var span = Bucket(max, low) + 1;
+        if (span > (long)n * MaxBucketsPerValue + 1024 || !double.IsFinite(min) || !double.IsFinite(max))
+        {
+            var q99 = NearestRank(values, 0.99, n, n);
+            var q95 = NearestRank(values, 0.95, n, Rank(0.99, n));
+            return (NearestRank(values, 0.50, n, Rank(0.95, n)), q95, q99);
+        }
+
+        var counts = t_counts is { } c && c.Length >= span ? c : t_counts = new int[Math.Max(span, 1024)];
+        Array.Clear(counts, 0, (int)span);
+        for (var i = 0; i < n; i++)
+        {
+            counts[Bucket(values[i], low)]++;
+        }
+
+        var ranks = new[] { Rank(0.50, n), Rank(0.95, n), Rank(0.99, n) };
+        var found = new double[3];
+        var seen = 0L;
+        var next = 0;
+        for (var b = 0; b < span && next < 3; b++)
+        {
+            while (next < 3 && ranks[next] < seen + counts[b])
+            {
+                found[next] = Select(values, n, low, b, ranks[next] - (int)seen, counts[b]);
+                next++;
+            }
+
+            seen += counts[b];
+        }
+
+        return (found[0], found[1], found[2]);
+    }
+
+    // Monotonic: a <= b gives Bucket(a) <= Bucket(b), which is all the ranks need.
+    private static long Bucket(double ms, long low) => (long)Math.Floor(ms * 1000.0) - low;
+
+    /// <summary>The k-th smallest (0-based) of the <paramref name="count"/> values in bucket <paramref name="b"/>.</summary>
+    private static double Select(double[] values, int n, long low, long b, int k, int count)
+    {
+        var bucket = t_bucket is { } t && t.Length >= count ? t : t_bucket = new double[Math.Max(count, 256)];
+        var m = 0;
+        for (var i = 0; i < n; i++)
+        {
+            if (Bucket(values[i], low) == b)
+            {
+                bucket[m++] = values[i];
+            }
+        }
+
+        return NearestRankAt(bucket, k, m, m);
+    }
+
+    /// <summary>
+    /// The p-th percentile of values[0..n] by selection; partially reorders the array. Pass a smaller
+    /// <paramref name="limit"/> after asking for a higher percentile: everything from that rank on is already above.
+    /// </summary>
+    public static double NearestRank(double[] values, double p, int n, int limit) => NearestRankAt(values, Rank(p, n), n, limit);
+
+    private static double NearestRankAt(double[] values, int k, int n, int limit)
+    {
+        int lo = 0, hi = Math.Min(n, Math.Max(limit, k + 1)) - 1;
         while (lo < hi)
         {
             var mid = lo + ((hi - lo) / 2);

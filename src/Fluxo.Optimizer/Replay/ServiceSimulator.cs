@@ -7,7 +7,7 @@ namespace Fluxo.Optimizer.Replay;
 /// Replays every handler of a service under one policy: each handler's caches on its own requests (caches of
 /// different handlers never share entries), and the service's latency statistics over all requests together,
 /// so a search weighs each handler by how many requests it serves and how slow they are. A cache's
-/// <see cref="Candidate.Part"/> names its handler. One replay at a time per instance.
+/// <see cref="Candidate.Part"/> names its handler. Replays may run on several threads at once.
 /// </summary>
 public sealed class ServiceSimulator
 {
@@ -15,7 +15,7 @@ public sealed class ServiceSimulator
     private const long MemoLimit = 8_000_000;
 
     private readonly Dictionary<string, (double[] Latencies, CacheStats[] Stats)> _memo = [];
-    private readonly double[] _all;
+    private readonly ThreadLocal<double[]> _all;
     private long _memoized;
 
     public ServiceSimulator(IReadOnlyList<Simulator> parts)
@@ -23,7 +23,8 @@ public sealed class ServiceSimulator
         Parts = parts;
         Requests = parts.Sum(p => p.Trace.Requests);
         NodeEvents = parts.Sum(p => p.Trace.NodeEvents);
-        _all = new double[Requests];
+        var requests = Requests;
+        _all = new ThreadLocal<double[]>(() => new double[requests]);
     }
 
     /// <summary>One simulator per handler, in part order.</summary>
@@ -60,6 +61,7 @@ public sealed class ServiceSimulator
             throw new ArgumentException("each handler's caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
         }
 
+        var all = _all.Value!;
         var stats = new CacheStats[caches.Count];
         var at = 0;
         var sum = 0.0;
@@ -72,7 +74,7 @@ public sealed class ServiceSimulator
                 stats[mine[k]] = partStats[k];
             }
 
-            latencies.CopyTo(_all, at);
+            latencies.CopyTo(all, at);
             at += latencies.Length;
             foreach (var l in latencies)
             {
@@ -80,9 +82,7 @@ public sealed class ServiceSimulator
             }
         }
 
-        var p99 = Percentiles.NearestRank(_all, 0.99, _all.Length);
-        var p95 = Percentiles.NearestRank(_all, 0.95, Percentiles.Rank(0.99, _all.Length));
-        var p50 = Percentiles.NearestRank(_all, 0.50, Percentiles.Rank(0.95, _all.Length));
+        var (p50, p95, p99) = Percentiles.Of(all, all.Length);
         return new SimulationResult(Requests, sum / Requests, p50, p95, p99, stats);
     }
 
@@ -95,21 +95,28 @@ public sealed class ServiceSimulator
         }
 
         var key = part + ":" + string.Join(";", caches.Select(c => c.ToString()));
-        if (_memo.TryGetValue(key, out var known))
+        lock (_memo)
         {
-            return known;
+            if (_memo.TryGetValue(key, out var known))
+            {
+                return known;
+            }
         }
 
         var result = Parts[part].Run(caches);
         var latencies = Parts[part].LastLatencies.ToArray();
-        if (_memoized + latencies.Length > MemoLimit)
+        lock (_memo)
         {
-            _memo.Clear();
-            _memoized = 0;
+            if (_memoized + latencies.Length > MemoLimit)
+            {
+                _memo.Clear();
+                _memoized = 0;
+            }
+
+            _memo[key] = (latencies, [.. result.Caches]);
+            _memoized += latencies.Length;
         }
 
-        _memo[key] = (latencies, [.. result.Caches]);
-        _memoized += latencies.Length;
         return (latencies, [.. result.Caches]);
     }
 

@@ -6,20 +6,22 @@ namespace Fluxo.Optimizer.Replay;
 /// <summary>
 /// Replays a flattened trace under a set of caches, exactly per the shared cache semantics: requests
 /// in trace order, one byte-budgeted LRU per cache, each request's latency the Sink's finish in
-/// virtual time. Deterministic: the same trace and policy give the same numbers. One replay at a
-/// time per instance (it reuses its latency buffer); candidates' keys may be built concurrently.
+/// virtual time. Deterministic: the same trace and policy give the same numbers. Replays may run
+/// concurrently: each thread reuses its own buffers, so a replay allocates nothing proportional to the trace
+/// but its caches.
 /// </summary>
 public sealed class Simulator
 {
     private readonly Dictionary<string, CandidateKeys?> _keys = [];
-    private readonly double[] _latencies;
+    private readonly ThreadLocal<double[]> _latencies;
+    private readonly Lock _baseLock = new();
     private double[]? _base;
 
     public Simulator(FlatTrace trace, CostModel? cost = null)
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
-        _latencies = new double[trace.Requests];
+        _latencies = new ThreadLocal<double[]>(() => new double[trace.Requests]);
     }
 
     public FlatTrace Trace { get; }
@@ -64,10 +66,11 @@ public sealed class Simulator
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes), keys[j].DistinctKeys)).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
+        var latencies = _latencies.Value!;
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
         var sum = 0.0;
@@ -91,24 +94,22 @@ public sealed class Simulator
             }
 
             var latency = program.Run(Trace, r, hits, ready, lookupMs, insertMs);
-            _latencies[r] = latency;
+            latencies[r] = latency;
             sum += latency;
         }
 
         var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Trace.WholeBytes(lrus[j].PeakBytes), Trace.WholeBytes(lrus[j].UsedBytes))).ToArray();
-        var p99 = Percentiles.NearestRank(_latencies, 0.99, _latencies.Length);
-        var p95 = Percentiles.NearestRank(_latencies, 0.95, Percentiles.Rank(0.99, _latencies.Length));
-        var p50 = Percentiles.NearestRank(_latencies, 0.50, Percentiles.Rank(0.95, _latencies.Length));
+        var (p50, p95, p99) = Percentiles.Of(latencies, Trace.Requests);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
-    /// <summary>The latencies of the last <see cref="Run"/>, one per request in no particular order (percentile selection reorders them).</summary>
-    internal ReadOnlySpan<double> LastLatencies => _latencies;
+    /// <summary>The latencies of this thread's last <see cref="Run"/>, one per request in no particular order (percentile selection reorders them).</summary>
+    internal ReadOnlySpan<double> LastLatencies => _latencies.Value;
 
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
     internal double[] BaseLatencies()
     {
-        lock (_latencies)
+        lock (_baseLock)
         {
             return _base ??= ComputeBase();
         }

@@ -32,7 +32,10 @@ public static class ExhaustiveSearch
         foreach (var set in sets)
         {
             progress?.Invoke("exhaustive", (double)done++ / sets.Count);
-            foreach (var split in Splits(options.GridUnits, set.Length))
+            var splits = Splits(options.GridUnits, set.Length).ToArray();
+            evaluator.Prefetch(splits.Take(Math.Max(0, options.MaxPolicies - (evaluator.Replays - replaysBefore)))
+                .Select(split => set.Select((c, i) => new CachePlacement(c, split[i] * unit)).ToArray()));
+            foreach (var split in splits)
             {
                 if (evaluator.Replays - replaysBefore >= options.MaxPolicies)
                 {

@@ -36,6 +36,7 @@ public sealed class HitCurve
         return i < 0 ? 0 : _hits[i];
     }
 
+    /// <summary>The share of lookups that hit at <paramref name="bytes"/>: what a spatially sampled curve is checked against.</summary>
     public double HitRatioAt(long bytes) => Lookups == 0 ? 0 : (double)HitsAt(bytes) / Lookups;
 
     /// <summary>Mean latency saved per request (ms) by this cache alone at <paramref name="bytes"/>; negative when overheads dominate.</summary>
@@ -132,7 +133,7 @@ public sealed class HitCurve
             var previous = lastUse[key];
             if (previous >= 0)
             {
-                var d = trace.WholeBytes(tree.Sum(previous + 1, r - 1) + size);
+                var d = trace.WholeBytes(tree.Sum(previous + 1, r - 1)) + size;
                 if (d <= maxBytes)
                 {
                     distance[reuses] = d;

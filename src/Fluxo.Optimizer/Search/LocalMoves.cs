@@ -92,11 +92,20 @@ public static class LocalMoves
                     neighbours = neighbours.ToArray().OrderBy(_ => shuffle.Next());
                 }
 
-                foreach (var next in neighbours)
+                // Visited in order; the next few are replayed ahead on the other cores.
+                var list = neighbours.ToArray();
+                var batch = Math.Max(1, evaluator.Parallelism);
+                for (var i = 0; i < list.Length; i++)
                 {
+                    var next = list[i];
                     if (evaluator.Replays >= allowance)
                     {
                         break;
+                    }
+
+                    if (i % batch == 0)
+                    {
+                        evaluator.Prefetch(list.Skip(i).Take(Math.Min(batch, allowance - evaluator.Replays)));
                     }
 
                     var result = evaluator.Evaluate(next);

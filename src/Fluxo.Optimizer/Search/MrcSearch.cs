@@ -61,7 +61,9 @@ public static class MrcSearch
         var stop = evaluator.Replays + allowance;
         SimulationResult best = evaluator.Evaluate([])!;
         CachePlacement[] bestPlacement = [];
-        foreach (var (placement, _) in proposals.Values.OrderByDescending(p => p.Predicted).Take(Math.Min(options.ConfirmTop, Math.Max(1, allowance / 2))))
+        var confirm = proposals.Values.OrderByDescending(p => p.Predicted).Take(Math.Min(options.ConfirmTop, Math.Max(1, allowance / 2))).ToArray();
+        evaluator.Prefetch(confirm.Select(p => p.Placement));
+        foreach (var (placement, _) in confirm)
         {
             var result = evaluator.Evaluate(placement);
             if (evaluator.Better(result, best))

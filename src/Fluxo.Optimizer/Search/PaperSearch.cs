@@ -17,9 +17,22 @@ public static class PaperSearch
         var scored = new List<(CachePlacement[] Placement, SimulationResult Result)>();
         var empty = evaluator.Evaluate([])!;
         scored.Add(([], empty));
+
+        // Drawn first, in order, so the random stream is the same however many threads replay them.
+        var drawn = new CachePlacement[options.RandomPolicies][];
+        for (var i = 0; i < drawn.Length; i++)
+        {
+            drawn[i] = RandomPolicies.Draw(evaluator, rng);
+        }
+
         for (var i = 0; i < options.RandomPolicies; i++)
         {
-            var placement = RandomPolicies.Draw(evaluator, rng);
+            if (i % 1024 == 0)
+            {
+                evaluator.Prefetch(drawn.Skip(i).Take(1024));
+            }
+
+            var placement = drawn[i];
             var result = evaluator.Evaluate(placement);
             if (result is not null)
             {

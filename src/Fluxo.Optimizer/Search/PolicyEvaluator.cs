@@ -1,15 +1,21 @@
+using System.Collections.Concurrent;
 using Fluxo.Optimizer.Graphs;
 using Fluxo.Optimizer.Replay;
 
 namespace Fluxo.Optimizer.Search;
 
-/// <summary>Scores placements with the exact simulator, once each, and counts the replays.</summary>
+/// <summary>
+/// Scores placements with the exact simulator, once each, and counts the replays. Searches stay
+/// sequential in logic and use every core by <see cref="Prefetch"/>ing the placements they are about to
+/// visit: replays run in parallel ahead of time, while <see cref="Replays"/> counts a placement only when
+/// <see cref="Evaluate"/> first visits it, so allowances, choices and results match a single thread.
+/// </summary>
 public sealed class PolicyEvaluator
 {
     /// <summary>Compatible sets listed for uniform random draws at most; beyond, draws fall back to rejection.</summary>
     public const int ListedSetsLimit = 100_000;
 
-    private readonly Dictionary<string, SimulationResult?> _memo = [];
+    private readonly ConcurrentDictionary<string, Entry> _memo = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<Candidate[]>?> _sets = [];
 
     public PolicyEvaluator(ServiceSimulator simulator, IReadOnlyList<Candidate> candidates, long budget, Objective objective)
@@ -31,23 +37,50 @@ public sealed class PolicyEvaluator
 
     public int Replays { get; private set; }
 
+    /// <summary>How many threads replay ahead; 1 replays only on demand.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+
     /// <summary>The replay of a placement, or null when its caches cannot coexist.</summary>
     public SimulationResult? Evaluate(IReadOnlyList<CachePlacement> placement)
     {
-        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
-        var key = string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}"));
-        if (!_memo.TryGetValue(key, out var result))
+        var (key, ordered) = Key(placement);
+        var entry = _memo.GetOrAdd(key, _ => new Entry(this, ordered));
+        var result = entry.Result;
+        if (!entry.Visited)
         {
-            result = Simulator.CanRun(ordered) ? Simulator.Run(ordered) : null;
+            entry.Visited = true;
             if (result is not null)
             {
                 Replays++;
             }
-
-            _memo[key] = result;
         }
 
         return result;
+    }
+
+    /// <summary>Replays the placements not yet known, on every core; what <see cref="Evaluate"/> will then find in the memo.</summary>
+    public void Prefetch(IEnumerable<IReadOnlyList<CachePlacement>> placements)
+    {
+        if (Parallelism <= 1)
+        {
+            return;
+        }
+
+        var fresh = new List<Entry>();
+        foreach (var p in placements)
+        {
+            var (key, ordered) = Key(p);
+            var entry = _memo.GetOrAdd(key, _ => new Entry(this, ordered));
+            if (!entry.Computed)
+            {
+                fresh.Add(entry);
+            }
+        }
+
+        if (fresh.Count > 1)
+        {
+            Parallel.ForEach(fresh, new ParallelOptions { MaxDegreeOfParallelism = Parallelism }, e => _ = e.Result);
+        }
     }
 
     public bool Compatible(IEnumerable<Candidate> caches) => Simulator.Compatible(caches);
@@ -107,4 +140,23 @@ public sealed class PolicyEvaluator
 
     /// <summary>True when <paramref name="a"/> is a better result than <paramref name="b"/> (null is worst).</summary>
     public bool Better(SimulationResult? a, SimulationResult? b) => a is not null && (b is null || a.Beats(b, Objective));
+
+    private static (string Key, CachePlacement[] Ordered) Key(IReadOnlyList<CachePlacement> placement)
+    {
+        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
+        return (string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}")), ordered);
+    }
+
+    /// <summary>One placement's replay, computed once by whichever thread asks first.</summary>
+    private sealed class Entry(PolicyEvaluator owner, CachePlacement[] placement)
+    {
+        private readonly Lazy<SimulationResult?> _result = new(() => owner.Simulator.CanRun(placement) ? owner.Simulator.Run(placement) : null);
+
+        public bool Computed => _result.IsValueCreated;
+
+        public SimulationResult? Result => _result.Value;
+
+        /// <summary>Set by the search's own thread when it first asks for this placement.</summary>
+        public bool Visited { get; set; }
+    }
 }

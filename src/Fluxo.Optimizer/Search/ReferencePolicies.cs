@@ -28,8 +28,9 @@ public static class ReferencePolicies
     public static CachePlacement[] Random(PolicyEvaluator evaluator, int seed)
     {
         var rng = new System.Random(seed);
-        var draws = Enumerable.Range(0, RandomDraws)
-            .Select(_ => RandomPolicies.Draw(evaluator, rng))
+        var drawn = Enumerable.Range(0, RandomDraws).Select(_ => RandomPolicies.Draw(evaluator, rng)).ToArray();
+        evaluator.Prefetch(drawn);
+        var draws = drawn
             .Select(p => (Placement: p, Result: evaluator.Evaluate(p)))
             .Where(d => d.Result is not null)
             .OrderBy(d => d.Result!.Score(evaluator.Objective))

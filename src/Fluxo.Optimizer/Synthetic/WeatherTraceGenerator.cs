@@ -28,14 +28,23 @@ public sealed class WeatherTraceGenerator
 
     public TraceData Generate(WeatherWorkload workload, int requests, int seed)
     {
+        var list = new List<TraceRequest>(requests);
+        list.AddRange(Requests(workload, requests, seed));
+        return new TraceData(Header, list);
+    }
+
+    /// <summary>The header of every trace this generator makes.</summary>
+    public TraceHeader Header => new(TraceHeader.CurrentFormat, "Weather", [new TraceGraph(0, _graph.Name, _graph.Hash, _graph.Nodes.Length)], "virtual");
+
+    /// <summary>The requests of <see cref="Generate"/>, one at a time, so a trace of any length can be streamed to a file.</summary>
+    public IEnumerable<TraceRequest> Requests(WeatherWorkload workload, long requests, int seed)
+    {
         var rng = new Random(seed);
         var zipDraw = new Zipf(workload.Zips, workload.ZipSkew);
         var hotDraw = new Zipf(workload.HotIps, workload.HotIpSkew);
         var cityDraw = new Zipf(workload.Cities, workload.CitySkew);
-        var list = new List<TraceRequest>(requests);
-        var header = new TraceHeader(TraceHeader.CurrentFormat, "Weather", [new TraceGraph(0, _graph.Name, _graph.Hash, _graph.Nodes.Length)], "virtual");
         var arrival = 0.0;
-        for (var r = 0; r < requests; r++)
+        for (long r = 0; r < requests; r++)
         {
             var u = rng.NextDouble() * (workload.ZipShare + workload.HotIpShare + workload.ColdIpShare);
             var byZip = u < workload.ZipShare;
@@ -44,10 +53,8 @@ public sealed class WeatherTraceGenerator
             var ip = $"10.{(ipIndex >> 16) & 255}.{(ipIndex >> 8) & 255}.{ipIndex & 255}";
             var zip = byZip ? (10000 + zipDraw.Next(rng)).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
             arrival += rng.NextDouble() * 2;
-            list.Add(Request(r, ip, zip, CityOf(ipIndex, cityDraw, seed), arrival, rng));
+            yield return Request(r, ip, zip, CityOf(ipIndex, cityDraw, seed), arrival, rng);
         }
-
-        return new TraceData(header, list);
     }
 
     private TraceRequest Request(long id, string ip, string zip, int city, double arrival, Random rng)
@@ -129,6 +136,13 @@ public sealed class WeatherTraceGenerator
         {
             var v = Value.String(s);
             d = (v.StableHash, v.ByteSize);
+
+            // A memo, not a record: bounded so that a stream of any length runs in constant memory.
+            if (_values.Count >= 1 << 20)
+            {
+                _values.Clear();
+            }
+
             _values[s] = d;
         }
 

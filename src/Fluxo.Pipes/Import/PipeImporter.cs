@@ -47,7 +47,16 @@ public static class PipeImporter
             return null;
         }
 
-        return new Builder(path, positions, subPipes, diags, callers).Build(root);
+        try
+        {
+            return new Builder(path, positions, subPipes, diags, callers).Build(root);
+        }
+        catch (ArgumentException e)
+        {
+            // JsonNode reads objects lazily: a property given twice throws on first access.
+            diags.Add(Diag.PipeMalformedJson(path, 1, 1, FirstSentence(e.Message)));
+            return null;
+        }
     }
 
     internal static string FirstSentence(string message)

@@ -169,7 +169,12 @@ internal sealed class ExprCompiler
             throw new FlimpRuntimeException($"fn '{fn.Decl.Name}' takes {fn.ParamSlots.Length} arguments, not {args.Length}");
         }
 
-        var child = new Frame(caller.Run, null, caller.NodeId, [], new Value[fn.Slots]);
+        if (caller.Depth >= Limits.EvaluationLimits.MaxCallDepth)
+        {
+            throw new FlimpRuntimeException($"fn calls nest more than {Limits.EvaluationLimits.MaxCallDepth} deep (calling '{fn.Decl.Name}')");
+        }
+
+        var child = new Frame(caller.Run, null, caller.NodeId, [], new Value[fn.Slots]) { Depth = caller.Depth + 1 };
         for (var i = 0; i < args.Length; i++)
         {
             child.Locals[fn.ParamSlots[i]] = args[i];

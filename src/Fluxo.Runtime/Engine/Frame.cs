@@ -23,6 +23,9 @@ internal sealed class Frame(RequestRun run, CompiledNode? node, int nodeId, Valu
 
     public int CallIndex { get; set; }
 
+    /// <summary>How many fn calls enclose this frame (0 for a node's own expression).</summary>
+    public int Depth { get; init; }
+
     /// <summary>An input that may not have been demanded yet (a branch, the right of &amp;&amp;, a lambda body).</summary>
     public ValueTask<Value> Input(int i) => Inputs[i] is { } v ? new ValueTask<Value>(v) : Run.DemandInputAsync(this, i);
 }

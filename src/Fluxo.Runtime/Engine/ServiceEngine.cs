@@ -47,6 +47,15 @@ public sealed class ServiceEngine
     /// <summary>Compiles every graph; null (with diagnostics) when something cannot run.</summary>
     public static ServiceEngine? Create(IrModule module, EngineOptions options, DiagnosticBag diags)
     {
+        // Fn bodies compile callee first, recursively: a long chain of fns must not overflow the caller's stack.
+        var local = new DiagnosticBag();
+        var engine = Limits.LargeStack.Run(() => CreateOnThisStack(module, options, local));
+        diags.AddRange(local.Items);
+        return engine;
+    }
+
+    private static ServiceEngine? CreateOnThisStack(IrModule module, EngineOptions options, DiagnosticBag diags)
+    {
         var ctx = new EngineContext(module, options.Bindings);
         foreach (var e in module.Externs.Where(e => !options.Bindings.Externs.ContainsKey(e.Name)))
         {
@@ -130,8 +139,6 @@ public sealed class ServiceEngine
             Slots = Math.Max(guardCompiler.Slots, compiler.Slots),
         };
     }
-
-    public bool HasHandler(string handler) => _graphs.ContainsKey(handler);
 
     /// <summary>Runs one request of <paramref name="handler"/> with <paramref name="request"/> (a record of its parameters).</summary>
     public async ValueTask<RequestResult> RunAsync(string handler, Value request, RequestInfo info, CancellationToken ct = default)

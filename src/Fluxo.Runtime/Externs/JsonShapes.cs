@@ -12,6 +12,24 @@ public sealed class JsonShapes
 
     public void Error(string path, string reason) => Errors.Add((path, reason));
 
+    /// <summary>
+    /// Runs a reader over a document, turning a value of the wrong JSON kind met where the reader did not check the
+    /// kind first (JsonElement throws then) into an error, so no file can crash the command that reads it.
+    /// </summary>
+    public T? Guard<T>(Func<T?> read)
+        where T : class
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+        {
+            Error("$", $"a value has the wrong type: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary><c>{"fixed": ms}</c>, <c>{"uniform": {minMs, maxMs}}</c>, <c>{"normal": {meanMs, stdMs}}</c>, <c>{"lognormal": {medianMs, p95Ms}}</c>.</summary>
     public LatencyDistribution? Latency(JsonElement e, string path)
     {

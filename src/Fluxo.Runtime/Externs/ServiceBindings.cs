@@ -52,7 +52,7 @@ public sealed record ServiceBindings(
         using (doc)
         {
             var shapes = new JsonShapes();
-            var result = Parse(doc.RootElement, module, http, shapes);
+            var result = shapes.Guard(() => Parse(doc.RootElement, module, http, shapes));
             foreach (var (where, reason) in shapes.Errors)
             {
                 diags.Add(Diag.BindingsInvalid(path, where, reason));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Fluxo.Trace;
 
@@ -16,14 +17,12 @@ public sealed class BackgroundTraceWriter : IDisposable
 
     private BackgroundTraceWriter(TraceWriter writer) => _writer = writer;
 
-    /// <summary>A trace at <paramref name="path"/>: binary when the name ends in .bin unless <paramref name="binary"/> says otherwise.</summary>
-    public static BackgroundTraceWriter Open(string path, TraceHeader header, bool? binary = null)
+    /// <summary>A trace at <paramref name="path"/>: binary (the default, whatever the name) unless <paramref name="binary"/> is false.</summary>
+    public static BackgroundTraceWriter Open(string path, TraceHeader header, bool binary = true)
     {
         var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16);
-        return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary ?? TraceWriter.IsBinaryPath(path)));
+        return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary));
     }
-
-    public long Written => _writer.RequestCount;
 
     public void Record(TraceRequest request)
     {
@@ -47,10 +46,10 @@ public sealed class BackgroundTraceWriter : IDisposable
         }
     }
 
-    /// <summary>A write-only stream that hands copies of what it is given to a thread that writes them to the file.</summary>
+    /// <summary>A write-only stream that hands pooled copies of what it is given to a thread that writes them to the file.</summary>
     private sealed class ChunkPipe : Stream
     {
-        private readonly BlockingCollection<byte[]> _chunks = new(boundedCapacity: 256);
+        private readonly BlockingCollection<(byte[] Buffer, int Length)> _chunks = new(boundedCapacity: 256);
         private readonly Stream _file;
         private readonly Thread _thread;
         private Exception? _failure;
@@ -64,27 +63,34 @@ public sealed class BackgroundTraceWriter : IDisposable
 
         private void Drain()
         {
-            foreach (var chunk in _chunks.GetConsumingEnumerable())
+            foreach (var (buffer, length) in _chunks.GetConsumingEnumerable())
             {
-                if (_failure is not null)
-                {
-                    continue;
-                }
-
                 try
                 {
-                    _file.Write(chunk);
+                    if (_failure is null)
+                    {
+                        _file.Write(buffer, 0, length);
+                    }
                 }
                 catch (IOException e)
                 {
                     _failure = e;
                 }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
 
-        public override void Write(byte[] buffer, int offset, int count) => _chunks.Add(buffer.AsSpan(offset, count).ToArray());
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-        public override void Write(ReadOnlySpan<byte> buffer) => _chunks.Add(buffer.ToArray());
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            var copy = ArrayPool<byte>.Shared.Rent(buffer.Length);
+            buffer.CopyTo(copy);
+            _chunks.Add((copy, buffer.Length));
+        }
 
         public override void Flush()
         {

@@ -32,7 +32,8 @@ public static class WorkloadJson
         using (doc)
         {
             var s = new JsonShapes();
-            var w = Parse(doc.RootElement, module, s);
+            var w = s.Guard(() => Parse(doc.RootElement, module, s));
+
             foreach (var (where, reason) in s.Errors)
             {
                 diags.Add(Diag.WorkloadInvalid(path, where, reason));
@@ -61,7 +62,11 @@ public static class WorkloadJson
         long? budget = root.TryGetProperty("cacheBudgetBytes", out var b) && b.TryGetInt64(out var bv) ? bv : null;
         var description = root.TryGetProperty("description", out var d) ? d.GetString() : null;
         var sessions = ImmutableArray.CreateBuilder<SessionPlan>();
-        if (root.TryGetProperty("mix", out var mix))
+        if (root.TryGetProperty("mix", out var mix) && mix.ValueKind != JsonValueKind.Array)
+        {
+            s.Error("$.mix", "'mix' must be a list");
+        }
+        else if (mix.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
             foreach (var m in mix.EnumerateArray())
@@ -74,7 +79,11 @@ public static class WorkloadJson
             }
         }
 
-        if (root.TryGetProperty("sessions", out var ses))
+        if (root.TryGetProperty("sessions", out var ses) && ses.ValueKind != JsonValueKind.Array)
+        {
+            s.Error("$.sessions", "'sessions' must be a list");
+        }
+        else if (ses.ValueKind == JsonValueKind.Array)
         {
             var i = 0;
             foreach (var m in ses.EnumerateArray())

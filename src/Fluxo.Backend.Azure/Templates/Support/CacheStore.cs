@@ -35,7 +35,8 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
                 return Fluxo.Values.ValueJson.Parse((string)hit!).AsList.ToArray();
             }
         }
-        catch (RedisException e)
+        // A slow Redis times out with an exception that is not a RedisException: it is bypassed the same way.
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             logger.LogWarning("cache {Cache} bypassed: {Message}", cacheId, e.Message);
             return await compute();
@@ -48,7 +49,7 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         {
             await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {
             logger.LogWarning("cache {Cache} insert skipped: {Message}", cacheId, e.Message);
         }

@@ -44,265 +44,293 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, Flx.Field(request, "url"));
+        scope.Begin(1);
+        return scope.Ran(1, await Fns.normalize(scope, scope.In(0, 1, 0, Flx.Field(request, "url"))));
     }
 
     // node 2: TableGet Marks "get Marks"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in1 = N1();
-        return await scope.Get("Marks", Flx.Field(request, "owner"), (await in1));
+        return scope.Ran(2, await scope.Get("Marks", scope.In(0, 2, 0, Flx.Field(request, "owner")), scope.In(1, 2, 1, (await in1))));
     }
 
     // node 3: Builtin split "split"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private Task<Value> N3Run()
     {
-        return Task.FromResult(Flx.Builtin(scope, "split", Flx.Field(request, "tags"), Value.String(",")));
+        scope.Begin(3);
+        return Task.FromResult(scope.Ran(3, Flx.Builtin(scope, "split", scope.In(0, 3, 0, Flx.Field(request, "tags")), Value.String(","))));
     }
 
     // node 4: Compute "map"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N3();
-        return await Flx.Map((await in0), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0)));
+        return scope.Ran(4, await Flx.Map(scope.In(3, 4, 0, (await in0)), v_t_0 => Task.FromResult(Flx.Builtin(scope, "trim", v_t_0))));
     }
 
     // node 5: Compute "filter"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N4();
-        return await Flx.Filter((await in0), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String(""))));
+        return scope.Ran(5, await Flx.Filter(scope.In(4, 5, 0, (await in0)), v_t_0 => Task.FromResult(Operators.Binary("!=", v_t_0, Value.String("")))));
     }
 
     // node 6: Extern fetchTitle "fetchTitle"
     private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
     private async Task<Value> N6Run()
     {
+        scope.Begin(6);
         var in1 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in1), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 6, 1, (await in1)), Value.Null))) { return scope.Skip(6); }
         var in0 = N1();
-        return await scope.Extern("fetchTitle", ["url"], (await in0));
+        return scope.Ran(6, await scope.Extern("fetchTitle", ["url"], scope.In(1, 6, 0, (await in0))));
     }
 
     // node 7: Builtin now "now"
     private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
     private async Task<Value> N7Run()
     {
+        scope.Begin(7);
         var in0 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in0), Value.Null))) { return Value.Null; }
-        return Flx.Builtin(scope, "now");
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 7, 0, (await in0)), Value.Null))) { return scope.Skip(7); }
+        return scope.Ran(7, Flx.Builtin(scope, "now"));
     }
 
     // node 8: TablePut Marks "put Marks"
     private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(N8Run); } }
     private async Task<Value> N8Run()
     {
+        scope.Begin(8);
         var in5 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in5), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 8, 5, (await in5)), Value.Null))) { return scope.Skip(8); }
         var in1 = N1();
         var in2 = N6();
         var in3 = N5();
         var in4 = N7();
-        return scope.Put("Marks", Flx.Field(request, "owner"), (await in1), ("title", (await in2)), ("tags", (await in3)), ("added", (await in4)));
+        return scope.Ran(8, scope.Put("Marks", scope.In(0, 8, 0, Flx.Field(request, "owner")), scope.In(1, 8, 1, (await in1)), ("title", scope.In(6, 8, 2, (await in2))), ("tags", scope.In(5, 8, 3, (await in3))), ("added", scope.In(7, 8, 4, (await in4)))));
     }
 
     // node 9: Enqueue announce "enqueue announce"
     private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(N9Run); } }
     private async Task<Value> N9Run()
     {
+        scope.Begin(9);
         var in2 = N2();
-        if (!Flx.Test(Operators.Binary("==", (await in2), Value.Null))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary("==", scope.In(2, 9, 2, (await in2)), Value.Null))) { return scope.Skip(9); }
         var in1 = N6();
-        return scope.Enqueue("announce", 9, ("owner", Flx.Field(request, "owner")), ("title", (await in1)));
+        return scope.Ran(9, scope.Enqueue("announce", 9, ("owner", scope.In(0, 9, 0, Flx.Field(request, "owner"))), ("title", scope.In(6, 9, 1, (await in1)))));
     }
 
     // node 10: TablePut Marks "put Marks"
     private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(N10Run); } }
     private async Task<Value> N10Run()
     {
+        scope.Begin(10);
         var in2 = N2();
-        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", (await in2), Value.Null)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Unary("!", Operators.Binary("==", scope.In(2, 10, 2, (await in2)), Value.Null)))) { return scope.Skip(10); }
         var in1 = N1();
         var in3 = N5();
-        return scope.Put("Marks", Flx.Field(request, "owner"), (await in1), ("title", Flx.Field((await in2), "title")), ("tags", (await in3)), ("added", Flx.Field((await in2), "added")));
+        return scope.Ran(10, scope.Put("Marks", scope.In(0, 10, 0, Flx.Field(request, "owner")), scope.In(1, 10, 1, (await in1)), ("title", Flx.Field(scope.In(2, 10, 2, (await in2)), "title")), ("tags", scope.In(5, 10, 3, (await in3))), ("added", Flx.Field(scope.In(2, 10, 2, (await in2)), "added"))));
     }
 
     // node 11: Builtin atMost "atMost"
     private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(N11Run); } }
     private async Task<Value> N11Run()
     {
+        scope.Begin(11);
         var in0 = N5();
-        return Flx.Builtin(scope, "atMost", (await in0), Value.Int(8L));
+        return scope.Ran(11, Flx.Builtin(scope, "atMost", scope.In(5, 11, 0, (await in0)), Value.Int(8L)));
     }
 
     // node 12: Builtin at "tag[0]"
     private Task<Value> N12() { lock (_gate) { return _n12 ??= Task.Run(N12Run); } }
     private async Task<Value> N12Run()
     {
+        scope.Begin(12);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(0L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(0L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 12, 0, (await in0))), Value.Int(0L)))) { return scope.Skip(12); }
+        return scope.Ran(12, Flx.Builtin(scope, "at", scope.In(11, 12, 0, (await in0)), Value.Int(0L)));
     }
 
     // node 13: TablePut Tagged "put Tagged"
     private Task<Value> N13() { lock (_gate) { return _n13 ??= Task.Run(N13Run); } }
     private async Task<Value> N13Run()
     {
+        scope.Begin(13);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(0L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 13, 3, (await in3))), Value.Int(0L)))) { return scope.Skip(13); }
         var in0 = N12();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(13, scope.Put("Tagged", scope.In(12, 13, 0, (await in0)), scope.In(1, 13, 1, (await in1)), ("owner", scope.In(0, 13, 2, Flx.Field(request, "owner")))));
     }
 
     // node 14: Builtin at "tag[1]"
     private Task<Value> N14() { lock (_gate) { return _n14 ??= Task.Run(N14Run); } }
     private async Task<Value> N14Run()
     {
+        scope.Begin(14);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(1L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(1L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 14, 0, (await in0))), Value.Int(1L)))) { return scope.Skip(14); }
+        return scope.Ran(14, Flx.Builtin(scope, "at", scope.In(11, 14, 0, (await in0)), Value.Int(1L)));
     }
 
     // node 15: TablePut Tagged "put Tagged"
     private Task<Value> N15() { lock (_gate) { return _n15 ??= Task.Run(N15Run); } }
     private async Task<Value> N15Run()
     {
+        scope.Begin(15);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(1L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 15, 3, (await in3))), Value.Int(1L)))) { return scope.Skip(15); }
         var in0 = N14();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(15, scope.Put("Tagged", scope.In(14, 15, 0, (await in0)), scope.In(1, 15, 1, (await in1)), ("owner", scope.In(0, 15, 2, Flx.Field(request, "owner")))));
     }
 
     // node 16: Builtin at "tag[2]"
     private Task<Value> N16() { lock (_gate) { return _n16 ??= Task.Run(N16Run); } }
     private async Task<Value> N16Run()
     {
+        scope.Begin(16);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(2L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(2L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 16, 0, (await in0))), Value.Int(2L)))) { return scope.Skip(16); }
+        return scope.Ran(16, Flx.Builtin(scope, "at", scope.In(11, 16, 0, (await in0)), Value.Int(2L)));
     }
 
     // node 17: TablePut Tagged "put Tagged"
     private Task<Value> N17() { lock (_gate) { return _n17 ??= Task.Run(N17Run); } }
     private async Task<Value> N17Run()
     {
+        scope.Begin(17);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(2L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 17, 3, (await in3))), Value.Int(2L)))) { return scope.Skip(17); }
         var in0 = N16();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(17, scope.Put("Tagged", scope.In(16, 17, 0, (await in0)), scope.In(1, 17, 1, (await in1)), ("owner", scope.In(0, 17, 2, Flx.Field(request, "owner")))));
     }
 
     // node 18: Builtin at "tag[3]"
     private Task<Value> N18() { lock (_gate) { return _n18 ??= Task.Run(N18Run); } }
     private async Task<Value> N18Run()
     {
+        scope.Begin(18);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(3L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(3L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 18, 0, (await in0))), Value.Int(3L)))) { return scope.Skip(18); }
+        return scope.Ran(18, Flx.Builtin(scope, "at", scope.In(11, 18, 0, (await in0)), Value.Int(3L)));
     }
 
     // node 19: TablePut Tagged "put Tagged"
     private Task<Value> N19() { lock (_gate) { return _n19 ??= Task.Run(N19Run); } }
     private async Task<Value> N19Run()
     {
+        scope.Begin(19);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(3L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 19, 3, (await in3))), Value.Int(3L)))) { return scope.Skip(19); }
         var in0 = N18();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(19, scope.Put("Tagged", scope.In(18, 19, 0, (await in0)), scope.In(1, 19, 1, (await in1)), ("owner", scope.In(0, 19, 2, Flx.Field(request, "owner")))));
     }
 
     // node 20: Builtin at "tag[4]"
     private Task<Value> N20() { lock (_gate) { return _n20 ??= Task.Run(N20Run); } }
     private async Task<Value> N20Run()
     {
+        scope.Begin(20);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(4L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(4L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 20, 0, (await in0))), Value.Int(4L)))) { return scope.Skip(20); }
+        return scope.Ran(20, Flx.Builtin(scope, "at", scope.In(11, 20, 0, (await in0)), Value.Int(4L)));
     }
 
     // node 21: TablePut Tagged "put Tagged"
     private Task<Value> N21() { lock (_gate) { return _n21 ??= Task.Run(N21Run); } }
     private async Task<Value> N21Run()
     {
+        scope.Begin(21);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(4L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 21, 3, (await in3))), Value.Int(4L)))) { return scope.Skip(21); }
         var in0 = N20();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(21, scope.Put("Tagged", scope.In(20, 21, 0, (await in0)), scope.In(1, 21, 1, (await in1)), ("owner", scope.In(0, 21, 2, Flx.Field(request, "owner")))));
     }
 
     // node 22: Builtin at "tag[5]"
     private Task<Value> N22() { lock (_gate) { return _n22 ??= Task.Run(N22Run); } }
     private async Task<Value> N22Run()
     {
+        scope.Begin(22);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(5L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(5L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 22, 0, (await in0))), Value.Int(5L)))) { return scope.Skip(22); }
+        return scope.Ran(22, Flx.Builtin(scope, "at", scope.In(11, 22, 0, (await in0)), Value.Int(5L)));
     }
 
     // node 23: TablePut Tagged "put Tagged"
     private Task<Value> N23() { lock (_gate) { return _n23 ??= Task.Run(N23Run); } }
     private async Task<Value> N23Run()
     {
+        scope.Begin(23);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(5L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 23, 3, (await in3))), Value.Int(5L)))) { return scope.Skip(23); }
         var in0 = N22();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(23, scope.Put("Tagged", scope.In(22, 23, 0, (await in0)), scope.In(1, 23, 1, (await in1)), ("owner", scope.In(0, 23, 2, Flx.Field(request, "owner")))));
     }
 
     // node 24: Builtin at "tag[6]"
     private Task<Value> N24() { lock (_gate) { return _n24 ??= Task.Run(N24Run); } }
     private async Task<Value> N24Run()
     {
+        scope.Begin(24);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(6L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(6L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 24, 0, (await in0))), Value.Int(6L)))) { return scope.Skip(24); }
+        return scope.Ran(24, Flx.Builtin(scope, "at", scope.In(11, 24, 0, (await in0)), Value.Int(6L)));
     }
 
     // node 25: TablePut Tagged "put Tagged"
     private Task<Value> N25() { lock (_gate) { return _n25 ??= Task.Run(N25Run); } }
     private async Task<Value> N25Run()
     {
+        scope.Begin(25);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(6L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 25, 3, (await in3))), Value.Int(6L)))) { return scope.Skip(25); }
         var in0 = N24();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(25, scope.Put("Tagged", scope.In(24, 25, 0, (await in0)), scope.In(1, 25, 1, (await in1)), ("owner", scope.In(0, 25, 2, Flx.Field(request, "owner")))));
     }
 
     // node 26: Builtin at "tag[7]"
     private Task<Value> N26() { lock (_gate) { return _n26 ??= Task.Run(N26Run); } }
     private async Task<Value> N26Run()
     {
+        scope.Begin(26);
         var in0 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in0)), Value.Int(7L)))) { return Value.Null; }
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(7L));
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 26, 0, (await in0))), Value.Int(7L)))) { return scope.Skip(26); }
+        return scope.Ran(26, Flx.Builtin(scope, "at", scope.In(11, 26, 0, (await in0)), Value.Int(7L)));
     }
 
     // node 27: TablePut Tagged "put Tagged"
     private Task<Value> N27() { lock (_gate) { return _n27 ??= Task.Run(N27Run); } }
     private async Task<Value> N27Run()
     {
+        scope.Begin(27);
         var in3 = N11();
-        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", (await in3)), Value.Int(7L)))) { return Value.Null; }
+        if (!Flx.Test(Operators.Binary(">", Flx.Builtin(scope, "count", scope.In(11, 27, 3, (await in3))), Value.Int(7L)))) { return scope.Skip(27); }
         var in0 = N26();
         var in1 = N1();
-        return scope.Put("Tagged", (await in0), (await in1), ("owner", Flx.Field(request, "owner")));
+        return scope.Ran(27, scope.Put("Tagged", scope.In(26, 27, 0, (await in0)), scope.In(1, 27, 1, (await in1)), ("owner", scope.In(0, 27, 2, Flx.Field(request, "owner")))));
     }
 
     // node 28: Sink "response"
     private Task<Value> N28() { lock (_gate) { return _n28 ??= Task.Run(N28Run); } }
     private async Task<Value> N28Run()
     {
+        scope.Begin(28);
         var in0 = N1();
         var in1 = N8();
         var in2 = N9();
@@ -316,6 +344,18 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
         var in10 = N25();
         var in11 = N27();
         await Task.WhenAll(in0, in1, in2, in3, in4, in5, in6, in7, in8, in9, in10, in11);
-        return (await in0);
+        scope.In(1, 28, 0, in0.Result);
+        scope.In(8, 28, 1, in1.Result);
+        scope.In(9, 28, 2, in2.Result);
+        scope.In(10, 28, 3, in3.Result);
+        scope.In(13, 28, 4, in4.Result);
+        scope.In(15, 28, 5, in5.Result);
+        scope.In(17, 28, 6, in6.Result);
+        scope.In(19, 28, 7, in7.Result);
+        scope.In(21, 28, 8, in8.Result);
+        scope.In(23, 28, 9, in9.Result);
+        scope.In(25, 28, 10, in10.Result);
+        scope.In(27, 28, 11, in11.Result);
+        return scope.Ran(28, scope.In(1, 28, 0, (await in0)));
     }
 }

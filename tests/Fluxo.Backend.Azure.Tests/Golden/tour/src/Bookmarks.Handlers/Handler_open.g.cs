@@ -20,31 +20,36 @@ public sealed class Handler_open(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await Fns.normalize(scope, Flx.Field(request, "url"));
+        scope.Begin(1);
+        return scope.Ran(1, await Fns.normalize(scope, scope.In(0, 1, 0, Flx.Field(request, "url"))));
     }
 
     // node 2: TableGet Marks "get Marks"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in1 = N1();
-        return await scope.Get("Marks", Flx.Field(request, "owner"), (await in1));
+        return scope.Ran(2, await scope.Get("Marks", scope.In(0, 2, 0, Flx.Field(request, "owner")), scope.In(1, 2, 1, (await in1))));
     }
 
     // node 3: If "if"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in0 = N2();
-        return (Flx.Truth(Operators.Binary("!=", (await in0), Value.Null), "an if condition") ? Flx.Record(("status", Value.Int(301L)), ("headers", Flx.List(Flx.Record(("name", Value.String("Location")), ("value", Flx.Field((await in0), "url"))))), ("body", Value.String(""))) : Flx.Record(("status", Value.Int(404L)), ("headers", Flx.List(Flx.Record(("name", Value.String("Cache-Control")), ("value", Value.String("no-store"))))), ("body", Operators.Binary("+", Value.String("no bookmark "), Flx.Field(request, "url")))));
+        return scope.Ran(3, (Flx.Truth(Operators.Binary("!=", scope.In(2, 3, 0, (await in0)), Value.Null), "an if condition") ? Flx.Record(("status", Value.Int(301L)), ("headers", Flx.List(Flx.Record(("name", Value.String("Location")), ("value", Flx.Field(scope.In(2, 3, 0, (await in0)), "url"))))), ("body", Value.String(""))) : Flx.Record(("status", Value.Int(404L)), ("headers", Flx.List(Flx.Record(("name", Value.String("Cache-Control")), ("value", Value.String("no-store"))))), ("body", Operators.Binary("+", Value.String("no bookmark "), scope.In(0, 3, 1, Flx.Field(request, "url")))))));
     }
 
     // node 4: Sink "response"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N3();
         await Task.WhenAll(in0);
-        return (await in0);
+        scope.In(3, 4, 0, in0.Result);
+        return scope.Ran(4, scope.In(3, 4, 0, (await in0)));
     }
 }

@@ -23,57 +23,65 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
     private async Task<Value> N1Run()
     {
-        return await scope.Query("Marks", Flx.Field(request, "owner"), Flx.Field(request, "prefix"));
+        scope.Begin(1);
+        return scope.Ran(1, await scope.Query("Marks", scope.In(0, 1, 0, Flx.Field(request, "owner")), scope.In(0, 1, 1, Flx.Field(request, "prefix"))));
     }
 
     // node 2: Compute "map"
     private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
     private async Task<Value> N2Run()
     {
+        scope.Begin(2);
         var in0 = N1();
-        return await Flx.Map((await in0), async v_m_0 => await Flx.Let(await scope.Get("Tagged", (Flx.Truth(Operators.Binary("==", Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L)), Value.Null), "an if condition") ? Value.String("") : Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L))), Flx.Field(v_m_0, "url")), async v_tagged_1 => Operators.Binary("+", await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")), (Flx.Truth(Operators.Binary("!=", v_tagged_1, Value.Null), "an if condition") ? Value.String(" *") : Value.String("")))));
+        return scope.Ran(2, await Flx.Map(scope.In(1, 2, 0, (await in0)), async v_m_0 => await Flx.Let(await scope.Get("Tagged", (Flx.Truth(Operators.Binary("==", Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L)), Value.Null), "an if condition") ? Value.String("") : Flx.Builtin(scope, "at", Flx.Field(v_m_0, "tags"), Value.Int(0L))), Flx.Field(v_m_0, "url")), async v_tagged_1 => Operators.Binary("+", await Fns.describe(scope, Flx.Field(v_m_0, "title"), Flx.Field(v_m_0, "tags")), (Flx.Truth(Operators.Binary("!=", v_tagged_1, Value.Null), "an if condition") ? Value.String(" *") : Value.String(""))))));
     }
 
     // node 3: Compute "fold"
     private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
     private async Task<Value> N3Run()
     {
+        scope.Begin(3);
         var in0 = N1();
-        return await Flx.Fold((await in0), Value.Int(0L), (v_total_0, v_m_1) => Task.FromResult(Operators.Binary("+", v_total_0, Flx.Builtin(scope, "count", Flx.Field(v_m_1, "tags")))));
+        return scope.Ran(3, await Flx.Fold(scope.In(1, 3, 0, (await in0)), Value.Int(0L), (v_total_0, v_m_1) => Task.FromResult(Operators.Binary("+", v_total_0, Flx.Builtin(scope, "count", Flx.Field(v_m_1, "tags"))))));
     }
 
     // node 4: Builtin at "at"
     private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
     private async Task<Value> N4Run()
     {
+        scope.Begin(4);
         var in0 = N2();
-        return Flx.Builtin(scope, "at", (await in0), Value.Int(0L));
+        return scope.Ran(4, Flx.Builtin(scope, "at", scope.In(2, 4, 0, (await in0)), Value.Int(0L)));
     }
 
     // node 5: Builtin append "append"
     private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
     private async Task<Value> N5Run()
     {
+        scope.Begin(5);
         var in0 = N2();
         var in1 = N4();
-        return Flx.Builtin(scope, "append", (await in0), (Flx.Truth(Operators.Binary("==", (await in1), Value.Null), "an if condition") ? Value.String("(none)") : (await in1)));
+        return scope.Ran(5, Flx.Builtin(scope, "append", scope.In(2, 5, 0, (await in0)), (Flx.Truth(Operators.Binary("==", scope.In(4, 5, 1, (await in1)), Value.Null), "an if condition") ? Value.String("(none)") : scope.In(4, 5, 1, (await in1)))));
     }
 
     // node 6: Compute "result"
     private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
     private async Task<Value> N6Run()
     {
+        scope.Begin(6);
         var in1 = N3();
         var in2 = N5();
-        return Flx.Record(("owner", Flx.Field(request, "owner")), ("count", (await in1)), ("titles", (await in2)));
+        return scope.Ran(6, Flx.Record(("owner", scope.In(0, 6, 0, Flx.Field(request, "owner"))), ("count", scope.In(3, 6, 1, (await in1))), ("titles", scope.In(5, 6, 2, (await in2)))));
     }
 
     // node 7: Sink "response"
     private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
     private async Task<Value> N7Run()
     {
+        scope.Begin(7);
         var in0 = N6();
         await Task.WhenAll(in0);
-        return (await in0);
+        scope.In(6, 7, 0, in0.Result);
+        return scope.Ran(7, scope.In(6, 7, 0, (await in0)));
     }
 }

@@ -11,11 +11,11 @@ public static class ServiceDefinition
         "Bookmarks",
         "bookmarks",
         [
-            new HandlerInfo("addMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string"), new ParamInfo("tags", "string")], "string", true, Handler_addMark.RunAsync),
-            new HandlerInfo("announce", [new ParamInfo("owner", "string"), new ParamInfo("title", "string")], "bool", true, Handler_announce.RunAsync),
-            new HandlerInfo("removeMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "bool", true, Handler_removeMark.RunAsync),
-            new HandlerInfo("summary", [new ParamInfo("owner", "string"), new ParamInfo("prefix", "string")], "Summary", false, Handler_summary.RunAsync),
-            new HandlerInfo("open", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "HttpResult", false, Handler_open.RunAsync),
+            new HandlerInfo("addMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string"), new ParamInfo("tags", "string")], "string", true, Handler_addMark.RunAsync, new GraphShape(0, "1471a2ea6e7bf575", 29, 0, [(1, "url"), (2, "owner"), (3, "tags"), (8, "owner"), (9, "owner"), (10, "owner"), (13, "owner"), (15, "owner"), (17, "owner"), (19, "owner"), (21, "owner"), (23, "owner"), (25, "owner"), (27, "owner")], ["owner", "url", "tags"])),
+            new HandlerInfo("announce", [new ParamInfo("owner", "string"), new ParamInfo("title", "string")], "bool", true, Handler_announce.RunAsync, new GraphShape(1, "cf9d34539a8b7a88", 3, 0, [(1, "owner"), (1, "title")], ["owner", "title"])),
+            new HandlerInfo("removeMark", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "bool", true, Handler_removeMark.RunAsync, new GraphShape(2, "a44803d9bf45503d", 6, 0, [(1, "url"), (2, "owner"), (3, "owner")], ["owner", "url"])),
+            new HandlerInfo("summary", [new ParamInfo("owner", "string"), new ParamInfo("prefix", "string")], "Summary", false, Handler_summary.RunAsync, new GraphShape(3, "4da4d15a0294779e", 8, 0, [(1, "owner"), (1, "prefix"), (6, "owner")], ["owner", "prefix"])),
+            new HandlerInfo("open", [new ParamInfo("owner", "string"), new ParamInfo("url", "string")], "HttpResult", false, Handler_open.RunAsync, new GraphShape(4, "d740676567f82b6e", 5, 0, [(1, "url"), (2, "owner"), (3, "url")], ["owner", "url"])),
         ],
         [
             new RecordSchema("Summary", [new ParamInfo("owner", "string"), new ParamInfo("count", "int"), new ParamInfo("titles", "list<string>")]),

@@ -18,6 +18,6 @@ public static class ServiceDefinition
         [
         ],
         [
-            new CacheSpec("weather.0", "168d521910784c03", 4096),
+            new CacheSpec("weather.0", "36f25adcd43239c3", 4096),
         ]);
 }

@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using System.Globalization;
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Optimizer.Search;
+using Fluxo.Optimizer.Synthetic;
+using Fluxo.Trace;
+
+namespace Fluxo.Bench.Optimizer;
+
+/// <summary>
+/// Issue 14's targets as ratios from one run: read + flatten against one exact replay of a 3-cache policy,
+/// `fluxo optimize --search mrc` (a child process, CPU and peak memory by /usr/bin/time) against the same replay
+/// and the trace's size, and the paper's search on 2 threads against 1.
+/// </summary>
+internal static class PerfExperiment
+{
+    public static int Run(string[] args, TextWriter output)
+    {
+        var requests = Arg(args, "--requests", 1_000_000);
+        var paperRequests = Arg(args, "--paper-requests", 100_000);
+        var fluxo = args.SkipWhile(a => a != "--fluxo").Skip(1).FirstOrDefault();
+        var dir = Directory.CreateTempSubdirectory("fluxo-perf-").FullName;
+        try
+        {
+            var module = WeatherGraph.Module();
+            var service = Path.Combine(dir, "weather.ir.json");
+            File.WriteAllText(service, IrJson.Serialize(module));
+            var trace = Path.Combine(dir, "weather.trace");
+            var workload = WeatherWorkload.Paper[0];
+            Generate(workload, requests, trace);
+            var size = new FileInfo(trace).Length;
+            output.WriteLine(Inv($"## perf: {requests} requests, workload {workload.Name}, binary trace {size / 1e6:F1} MB, load average {Load()}"));
+
+            // Warm the reader and the simulator once (JIT), then time them.
+            Flatten(module, trace, out _);
+            var read = Flatten(module, trace, out var replay);
+            var session = OptimizationSession.Create(module, replay, trace, 8 * 1024, new DiagnosticBag())!;
+            var three = new[] { 1, 2, 3 }.Select(v => new CachePlacement(session.Evaluator.Candidates.Single(c => c.Nodes.SequenceEqual([v])), 8 * 1024 / 3)).ToArray();
+            session.Simulator.Run(three);
+            var replayTimes = Enumerable.Range(0, 5).Select(_ => Cpu(() => session.Simulator.Run(three))).Order().ToArray();
+            var exact = replayTimes[2];
+            output.WriteLine(Inv($"one exact replay, 3 caches: {exact * 1000:F1} ms CPU (median of 5)"));
+            output.WriteLine(Inv($"read + flatten: {read * 1000:F1} ms CPU = {read / exact:F2}x a replay (target <= 3x)"));
+
+            if (fluxo is not null)
+            {
+                var (cpu, rss) = TimeChild("dotnet", [fluxo, "optimize", service, "--trace", trace, "--budget", "8KB", "--search", "mrc", "-o", Path.Combine(dir, "policy.json")], output);
+                output.WriteLine(Inv($"fluxo optimize --search mrc: {cpu:F2} s CPU = {cpu / exact:F1}x a replay (target <= 25x); peak RSS {rss / 1e6:F0} MB = {rss / (double)size:F2}x the trace (target <= 3x)"));
+            }
+
+            if (paperRequests > 0)
+            {
+                Paper(module, workload, paperRequests, dir, output);
+            }
+
+            return 0;
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Streams a generated trace to <paramref name="path"/> in constant memory.</summary>
+    public static void Generate(WeatherWorkload workload, long requests, string path, int seed = 7)
+    {
+        var generator = new WeatherTraceGenerator();
+        using var writer = TraceWriter.Create(path, generator.Header);
+        foreach (var r in generator.Requests(workload, requests, seed))
+        {
+            writer.Write(r);
+        }
+    }
+
+    private static double Flatten(IrModule module, string path, out ServiceReplay replay)
+    {
+        ServiceReplay? read = null;
+        var seconds = Cpu(() =>
+        {
+            var diagnostics = new DiagnosticBag();
+            read = ServiceReplay.Read(module, path, diagnostics) ?? throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
+        });
+        replay = read!;
+        return seconds;
+    }
+
+    /// <summary>Process CPU seconds of a single-threaded step: on a loaded machine wall time measures the neighbours.</summary>
+    private static double Cpu(Action step)
+    {
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        step();
+        return (Process.GetCurrentProcess().TotalProcessorTime - before).TotalSeconds;
+    }
+
+    private static void Paper(IrModule module, WeatherWorkload workload, int requests, string dir, TextWriter output)
+    {
+        var path = Path.Combine(dir, "paper.trace");
+        Generate(workload, requests, path);
+        Flatten(module, path, out var replay);
+        var session = OptimizationSession.Create(module, replay, path, 8 * 1024, new DiagnosticBag())!;
+        var options = new PaperSearch.Options(RandomPolicies: 2000, ClimbFrom: 20);
+        var times = new Dictionary<int, (double Seconds, SearchResult Result)>();
+        foreach (var threads in new[] { 1, 2 })
+        {
+            var evaluator = new PolicyEvaluator(session.Simulator, session.Evaluator.Candidates, session.Budget, session.Evaluator.Objective) { Parallelism = threads };
+            var clock = Stopwatch.StartNew();
+            var result = PaperSearch.Run(evaluator, options);
+            times[threads] = (clock.Elapsed.TotalSeconds, result);
+        }
+
+        var (one, r1) = times[1];
+        var (two, r2) = times[2];
+        var same = r1.Replays == r2.Replays && r1.Result.P50Ms == r2.Result.P50Ms && r1.Result.MeanMs == r2.Result.MeanMs;
+        output.WriteLine(Inv($"paper search (N=2000, K=20) on {requests} requests: 1 thread {one:F2} s, 2 threads {two:F2} s = {one / two:F2}x (target >= 1.8x); {r1.Replays} replays, {one / r1.Replays * 1000:F2} ms each on 1 thread; same result on both: {same}; load average {Load()}"));
+    }
+
+    private static (double CpuSeconds, long PeakBytes) TimeChild(string program, string[] args, TextWriter output)
+    {
+        var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var a in new[] { "-f", "FLUXOTIME %U %S %M", program }.Concat(args))
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var p = Process.Start(info)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        var line = stderr.Split('\n').LastOrDefault(l => l.StartsWith("FLUXOTIME ", StringComparison.Ordinal))
+            ?? throw new InvalidOperationException("no timing from /usr/bin/time: " + stderr + stdout.Result);
+        var parts = line.Split(' ');
+        var user = double.Parse(parts[1], CultureInfo.InvariantCulture);
+        var sys = double.Parse(parts[2], CultureInfo.InvariantCulture);
+        return (user + sys, long.Parse(parts[3], CultureInfo.InvariantCulture) * 1024);
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,20 @@
+namespace Fluxo.Diagnostics;
+
+/// <summary>Codes FLX7000-7099: limits and safety checks that keep hostile or careless input from reaching generated code, disks or the process stack.</summary>
+public static partial class Diag
+{
+    public static Diagnostic AzureNameUnusable(string name, string reason) =>
+        Error("FLX7001", SourceSpan.None(name), $"the Azure back end cannot use the name '{name}': {reason}");
+
+    public static Diagnostic PolicyInvalid(string path, string where, string reason) =>
+        Error("FLX7002", new SourceSpan(path, 1, 1, 1, 1, where), $"policy is invalid: {reason}");
+
+    public static Diagnostic OutputFolderNotOurs(string path) =>
+        Error("FLX7003", SourceSpan.None(path), $"'{path}' is not empty and was not written by fluxo compile (no {GeneratedMarker} file): choose an empty or new folder");
+
+    public static Diagnostic OutputFolderRefused(string path, string what) =>
+        Error("FLX7004", SourceSpan.None(path), $"fluxo compile does not write into {what} ('{path}'): choose an empty or new folder");
+
+    /// <summary>The file that marks a folder as fluxo compile's output and lists what it wrote there.</summary>
+    public const string GeneratedMarker = ".fluxo-generated";
+}

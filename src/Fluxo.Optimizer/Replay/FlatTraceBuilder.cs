@@ -1,0 +1,236 @@
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Trace;
+
+namespace Fluxo.Optimizer.Replay;
+
+/// <summary>
+/// Appends one handler's requests, one at a time, straight into a <see cref="FlatTrace"/>'s arrays, so a
+/// reader never builds an object per request. With a sample rate below 1, a request is kept only when its
+/// key fields' hash is in the sample (<see cref="SpatialSampling"/>).
+/// </summary>
+internal sealed class FlatTraceBuilder
+{
+    private readonly GraphFacts _facts;
+    private readonly int _n;
+    private readonly int _edgeCount;
+    private readonly string _path;
+    private readonly DiagnosticBag _diagnostics;
+    private readonly ulong _threshold;
+    private readonly bool _sampling;
+    private readonly int[][] _keyEdges;
+    private readonly int[] _stamp;
+    private readonly bool _small;
+    private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
+    private readonly Dictionary<string, int> _shapes = [];
+    private readonly List<RequestShape> _shapeList = [];
+    private readonly char[] _key;
+    private readonly bool[] _ran;
+    private long[] _ids = [];
+    private double[] _self = [];
+    private ulong[] _edgeHash = [];
+    private int[] _edgeBytes = [];
+    private int[] _shapeOf = [];
+    private int _capacity;
+    private int _request = 1;
+    private long _nodeEvents;
+    private bool _served;
+
+    /// <param name="traceRate">The sample rate the trace was recorded at.</param>
+    /// <param name="rate">The share of it to keep (1 keeps every request).</param>
+    public FlatTraceBuilder(GraphFacts facts, double traceRate, double rate, string path, DiagnosticBag diagnostics)
+    {
+        _facts = facts;
+        _n = facts.NodeCount;
+        _edgeCount = facts.Edges.Count;
+        _path = path;
+        _diagnostics = diagnostics;
+        SampleRate = traceRate * rate;
+        _sampling = rate < 1;
+        _threshold = SpatialSampling.Threshold(SampleRate);
+        var graph = facts.Graph;
+        _keyEdges = [.. SpatialSampling.KeyFields(graph).Select(f => Enumerable.Range(0, _edgeCount)
+            .Where(e => facts.Edges[e].From == graph.SourceId && facts.Edges[e].Field == f).ToArray())];
+        _stamp = new int[_edgeCount];
+        _small = _n <= 64 && _edgeCount <= 64;
+        _key = new char[_n + _edgeCount];
+        _ran = new bool[_n];
+    }
+
+    public double SampleRate { get; }
+
+    public int Count { get; private set; }
+
+    /// <summary>Makes room for <paramref name="requests"/> rows in all, so the arrays grow once when the count is known or well estimated.</summary>
+    public void Reserve(long requests)
+    {
+        var want = (int)Math.Min(requests, Array.MaxLength / Math.Max(1, Math.Max(_n, _edgeCount)));
+        if (want <= _capacity)
+        {
+            return;
+        }
+
+        Array.Resize(ref _ids, want);
+        Array.Resize(ref _self, want * _n);
+        Array.Resize(ref _edgeHash, want * _edgeCount);
+        Array.Resize(ref _edgeBytes, want * _edgeCount);
+        Array.Resize(ref _shapeOf, want);
+        _capacity = want;
+    }
+
+    /// <summary>Adds one request: true when kept, false when the sample leaves it out, null after a diagnostic.</summary>
+    public bool? Add(long id, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
+    {
+        if (Count == _capacity)
+        {
+            Reserve(Math.Max(1024, (long)_capacity * 2));
+        }
+
+        var r = Count;
+        var n = _n;
+        var edgeCount = _edgeCount;
+        Array.Clear(_self, r * n, n);
+        Array.Clear(_ran);
+        ulong ranBits = 0;
+        long events = 0;
+        var served = false;
+        foreach (var ev in nodes)
+        {
+            if (ev.Node < 0 || ev.Node >= n)
+            {
+                _diagnostics.Add(Diag.TraceUnknownNode(_path, id, ev.Node));
+                return null;
+            }
+
+            if (ev.Status == NodeStatus.Skipped)
+            {
+                continue;
+            }
+
+            served |= ev.Status == NodeStatus.Served;
+            _ran[ev.Node] = true;
+            ranBits |= 1UL << (ev.Node & 63);
+            _self[(r * n) + ev.Node] = ev.SelfMs;
+            events++;
+        }
+
+        Array.Fill(_edgeBytes, -1, r * edgeCount, edgeCount);
+        _request++;
+        ulong edgeBits = 0;
+        foreach (var ev in edges)
+        {
+            var e = ev.To >= 0 && ev.To < n ? NextEdge(ev.From, ev.To) : -1;
+            if (e < 0)
+            {
+                _diagnostics.Add(Diag.TraceUnknownEdge(_path, id, ev.From, ev.To));
+                return null;
+            }
+
+            _edgeHash[(r * edgeCount) + e] = ev.Hash;
+            _edgeBytes[(r * edgeCount) + e] = ev.Bytes;
+            edgeBits |= 1UL << (e & 63);
+        }
+
+        if (_sampling && !InSample(r))
+        {
+            return false;
+        }
+
+        _served |= served;
+        _nodeEvents += events;
+        _ids[r] = id;
+        _shapeOf[r] = ShapeOf(r, ranBits, edgeBits);
+        Count++;
+        return true;
+    }
+
+    public FlatTrace Build()
+    {
+        if (_served)
+        {
+            _diagnostics.Add(Diag.TraceServedNodes(_path));
+        }
+
+        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate);
+    }
+
+    private bool InSample(int r)
+    {
+        var key = SpatialSampling.Start;
+        foreach (var candidates in _keyEdges)
+        {
+            var hash = 0UL;
+            foreach (var e in candidates)
+            {
+                if (_edgeBytes[(r * _edgeCount) + e] >= 0)
+                {
+                    hash = _edgeHash[(r * _edgeCount) + e];
+                    break;
+                }
+            }
+
+            key = SpatialSampling.Add(key, hash);
+        }
+
+        return key < _threshold;
+    }
+
+    // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.
+    private int ShapeOf(int r, ulong ranBits, ulong edgeBits)
+    {
+        if (_small && _smallShapes.TryGetValue((ranBits, edgeBits), out var known))
+        {
+            return known;
+        }
+
+        for (var v = 0; v < _n; v++)
+        {
+            _key[v] = _ran[v] ? '1' : '0';
+        }
+
+        for (var e = 0; e < _edgeCount; e++)
+        {
+            _key[_n + e] = _edgeBytes[(r * _edgeCount) + e] >= 0 ? '1' : '0';
+        }
+
+        var text = _small ? null : new string(_key);
+        if (text is not null && _shapes.TryGetValue(text, out known))
+        {
+            return known;
+        }
+
+        var shape = _shapeList.Count;
+        if (_small)
+        {
+            _smallShapes.Add((ranBits, edgeBits), shape);
+        }
+        else
+        {
+            _shapes.Add(text!, shape);
+        }
+
+        _shapeList.Add(new RequestShape([.. _key.AsSpan(0, _n).ToArray().Select(c => c == '1')], [.. _key.AsSpan(_n).ToArray().Select(c => c == '1')]));
+        return shape;
+    }
+
+    /// <summary>
+    /// The first input of <paramref name="to"/> from <paramref name="from"/> not yet given a value in this
+    /// request. Several inputs may come from one node (two request fields; their values arrive in input
+    /// order), while values from different nodes arrive in time order, not input order.
+    /// </summary>
+    private int NextEdge(int from, int to)
+    {
+        var inputs = _facts.Graph.Nodes[to].Inputs;
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var e = _facts.EdgeIndex[to][i];
+            if (inputs[i].From == from && _stamp[e] != _request)
+            {
+                _stamp[e] = _request;
+                return e;
+            }
+        }
+
+        return -1;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Text.Json.Nodes;
+using Fluxo.TestSupport;
+
+namespace Fluxo.Cli.Tests.Fuzzing;
+
+/// <summary>Inputs the fuzz campaign found crashing a command, each now a located error with exit 1.</summary>
+public sealed class FuzzFindingsTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-findings-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Weather => Path.Combine(RepoPaths.Samples, "weather", "weather.flimp");
+
+    private static string HotIps => Path.Combine(RepoPaths.Samples, "weather", "workload-hot-ips.json");
+
+    private string Write(string name, string text)
+    {
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static void RefusedCleanly(params string[] args)
+    {
+        var (exit, output, error) = CliRunner.Run(args);
+        Assert.True(exit == 1, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("error FLX", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output + error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{ "format": "fluxo-bindings/1", "externs": { "ipToCity": true } }""")]
+    [InlineData("""{ "format": "fluxo-bindings/1", "externs": 5 }""")]
+    [InlineData("""{ "format": "fluxo-bindings/1", "externs": { "ipToCity": { "url": [] } } }""")]
+    public void BindingsWithAValueOfTheWrongKind(string json) =>
+        RefusedCleanly("run", Weather, "--bindings", Write("b.json", json), "-w", HotIps, "-n", "5");
+
+    [Fact]
+    public void APipeWithAPropertyGivenTwice()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Samples, "pipes", "counting.json"));
+        var at = text.IndexOf('{', StringComparison.Ordinal) + 1;
+        RefusedCleanly("graph", Write("p.json", text[..at] + "\"x\": 1, \"x\": 2, " + text[at..]));
+    }
+
+    [Fact]
+    public void IrWithAFnWithoutReturnType()
+    {
+        var ir = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Samples, "weather", "weather.ir.json")))!;
+        ir["functions"]![0]!.AsObject().Remove("returnType");
+        RefusedCleanly("compile", Write("w.ir.json", ir.ToJsonString()), "-o", Path.Combine(_dir, "out"));
+    }
+
+    [Fact]
+    public void ATraceHeaderWithANullGraph()
+    {
+        var trace = Path.Combine(_dir, "t.trace");
+        Assert.Equal(0, CliRunner.Run("run", Weather, "-w", HotIps, "-n", "20", "-t", trace, "--trace-format", "text").Exit);
+        var lines = File.ReadAllLines(trace);
+        lines[1] = lines[1].Replace("\"graphs\":[", "\"graphs\":[null,", StringComparison.Ordinal);
+        File.WriteAllLines(trace, lines);
+        RefusedCleanly("simulate", Weather, "--trace", trace, "--policy", Path.Combine(RepoPaths.Samples, "weather", "policy-ip-subgraph.json"));
+    }
+}

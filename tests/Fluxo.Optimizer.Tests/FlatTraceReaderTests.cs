@@ -1,0 +1,90 @@
+using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Ahead;
+using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Replay;
+using Fluxo.Optimizer.Search;
+using Fluxo.Optimizer.Synthetic;
+using Fluxo.Trace;
+
+namespace Fluxo.Optimizer.Tests;
+
+public sealed class FlatTraceReaderTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-flat-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(TraceData trace, bool binary)
+    {
+        var path = Path.Combine(_dir, binary ? "t.bin" : "t.txt");
+        using var writer = TraceWriter.Create(path, trace.Header, binary);
+        foreach (var r in trace.Requests)
+        {
+            writer.Write(r);
+        }
+
+        return path;
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Reading_bytes_straight_into_arrays_flattens_as_the_object_trace_does(bool binary)
+    {
+        var module = WeatherGraph.Module();
+        var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[0], 3000, seed: 5);
+        var path = Write(trace, binary);
+        var diagnostics = new DiagnosticBag();
+        var replay = ServiceReplay.Read(module, path, diagnostics);
+        Assert.True(replay is not null, string.Join("\n", diagnostics.Items));
+        var read = OptimizationSession.Create(module, replay!, path, 4096, diagnostics)!.Parts[0].Trace;
+        var expected = FlatTrace.Build(TraceFile.Read(path, diagnostics)!, new GraphFacts(module.Graphs[0]), path, diagnostics)!;
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(expected.Requests, read.Requests);
+        Assert.Equal(expected.NodeEvents, read.NodeEvents);
+        var n = expected.Facts.NodeCount;
+        var e = expected.Facts.Edges.Count;
+        Assert.Equal(expected.Self.AsSpan(0, expected.Requests * n).ToArray(), read.Self.AsSpan(0, read.Requests * n).ToArray());
+        Assert.Equal(expected.EdgeHash.AsSpan(0, expected.Requests * e).ToArray(), read.EdgeHash.AsSpan(0, read.Requests * e).ToArray());
+        Assert.Equal(expected.EdgeBytes.AsSpan(0, expected.Requests * e).ToArray(), read.EdgeBytes.AsSpan(0, read.Requests * e).ToArray());
+        Assert.Equal(expected.ShapeOf.AsSpan(0, expected.Requests).ToArray(), read.ShapeOf.AsSpan(0, read.Requests).ToArray());
+        Assert.Equal(expected.Shapes.Select(s => (s.Ran.ToArray(), s.EdgePresent.ToArray())), read.Shapes.Select(s => (s.Ran.ToArray(), s.EdgePresent.ToArray())));
+    }
+
+    [Fact]
+    public void A_spatial_sample_keeps_its_share_and_predicts_hit_ratios_within_a_point()
+    {
+        // Sampling fits traces with many keys (SHARDS' setting); the caches checked are those keyed on what the
+        // sample is keyed on (ip requests carry an empty zip). A cache keyed on part of the fields, or on a value
+        // many inputs share, sees its requests thinned instead (docs/trace-format.md).
+        var module = WeatherGraph.Module();
+        var workload = new WeatherWorkload("wide", 0.3, 0.2, 0.5, Zips: 50_000, ZipSkew: 0.8, HotIps: 50_000, HotIpSkew: 0.8, ColdIps: 500_000);
+        var trace = new WeatherTraceGenerator().Generate(workload, 200_000, seed: 3);
+        var path = Write(trace, binary: true);
+        var diagnostics = new DiagnosticBag();
+        var whole = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics)!, path, 1 << 20, diagnostics)!;
+        var sampled = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: 0.25)!, path, 1 << 20, diagnostics)!;
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(0.25, sampled.Parts[0].Trace.SampleRate, 9);
+        Assert.InRange(sampled.Parts[0].Trace.Requests, 40_000, 60_000);
+        int[][] keyedOnFields = [[1], [1, 2], [1, 2, 3, 4, 5]];
+        var errors = new List<string>();
+        foreach (var c in keyedOnFields.Select(nodes => whole.Evaluator.Candidates.Single(c => c.Nodes.SequenceEqual(nodes))))
+        {
+            var other = sampled.Evaluator.Candidates.Single(s => s.Nodes.SequenceEqual(c.Nodes));
+            var exact = HitCurve.Build(whole.Simulator, c)!;
+            var estimate = HitCurve.Build(sampled.Simulator, other)!;
+            foreach (var bytes in new long[] { 1 << 20, 4 << 20 })
+            {
+                var run = whole.Simulator.Run([new CachePlacement(c, bytes)]).Caches[0].HitRatio;
+                var sampledRun = sampled.Simulator.Run([new CachePlacement(other, bytes)]).Caches[0].HitRatio;
+                if (Math.Abs(estimate.HitRatioAt(bytes) - exact.HitRatioAt(bytes)) > 0.01 || Math.Abs(sampledRun - run) > 0.01)
+                {
+                    errors.Add($"{c} at {bytes} B: curve {exact.HitRatioAt(bytes):F4} vs {estimate.HitRatioAt(bytes):F4}, replay {run:F4} vs {sampledRun:F4}");
+                }
+            }
+        }
+
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+}
