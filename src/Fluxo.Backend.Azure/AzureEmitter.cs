@@ -51,6 +51,7 @@ public static class AzureEmitter
         files.Add(new($"{handlers}/{names.Handlers}.csproj", ProjectFiles.HandlersProject(names)));
         files.Add(new($"{handlers}/ServiceDefinition.g.cs", ModelWriter.ServiceDefinition(module, names, onWorker, caches)));
         files.Add(new($"{handlers}/Fns.g.cs", ModelWriter.Fns(module, names, diagnostics)));
+        files.Add(new($"{handlers}/Externs.g.cs", ExternWriter.Write(module, names)));
         foreach (var g in module.Graphs)
         {
             files.Add(new($"{handlers}/{HandlerWriter.ClassName(g.Name)}.g.cs", new HandlerWriter(module, g, plans[g.Name], names.Handlers, diagnostics).Write()));

@@ -39,7 +39,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         }
 
         c.Line();
-        c.Line($"public static Task<Value> RunAsync(RequestScope scope, Value request) => new {ClassName(graph.Name)}(scope, request).N{graph.SinkId}();");
+        c.Line($"public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest({CSharp.String(module.Service)}, {CSharp.String(graph.Name)}, {CSharp.String(graph.Hash)}, {graph.Nodes.Length}, scope.Id, new {ClassName(graph.Name)}(scope, request).N{graph.SinkId});");
         foreach (var n in graph.Nodes.Where(n => n.Id != graph.SourceId))
         {
             WriteNode(c, n);
@@ -59,7 +59,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         c.Line();
         var target = n.Target is null ? "" : " " + CSharp.Comment(n.Target);
         c.Line($"// node {n.Id}: {n.Kind}{target} \"{CSharp.Comment(n.Label.Replace('"', '\''))}\"");
-        c.Line($"private Task<Value> N{n.Id}() {{ lock (_gate) {{ return _n{n.Id} ??= Task.Run(N{n.Id}Run); }} }}");
+        c.Line($"private Task<Value> N{n.Id}() {{ lock (_gate) {{ return _n{n.Id} ??= Task.Run(() => FluxoTelemetry.RunNode({CSharp.String(graph.Name)}, {n.Id}, \"{n.Kind}\", N{n.Id}Run)); }} }}");
         var started = new Dictionary<int, string>();
         var body = new List<string>();
         var isSink = n.Id == graph.SinkId;

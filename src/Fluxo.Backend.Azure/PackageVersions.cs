@@ -10,5 +10,13 @@ internal static class PackageVersions
         ("Azure.Storage.Queues", "12.28.1"),
         ("StackExchange.Redis", "3.4.35"),
         ("System.IO.Hashing", "10.0.13"),
+        ("Azure.Identity", "1.21.0"),
+        ("Microsoft.Extensions.Azure", "1.14.1"),
+        ("Microsoft.Extensions.Http.Resilience", "10.11.0"),
+        ("OpenTelemetry.Extensions.Hosting", "1.20.1"),
+        ("OpenTelemetry.Exporter.OpenTelemetryProtocol", "1.20.1"),
+        ("OpenTelemetry.Instrumentation.AspNetCore", "1.20.2"),
+        ("OpenTelemetry.Instrumentation.Http", "1.20.2"),
+        ("Azure.Monitor.OpenTelemetry.Exporter", "1.10.0"),
     ];
 }

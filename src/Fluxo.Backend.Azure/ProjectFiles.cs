@@ -62,6 +62,14 @@ internal static class ProjectFiles
             <PackageReference Include="Azure.Storage.Queues" />
             <PackageReference Include="StackExchange.Redis" />
             <PackageReference Include="System.IO.Hashing" />
+            <PackageReference Include="Azure.Identity" />
+            <PackageReference Include="Microsoft.Extensions.Azure" />
+            <PackageReference Include="Microsoft.Extensions.Http.Resilience" />
+            <PackageReference Include="OpenTelemetry.Extensions.Hosting" />
+            <PackageReference Include="OpenTelemetry.Exporter.OpenTelemetryProtocol" />
+            <PackageReference Include="OpenTelemetry.Instrumentation.AspNetCore" />
+            <PackageReference Include="OpenTelemetry.Instrumentation.Http" />
+            <PackageReference Include="Azure.Monitor.OpenTelemetry.Exporter" />
           </ItemGroup>
         </Project>
 
@@ -93,9 +101,12 @@ internal static class ProjectFiles
         c.Line("using Fluxo.Support;");
         c.Line($"using {n.Handlers};");
         c.Line();
-        c.Line("var builder = WebApplication.CreateBuilder(args);");
+        c.Line("// The content root is the program's folder, so appsettings*.json are found from any working directory.");
+        c.Line("var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });");
         c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"frontend\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
+        c.Line("builder.Services.AddFluxoExterns(ExternDefinition.All);");
+        c.Line("builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);");
         c.Line("builder.Services.AddSingleton<HandlerEndpoints>();");
         c.Line("var app = builder.Build();");
         c.Line("await app.UseFluxoAsync();");
@@ -121,9 +132,12 @@ internal static class ProjectFiles
         c.Line("using Fluxo.Support;");
         c.Line($"using {n.Handlers};");
         c.Line();
-        c.Line("var builder = WebApplication.CreateBuilder(args);");
+        c.Line("// The content root is the program's folder, so appsettings*.json are found from any working directory.");
+        c.Line("var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });");
         c.Line("builder.Configuration[\"Fluxo:Trace:Role\"] ??= \"worker\";");
         c.Line("builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);");
+        c.Line("builder.Services.AddFluxoExterns(ExternDefinition.All);");
+        c.Line("builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);");
         c.Line("// One queue consumer per worker handler; AddSingleton (not AddHostedService) keeps each of them.");
         foreach (var g in module.Graphs.Where(g => onWorker[g.Name]))
         {

@@ -67,8 +67,11 @@ internal static class ReadmeWriter
 
             | key | meaning |
             |---|---|
-            | `ConnectionStrings:Storage` | Azure Storage (queues, tables) |
-            | `ConnectionStrings:Redis` | Redis for the caches (optional) |
+            | `Storage:QueueServiceUri`, `Storage:TableServiceUri`, `Storage:BlobServiceUri` | Azure Storage, reached as the managed identity (`AZURE_CLIENT_ID`) |
+            | `Redis:HostName`, `Redis:UserName` | Azure Cache for Redis with Entra sign-in (optional) |
+            | `ConnectionStrings:Storage`, `ConnectionStrings:Redis` | local Azurite and redis-server instead (they win when set) |
+            | `OTEL_EXPORTER_OTLP_ENDPOINT` (and the other `OTEL_*`) | OpenTelemetry export over OTLP |
+            | `APPLICATIONINSIGHTS_CONNECTION_STRING` | OpenTelemetry export to Application Insights |
             | `Externs:<name>` | URL of each extern: `POST` a JSON object of its arguments, answer the result as JSON |
             | `Fluxo:MaxDequeueCount` | tries before a message is poison (5) |
             | `Fluxo:VisibilityTimeoutSeconds` | how long a dead worker holds a message (30) |
@@ -78,10 +81,10 @@ internal static class ReadmeWriter
 
             ## Run locally
 
-                azurite --silent --inMemoryPersistence &      # or the Azurite container
+                azurite --silent --inMemoryPersistence --skipApiVersionCheck --loose &
                 redis-server --save '' --appendonly no &
                 dotnet build
-                ASPNETCORE_ENVIRONMENT=Development dotnet run --project src/{FRONTEND}
+                ASPNETCORE_ENVIRONMENT=Development dotnet src/{FRONTEND}/bin/Debug/net10.0/{FRONTEND}.dll --urls http://127.0.0.1:5000
 
             ## Deploy
 

@@ -181,8 +181,18 @@ public sealed class AzuriteServer : IDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        Ports.WaitOpen(QueuePort, TimeSpan.FromSeconds(30), _process);
-        Ports.WaitOpen(TablePort, TimeSpan.FromSeconds(30), _process);
+        // Node takes long to start on a loaded machine (eight builds at once); a dead Azurite still fails at once.
+        try
+        {
+            Ports.WaitOpen(QueuePort, TimeSpan.FromSeconds(120), _process);
+            Ports.WaitOpen(TablePort, TimeSpan.FromSeconds(120), _process);
+        }
+        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+        {
+            // No Dispose follows a failed constructor: leave no Azurite behind.
+            _process.Kill(entireProcessTree: true);
+            throw;
+        }
         Ports.WaitOpen(BlobPort, TimeSpan.FromSeconds(30), _process);
     }
 

@@ -28,7 +28,9 @@ public static class TraceFile
 
         try
         {
-            return IsBinary(path) ? BinaryTraceReader.Scan(path, diags, sink) : TextTraceReader.Scan(path, diags, sink);
+            return IsBinary(path) ? BinaryTraceReader.Scan(path, diags, sink)
+                : IsOtlpJson(path) ? ScanOtlp(path, diags, sink)
+                : TextTraceReader.Scan(path, diags, sink);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -185,4 +187,31 @@ public static class TraceFile
 
     /// <summary>The line of the text form that holds the header (the binary form reports it at line 1).</summary>
     public const int HeaderLine = 2;
+
+    private static bool IsOtlpJson(string path)
+    {
+        Span<byte> first = stackalloc byte[64];
+        using var f = File.OpenRead(path);
+        var n = f.ReadAtLeast(first, first.Length, throwOnEndOfStream: false);
+        return OtlpTraceReader.Looks(first[..n]);
+    }
+
+    /// <summary>An OTLP/JSON export is read whole (spans of one request may be anywhere in the file), then streamed like the other forms.</summary>
+    private static bool ScanOtlp(string path, DiagnosticBag diags, ITraceSink sink)
+    {
+        if (OtlpTraceReader.Read(path, diags) is not { } data || !sink.Begin(data.Header))
+        {
+            return false;
+        }
+
+        foreach (var r in data.Requests)
+        {
+            if (!sink.Request(new RequestHead(r.Id, r.Client, r.Graph, r.ArrivalMs, r.LatencyMs), r.Nodes.AsSpan(), r.Edges.AsSpan()))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }

@@ -31,6 +31,7 @@ public static class CacheScripts
         local t = redis.call('INCR', KEYS[3])
         redis.call('ZADD', KEYS[2], t, ARGV[1])
         local total = redis.call('INCRBY', KEYS[4], size)
+        local evicted = 0
         while total > budget do
           local oldest = redis.call('ZPOPMIN', KEYS[2])
           if #oldest == 0 then break end
@@ -39,7 +40,8 @@ public static class CacheScripts
           redis.call('HDEL', KEYS[5], m)
           redis.call('DEL', ARGV[5] .. m)
           total = redis.call('DECRBY', KEYS[4], s)
+          evicted = evicted + 1
         end
-        return 1
+        return 1 + evicted
         """;
 }

@@ -24,12 +24,14 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
             return await compute();
         }
 
+        using var span = FluxoTelemetry.StartCache(cacheId);
         var prefix = KeyPrefix(cacheId);
         var member = KeyOf(inputs);
         RedisKey[] keys = [prefix + "e:" + member, prefix + "lru", prefix + "clock", prefix + "bytes", prefix + "sizes"];
         try
         {
             var hit = await db.ScriptEvaluateAsync(CacheScripts.Lookup, keys[..3], [member]);
+            FluxoTelemetry.CacheResult(span, cacheId, !hit.IsNull);
             if (!hit.IsNull)
             {
                 return Fluxo.Values.ValueJson.Parse((string)hit!).AsList.ToArray();
@@ -47,7 +49,8 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         var budget = Spec(cacheId).Bytes;
         try
         {
-            await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
+            var inserted = (long)await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
+            FluxoTelemetry.Evicted(cacheId, inserted - 1);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
         {

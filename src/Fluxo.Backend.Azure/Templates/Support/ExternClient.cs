@@ -10,9 +10,10 @@ public sealed class ExternFailedException(string message, Exception? inner = nul
 
 /// <summary>
 /// Calls externs over Fluxo's HTTP protocol: POST the arguments as a JSON object by parameter name,
-/// read the result value as JSON; any non-2xx answer is a failure. URLs come from Externs:&lt;name&gt;.
+/// read the result value as JSON; any non-2xx answer is a failure. URLs come from Externs:&lt;name&gt;; each extern has its
+/// own client with timeouts and retries (<see cref="ExternResilience"/>), and a timeout or an open circuit is a failure too.
 /// </summary>
-public sealed class ExternClient(HttpClient http, IConfiguration configuration)
+public sealed class ExternClient(IHttpClientFactory clients, IConfiguration configuration)
 {
     public async Task<Value> CallAsync(string name, string[] paramNames, Value[] args, CancellationToken ct)
     {
@@ -34,6 +35,7 @@ public sealed class ExternClient(HttpClient http, IConfiguration configuration)
         {
             using var content = new ByteArrayContent(body.ToArray());
             content.Headers.ContentType = new("application/json");
+            using var http = clients.CreateClient("extern:" + name);
             using var response = await http.PostAsync(url, content, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
             if (!response.IsSuccessStatusCode)
@@ -43,7 +45,7 @@ public sealed class ExternClient(HttpClient http, IConfiguration configuration)
 
             return ValueJson.Parse(text);
         }
-        catch (Exception e) when (e is HttpRequestException or JsonException or TaskCanceledException && !ct.IsCancellationRequested)
+        catch (Exception e) when (e is HttpRequestException or JsonException or Polly.ExecutionRejectedException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new ExternFailedException($"extern '{name}' failed: {e.Message}", e);
         }

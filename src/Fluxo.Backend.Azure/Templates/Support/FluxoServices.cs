@@ -51,15 +51,9 @@ public static class FluxoSetup
 {
     public static IServiceCollection AddFluxo(this IServiceCollection services, IConfiguration configuration, ServiceModel model)
     {
-        var storage = configuration.GetConnectionString("Storage")
-            ?? throw new InvalidOperationException("ConnectionStrings:Storage is not configured");
-        var redis = configuration.GetConnectionString("Redis");
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         services.AddSingleton(model);
-        services.AddSingleton(new TableServiceClient(storage));
-        services.AddSingleton(new QueueServiceClient(storage, queueOptions));
-        services.AddSingleton(_ => new RedisConnection(string.IsNullOrEmpty(redis) ? null : ConnectRedis(redis)));
-        services.AddHttpClient<ExternClient>();
+        services.AddFluxoAzureClients(configuration);
+        services.AddSingleton<ExternClient>();
         services.AddSingleton<TableStore>();
         services.AddSingleton<CacheStore>();
         services.AddSingleton<QueueBus>();
@@ -76,16 +70,5 @@ public static class FluxoSetup
     {
         await app.Services.GetRequiredService<FluxoServices>().EnsureCreatedAsync(CancellationToken.None);
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Json(new { status = "ok", service = app.Services.GetRequiredService<ServiceModel>().Service }));
-    }
-
-    // Short timeouts and no abort on connect failure: a missing Redis must only make requests slower.
-    private static IConnectionMultiplexer ConnectRedis(string connection)
-    {
-        var options = ConfigurationOptions.Parse(connection);
-        options.AbortOnConnectFail = false;
-        options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
-        options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
-        options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
-        return ConnectionMultiplexer.Connect(options);
     }
 }

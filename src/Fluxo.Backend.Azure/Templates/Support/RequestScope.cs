@@ -81,7 +81,7 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     public Value In(int from, int to, int input, Value v)
     {
         trace?.Edge(from, to, input, v);
-        return v;
+        return FluxoTelemetry.Edge(from, v);
     }
 
     public Value Ran(int node, Value v)
@@ -93,6 +93,7 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     public Value Skip(int node)
     {
         trace?.Finish(node, Fluxo.Trace.NodeStatus.Skipped);
+        FluxoTelemetry.Skipped();
         return Value.Null;
     }
 }

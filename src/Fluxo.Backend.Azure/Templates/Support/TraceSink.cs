@@ -35,7 +35,7 @@ public sealed class TraceSink : BackgroundService
     private AppendBlobStream? _blob;
     private string _hour = "";
 
-    public TraceSink(ServiceModel model, IConfiguration configuration, ILogger<TraceSink> logger)
+    public TraceSink(ServiceModel model, IConfiguration configuration, IEnumerable<BlobServiceClient> blobs, ILogger<TraceSink> logger)
     {
         _model = model;
         _logger = logger;
@@ -50,10 +50,11 @@ public sealed class TraceSink : BackgroundService
         var role = configuration.GetValue("Fluxo:Trace:Role", "service")!;
         var instance = configuration.GetValue<string?>("Fluxo:Trace:Instance", null) ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
         _name = $"{role}-{instance}";
-        var storage = configuration.GetConnectionString("Storage");
-        if (Enabled && !string.IsNullOrEmpty(storage))
+        // Registered by AzureClients when blob storage is configured (connection string or Storage:BlobServiceUri).
+        var blobService = blobs.FirstOrDefault();
+        if (Enabled && blobService is not null)
         {
-            _container = new BlobServiceClient(storage).GetBlobContainerClient(configuration.GetValue("Fluxo:Trace:Container", "fluxo-traces"));
+            _container = blobService.GetBlobContainerClient(configuration.GetValue("Fluxo:Trace:Container", "fluxo-traces"));
         }
 
         Enabled &= _container is not null;

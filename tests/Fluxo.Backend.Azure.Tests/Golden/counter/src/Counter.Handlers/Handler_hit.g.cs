@@ -15,10 +15,10 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     private Task<Value>? _n4;
     private Task<Value>? _n5;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_hit(scope, request).N5();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "hit", "68ec09ae996d7a7b", 6, scope.Id, new Handler_hit(scope, request).N5);
 
     // node 1: TableGet Counts "get Counts"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 1, "TableGet", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -26,7 +26,7 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     }
 
     // node 2: If "n"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 2, "If", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -35,7 +35,7 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     }
 
     // node 3: TablePut Counts "put Counts"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 3, "TablePut", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -44,7 +44,7 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     }
 
     // node 4: Enqueue record "enqueue record"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 4, "Enqueue", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);
@@ -53,7 +53,7 @@ public sealed class Handler_hit(RequestScope scope, Value request)
     }
 
     // node 5: Sink "return"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("hit", 5, "Sink", N5Run)); } }
     private async Task<Value> N5Run()
     {
         scope.Begin(5);

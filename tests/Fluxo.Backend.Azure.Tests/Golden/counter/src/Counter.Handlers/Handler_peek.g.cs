@@ -13,10 +13,10 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     private Task<Value>? _n2;
     private Task<Value>? _n3;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_peek(scope, request).N3();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "peek", "ce077925c5a4d252", 4, scope.Id, new Handler_peek(scope, request).N3);
 
     // node 1: TableGet Counts "get Counts"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 1, "TableGet", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -24,7 +24,7 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     }
 
     // node 2: If "count"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 2, "If", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -33,7 +33,7 @@ public sealed class Handler_peek(RequestScope scope, Value request)
     }
 
     // node 3: Sink "return"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("peek", 3, "Sink", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);

@@ -14,10 +14,10 @@ public sealed class Handler_record(RequestScope scope, Value request)
     private Task<Value>? _n3;
     private Task<Value>? _n4;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_record(scope, request).N4();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Counter", "record", "9d3f64920667a201", 5, scope.Id, new Handler_record(scope, request).N4);
 
     // node 1: Builtin str "str(n)"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 1, "Builtin", N1Run)); } }
     private Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -25,7 +25,7 @@ public sealed class Handler_record(RequestScope scope, Value request)
     }
 
     // node 2: Compute "true"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 2, "Compute", N2Run)); } }
     private Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -33,7 +33,7 @@ public sealed class Handler_record(RequestScope scope, Value request)
     }
 
     // node 3: TablePut Log "put Log"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 3, "TablePut", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -42,7 +42,7 @@ public sealed class Handler_record(RequestScope scope, Value request)
     }
 
     // node 4: Sink "return"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("record", 4, "Sink", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);

@@ -3,9 +3,12 @@
 using Fluxo.Support;
 using Bookmarks.Handlers;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is the program's folder, so appsettings*.json are found from any working directory.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Configuration["Fluxo:Trace:Role"] ??= "frontend";
 builder.Services.AddFluxo(builder.Configuration, ServiceDefinition.Model);
+builder.Services.AddFluxoExterns(ExternDefinition.All);
+builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);
 builder.Services.AddSingleton<HandlerEndpoints>();
 var app = builder.Build();
 await app.UseFluxoAsync();

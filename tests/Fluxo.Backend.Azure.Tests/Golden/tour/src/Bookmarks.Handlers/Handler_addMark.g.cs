@@ -38,10 +38,10 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     private Task<Value>? _n27;
     private Task<Value>? _n28;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_addMark(scope, request).N28();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "addMark", "1471a2ea6e7bf575", 29, scope.Id, new Handler_addMark(scope, request).N28);
 
     // node 1: Fn normalize "normalize"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -49,7 +49,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 2: TableGet Marks "get Marks"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -58,7 +58,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 3: Builtin split "split"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 3, "Builtin", N3Run)); } }
     private Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -66,7 +66,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 4: Compute "map"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 4, "Compute", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);
@@ -75,7 +75,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 5: Compute "filter"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 5, "Compute", N5Run)); } }
     private async Task<Value> N5Run()
     {
         scope.Begin(5);
@@ -84,7 +84,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 6: Extern fetchTitle "fetchTitle"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 6, "Extern", N6Run)); } }
     private async Task<Value> N6Run()
     {
         scope.Begin(6);
@@ -95,7 +95,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 7: Builtin now "now"
-    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
+    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 7, "Builtin", N7Run)); } }
     private async Task<Value> N7Run()
     {
         scope.Begin(7);
@@ -105,7 +105,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 8: TablePut Marks "put Marks"
-    private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(N8Run); } }
+    private Task<Value> N8() { lock (_gate) { return _n8 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 8, "TablePut", N8Run)); } }
     private async Task<Value> N8Run()
     {
         scope.Begin(8);
@@ -119,7 +119,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 9: Enqueue announce "enqueue announce"
-    private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(N9Run); } }
+    private Task<Value> N9() { lock (_gate) { return _n9 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 9, "Enqueue", N9Run)); } }
     private async Task<Value> N9Run()
     {
         scope.Begin(9);
@@ -130,7 +130,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 10: TablePut Marks "put Marks"
-    private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(N10Run); } }
+    private Task<Value> N10() { lock (_gate) { return _n10 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 10, "TablePut", N10Run)); } }
     private async Task<Value> N10Run()
     {
         scope.Begin(10);
@@ -142,7 +142,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 11: Builtin atMost "atMost"
-    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(N11Run); } }
+    private Task<Value> N11() { lock (_gate) { return _n11 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 11, "Builtin", N11Run)); } }
     private async Task<Value> N11Run()
     {
         scope.Begin(11);
@@ -151,7 +151,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 12: Builtin at "tag[0]"
-    private Task<Value> N12() { lock (_gate) { return _n12 ??= Task.Run(N12Run); } }
+    private Task<Value> N12() { lock (_gate) { return _n12 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 12, "Builtin", N12Run)); } }
     private async Task<Value> N12Run()
     {
         scope.Begin(12);
@@ -161,7 +161,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 13: TablePut Tagged "put Tagged"
-    private Task<Value> N13() { lock (_gate) { return _n13 ??= Task.Run(N13Run); } }
+    private Task<Value> N13() { lock (_gate) { return _n13 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 13, "TablePut", N13Run)); } }
     private async Task<Value> N13Run()
     {
         scope.Begin(13);
@@ -173,7 +173,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 14: Builtin at "tag[1]"
-    private Task<Value> N14() { lock (_gate) { return _n14 ??= Task.Run(N14Run); } }
+    private Task<Value> N14() { lock (_gate) { return _n14 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 14, "Builtin", N14Run)); } }
     private async Task<Value> N14Run()
     {
         scope.Begin(14);
@@ -183,7 +183,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 15: TablePut Tagged "put Tagged"
-    private Task<Value> N15() { lock (_gate) { return _n15 ??= Task.Run(N15Run); } }
+    private Task<Value> N15() { lock (_gate) { return _n15 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 15, "TablePut", N15Run)); } }
     private async Task<Value> N15Run()
     {
         scope.Begin(15);
@@ -195,7 +195,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 16: Builtin at "tag[2]"
-    private Task<Value> N16() { lock (_gate) { return _n16 ??= Task.Run(N16Run); } }
+    private Task<Value> N16() { lock (_gate) { return _n16 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 16, "Builtin", N16Run)); } }
     private async Task<Value> N16Run()
     {
         scope.Begin(16);
@@ -205,7 +205,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 17: TablePut Tagged "put Tagged"
-    private Task<Value> N17() { lock (_gate) { return _n17 ??= Task.Run(N17Run); } }
+    private Task<Value> N17() { lock (_gate) { return _n17 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 17, "TablePut", N17Run)); } }
     private async Task<Value> N17Run()
     {
         scope.Begin(17);
@@ -217,7 +217,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 18: Builtin at "tag[3]"
-    private Task<Value> N18() { lock (_gate) { return _n18 ??= Task.Run(N18Run); } }
+    private Task<Value> N18() { lock (_gate) { return _n18 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 18, "Builtin", N18Run)); } }
     private async Task<Value> N18Run()
     {
         scope.Begin(18);
@@ -227,7 +227,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 19: TablePut Tagged "put Tagged"
-    private Task<Value> N19() { lock (_gate) { return _n19 ??= Task.Run(N19Run); } }
+    private Task<Value> N19() { lock (_gate) { return _n19 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 19, "TablePut", N19Run)); } }
     private async Task<Value> N19Run()
     {
         scope.Begin(19);
@@ -239,7 +239,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 20: Builtin at "tag[4]"
-    private Task<Value> N20() { lock (_gate) { return _n20 ??= Task.Run(N20Run); } }
+    private Task<Value> N20() { lock (_gate) { return _n20 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 20, "Builtin", N20Run)); } }
     private async Task<Value> N20Run()
     {
         scope.Begin(20);
@@ -249,7 +249,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 21: TablePut Tagged "put Tagged"
-    private Task<Value> N21() { lock (_gate) { return _n21 ??= Task.Run(N21Run); } }
+    private Task<Value> N21() { lock (_gate) { return _n21 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 21, "TablePut", N21Run)); } }
     private async Task<Value> N21Run()
     {
         scope.Begin(21);
@@ -261,7 +261,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 22: Builtin at "tag[5]"
-    private Task<Value> N22() { lock (_gate) { return _n22 ??= Task.Run(N22Run); } }
+    private Task<Value> N22() { lock (_gate) { return _n22 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 22, "Builtin", N22Run)); } }
     private async Task<Value> N22Run()
     {
         scope.Begin(22);
@@ -271,7 +271,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 23: TablePut Tagged "put Tagged"
-    private Task<Value> N23() { lock (_gate) { return _n23 ??= Task.Run(N23Run); } }
+    private Task<Value> N23() { lock (_gate) { return _n23 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 23, "TablePut", N23Run)); } }
     private async Task<Value> N23Run()
     {
         scope.Begin(23);
@@ -283,7 +283,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 24: Builtin at "tag[6]"
-    private Task<Value> N24() { lock (_gate) { return _n24 ??= Task.Run(N24Run); } }
+    private Task<Value> N24() { lock (_gate) { return _n24 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 24, "Builtin", N24Run)); } }
     private async Task<Value> N24Run()
     {
         scope.Begin(24);
@@ -293,7 +293,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 25: TablePut Tagged "put Tagged"
-    private Task<Value> N25() { lock (_gate) { return _n25 ??= Task.Run(N25Run); } }
+    private Task<Value> N25() { lock (_gate) { return _n25 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 25, "TablePut", N25Run)); } }
     private async Task<Value> N25Run()
     {
         scope.Begin(25);
@@ -305,7 +305,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 26: Builtin at "tag[7]"
-    private Task<Value> N26() { lock (_gate) { return _n26 ??= Task.Run(N26Run); } }
+    private Task<Value> N26() { lock (_gate) { return _n26 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 26, "Builtin", N26Run)); } }
     private async Task<Value> N26Run()
     {
         scope.Begin(26);
@@ -315,7 +315,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 27: TablePut Tagged "put Tagged"
-    private Task<Value> N27() { lock (_gate) { return _n27 ??= Task.Run(N27Run); } }
+    private Task<Value> N27() { lock (_gate) { return _n27 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 27, "TablePut", N27Run)); } }
     private async Task<Value> N27Run()
     {
         scope.Begin(27);
@@ -327,7 +327,7 @@ public sealed class Handler_addMark(RequestScope scope, Value request)
     }
 
     // node 28: Sink "response"
-    private Task<Value> N28() { lock (_gate) { return _n28 ??= Task.Run(N28Run); } }
+    private Task<Value> N28() { lock (_gate) { return _n28 ??= Task.Run(() => FluxoTelemetry.RunNode("addMark", 28, "Sink", N28Run)); } }
     private async Task<Value> N28Run()
     {
         scope.Begin(28);

@@ -12,10 +12,10 @@ public sealed class Handler_announce(RequestScope scope, Value request)
     private Task<Value>? _n1;
     private Task<Value>? _n2;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_announce(scope, request).N2();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "announce", "cf9d34539a8b7a88", 3, scope.Id, new Handler_announce(scope, request).N2);
 
     // node 1: Extern notifyUser "notifyUser"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 1, "Extern", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -23,7 +23,7 @@ public sealed class Handler_announce(RequestScope scope, Value request)
     }
 
     // node 2: Sink "response"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("announce", 2, "Sink", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);

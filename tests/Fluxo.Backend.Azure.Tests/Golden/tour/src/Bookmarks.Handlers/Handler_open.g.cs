@@ -14,10 +14,10 @@ public sealed class Handler_open(RequestScope scope, Value request)
     private Task<Value>? _n3;
     private Task<Value>? _n4;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_open(scope, request).N4();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "open", "d740676567f82b6e", 5, scope.Id, new Handler_open(scope, request).N4);
 
     // node 1: Fn normalize "normalize"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("open", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -25,7 +25,7 @@ public sealed class Handler_open(RequestScope scope, Value request)
     }
 
     // node 2: TableGet Marks "get Marks"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("open", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -34,7 +34,7 @@ public sealed class Handler_open(RequestScope scope, Value request)
     }
 
     // node 3: If "if"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("open", 3, "If", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -43,7 +43,7 @@ public sealed class Handler_open(RequestScope scope, Value request)
     }
 
     // node 4: Sink "response"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("open", 4, "Sink", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);

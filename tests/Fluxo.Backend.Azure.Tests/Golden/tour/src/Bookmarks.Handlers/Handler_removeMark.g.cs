@@ -15,10 +15,10 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     private Task<Value>? _n4;
     private Task<Value>? _n5;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_removeMark(scope, request).N5();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "removeMark", "a44803d9bf45503d", 6, scope.Id, new Handler_removeMark(scope, request).N5);
 
     // node 1: Fn normalize "normalize"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 1, "Fn", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -26,7 +26,7 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     }
 
     // node 2: TableGet Marks "get Marks"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 2, "TableGet", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -35,7 +35,7 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     }
 
     // node 3: TableDelete Marks "delete Marks"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 3, "TableDelete", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -46,7 +46,7 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     }
 
     // node 4: Compute "result"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 4, "Compute", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);
@@ -55,7 +55,7 @@ public sealed class Handler_removeMark(RequestScope scope, Value request)
     }
 
     // node 5: Sink "response"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("removeMark", 5, "Sink", N5Run)); } }
     private async Task<Value> N5Run()
     {
         scope.Begin(5);

@@ -17,10 +17,10 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     private Task<Value>? _n6;
     private Task<Value>? _n7;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_summary(scope, request).N7();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Bookmarks", "summary", "4da4d15a0294779e", 8, scope.Id, new Handler_summary(scope, request).N7);
 
     // node 1: TableQuery Marks "query Marks"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 1, "TableQuery", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -28,7 +28,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 2: Compute "map"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 2, "Compute", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -37,7 +37,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 3: Compute "fold"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 3, "Compute", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -46,7 +46,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 4: Builtin at "at"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 4, "Builtin", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);
@@ -55,7 +55,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 5: Builtin append "append"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 5, "Builtin", N5Run)); } }
     private async Task<Value> N5Run()
     {
         scope.Begin(5);
@@ -65,7 +65,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 6: Compute "result"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 6, "Compute", N6Run)); } }
     private async Task<Value> N6Run()
     {
         scope.Begin(6);
@@ -75,7 +75,7 @@ public sealed class Handler_summary(RequestScope scope, Value request)
     }
 
     // node 7: Sink "response"
-    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(N7Run); } }
+    private Task<Value> N7() { lock (_gate) { return _n7 ??= Task.Run(() => FluxoTelemetry.RunNode("summary", 7, "Sink", N7Run)); } }
     private async Task<Value> N7Run()
     {
         scope.Begin(7);

@@ -16,10 +16,10 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     private Task<Value>? _n5;
     private Task<Value>? _n6;
 
-    public static Task<Value> RunAsync(RequestScope scope, Value request) => new Handler_weather(scope, request).N6();
+    public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest("Weather", "weather", "12a4d02d3e50d6f4", 7, scope.Id, new Handler_weather(scope, request).N6);
 
     // node 1: Extern ipToCity "ipToCity"
-    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(N1Run); } }
+    private Task<Value> N1() { lock (_gate) { return _n1 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 1, "Extern", N1Run)); } }
     private async Task<Value> N1Run()
     {
         scope.Begin(1);
@@ -27,7 +27,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     }
 
     // node 2: Extern cityToWeather "cityToWeather"
-    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(N2Run); } }
+    private Task<Value> N2() { lock (_gate) { return _n2 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 2, "Extern", N2Run)); } }
     private async Task<Value> N2Run()
     {
         scope.Begin(2);
@@ -36,7 +36,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     }
 
     // node 3: Extern zipToWeather "zipToWeather"
-    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(N3Run); } }
+    private Task<Value> N3() { lock (_gate) { return _n3 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 3, "Extern", N3Run)); } }
     private async Task<Value> N3Run()
     {
         scope.Begin(3);
@@ -44,7 +44,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     }
 
     // node 4: If "if"
-    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(N4Run); } }
+    private Task<Value> N4() { lock (_gate) { return _n4 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 4, "If", N4Run)); } }
     private async Task<Value> N4Run()
     {
         scope.Begin(4);
@@ -52,7 +52,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     }
 
     // node 5: Fn buildHtml "buildHtml"
-    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(N5Run); } }
+    private Task<Value> N5() { lock (_gate) { return _n5 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 5, "Fn", N5Run)); } }
     private async Task<Value> N5Run()
     {
         scope.Begin(5);
@@ -61,7 +61,7 @@ public sealed class Handler_weather(RequestScope scope, Value request)
     }
 
     // node 6: Sink "response"
-    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(N6Run); } }
+    private Task<Value> N6() { lock (_gate) { return _n6 ??= Task.Run(() => FluxoTelemetry.RunNode("weather", 6, "Sink", N6Run)); } }
     private async Task<Value> N6Run()
     {
         scope.Begin(6);
