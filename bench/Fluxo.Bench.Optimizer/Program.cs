@@ -1,7 +1,7 @@
 using System.Globalization;
 using Fluxo.Bench.Optimizer;
 
-// dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
+// dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [grid] [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
 // ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
 if (args.Length > 0 && args[0] == "perf")
@@ -16,11 +16,18 @@ if (args.Length > 1 && args[0] == "generate")
     return 0;
 }
 
-var options = BenchOptions.Parse(args);
+var grid = args.Length > 0 && args[0] == "grid";
+var options = BenchOptions.Parse(grid ? args[1..] : args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [--requests 20000] [--large 1000000] [--budget 64KB] [--paper-n 2000] [--paper-k 20] [--grid 16] [--seed 7]");
+    Console.Error.WriteLine("usage: [grid] [--requests 20000] [--large 1000000] [--budget 64KB] [--paper-n 2000] [--paper-k 20] [--grid 16] [--seed 7]");
     return 1;
+}
+
+if (grid)
+{
+    GridExperiment.Run(options, Console.Out);
+    return 0;
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -46,6 +46,37 @@ internal static class SampleExperiment
         }
     }
 
+    /// <summary>Records a trace of every sample on its preferred workload (the one `samples-report` uses), budget from the workload.</summary>
+    public static IEnumerable<(string Name, IrModule Module, TraceData Trace, string Path, long Budget)> RecordAll(BenchOptions options, string temp)
+    {
+        foreach (var folder in Directory.GetDirectories(Path.Combine(RepoRoot(), "samples")).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(folder);
+            var service = Path.Combine(folder, name + ".flimp");
+            var workload = Path.Combine(folder, "workload-sessions.json");
+            workload = File.Exists(workload) ? workload : Directory.GetFiles(folder, "workload-*.json").Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+            if (!File.Exists(service) || !File.Exists(workload))
+            {
+                continue;
+            }
+
+            var diagnostics = new DiagnosticBag();
+            var module = ServiceLoader.Load(service, diagnostics);
+            var data = module is null ? null : WorkloadJson.Read(workload, module, diagnostics);
+            var trace = Path.Combine(temp, name + ".bin");
+            if (data is null || !Record(module!, ServiceBindings.PathBeside(service), data, options.Requests, trace, diagnostics))
+            {
+                continue;
+            }
+
+            var read = TraceFile.Read(trace, module!, diagnostics);
+            if (read is not null)
+            {
+                yield return (name, module!, read, trace, data.CacheBudgetBytes ?? 16 * 1024);
+            }
+        }
+    }
+
     /// <summary>Runs the workload with tracing on, with `fluxo run`'s defaults (virtual clock, seed 1, the workload's own seed).</summary>
     private static bool Record(IrModule module, string bindingsPath, Workload workload, int requests, string tracePath, DiagnosticBag diagnostics)
     {

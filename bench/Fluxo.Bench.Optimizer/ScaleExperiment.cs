@@ -31,13 +31,13 @@ internal static class ScaleExperiment
         {
             session.Simulator.Run(replays % 2 == 0 ? result.Placement : uniform);
             replays++;
-            events += session.Trace.NodeEvents;
+            events += session.Simulator.NodeEvents;
         }
 
         var rate = events / clock.Elapsed.TotalSeconds;
         output.WriteLine();
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"## scale: {options.Large} requests ({session.Trace.NodeEvents} node events), workload {workload.Name}"));
+            $"## scale: {options.Large} requests ({session.Simulator.NodeEvents} node events), workload {workload.Name}"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"mrc search: {total.TotalSeconds:F2} s wall, {cpuUsed.TotalSeconds:F2} s CPU in all (flatten + candidate keys {prepare.TotalSeconds:F2} s, search {result.Elapsed.TotalSeconds:F2} s, {result.Replays} exact replays); target < 5 s"));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"machine load average at the end: {LoadAverage()}"));

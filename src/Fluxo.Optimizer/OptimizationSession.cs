@@ -23,18 +23,20 @@ public enum SearchMethod
 /// <summary>A policy scored by replay, with a name for tables.</summary>
 public sealed record ScoredPolicy(string Name, IReadOnlyList<CachePlacement> Placement, SimulationResult Result);
 
+/// <summary>One handler of a session: its graph and its requests, flattened.</summary>
+public sealed record SessionPart(Graph Graph, GraphFacts Facts, FlatTrace Trace);
+
 /// <summary>
-/// One handler of a program with its trace, ready to simulate and search: the entry point of the
-/// optimizer. Created once; every replay reuses the flattened trace and the candidates' keys.
+/// A service's handlers with their trace, ready to simulate and search under one budget: the entry point of the
+/// optimizer. Every handler's candidates compete for the same bytes and policies are scored on all requests
+/// together. Created once; every replay reuses the flattened trace and the candidates' keys.
 /// </summary>
 public sealed class OptimizationSession
 {
-    private OptimizationSession(IrModule module, Graph graph, GraphFacts facts, FlatTrace trace, Simulator simulator, PolicyEvaluator evaluator, IReadOnlyList<Candidate> all)
+    private OptimizationSession(IrModule module, IReadOnlyList<SessionPart> parts, ServiceSimulator simulator, PolicyEvaluator evaluator, IReadOnlyList<Candidate> all)
     {
         Module = module;
-        Graph = graph;
-        Facts = facts;
-        Trace = trace;
+        Parts = parts;
         Simulator = simulator;
         Evaluator = evaluator;
         AllCandidates = all;
@@ -42,13 +44,10 @@ public sealed class OptimizationSession
 
     public IrModule Module { get; }
 
-    public Graph Graph { get; }
+    /// <summary>The handlers optimized together, in the module's order; a candidate's <see cref="Candidate.Part"/> indexes this list.</summary>
+    public IReadOnlyList<SessionPart> Parts { get; }
 
-    public GraphFacts Facts { get; }
-
-    public FlatTrace Trace { get; }
-
-    public Simulator Simulator { get; }
+    public ServiceSimulator Simulator { get; }
 
     public PolicyEvaluator Evaluator { get; }
 
@@ -57,59 +56,94 @@ public sealed class OptimizationSession
 
     public long Budget => Evaluator.Budget;
 
+    /// <summary>"name (N requests)" for each handler, for reports.</summary>
+    public string Describe() => string.Join(", ", Parts.Select(p => $"{p.Graph.Name} ({p.Trace.Requests} requests)"));
+
     /// <summary>
-    /// Prepares <paramref name="handler"/> (default: the handler with most requests in the trace);
-    /// null with diagnostics when the trace does not belong to the program. A <paramref name="flattened"/> replay
-    /// of the same trace lends its flattened handler, so the trace is flattened once.
+    /// Prepares <paramref name="handler"/> alone, or by default every handler with requests in the trace; null with
+    /// diagnostics when the trace does not belong to the program. A <paramref name="flattened"/> replay of the same
+    /// trace lends its flattened handlers, so the trace is flattened once.
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, CostModel? cost = null, Objective objective = Objective.Median, ServiceReplay? flattened = null)
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean, ServiceReplay? flattened = null)
     {
-        var graph = handler is not null
-            ? module.FindGraph(handler)
-            : module.Graphs.OrderByDescending(g => CountRequests(trace, g)).FirstOrDefault();
-        if (graph is null)
+        // With no handler in the trace, the first graph is flattened anyway so that the trace's fault is reported.
+        Graph[] graphs = handler is null
+            ? [.. module.Graphs.Where(g => CountRequests(trace, g) > 0).DefaultIfEmpty(module.Graphs.FirstOrDefault()).OfType<Graph>()]
+            : module.FindGraph(handler) is { } one ? [one] : [];
+        if (graphs.Length == 0)
         {
-            diagnostics.Add(Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
+            diagnostics.Add(trace.Requests.Count == 0 ? Diag.TraceNoRequests(tracePath) : Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
             return null;
         }
 
-        if (flattened?.PartOf(graph.Name) is { } part && part.Simulator.Cost == (cost ?? CostModel.Default))
+        var parts = new List<SessionPart>();
+        var simulators = new List<Simulator>();
+        var all = new List<Candidate>();
+        foreach (var graph in graphs)
         {
-            return Create(module, graph, part.Facts, part.Simulator, budget, objective);
+            if (flattened?.PartOf(graph.Name) is { } known && known.Simulator.Cost == (cost ?? CostModel.Default))
+            {
+                all.AddRange(CandidateEnumerator.Enumerate(known.Facts, part: parts.Count, firstIndex: all.Count));
+                parts.Add(new SessionPart(graph, known.Facts, known.Flat));
+                simulators.Add(known.Simulator);
+                continue;
+            }
+
+            var facts = new GraphFacts(graph);
+            var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
+            if (flat is null)
+            {
+                return null;
+            }
+
+            all.AddRange(CandidateEnumerator.Enumerate(facts, part: parts.Count, firstIndex: all.Count));
+            parts.Add(new SessionPart(graph, facts, flat));
+            simulators.Add(new Simulator(flat, cost));
         }
 
-        var facts = new GraphFacts(graph);
-        var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
-        return flat is null ? null : Create(module, graph, facts, new Simulator(flat, cost), budget, objective);
+        return Create(module, parts, simulators, all, budget, objective);
     }
 
     /// <summary>
-    /// Prepares <paramref name="handler"/> (default: the handler with most requests) from a trace already read and
-    /// flattened by <see cref="ServiceReplay.Read"/>; null with diagnostics when the trace holds none of its requests.
+    /// Prepares <paramref name="handler"/> alone, or by default every handler with requests, from a trace already read
+    /// and flattened by <see cref="ServiceReplay.Read"/>; null with diagnostics when the trace holds none of its requests.
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, ServiceReplay replay, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, Objective objective = Objective.Median)
+        string? handler = null, Objective objective = Objective.Mean)
     {
-        var part = handler is not null ? replay.PartOf(handler) : replay.Parts.OrderByDescending(p => p.Flat.Requests).FirstOrDefault();
-        if (part is null)
+        List<ServiceReplay.Part> chosen = handler is not null
+            ? [.. replay.Parts.Where(p => p.Graph.Name == handler)]
+            : [.. replay.Parts.Where(p => p.Flat.Requests > 0)];
+        if (chosen.Count == 0)
         {
             diagnostics.Add(replay.Requests == 0 ? Diag.TraceNoRequests(tracePath) : Diag.TraceGraphMissing(tracePath, handler ?? "(none)"));
             return null;
         }
 
-        return Create(module, part.Graph, part.Facts, part.Simulator, budget, objective);
+        var parts = new List<SessionPart>();
+        var simulators = new List<Simulator>();
+        var all = new List<Candidate>();
+        foreach (var part in chosen)
+        {
+            all.AddRange(CandidateEnumerator.Enumerate(part.Facts, part: parts.Count, firstIndex: all.Count));
+            parts.Add(new SessionPart(part.Graph, part.Facts, part.Flat));
+            simulators.Add(part.Simulator);
+        }
+
+        return Create(module, parts, simulators, all, budget, objective);
     }
 
-    private static OptimizationSession Create(IrModule module, Graph graph, GraphFacts facts, Simulator simulator, long budget, Objective objective)
+    private static OptimizationSession Create(
+        IrModule module, List<SessionPart> parts, List<Simulator> simulators, List<Candidate> all, long budget, Objective objective)
     {
-        var all = CandidateEnumerator.Enumerate(facts);
+        var simulator = new ServiceSimulator(simulators);
         var keyed = new bool[all.Count];
         Parallel.For(0, all.Count, i => keyed[i] = simulator.KeysOf(all[i]) is not null);
         var usable = all.Where((_, i) => keyed[i]).ToList();
-        return new OptimizationSession(module, graph, facts, simulator.Trace, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
+        return new OptimizationSession(module, parts, simulator, new PolicyEvaluator(simulator, usable, budget, objective), all);
     }
 
     private static int CountRequests(TraceData trace, Graph graph)
@@ -118,12 +152,24 @@ public sealed class OptimizationSession
         return trace.Requests.Count(r => indexes.Contains(r.Graph));
     }
 
-    public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) => method switch
+    public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) =>
+        Search(Evaluator, method, progress, paper);
+
+    private static SearchResult Search(PolicyEvaluator evaluator, SearchMethod method, SearchProgress? progress, PaperSearch.Options? paper) => method switch
     {
-        SearchMethod.Paper => PaperSearch.Run(Evaluator, paper, progress),
-        SearchMethod.Exhaustive => ExhaustiveSearch.Run(Evaluator, null, progress),
-        _ => MrcSearch.Run(Evaluator, null, progress),
+        SearchMethod.Paper => PaperSearch.Run(evaluator, paper, progress),
+        SearchMethod.Exhaustive => ExhaustiveSearch.Run(evaluator, null, progress),
+        _ => MrcSearch.Run(evaluator, null, progress),
     };
+
+    /// <summary>
+    /// What <paramref name="method"/> finds for every objective, each scored on all four: the trade-off behind the
+    /// chosen objective (the policy best on the mean may lose on p99, and the other way round). <paramref name="chosen"/>
+    /// is what the search found for the session's own objective.
+    /// </summary>
+    public IReadOnlyList<(Objective Objective, SearchResult Found)> BestForEachObjective(SearchResult chosen, SearchMethod method, PaperSearch.Options? paper = null) =>
+        [.. Enum.GetValues<Objective>().Select(o =>
+            (o, o == Evaluator.Objective ? chosen : Search(new PolicyEvaluator(Simulator, Evaluator.Candidates, Budget, o), method, null, paper)))];
 
     /// <summary>No cache, Random, Uniform and All-encompassing, scored; a reference the budget cannot hold (a few bytes split among caches) is left out.</summary>
     public IReadOnlyList<ScoredPolicy> References(int seed = 1)
@@ -140,6 +186,22 @@ public sealed class OptimizationSession
         return [.. scored.OfType<ScoredPolicy>()];
     }
 
+    /// <summary>The best policy that caches in one handler only, for each handler with candidates: what a per-handler optimizer would reach with the whole budget.</summary>
+    public IReadOnlyList<(string Handler, SearchResult Found)> BestSingleHandler(SearchMethod method)
+    {
+        var result = new List<(string, SearchResult)>();
+        for (var p = 0; p < Parts.Count; p++)
+        {
+            var mine = Evaluator.Candidates.Where(c => c.Part == p).ToList();
+            if (mine.Count > 0)
+            {
+                result.Add((Parts[p].Graph.Name, Search(new PolicyEvaluator(Simulator, mine, Budget, Evaluator.Objective), method, null, null)));
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>The policy document for a placement, with each cache's evidence: hit ratio and the mean latency it saves.</summary>
     public PolicyDocument ToPolicy(IReadOnlyList<CachePlacement> placement)
     {
@@ -148,13 +210,14 @@ public sealed class OptimizationSession
         {
             var without = Evaluator.Evaluate([.. placement.Where((_, i) => i != j)]);
             var saved = without is null ? 0 : without.MeanMs - result.MeanMs;
-            return new CacheDecision(Graph.Name, Graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
+            var graph = Parts[p.Candidate.Part].Graph;
+            return new CacheDecision(graph.Name, graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
                 Math.Round(result.Caches[j].HitRatio, 4), Math.Round(saved, 4));
         });
         return PolicyDocument.Empty(Module.Service, Budget) with { Caches = [.. caches] };
     }
 
-    /// <summary>Reads the caches of a policy for this handler; null with located diagnostics when it cannot be replayed.</summary>
+    /// <summary>Reads the caches of a policy for this session's handlers; null with located diagnostics when it cannot be replayed.</summary>
     public IReadOnlyList<CachePlacement>? FromPolicy(PolicyDocument policy, string path, DiagnosticBag diagnostics) =>
         PolicyValidation.ToPlacement(this, policy, path, diagnostics);
 }

@@ -21,12 +21,14 @@ internal static class PolicyValidation
                 continue;
             }
 
-            if (cache.Handler != session.Graph.Name)
+            var part = session.Parts.ToList().FindIndex(p => p.Graph.Name == cache.Handler);
+            if (part < 0)
             {
                 continue;
             }
 
-            if (cache.GraphHash != session.Graph.Hash)
+            var (graph, facts, trace) = session.Parts[part];
+            if (cache.GraphHash != graph.Hash)
             {
                 diagnostics.Add(Diag.PolicyGraphHashMismatch(path, j, cache.Handler));
                 continue;
@@ -39,21 +41,21 @@ internal static class PolicyValidation
             }
 
             var nodes = cache.Nodes.IsDefault ? [] : cache.Nodes;
-            var candidate = Candidate.TryCreate(session.Facts, 100_000 + j, nodes, out var problem);
+            var candidate = Candidate.TryCreate(facts, 100_000 + j, nodes, out var problem, part);
             if (candidate is null)
             {
                 diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
                 continue;
             }
 
-            if (CandidateKeys.Compute(session.Trace, candidate, out var request) is null)
+            if (CandidateKeys.Compute(trace, candidate, out var request) is null)
             {
                 diagnostics.Add(Diag.PolicyKeyNotInTrace(path, j, request));
                 continue;
             }
 
-            var clash = placement.FindIndex(p => p.Candidate.Overlaps(candidate));
-            if (clash >= 0 || ReplayProgram.UnitOrder(session.Facts, [.. placement.Select(p => p.Candidate), candidate]) is null)
+            var clash = placement.FindIndex(p => p.Candidate.Part == part && p.Candidate.Overlaps(candidate));
+            if (clash >= 0 || ReplayProgram.UnitOrder(facts, [.. placement.Where(p => p.Candidate.Part == part).Select(p => p.Candidate), candidate]) is null)
             {
                 diagnostics.Add(Diag.PolicyOverlap(path, j, clash >= 0 ? clash : Math.Max(0, j - 1)));
                 continue;

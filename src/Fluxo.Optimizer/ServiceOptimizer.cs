@@ -10,24 +10,36 @@ namespace Fluxo.Optimizer;
 
 /// <summary>What `fluxo optimize` asks of the optimizer.</summary>
 /// <param name="ServicePath">Where the service was read from, for diagnostics.</param>
-/// <param name="Handler">The handler whose caches are searched; null for the one with most requests.</param>
+/// <param name="Handler">The only handler whose caches are searched; null for every handler under one budget.</param>
 /// <param name="StalenessSeconds">How stale a pre-computed feed or table read may be; null: only deterministic parts.</param>
+/// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
-    Objective Objective = Objective.Median, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double Sample = 1.0);
+    Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
+    double Sample = 1.0);
+
+/// <summary>
+/// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later
+/// requests it never saw; a gap says the trace's past does not predict its future.
+/// </summary>
+public sealed record HeldOutCheck(Objective Objective, int InSampleRequests, int HeldOutRequests, double InSampleGain, double HeldOutGain)
+{
+    public double GapPoints => Math.Abs(InSampleGain - HeldOutGain);
+}
 
 /// <summary>One combination of decision kinds replayed over the whole trace.</summary>
 public sealed record DecisionRow(string Name, AheadResult Result);
 
 /// <summary>The policy `fluxo optimize` writes and the evidence it prints.</summary>
-/// <param name="Session">The searched handler with its flattened trace.</param>
+/// <param name="Session">The searched handlers with their flattened trace.</param>
 /// <param name="ChosenCaches">The chosen caches replayed in their own order, so each pairs with its statistics.</param>
 /// <param name="TraceRequests">Requests of every handler in the trace.</param>
 /// <param name="Decisions">Each kind of decision alone and together over the whole trace; the first row is "none".</param>
 /// <param name="ReservedBytes">Bytes kept out of the cache budget for pre-computed and speculated results.</param>
+/// <param name="HeldOut">The policy checked on the held-out end of the trace; null when nothing was held out.</param>
 public sealed record OptimizeReport(
     PolicyDocument Policy, OptimizationSession Session, SearchResult Found, ScoredPolicy Chosen, IReadOnlyList<ScoredPolicy> References,
-    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes);
+    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes, HeldOutCheck? HeldOut = null);
 
 /// <summary>
 /// The whole of `fluxo optimize` in one call: reads and flattens the trace once, reserves the bytes pre-computed
@@ -36,6 +48,15 @@ public sealed record OptimizeReport(
 /// </summary>
 public static class ServiceOptimizer
 {
+    /// <summary>By default the policy is chosen on the first 80% of the trace and checked on the last 20%.</summary>
+    public const double DefaultHoldOut = 0.2;
+
+    /// <summary>In-sample and held-out gains further apart than this (in points of percent) draw a warning.</summary>
+    public const double HeldOutWarningPoints = 2;
+
+    /// <summary>Below this many requests in either part, nothing is held out: the check would be noise.</summary>
+    public const int MinHeldOutRequests = 50;
+
     public static OptimizeReport? Optimize(IrModule module, OptimizeRequest request, DiagnosticBag diagnostics, SearchProgress? progress = null)
     {
         if (request.Handler is not null && module.FindGraph(request.Handler) is null)
@@ -44,7 +65,21 @@ public static class ServiceOptimizer
             return null;
         }
 
-        var replay = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
+        // With nothing held out the trace streams straight into flat arrays; a hold-out needs its requests to split
+        // in time, so the trace is read whole, split, and each part sampled as the streaming reader would.
+        TraceData? trace = null, heldOut = null;
+        ServiceReplay? replay;
+        if (request.HoldOut > 0)
+        {
+            var whole = TraceFile.Read(request.TracePath, module, diagnostics);
+            (trace, heldOut) = whole is null ? (null, null) : Split(whole, request.HoldOut);
+            replay = trace is null ? null : ServiceReplay.Create(module, trace, request.TracePath, diagnostics, sample: request.Sample);
+        }
+        else
+        {
+            replay = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
+        }
+
         if (replay is null || diagnostics.HasErrors)
         {
             return null;
@@ -64,8 +99,65 @@ public static class ServiceOptimizer
         var chosenCaches = session.Simulator.Run(found.Placement);
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
         var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds);
-        return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved);
+        var check = heldOut is null ? null : Check(module, request, trace!, heldOut, policy, diagnostics);
+        return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check);
     }
+
+    /// <summary>The trace's first requests to search on and its last <paramref name="holdOut"/> share to check on; no check when either part would be too small.</summary>
+    public static (TraceData Search, TraceData? Check) Split(TraceData trace, double holdOut)
+    {
+        var kept = (int)Math.Round(trace.Requests.Count * (1 - Math.Clamp(holdOut, 0, 1)));
+        if (holdOut <= 0 || kept < MinHeldOutRequests || trace.Requests.Count - kept < MinHeldOutRequests)
+        {
+            return (trace, null);
+        }
+
+        return (trace with { Requests = [.. trace.Requests.Take(kept)] }, trace with { Requests = [.. trace.Requests.Skip(kept)] });
+    }
+
+    /// <summary>
+    /// Measures both gains in the same steady state, caches warmed by the in-sample requests: in-sample over a second
+    /// pass of the in-sample requests, held out over the held-out requests that follow the first pass. (A cold start
+    /// counted in one and not the other would open a gap of its own.) Warns when the two are far apart.
+    /// </summary>
+    private static HeldOutCheck? Check(IrModule module, OptimizeRequest request, TraceData inSample, TraceData heldOut, PolicyDocument policy, DiagnosticBag diagnostics)
+    {
+        var warm = inSample.Requests.Count;
+        var offset = inSample.Requests.Max(r => r.Id) + 1;
+        var last = inSample.Requests[^1].ArrivalMs;
+        var again = inSample with { Requests = [.. inSample.Requests, .. inSample.Requests.Select(r => r with { Id = r.Id + offset, ArrivalMs = r.ArrivalMs + last })] };
+        var then = inSample with { Requests = [.. inSample.Requests, .. heldOut.Requests] };
+        var replayAgain = ServiceReplay.Create(module, again, request.TracePath, new DiagnosticBag(), sample: request.Sample);
+        var replayThen = ServiceReplay.Create(module, then, request.TracePath, new DiagnosticBag(), sample: request.Sample);
+        if (replayAgain is null || replayThen is null)
+        {
+            return null;
+        }
+
+        // A sample keeps the same in-sample requests in both replays: half of the doubled one.
+        var measureFrom = replayAgain.Requests / 2;
+        double Gain(ServiceReplay r)
+        {
+            var none = Score(r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom), request.Objective);
+            return none <= 0 ? 0 : (none - Score(r.Run(policy, measureFrom), request.Objective)) / none * 100;
+        }
+
+        var check = new HeldOutCheck(request.Objective, warm, heldOut.Requests.Count, Gain(replayAgain), Gain(replayThen));
+        if (check.GapPoints > HeldOutWarningPoints)
+        {
+            diagnostics.Add(Diag.HeldOutGap(request.TracePath, request.Objective.ToString().ToLowerInvariant(), check.InSampleGain, check.HeldOutGain, HeldOutWarningPoints));
+        }
+
+        return check;
+    }
+
+    private static double Score(AheadResult r, Objective objective) => objective switch
+    {
+        Objective.P50 => r.P50Ms,
+        Objective.P95 => r.P95Ms,
+        Objective.P99 => r.P99Ms,
+        _ => r.MeanMs,
+    };
 
     /// <summary>Bytes the stores would take when planned alone; the caches keep at least half of the budget, whatever the stores would like.</summary>
     private static long ReservedBytes(ServiceReplay replay, OptimizeRequest request)

@@ -1,4 +1,6 @@
 using System.Globalization;
+using Fluxo.Diagnostics;
+using Fluxo.Policy;
 using Fluxo.TestSupport;
 
 namespace Fluxo.Cli.Tests;
@@ -33,6 +35,13 @@ public sealed class SamplesReportCommandTests : IDisposable
         var meanAfter = double.Parse(cells[6], CultureInfo.InvariantCulture);
         Assert.True(meanAfter < meanBefore, row);
         Assert.Matches(@"\{(zipToWeather|cityToWeather|ipToCity|buildHtml)", cells[8]);
+
+        // The service's policy is written beside the Markdown, with the caches the table lists.
+        var policy = PolicyJson.Read(Path.Combine(_dir.FullName, "policies", "weather.policy.json"), new DiagnosticBag());
+        Assert.NotNull(policy);
+        Assert.Equal("Weather", policy.Service);
+        Assert.NotEmpty(policy.Caches);
+        Assert.True(policy.Caches.Sum(c => c.Bytes) <= policy.BudgetBytes);
     }
 
     [Fact]

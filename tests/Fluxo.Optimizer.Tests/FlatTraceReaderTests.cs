@@ -37,7 +37,7 @@ public sealed class FlatTraceReaderTests : IDisposable
         var diagnostics = new DiagnosticBag();
         var replay = ServiceReplay.Read(module, path, diagnostics);
         Assert.True(replay is not null, string.Join("\n", diagnostics.Items));
-        var read = OptimizationSession.Create(module, replay!, path, 4096, diagnostics)!.Trace;
+        var read = OptimizationSession.Create(module, replay!, path, 4096, diagnostics)!.Parts[0].Trace;
         var expected = FlatTrace.Build(TraceFile.Read(path, diagnostics)!, new GraphFacts(module.Graphs[0]), path, diagnostics)!;
         Assert.Empty(diagnostics.Items);
         Assert.Equal(expected.Requests, read.Requests);
@@ -65,8 +65,8 @@ public sealed class FlatTraceReaderTests : IDisposable
         var whole = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics)!, path, 1 << 20, diagnostics)!;
         var sampled = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: 0.25)!, path, 1 << 20, diagnostics)!;
         Assert.Empty(diagnostics.Items);
-        Assert.Equal(0.25, sampled.Trace.SampleRate, 9);
-        Assert.InRange(sampled.Trace.Requests, 40_000, 60_000);
+        Assert.Equal(0.25, sampled.Parts[0].Trace.SampleRate, 9);
+        Assert.InRange(sampled.Parts[0].Trace.Requests, 40_000, 60_000);
         int[][] keyedOnFields = [[1], [1, 2], [1, 2, 3, 4, 5]];
         var errors = new List<string>();
         foreach (var c in keyedOnFields.Select(nodes => whole.Evaluator.Candidates.Single(c => c.Nodes.SequenceEqual(nodes))))

@@ -17,7 +17,7 @@ public sealed class PolicyValidationTests
     }
 
     private static CacheDecision Cache(long bytes, params int[] nodes) =>
-        new("weather", Session.Graph.Hash, [.. nodes], bytes, "lru", 0, 0);
+        new("weather", Session.Parts[0].Graph.Hash, [.. nodes], bytes, "lru", 0, 0);
 
     [Theory]
     [InlineData("FLX5003", new[] { 0 })]

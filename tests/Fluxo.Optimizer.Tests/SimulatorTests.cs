@@ -39,7 +39,7 @@ public sealed class SimulatorTests
         var swapped = ordered with { Id = 2, Edges = [.. ordered.Edges.OrderBy(e => e.From == 2 && e.To == 4 ? 0 : 1)] };
         Assert.Equal((2, 4), (swapped.Edges[0].From, swapped.Edges[0].To));
         var s = Session(HandTrace.Of(ordered, swapped));
-        Assert.Equal(s.Trace.ShapeOf[0], s.Trace.ShapeOf[1]);
+        Assert.Equal(s.Parts[0].Trace.ShapeOf[0], s.Parts[0].Trace.ShapeOf[1]);
         Assert.Equal(33, s.Simulator.Run([]).P99Ms, 9);
     }
 

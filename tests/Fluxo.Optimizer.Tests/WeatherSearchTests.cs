@@ -1,4 +1,5 @@
 using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Optimizer.Synthetic;
 
@@ -8,11 +9,11 @@ public sealed class WeatherSearchTests
 {
     public const long Budget = 64 * 1024;
 
-    private static OptimizationSession Session(int workload, int requests = 20_000)
+    private static OptimizationSession Session(int workload, int requests = 20_000, Objective objective = Objective.P50)
     {
         var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[workload], requests, 7);
         var diagnostics = new DiagnosticBag();
-        return OptimizationSession.Create(WeatherGraph.Module(), trace, "synthetic", Budget, diagnostics)!;
+        return OptimizationSession.Create(WeatherGraph.Module(), trace, "synthetic", Budget, diagnostics, objective: objective)!;
     }
 
     [Fact]
@@ -73,5 +74,27 @@ public sealed class WeatherSearchTests
         Assert.Contains("hill-climbing", stages);
         Assert.True(result.Placement.Sum(p => p.Bytes) <= Budget);
         Assert.True(result.Replays > 3);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void Each_objective_gets_the_best_policy_for_it_among_the_searches_answers(int workload)
+    {
+        var s = Session(workload, 5000, Objective.Mean);
+        var chosen = s.Search(SearchMethod.Mrc);
+        var best = s.BestForEachObjective(chosen, SearchMethod.Mrc);
+        Assert.Equal(Enum.GetValues<Objective>(), best.Select(b => b.Objective).Order());
+        Assert.Same(chosen, best.Single(b => b.Objective == Objective.Mean).Found);
+        foreach (var (objective, found) in best)
+        {
+            // The policy searched for an objective is at least as good on it as the mean's choice, up to the search's 1%.
+            Assert.True(found.Result.Score(objective) <= chosen.Result.Score(objective) * 1.01 + 1e-9, $"{objective}: {found.Result.Score(objective)} vs {chosen.Result.Score(objective)}");
+        }
+
+        foreach (var reference in s.References())
+        {
+            Assert.True(chosen.Result.MeanMs <= reference.Result.MeanMs + 1e-9, $"{reference.Name}: {reference.Result.MeanMs} vs {chosen.Result.MeanMs}");
+        }
     }
 }

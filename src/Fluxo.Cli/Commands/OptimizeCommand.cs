@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 using Fluxo.Cli.Optimizing;
 using Fluxo.Diagnostics;
@@ -18,7 +19,8 @@ internal static class OptimizeCommand
     public sealed record Arguments(
         string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
         Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null,
-        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null, double Sample = 1.0);
+        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null, double Sample = 1.0,
+        double HoldOut = ServiceOptimizer.DefaultHoldOut);
 
     public static Command Create()
     {
@@ -32,26 +34,27 @@ internal static class OptimizeCommand
         var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
         var search = CliOptions.Choice("--search", "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", SearchMethod.Mrc);
         var output = CliOptions.Output("Where to write the policy (default policy.json); with '-' the report goes to stderr.");
-        var handler = CliOptions.Handler("The handler to optimize (default: the one with most requests in the trace).");
-        var objective = CliOptions.Choice("--objective", "What to minimise: median, mean, p95 or p99.", Objective.Median);
+        var handler = CliOptions.Handler("Optimize this handler alone (default: every handler in the trace under one budget).");
+        var objective = CliOptions.Choice("--objective", "What to minimise over the requests: mean (default), p50, p95 or p99.", Objective.Mean);
         var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var baseline = new Option<string?>("--baseline") { Description = "A policy written earlier: replay it on this trace and compare it with the new choice (CI gate)." };
         var maxRegression = new Option<string?>("--max-regression") { Description = "With --baseline: exit 3 when the baseline is worse than the new choice by more than this percentage (5%)." };
         var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
         var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
         var progress = new Option<bool>("--progress") { Description = "Show a progress bar on stderr even when it is not a terminal." };
+        var holdOut = new Option<double>("--hold-out") { Description = "Share of the trace, at its end, kept out of the search and used to check the policy's gain (0 to search the whole trace).", DefaultValueFactory = _ => ServiceOptimizer.DefaultHoldOut };
         var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
         var sample = new Option<double>("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
         var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
         {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression, sample,
+            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression, sample, holdOut,
         };
         cmd.SetAction(parse => Run(
             new Arguments(
                 parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
                 parse.GetValue(search), parse.GetValue(output) ?? "policy.json", parse.GetValue(handler), parse.GetValue(objective),
                 parse.GetValue(paperN), parse.GetValue(paperK), StatusConsole.Shows(true, parse.GetValue(progress)), parse.GetValue(staleness),
-                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression), parse.GetValue(sample)),
+                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression), parse.GetValue(sample), parse.GetValue(holdOut)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -82,7 +85,13 @@ internal static class OptimizeCommand
         }
 
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
-        var request = new OptimizeRequest(args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.Sample);
+        var request = new OptimizeRequest(
+            args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample);
+        if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
+        {
+            diagnostics.Add(Diag.BadHoldOut(args.HoldOut));
+        }
+
         var report = module is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1
             ? null
             : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
@@ -92,14 +101,23 @@ internal static class OptimizeCommand
         }
 
         var (session, found, policy) = (report.Session, report.Found, report.Policy);
-        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests, {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, budget {session.Budget} B");
+        output.WriteLine($"{session.Describe()}: {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, one budget of {session.Budget} B");
         output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
-        PolicyTable.Write(output, report.Chosen, report.References, session.Graph);
+        PolicyTable.Write(output, report.Chosen, report.References, Graphs(session));
         output.WriteLine();
-        PolicyTable.WriteCaches(output, session.Graph, found.Placement, report.ChosenCaches);
+        PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
+        output.WriteLine();
+        PolicyTable.WriteCaches(output, [.. session.Parts.Select(p => p.Graph)], found.Placement, report.ChosenCaches);
         output.WriteLine();
         DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
+        if (report.HeldOut is { } h)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
+        }
+
         var gate = args.Baseline is null ? null : RegressionGate.Evaluate(session, report.Chosen.Result, args.Baseline, maxRegression ?? 0, args.Objective, diagnostics);
         if (args.Baseline is not null && gate is null)
         {
@@ -131,8 +149,8 @@ internal static class OptimizeCommand
     private static void OptimizeJson(System.Text.Json.Utf8JsonWriter w, Arguments args, OptimizeReport report, RegressionGate? gate, PolicyDocument? policy)
     {
         var session = report.Session;
-        w.WriteString("handler", session.Graph.Name);
-        w.WriteNumber("requests", session.Trace.Requests);
+        w.WriteString("handler", string.Join(",", session.Parts.Select(p => p.Graph.Name)));
+        w.WriteNumber("requests", session.Simulator.Requests);
         w.WriteNumber("budgetBytes", report.Policy.BudgetBytes);
         w.WriteNumber("cacheBudgetBytes", session.Budget);
         w.WriteNumber("reservedBytes", report.ReservedBytes);
@@ -140,8 +158,8 @@ internal static class OptimizeCommand
         w.WriteString("objective", CliOptions.Name(args.Objective));
         w.WriteNumber("replays", report.Found.Replays);
         w.WriteNumber("candidates", session.Evaluator.Candidates.Count);
-        PolicyReportJson.WritePolicies(w, session.Graph, report.Chosen, report.References);
-        PolicyReportJson.WriteCaches(w, session.Graph, report.Found.Placement, report.ChosenCaches);
+        PolicyReportJson.WritePolicies(w, Graphs(session), report.Chosen, report.References);
+        PolicyReportJson.WriteCaches(w, Graphs(session), report.Found.Placement, report.ChosenCaches);
         w.WriteNumber("precomputed", report.Policy.Precompute.Length);
         w.WriteNumber("speculated", report.Policy.Speculate.Length);
         gate?.WriteJson(w);
@@ -155,6 +173,8 @@ internal static class OptimizeCommand
             w.WriteString("policyFile", args.Output);
         }
     }
+
+    internal static Fluxo.Ir.Graph[] Graphs(OptimizationSession session) => [.. session.Parts.Select(p => p.Graph)];
 
     /// <summary>The program, its trace and the session over one handler, for commands that replay a given policy; null after diagnostics.</summary>
     internal static OptimizationSession? Load(string file, string tracePath, long budget, string? handler, Objective objective, DiagnosticBag diagnostics)

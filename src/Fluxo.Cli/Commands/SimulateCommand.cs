@@ -17,7 +17,7 @@ internal static class SimulateCommand
         var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
         var trace = new Option<FileInfo>("--trace", "-t") { Description = "The trace recorded by 'fluxo run --trace'.", Required = true };
         var policy = new Option<FileInfo>("--policy", "-p") { Description = "The policy to score (written by 'fluxo optimize' or by hand; docs/policy-format.md).", Required = true };
-        var handler = CliOptions.Handler("The handler to replay (default: the one with most requests in the trace).");
+        var handler = CliOptions.Handler("The handler to replay (default: every handler in the trace).");
         var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var cmd = new Command("simulate", "Replay a trace under a cache policy and print the predicted latencies (p50, p95, p99, mean) and each cache's hit ratio.")
         {
@@ -34,7 +34,7 @@ internal static class SimulateCommand
     {
         var diagnostics = new DiagnosticBag();
         var policy = PolicyJson.Read(args.Policy, diagnostics);
-        var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Median, diagnostics);
+        var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Mean, diagnostics);
         var placement = session is not null && PolicyCheck.Validate(session.Module, policy!, args.Policy, diagnostics) ? session.FromPolicy(policy!, args.Policy, diagnostics) : null;
         DiagnosticPrinter.Print(diagnostics, error);
         if (session is null || placement is null || diagnostics.HasErrors)
@@ -54,20 +54,22 @@ internal static class SimulateCommand
             var none = new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()));
             JsonOutput.Write(output, "simulate", ExitCodes.Ok, diagnostics, w =>
             {
-                w.WriteString("handler", session.Graph.Name);
+                w.WriteString("handler", string.Join(",", session.Parts.Select(p => p.Graph.Name)));
                 w.WriteString("policyFile", args.Policy);
-                w.WriteNumber("requests", session.Trace.Requests);
-                PolicyReportJson.WritePolicies(w, session.Graph, new ScoredPolicy("policy", placement, result), [none]);
-                PolicyReportJson.WriteCaches(w, session.Graph, placement, result);
+                w.WriteNumber("requests", session.Simulator.Requests);
+                PolicyReportJson.WritePolicies(w, Graphs(session), new ScoredPolicy("policy", placement, result), [none]);
+                PolicyReportJson.WriteCaches(w, Graphs(session), placement, result);
             });
             return ExitCodes.Ok;
         }
 
-        output.WriteLine($"{session.Graph.Name}: {session.Trace.Requests} requests replayed under {args.Policy}");
+        output.WriteLine($"{session.Describe()} replayed under {args.Policy}");
         output.WriteLine();
-        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))], session.Graph);
+        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))], Graphs(session));
         output.WriteLine();
-        PolicyTable.WriteCaches(output, session.Graph, placement, result);
+        PolicyTable.WriteCaches(output, Graphs(session), placement, result);
         return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);
     }
+
+    private static Fluxo.Ir.Graph[] Graphs(OptimizationSession session) => [.. session.Parts.Select(p => p.Graph)];
 }

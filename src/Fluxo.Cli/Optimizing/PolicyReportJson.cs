@@ -9,26 +9,26 @@ namespace Fluxo.Cli.Optimizing;
 /// <summary>The `--format json` counterpart of <see cref="PolicyTable"/>: the same numbers, for programs.</summary>
 internal static class PolicyReportJson
 {
-    public static void WritePolicies(Utf8JsonWriter w, Graph graph, ScoredPolicy chosen, IReadOnlyList<ScoredPolicy> references)
+    public static void WritePolicies(Utf8JsonWriter w, IReadOnlyList<Graph> graphs, ScoredPolicy chosen, IReadOnlyList<ScoredPolicy> references)
     {
         w.WriteStartArray("policies");
-        Policy(w, graph, chosen, chosen: true);
+        Policy(w, graphs, chosen, chosen: true);
         foreach (var r in references)
         {
-            Policy(w, graph, r, chosen: false);
+            Policy(w, graphs, r, chosen: false);
         }
 
         w.WriteEndArray();
     }
 
-    public static void WriteCaches(Utf8JsonWriter w, Graph graph, IReadOnlyList<CachePlacement> placement, SimulationResult result)
+    public static void WriteCaches(Utf8JsonWriter w, IReadOnlyList<Graph> graphs, IReadOnlyList<CachePlacement> placement, SimulationResult result)
     {
         w.WriteStartArray("caches");
         for (var j = 0; j < placement.Count; j++)
         {
             var s = result.Caches[j];
             w.WriteStartObject();
-            w.WriteString("name", NodeLabels.CacheName(graph, placement[j].Candidate.Nodes));
+            w.WriteString("name", NodeLabels.CacheName(graphs[placement[j].Candidate.Part], placement[j].Candidate.Nodes));
             Nodes(w, placement[j].Candidate.Nodes);
             w.WriteNumber("bytes", placement[j].Bytes);
             w.WriteNumber("lookups", s.Lookups);
@@ -50,7 +50,7 @@ internal static class PolicyReportJson
         w.WriteNumber("meanMs", r.MeanMs);
     }
 
-    private static void Policy(Utf8JsonWriter w, Graph graph, ScoredPolicy p, bool chosen)
+    private static void Policy(Utf8JsonWriter w, IReadOnlyList<Graph> graphs, ScoredPolicy p, bool chosen)
     {
         w.WriteStartObject();
         w.WriteString("name", p.Name);
@@ -60,7 +60,7 @@ internal static class PolicyReportJson
         foreach (var c in p.Placement)
         {
             w.WriteStartObject();
-            w.WriteString("name", NodeLabels.CacheName(graph, c.Candidate.Nodes));
+            w.WriteString("name", NodeLabels.CacheName(graphs[c.Candidate.Part], c.Candidate.Nodes));
             Nodes(w, c.Candidate.Nodes);
             w.WriteNumber("bytes", c.Bytes);
             w.WriteEndObject();

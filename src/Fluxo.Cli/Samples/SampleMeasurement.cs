@@ -2,7 +2,6 @@ using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
-using Fluxo.Optimizer.Ahead;
 using Fluxo.Policy;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
@@ -22,8 +21,8 @@ public sealed record SampleSavings(
     LatencyRow Before, LatencyRow After, PolicyDocument Policy);
 
 /// <summary>
-/// Measures one sample the way a user would: run its workload with tracing, optimize every handler's
-/// caches from the trace (mrc search), run the same workload again with the chosen policy.
+/// Measures one sample the way a user would: run its workload with tracing, optimize the whole service from the
+/// trace under one budget as `fluxo optimize` does, run the same workload again with the chosen policy.
 /// </summary>
 public static class SampleMeasurement
 {
@@ -51,14 +50,8 @@ public static class SampleMeasurement
         var budget = workload.CacheBudgetBytes ?? DefaultBudget;
         var tracePath = Path.Combine(scratchDir, sample.Name + ".trace.bin");
         var before = await RunAsync(module, bindings, workload, null, tracePath, requests, diags, ct);
-        var trace = before is null ? null : ServiceReplay.Read(module, tracePath, diags);
-        if (before is null || trace is null)
-        {
-            return null;
-        }
-
-        var policy = Optimize(module, trace, tracePath, before, budget, diags);
-        if (policy is null)
+        var policy = before is null ? null : ServiceOptimizer.Optimize(module, new OptimizeRequest(sample.Service, tracePath, budget), diags)?.Policy;
+        if (before is null || policy is null || diags.HasErrors)
         {
             return null;
         }
@@ -77,45 +70,6 @@ public static class SampleMeasurement
             return new HandlerSavings(r.Handler, r.Requests, r, after.Rows.FirstOrDefault(a => a.Handler == r.Handler), labels, caches.Sum(c => c.Bytes));
         }).ToList();
         return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);
-    }
-
-    /// <summary>
-    /// The budget is split among handlers in proportion to the latency each spent in the trace (requests
-    /// times mean), over the handlers that have a cacheable subgraph; each share is then searched alone.
-    /// </summary>
-    private static PolicyDocument? Optimize(IrModule module, ServiceReplay trace, string tracePath, RunReport before, long budget, DiagnosticBag diags)
-    {
-        var spent = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var row in before.Rows.Where(r => r.Handler != "all"))
-        {
-            var probe = OptimizationSession.Create(module, trace, tracePath, budget, diags, row.Handler);
-            if (probe is null)
-            {
-                return null;
-            }
-
-            if (probe.Evaluator.Candidates.Count > 0)
-            {
-                spent[row.Handler] = row.Requests * row.MeanMs;
-            }
-        }
-
-        var total = spent.Values.Sum();
-        var caches = new List<CacheDecision>();
-        foreach (var (handler, ms) in spent.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            var share = total <= 0 ? 0 : (long)Math.Floor(budget * ms / total);
-            var session = share <= 0 ? null : OptimizationSession.Create(module, trace, tracePath, share, diags, handler);
-            if (session is null)
-            {
-                continue;
-            }
-
-            var found = session.Search(SearchMethod.Mrc);
-            caches.AddRange(session.ToPolicy(found.Placement).Caches);
-        }
-
-        return diags.HasErrors ? null : PolicyDocument.Empty(module.Service, budget) with { Caches = [.. caches] };
     }
 
     private static async Task<RunReport?> RunAsync(

@@ -39,4 +39,12 @@ public static partial class Diag
 
     public static Diagnostic TraceNoRequests(string path) =>
         Error("FLX2015", SourceSpan.None(path), "the trace holds no requests");
+
+    public static Diagnostic HeldOutGap(string path, string objective, double inSample, double heldOut, double points) =>
+        Warning("FLX2200", SourceSpan.None(path), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the policy gains {inSample:F1}% on the {objective} over the requests it was chosen on but {heldOut:F1}% over the last requests of the trace, held out; more than {points:0} points apart, so the trace may not predict the traffic to come: record a longer or more recent trace"));
+
+    public static Diagnostic BadHoldOut(double share) =>
+        Error("FLX2201", SourceSpan.None("--hold-out"), string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"--hold-out {share} is not a share of the trace: give a number from 0 (search the whole trace) up to, not including, 1"));
 }

@@ -32,9 +32,17 @@ public sealed partial class ServiceReplay
 
     public int Requests => _order.Length;
 
-    /// <summary>Flattens every handler's requests; null with diagnostics when the trace does not fit the program.</summary>
-    public static ServiceReplay? Create(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost = null)
+    /// <summary>
+    /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
+    /// <see cref="Read"/> does; null with diagnostics when the trace does not fit the program.
+    /// </summary>
+    public static ServiceReplay? Create(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost = null, double sample = 1.0)
     {
+        if (sample < 1)
+        {
+            return CreateSampled(module, trace, path, diagnostics, cost, sample);
+        }
+
         var parts = new List<Part>();
         var partOfGraph = new Dictionary<int, int>();
         foreach (var graph in module.Graphs)
@@ -63,7 +71,58 @@ public sealed partial class ServiceReplay
         var rows = new int[parts.Count];
         var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
             .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts);
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
+    }
+
+    private static ServiceReplay? CreateSampled(IrModule module, TraceData trace, string path, DiagnosticBag diagnostics, CostModel? cost, double sample)
+    {
+        var parts = new List<Part>();
+        var partOfGraph = new Dictionary<int, int>();
+        var kept = new bool[trace.Requests.Count];
+        foreach (var graph in module.Graphs)
+        {
+            var indexes = trace.Header.Graphs.Where(h => h.Name == graph.Name && h.Hash == graph.Hash).Select(h => h.Index).ToHashSet();
+            if (!trace.Requests.Any(r => indexes.Contains(r.Graph)))
+            {
+                continue;
+            }
+
+            var facts = new GraphFacts(graph);
+            var builder = new FlatTraceBuilder(facts, trace.Header.SampleRate, sample, path, diagnostics);
+            for (var i = 0; i < trace.Requests.Count; i++)
+            {
+                var r = trace.Requests[i];
+                if (!indexes.Contains(r.Graph))
+                {
+                    continue;
+                }
+
+                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is not { } inSample)
+                {
+                    return null;
+                }
+
+                kept[i] = inSample;
+            }
+
+            if (builder.Count == 0)
+            {
+                continue;
+            }
+
+            foreach (var i in indexes)
+            {
+                partOfGraph[i] = parts.Count;
+            }
+
+            var flat = builder.Build();
+            parts.Add(new Part(graph, facts, flat, new Simulator(flat, cost)));
+        }
+
+        var rows = new int[parts.Count];
+        var order = trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
     internal IReadOnlyList<Part> Parts => _parts;
@@ -87,7 +146,8 @@ public sealed partial class ServiceReplay
     }
 
     /// <summary>Replays the trace under <paramref name="policy"/>; decisions for handlers the trace lacks are ignored.</summary>
-    public AheadResult Run(PolicyDocument policy)
+    /// <param name="measureFrom">Requests before this position in the trace only warm the caches; the latencies are those of the rest.</param>
+    public AheadResult Run(PolicyDocument policy, int measureFrom = 0)
     {
         var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
@@ -179,9 +239,10 @@ public sealed partial class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var mean = latencies.Length == 0 ? 0 : latencies.Average();
-        var (p50, p95, p99) = latencies.Length == 0 ? (0, 0, 0) : Percentiles.Of(latencies, latencies.Length);
-        return new AheadResult(_order.Length, mean, p50, p95, p99,
+        var measured = latencies[Math.Min(measureFrom, latencies.Length)..];
+        var mean = measured.Length == 0 ? 0 : measured.Average();
+        var (p50, p95, p99) = measured.Length == 0 ? (0, 0, 0) : Percentiles.Of(measured, measured.Length);
+        return new AheadResult(measured.Length, mean, p50, p95, p99,
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
     }
@@ -273,7 +334,7 @@ public sealed partial class ServiceReplay
         var entering = members.SelectMany(v => Enumerable.Range(0, facts.Graph.Nodes[v].Inputs.Length)
             .Where(i => !inside.Contains(facts.Graph.Nodes[v].Inputs[i].From)).Select(i => facts.EdgeIndex[v][i])).ToArray();
         var outputs = members.Where(v => facts.Consumers[v].Any(c => !inside.Contains(c))).ToArray();
-        return new Candidate(-1, members, entering, outputs);
+        return new Candidate(-1, members, entering, outputs, facts.Graph.Name);
     }
 
     internal static ulong NullHash { get; } = Value.Null.StableHash;

@@ -10,7 +10,8 @@ public static class CandidateEnumerator
 {
     public const int DefaultLimit = 2000;
 
-    public static IReadOnlyList<Candidate> Enumerate(GraphFacts facts, int limit = DefaultLimit)
+    /// <summary>The candidates of one handler, numbered from <paramref name="firstIndex"/> and tagged with <paramref name="part"/>.</summary>
+    public static IReadOnlyList<Candidate> Enumerate(GraphFacts facts, int limit = DefaultLimit, int part = 0, int firstIndex = 0)
     {
         var g = facts.Graph;
         var cacheable = Enumerable.Range(0, facts.NodeCount)
@@ -45,7 +46,7 @@ public static class CandidateEnumerator
         while (frontier.Count > 0 && result.Count < limit && visitBudget-- > 0)
         {
             var set = frontier.Dequeue();
-            var candidate = Candidate.TryCreate(facts, result.Count, set, out _);
+            var candidate = Candidate.TryCreate(facts, firstIndex + result.Count, set, out _, part);
             if (candidate is not null)
             {
                 result.Add(candidate);

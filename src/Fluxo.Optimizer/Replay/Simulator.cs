@@ -103,6 +103,9 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
+    /// <summary>The latencies of this thread's last <see cref="Run"/>, one per request in no particular order (percentile selection reorders them).</summary>
+    internal ReadOnlySpan<double> LastLatencies => _latencies.Value;
+
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
     internal double[] BaseLatencies()
     {

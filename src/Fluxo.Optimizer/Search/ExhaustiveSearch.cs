@@ -13,13 +13,20 @@ public static class ExhaustiveSearch
 {
     public sealed record Options(int GridUnits = 16, int MaxCaches = 3, int MaxPolicies = 200_000);
 
+    /// <summary>The number of policies the search would replay; callers refuse graphs where it is too large.</summary>
+    public static long CountPolicies(PolicyEvaluator evaluator, Options? options = null)
+    {
+        options ??= new Options();
+        return 1 + evaluator.CompatibleSetsUpTo(options.MaxCaches, int.MaxValue)!.Sum(s => Compositions(options.GridUnits, s.Length));
+    }
+
     public static SearchResult Run(PolicyEvaluator evaluator, Options? options = null, SearchProgress? progress = null)
     {
         options ??= new Options();
         var clock = Stopwatch.StartNew();
         var replaysBefore = evaluator.Replays;
         var best = (Placement: Array.Empty<CachePlacement>(), Result: evaluator.Evaluate([])!);
-        var sets = Sets(evaluator, options.MaxCaches);
+        var sets = evaluator.CompatibleSetsUpTo(options.MaxCaches, int.MaxValue)!;
         var unit = evaluator.Budget / options.GridUnits;
         var done = 0;
         foreach (var set in sets)
@@ -48,39 +55,18 @@ public static class ExhaustiveSearch
         return new SearchResult("exhaustive", best.Placement, best.Result, evaluator.Replays - replaysBefore, clock.Elapsed);
     }
 
-    private static List<Candidate[]> Sets(PolicyEvaluator evaluator, int maxCaches)
+    /// <summary>Ways to write <paramref name="units"/> as an ordered sum of <paramref name="parts"/> positive parts.</summary>
+    private static long Compositions(int units, int parts)
     {
-        var result = new List<Candidate[]>();
-        var all = evaluator.Candidates;
-        void Grow(List<Candidate> current, int from)
+        long c = 1;
+        for (var i = 1; i < parts; i++)
         {
-            if (current.Count > 0)
-            {
-                result.Add([.. current]);
-            }
-
-            if (current.Count == maxCaches)
-            {
-                return;
-            }
-
-            for (var i = from; i < all.Count; i++)
-            {
-                current.Add(all[i]);
-                if (evaluator.Compatible(current))
-                {
-                    Grow(current, i + 1);
-                }
-
-                current.RemoveAt(current.Count - 1);
-            }
+            c = c * (units - i) / i;
         }
 
-        Grow([], 0);
-        return result;
+        return parts > units ? 0 : c;
     }
 
-    /// <summary>Ways to write <paramref name="units"/> as an ordered sum of <paramref name="parts"/> positive parts.</summary>
     private static IEnumerable<int[]> Splits(int units, int parts)
     {
         if (parts == 1)

@@ -94,11 +94,13 @@ public sealed class HitCurve
     }
 
     /// <summary>
-    /// One pass over the trace for one candidate; null when the trace cannot key it. Reuses farther than
+    /// One pass over the candidate's handler's requests; null when the trace cannot key it. Reuses farther than
     /// <paramref name="maxBytes"/> are dropped (they hit no cache that small), so the curve is exact up to it.
+    /// Gains are per request of the whole service, so curves of different handlers compare.
     /// </summary>
-    public static HitCurve? Build(Simulator simulator, Candidate candidate, long maxBytes = long.MaxValue)
+    public static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue)
     {
+        var simulator = service.Parts[candidate.Part];
         var keys = simulator.KeysOf(candidate);
         if (keys is null)
         {
@@ -106,6 +108,7 @@ public sealed class HitCurve
         }
 
         var trace = simulator.Trace;
+        var perRequest = service.Requests;
         var baseLatency = simulator.BaseLatencies();
         var (hitLatency, missLatency) = simulator.Outcomes(candidate, keys.EntryBytes);
         var distance = new long[trace.Requests];
@@ -147,7 +150,7 @@ public sealed class HitCurve
         Array.Sort(distance, weight, 0, reuses);
         var sizes = new List<long>();
         var hits = new List<long>();
-        var gain = new List<double> { baseline / trace.Requests };
+        var gain = new List<double> { baseline / perRequest };
         long count = 0;
         var total = baseline;
         for (var i = 0; i < reuses; i++)
@@ -158,13 +161,13 @@ public sealed class HitCurve
             if (sizes.Count > 0 && sizes[^1] == d)
             {
                 hits[^1] = count;
-                gain[^1] = total / trace.Requests;
+                gain[^1] = total / perRequest;
             }
             else
             {
                 sizes.Add(d);
                 hits.Add(count);
-                gain.Add(total / trace.Requests);
+                gain.Add(total / perRequest);
             }
         }
 

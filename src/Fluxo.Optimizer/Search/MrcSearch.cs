@@ -24,7 +24,11 @@ public static class MrcSearch
         // Curves are independent of each other; building them on every core keeps big traces fast.
         var built = new HitCurve?[evaluator.Candidates.Count];
         var finished = 0;
-        evaluator.Simulator.BaseLatencies();
+        for (var p = 0; p < evaluator.Simulator.Parts.Count; p++)
+        {
+            evaluator.Simulator.BaseLatencies(p);
+        }
+
         Parallel.For(0, built.Length, i =>
         {
             built[i] = HitCurve.Build(evaluator.Simulator, evaluator.Candidates[i], evaluator.Budget);
@@ -52,7 +56,7 @@ public static class MrcSearch
             Propose(Greedy(evaluator, hulls, byCandidate, c.Candidate));
         }
 
-        var events = Math.Max(1, evaluator.Simulator.Trace.NodeEvents);
+        var events = Math.Max(1, evaluator.Simulator.NodeEvents);
         var allowance = (int)Math.Clamp(options.ExactNodeEvents / events, options.MinReplays, options.MaxReplays);
         var stop = evaluator.Replays + allowance;
         SimulationResult best = evaluator.Evaluate([])!;

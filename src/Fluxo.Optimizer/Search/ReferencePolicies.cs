@@ -15,11 +15,13 @@ public static class ReferencePolicies
         return singles.Length == 0 ? [] : [.. singles.Select(c => new CachePlacement(c, evaluator.Budget / singles.Length))];
     }
 
-    /// <summary>One cache, with the whole budget, around the largest cacheable subgraph.</summary>
+    /// <summary>One cache around the largest cacheable subgraph of each handler, the budget split equally among them (one handler: the whole budget).</summary>
     public static CachePlacement[] AllEncompassing(PolicyEvaluator evaluator)
     {
-        var largest = evaluator.Candidates.OrderByDescending(c => c.Nodes.Length).ThenBy(c => c.Index).FirstOrDefault();
-        return largest is null ? [] : [new CachePlacement(largest, evaluator.Budget)];
+        var largest = evaluator.Candidates.GroupBy(c => c.Part)
+            .Select(g => g.OrderByDescending(c => c.Nodes.Length).ThenBy(c => c.Index).First())
+            .ToArray();
+        return largest.Length == 0 ? [] : [.. largest.Select(c => new CachePlacement(c, evaluator.Budget / largest.Length))];
     }
 
     /// <summary>The median-ranked of <see cref="RandomDraws"/> seeded random policies.</summary>
