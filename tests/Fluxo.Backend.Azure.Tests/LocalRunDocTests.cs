@@ -59,6 +59,12 @@ public class LocalRunDocTests
                 Ports.WaitClosed(port, TimeSpan.FromSeconds(10));
             }
 
+            // A server still shutting down keeps the output pipes open, and the answer would never be read.
+            using (var kill = Process.Start("kill", ["-KILL", "--", "-" + bash.Id]))
+            {
+                kill.WaitForExit();
+            }
+
             if (Directory.Exists(outDir))
             {
                 Directory.Delete(outDir, recursive: true);
@@ -71,7 +77,7 @@ public class LocalRunDocTests
     }
 
     private static string[] Lines(Task<string> output) =>
-        output.Wait(TimeSpan.FromSeconds(10)) ? output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
+        output.Wait(TimeSpan.FromSeconds(30)) ? output.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
 
     private static string Tail(Task<string> output) => string.Join("\n", Lines(output).TakeLast(40));
 }

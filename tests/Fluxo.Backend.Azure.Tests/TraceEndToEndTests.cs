@@ -98,9 +98,14 @@ public sealed class TraceEndToEndTests(BuiltSolutions built) : IDisposable
             var data = TraceFile.ReadCut(name, bytes, diags, out _);
             Assert.True(data is not null, string.Join("\n", diags.Items.Select(d => d.Format())));
             traced += data.Requests.Count;
-            var file = Path.Combine(_dir, Path.GetFileName(name));
-            await File.WriteAllBytesAsync(file, bytes);
-            cut += TraceFile.Read(file, new DiagnosticBag()) is null ? 1 : 0;
+            // Only the killed worker's blob is not a whole trace. The front end's holds envelopes without node events,
+            // which only the cut-tolerant reader of deployed parts accepts, so it is not read strictly here.
+            if (!name.Contains("/frontend-", StringComparison.Ordinal))
+            {
+                var file = Path.Combine(_dir, Path.GetFileName(name));
+                await File.WriteAllBytesAsync(file, bytes);
+                cut += TraceFile.Read(file, new DiagnosticBag()) is null ? 1 : 0;
+            }
         }
 
         Assert.Equal(1, cut);
