@@ -8,6 +8,9 @@
 #              LOOP_OUT (out/loop/SAMPLE), LOOP_SAMPLE_RATE (1: trace every request),
 #              LOOP_FLUXO (a built fluxo.dll to use instead of building src/Fluxo.Cli).
 set -euo pipefail
+# Everything here is on loopback: a proxy from the environment must not sit between the service and its stand-ins.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 sample="${1:-weather}"
@@ -81,8 +84,22 @@ mean_of() { awk '$1 == "all" { print $4 }' "$1"; }
 externs="$(python3 -c 'import json,sys; print(" ".join(e["name"] for e in json.load(open(sys.argv[1]))["externs"]))' "samples/$sample/$sample.ir.json")"
 standins_port="$(port)"
 dotnet "$fluxo_dll" standins "$service" --port "$standins_port" >"$out/standins.log" 2>&1 &
-pids+=("$!")
-wait_port "$standins_port"
+standins_pid=$!; pids+=("$standins_pid")
+# The port being open is not enough (another process may hold it): the stand-ins announce that they listen on it.
+for _ in $(seq 1 600); do grep -q "^stand-ins for" "$out/standins.log" 2>/dev/null && break; kill -0 "$standins_pid" 2>/dev/null || break; sleep 0.1; done
+grep -q "^stand-ins for" "$out/standins.log" || { echo "loop.sh: the stand-ins did not start:" >&2; cat "$out/standins.log" >&2; exit 1; }
+
+# A load with failed requests measures nothing: say why they failed, from the answers and the logs, and stop.
+check_load() { # $1 = label
+  local errors; errors="$(awk '$1 == "all" { gsub(",", "", $3); print $3 }' "$out/$1-load.txt")"
+  [ "${errors:-1}" = "0" ] && return 0
+  echo "loop.sh: $errors requests failed in the $1 run; the first answers:" >&2
+  grep -v '"status":200' "$out/$1.jsonl" | head -3 >&2 || true
+  kill -0 "$standins_pid" 2>/dev/null || echo "loop.sh: the stand-ins process is gone" >&2
+  echo "-- stand-ins log (tail):" >&2; tail -20 "$out/standins.log" >&2 || true
+  echo "-- front end log (tail):" >&2; tail -30 "$out/$1-frontend.log" >&2 || true
+  exit 1
+}
 
 echo "== compile $service without a policy, build"
 fluxo compile "$service" -o "$out/before" >/dev/null
@@ -93,6 +110,7 @@ start_storage
 start_service "$out/before" before
 fluxo load "http://127.0.0.1:$front_port" --workload "$workload" --requests "$requests" --concurrency "$concurrency" --output "$out/before.jsonl" | tee "$out/before-load.txt"
 stop_service
+check_load before
 
 echo "== pull the traces it wrote"
 fluxo traces pull "$service" --storage "$storage" -o "$out/trace.bin" | tee "$out/pull.txt"
@@ -109,6 +127,7 @@ start_storage
 start_service "$out/after" after
 fluxo load "http://127.0.0.1:$front_port" --workload "$workload" --requests "$requests" --concurrency "$concurrency" --output "$out/after.jsonl" | tee "$out/after-load.txt"
 stop_service
+check_load after
 stop_storage
 
 predicted_before="$(awk '/^no cache/ { print $6 }' "$out/optimize.txt")"

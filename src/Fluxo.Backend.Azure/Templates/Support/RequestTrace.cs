@@ -131,14 +131,27 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
             edges.AddRange(_edges.Select(e => (e.At, new EdgeEvent(e.From, e.To, e.Value.StableHash, e.Value.ByteSize))));
 
             // A request's fields are known on arrival: their edges into nodes that did not run are recorded too,
-            // since a cache that starts at the Source keys on them (as the local runtime records them).
+            // since a cache that starts at the Source keys on them (as the local runtime records them). A node that
+            // read its inputs and then failed has no status but its edges are already here: each edge once.
+            var recorded = new int[n];
+            foreach (var e in _edges)
+            {
+                if (e.From == g.SourceId)
+                {
+                    recorded[e.To]++;
+                }
+            }
+
             foreach (var (node, field) in g.SourceFields)
             {
-                if (_status[node] is null or NodeStatus.Skipped)
+                if (recorded[node] > 0)
                 {
-                    var v = request.GetField(field) ?? Value.Null;
-                    edges.Add((0, new EdgeEvent(g.SourceId, node, v.StableHash, v.ByteSize)));
+                    recorded[node]--;
+                    continue;
                 }
+
+                var v = request.GetField(field) ?? Value.Null;
+                edges.Add((0, new EdgeEvent(g.SourceId, node, v.StableHash, v.ByteSize)));
             }
 
             return new TraceRequest(id, client, g.Index, (arrival - DateTimeOffset.UnixEpoch).TotalMilliseconds, LatencyMs,
