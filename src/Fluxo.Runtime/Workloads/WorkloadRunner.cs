@@ -67,9 +67,11 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
         }
     }
 
-    private async Task<RequestResult> Issue(string handler, Value request, long client, double arrival, CancellationToken ct)
+    private Task<RequestResult> Issue(string handler, Value request, long client, double arrival, CancellationToken ct) =>
+        Issue(Interlocked.Increment(ref _nextId), handler, request, client, arrival, ct);
+
+    private async Task<RequestResult> Issue(long id, string handler, Value request, long client, double arrival, CancellationToken ct)
     {
-        var id = Interlocked.Increment(ref _nextId);
         var r = await engine.RunAsync(handler, request, new RequestInfo(id, client, arrival), ct).ConfigureAwait(false);
         Record(r, arrival);
         return r;
@@ -145,10 +147,14 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private async Task<RunReport> RunRealAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
+
+        // Workload requests take ids 1..requests from the driver (seeded ids: newId() and random() draw from them),
+        // enqueued calls the ids after those, in the order they are received.
+        _nextId = requests;
         using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var worker = Task.Run(() => WorkerAsync(wall, stopWorker.Token), CancellationToken.None);
         var driver = new OpenLoopDriver(workload, Seed) { Progress = Progress };
-        await driver.RunAsync(requests, wall, async (handler, input, client, arrival, token) => (await Issue(handler, input, client, arrival, token).ConfigureAwait(false)).Value, ct).ConfigureAwait(false);
+        await driver.RunAsync(requests, wall, async (id, handler, input, client, arrival, token) => (await Issue(id, handler, input, client, arrival, token).ConfigureAwait(false)).Value, ct).ConfigureAwait(false);
         await DrainQueueAsync(wall, ct).ConfigureAwait(false);
         await stopWorker.CancelAsync().ConfigureAwait(false);
         try
