@@ -55,6 +55,8 @@ public sealed class PipeCommandTests
         var text = output.ToString();
         Assert.Contains("feeds.json: imported; ran, 7 items; pre-computable 5/5", text, StringComparison.Ordinal);
         Assert.Contains("gone.json: imported; did not run", text, StringComparison.Ordinal);
+        Assert.Contains("notfeeds.json: imported; ran, 4 items, 4 warning(s);", text, StringComparison.Ordinal);
+        Assert.Contains("    warning: FLX3200: module 'sw-2' got no items from 'http://example.test/broken.json'", text, StringComparison.Ordinal);
         Assert.Contains("pipes: 12; imported: 12; ran: 11;", text, StringComparison.Ordinal);
     }
 
