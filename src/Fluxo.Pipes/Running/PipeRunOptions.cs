@@ -19,17 +19,21 @@ public sealed record PipeRunOptions(IFetcher Fetcher, IBuiltinContext Clock, Tim
         new(fetcher, clock ?? SystemBuiltinContext.Instance, TimeSpan.FromSeconds(1));
 
     /// <summary>These options with warnings added to <paramref name="diags"/>, each distinct warning once however many requests give it.</summary>
-    public PipeRunOptions WarningsTo(DiagnosticBag diags) => this with
+    public PipeRunOptions WarningsTo(DiagnosticBag diags)
     {
-        Warn = d =>
+        var seen = new HashSet<Diagnostic>(diags.Items);
+        return this with
         {
-            lock (diags)
+            Warn = d =>
             {
-                if (!diags.Items.Contains(d))
+                lock (seen)
                 {
-                    diags.Add(d);
+                    if (seen.Add(d))
+                    {
+                        diags.Add(d);
+                    }
                 }
-            }
-        },
-    };
+            },
+        };
+    }
 }
