@@ -22,7 +22,7 @@ public static class AzureEmitter
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
         names.Check(module, diagnostics);
-        ReportUnsupported(policy, diagnostics);
+        ReportUnsupported(module, policy, diagnostics);
         Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
 
@@ -78,16 +78,17 @@ public static class AzureEmitter
         files.Add(new($"{dir}/Dockerfile", ProjectFiles.Dockerfile(project)));
     }
 
-    private static void ReportUnsupported(PolicyDocument? policy, DiagnosticBag diagnostics)
+    private static void ReportUnsupported(IrModule module, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
-        foreach (var p in policy?.Precompute ?? [])
+        // Stale decisions were refused above, so each names a graph of the module.
+        foreach (var (p, i) in (policy?.Precompute ?? []).Select((p, i) => (p, i)))
         {
-            diagnostics.Add(Diag.AzureUnsupportedDecision(p.Handler, "precompute"));
+            diagnostics.Add(Diag.AzureUnsupportedDecision(module.FindGraph(p.Handler)!, p.Nodes, $"$.precompute[{i}]", "precompute"));
         }
 
-        foreach (var s in policy?.Speculate ?? [])
+        foreach (var (s, i) in (policy?.Speculate ?? []).Select((s, i) => (s, i)))
         {
-            diagnostics.Add(Diag.AzureUnsupportedDecision(s.Handler, "speculate"));
+            diagnostics.Add(Diag.AzureUnsupportedDecision(module.FindGraph(s.Handler)!, s.Nodes, $"$.speculate[{i}]", "speculate"));
         }
     }
 }

@@ -59,14 +59,14 @@ internal sealed class CachePlan
             var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
             if (region is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(graph.Name, $"$.caches[{i}]", problem!, Severity.Warning));
+                diagnostics.Add(Diag.BadCachedRegion(Diag.DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]"), problem!, Severity.Warning));
                 continue;
             }
 
             var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
             if (d.Bytes <= 0 || clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
+                diagnostics.Add(Diag.AzureBadCache(graph, region.Nodes, $"$.caches[{i}]", d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
                 continue;
             }
 
