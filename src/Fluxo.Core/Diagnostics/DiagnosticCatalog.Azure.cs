@@ -10,8 +10,7 @@ public static partial class Diag
     public static Diagnostic AzureBadCache(string handler, string reason) =>
         Warning("FLX4003", SourceSpan.None(handler), $"cache on '{handler}' skipped: {reason}");
 
-    public static Diagnostic AzureUnsupportedDecision(string handler, string kind) =>
-        Warning("FLX4004", SourceSpan.None(handler), $"{kind} decision for '{handler}' is not built into the Azure service yet: the service computes those nodes on demand");
+    // FLX4004 (a precompute or speculate decision not built into the service) is retired: the service builds both.
 
     public static Diagnostic AzureUndeployableNode(SourceSpan span, string what, string reason) =>
         Error("FLX4200", span, $"{what} cannot be deployed to Azure: {reason}");
