@@ -28,6 +28,7 @@ internal sealed class BinaryTraceReader
     // part holds them, and DeployedTraces joins the two, so only the joined trace must have Source and Sink.
     private bool _allowEnvelopes;
     private long _lastWhole;
+    private bool _ended;
     private readonly TraceOrder _order = new();
 
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
@@ -48,11 +49,12 @@ internal sealed class BinaryTraceReader
     /// Reads a trace that may have been cut off (an instance killed while writing) into <paramref name="sink"/>: the
     /// requests up to the last whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
     /// </summary>
-    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes)
+    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes, out bool ended)
     {
         var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true, _allowEnvelopes = true };
         var ok = reader.ReadAll(sink);
         lostBytes = ok ? data.Length - reader._lastWhole : 0;
+        ended = ok && reader._ended;
         return ok;
     }
 
@@ -122,6 +124,7 @@ internal sealed class BinaryTraceReader
                     }
 
                     _lastWhole = Offset;
+                    _ended = true;
                     if (_pos < _len || Fill() > 0)
                     {
                         throw new CorruptException(Offset, "bytes after the end record");
