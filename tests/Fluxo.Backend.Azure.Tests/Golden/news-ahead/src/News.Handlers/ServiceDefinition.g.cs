@@ -32,8 +32,8 @@ public static class ServiceDefinition
                 new Fluxo.Policy.SpeculateDecision("login", "inbox", "05c79a9aef8f5800", [2, 3, 4, 5], [new Fluxo.Policy.InputBinding("user", "user", false)], 1d, 20d, 5d, 256),
             ]),
             [
-                new AheadPart("inbox.0", "inbox", 0, "47a56d64d245c078", false, [0], [], []),
-                new AheadPart("inbox.1", "inbox", 1, "10e3cc3b41cedd10", true, [0], ["user"], []),
+                new AheadPart("inbox.0", "inbox", 0, "47a56d64d245c078", false, [0], [], [], []),
+                new AheadPart("inbox.1", "inbox", 1, "10e3cc3b41cedd10", true, [0], ["user"], ["Posts"], []),
             ],
             4032),
     };
