@@ -82,14 +82,14 @@ internal sealed class CachePlan
             var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
             if (region is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(graph.Name, $"$.caches[{i}]", problem!, Severity.Warning));
+                diagnostics.Add(Diag.BadCachedRegion(Diag.DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]"), problem!, Severity.Warning));
                 continue;
             }
 
             var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
             if (d.Bytes <= 0 || clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
+                diagnostics.Add(Diag.AzureBadCache(graph, region.Nodes, $"$.caches[{i}]", d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
                 continue;
             }
 
@@ -110,6 +110,8 @@ internal sealed class CachePlan
     /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
     /// (<c>Runtime.Ahead.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
     /// </summary>
+    private static string Where(GroupKind kind, int index) => kind == GroupKind.Speculate ? $"$.speculate[{index}]" : $"$.precompute[{index}]";
+
     private static void AddAhead(Graph graph, PolicyDocument? policy, ImmutableArray<CacheGroup>.Builder groups, HashSet<int> taken, DiagnosticBag diagnostics)
     {
         IEnumerable<(GroupKind Kind, int Index, string Handler, ImmutableArray<int> Nodes, long Bytes)> parts =
@@ -122,7 +124,7 @@ internal sealed class CachePlan
             int[] members = nodes.IsDefault ? [] : [.. nodes.Distinct().Order()];
             if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate) is { } problem)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, problem));
+                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), problem));
                 continue;
             }
 
@@ -136,7 +138,7 @@ internal sealed class CachePlan
             var clash = members.FirstOrDefault(taken.Contains, -1);
             if (clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, $"node {clash} is already in another cache or pre-computed part"));
+                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), $"node {clash} is already in another cache or pre-computed part"));
                 continue;
             }
 
