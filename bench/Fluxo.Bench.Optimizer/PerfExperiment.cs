@@ -88,7 +88,7 @@ internal static class PerfExperiment
         {
             var allocated = GC.GetTotalAllocatedBytes(precise: false);
             var cpu = Cpu(action);
-            output.WriteLine(Inv($"  {name}: {cpu * 1000:F0} ms CPU, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F0} MB allocated"));
+            output.WriteLine(Inv($"  {name}: {cpu * 1000:F0} ms CPU, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F0} MB allocated, {GC.GetTotalMemory(forceFullCollection: false) / 1e6:F0} MB heap, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
         }
 
         ServiceReplay replay = null!;

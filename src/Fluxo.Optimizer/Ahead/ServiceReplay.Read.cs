@@ -150,6 +150,27 @@ public sealed partial class ServiceReplay
             return true;
         }
 
+        public void Expect(long requests)
+        {
+            // A little over the estimate: request sizes vary along a trace, and growing past it doubles the arrays.
+            var scale = requests * 1.03 / Math.Max(1, Seen);
+            foreach (var builder in Builders)
+            {
+                builder?.Reserve((long)(builder.Count * scale) + 1024);
+            }
+
+            var want = (int)Math.Min(Array.MaxLength, (long)(Kept * scale) + 1024);
+            if (want > Order.Length)
+            {
+                var order = Order;
+                Array.Resize(ref order, want);
+                Order = order;
+                var seen = SeenAt;
+                Array.Resize(ref seen, want);
+                SeenAt = seen;
+            }
+        }
+
         public bool Request(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
         {
             Seen++;
