@@ -100,6 +100,17 @@ public sealed class ServiceSimulator
     /// <summary>True when <see cref="RunOnce"/> already has the result named <paramref name="key"/>.</summary>
     internal bool HasRun(string key) => _results.TryGetValue(key, out var known) && known.IsValueCreated;
 
+    /// <summary>Every request's latency under <paramref name="caches"/>, handler after handler: the distribution behind <see cref="Run"/>'s percentiles.</summary>
+    public double[] Latencies(IReadOnlyList<CachePlacement> caches)
+    {
+        if (!CanRun(caches))
+        {
+            throw new ArgumentException("each handler's caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
+        }
+
+        return [.. Enumerable.Range(0, Parts.Count).SelectMany(p => RunPart(p, [.. caches.Where(c => c.Candidate.Part == p)]).Latencies)];
+    }
+
     /// <summary>One handler's latencies (in some order) and cache statistics, replayed once per distinct set of its caches.</summary>
     private (double[] Latencies, CacheStats[] Stats) RunPart(int part, CachePlacement[] caches)
     {
