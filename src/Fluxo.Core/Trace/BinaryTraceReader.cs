@@ -13,6 +13,9 @@ internal sealed class BinaryTraceReader
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>Requests read before the trace's length in requests is estimated from its length in bytes.</summary>
+    private const int EstimateAfter = 4096;
+
     private readonly string _path;
     private readonly DiagnosticBag _diags;
     private readonly Stream _stream;
@@ -150,6 +153,11 @@ internal sealed class BinaryTraceReader
                 }
 
                 requests++;
+                if (requests == EstimateAfter && _stream.CanSeek)
+                {
+                    sink.Expect((long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt)));
+                }
+
                 if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
                 {
                     return false;
