@@ -10,8 +10,7 @@ public static partial class Diag
     public static Diagnostic AzureBadCache(Fluxo.Ir.Graph graph, IEnumerable<int> nodes, string where, string reason) =>
         Warning("FLX4003", DecisionSpan(graph, nodes, where), $"cache on '{graph.Name}' skipped: {reason}");
 
-    public static Diagnostic AzureUnsupportedDecision(Fluxo.Ir.Graph graph, IEnumerable<int> nodes, string where, string kind) =>
-        Warning("FLX4004", DecisionSpan(graph, nodes, where), $"{kind} decision for '{graph.Name}' is not built into the Azure service yet: the service computes those nodes on demand");
+    // FLX4004 (a precompute or speculate decision not built into the service) is retired: the service builds both.
 
     /// <summary>
     /// Where a policy decision the back end passes over shows in the service: the source of its first node (the
