@@ -10,6 +10,14 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq redis-server >/dev/null
 fi
 
+# The report's charts (ScottPlot, SkiaSharp) measure and name their text in DejaVu Sans; the .NET image has it.
+if [ ! -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+  echo "installing fonts-dejavu-core"
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null
+fi
+
 if [ ! -x "$root/tools/node_modules/.bin/azurite" ] || [ ! -f "$root/tools/node_modules/vscode-textmate/package.json" ] \
   || [ ! -f "$root/tools/node_modules/vscode-oniguruma/package.json" ]; then
   echo "installing azurite, vscode-textmate and vscode-oniguruma into tools/"

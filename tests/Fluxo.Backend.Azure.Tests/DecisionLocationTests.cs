@@ -47,18 +47,20 @@ public class DecisionLocationTests
     }
 
     [Fact]
-    public void A_part_that_may_not_run_ahead_is_located_at_its_node_and_a_valid_speculation_is_built_in()
+    public void Ahead_parts_the_back_end_skips_are_located_at_their_nodes()
     {
+        // Node 2 reads the request's fields, so it cannot be computed before it; node 3 is already cached.
         var module = Samples.Weather();
         var hash = module.Graphs[0].Hash;
         var policy = PolicyDocument.Empty("Weather", 1000) with
         {
-            // cityToWeather needs the city from outside the part, so it cannot be computed ahead of its request.
+            Caches = [new CacheDecision("weather", hash, [3], 500, "lru", 0.5, 1)],
             Precompute = [new PrecomputeDecision("weather", hash, [2], 60, 1, 2, 3, 100)],
             Speculate = [new SpeculateDecision("weather", "weather", hash, [3], [], 0.5, 1, 1)],
         };
-        var d = Assert.Single(Emit(policy).Items);
-        Assert.Equal("FLX4003", d.Code);
-        AssertAt(d, module.Graphs[0].Nodes[2].Span.Line, "$.precompute[0]");
+        var items = Emit(policy).Items.ToList();
+        Assert.Equal(["FLX4003", "FLX4003"], items.Select(d => d.Code));
+        AssertAt(items.Single(d => d.Span.Path == "$.precompute[0]"), module.Graphs[0].Nodes[2].Span.Line, "$.precompute[0]");
+        AssertAt(items.Single(d => d.Span.Path == "$.speculate[0]"), module.Graphs[0].Nodes[3].Span.Line, "$.speculate[0]");
     }
 }
