@@ -15,6 +15,9 @@ public static partial class Diag
     public static Diagnostic OutputFolderRefused(string path, string what) =>
         Error("FLX7004", SourceSpan.None(path), $"fluxo compile does not write into {what} ('{path}'): choose an empty or new folder");
 
+    public static Diagnostic SubPipeIdNotAName(SourceSpan span, string pipeId) =>
+        Error("FLX7005", span, $"sub-pipe id 'pipe:{pipeId}' is not a plain name (letters, digits, '_' and '-'): it would be read as a path");
+
     /// <summary>The file that marks a folder as fluxo compile's output and lists what it wrote there.</summary>
     public const string GeneratedMarker = ".fluxo-generated";
 }
