@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Fluxo.Ir;
 using Fluxo.Pipes.Modules;
@@ -9,8 +10,9 @@ namespace Fluxo.Pipes;
 
 /// <summary>
 /// Runs Yahoo Pipes modules (<see cref="NodeKind.PipeModule"/> nodes) with Yahoo's semantics. A module that cannot
-/// produce its output throws <see cref="PipeRuntimeException"/> carrying a located diagnostic. Fetches served by a
-/// fixture report their nominal latency in <see cref="NodeOutcome.LatencyMs"/>.
+/// produce its output throws <see cref="PipeRuntimeException"/> carrying a located diagnostic. Every module charges its
+/// own time in <see cref="NodeOutcome.LatencyMs"/>: its code's measured time plus its fetches (a fixture's nominal
+/// latency, or the measured fetch) and sub-pipes, so a trace shows where a pipe's time goes.
 /// </summary>
 public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
 {
@@ -32,6 +34,7 @@ public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
             : ports.FirstOrDefault(p => p.Item1 == "_INPUT").Item2;
         var call = new ModuleCall(this, type, conf["fluxo:id"]?.ToString() ?? node.Label, conf, input, ports, null, node.Span, cancellationToken);
         Value value;
+        var started = Stopwatch.GetTimestamp();
         try
         {
             value = await RunModuleAsync(call);
@@ -42,7 +45,8 @@ public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
             throw new PipeRuntimeException(Fluxo.Diagnostics.Diag.PipeModuleFailed(node.Span, call.Id, type, e.Message));
         }
 
-        return new NodeOutcome(value, call.Fetched || call.LatencyMs > 0 ? call.LatencyMs : null);
+        var own = Options.ChargeOwnTime ? Math.Max(0, Stopwatch.GetElapsedTime(started).TotalMilliseconds - call.WaitedMs) : 0;
+        return new NodeOutcome(value, own + call.LatencyMs);
     }
 
     internal Task<Value> RunModuleAsync(ModuleCall call) => call.Type switch
@@ -61,7 +65,9 @@ public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
 
     private static Value RunLocal(ModuleCall call) => call.Type switch
     {
-        "output" or "split" => StreamModules.Stream(call),
+        "output" => StreamModules.Stream(call),
+        "split" => StreamModules.Split(call),
+        "subelement" => StreamModules.SubElement(call),
         "filter" => StreamModules.Filter(call),
         "sort" => StreamModules.Sort(call),
         "rename" => StreamModules.Rename(call),
@@ -77,11 +83,14 @@ public sealed class PipeModuleExecutor(PipeRunOptions options) : INodeExecutor
         "createrss" => BuilderModules.CreateRss(call),
         "strconcat" => ValueModules.StrConcat(call),
         "stringtokenizer" => ValueModules.StringTokenizer(call),
+        "strreplace" => ValueModules.StrReplace(call),
+        "substr" => ValueModules.SubString(call),
+        "strregex" => RegexModule.RunOnString(call),
         "urlbuilder" => ValueModules.UrlBuilder(call),
         "datebuilder" => ValueModules.DateBuilder(call),
         "dateformat" => ValueModules.DateFormat(call),
         "simplemath" => ValueModules.SimpleMath(call),
-        "yql" or "termextraction" or "locationbuilder" => ValueModules.Gone(call),
+        _ when ModuleCatalog.Find(call.Type) is { Status: ModuleStatus.ServiceGone } gone => throw call.Fail(Fluxo.Diagnostics.Diag.PipeServiceGone(call.Span, call.Id, call.Type, gone.Notes)),
         _ when ModuleCatalog.ShapeOf(call.Type) == ModuleShape.UserInput => ValueModules.UserInput(call),
         _ => throw call.Fail(Fluxo.Diagnostics.Diag.PipeUnknownModule(call.Span, call.Id, call.Type)),
     };

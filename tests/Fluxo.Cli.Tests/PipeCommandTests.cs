@@ -55,6 +55,42 @@ public sealed class PipeCommandTests
         var text = output.ToString();
         Assert.Contains("feeds.json: imported; ran, 7 items; pre-computable 5/5", text, StringComparison.Ordinal);
         Assert.Contains("gone.json: imported; did not run", text, StringComparison.Ordinal);
-        Assert.Contains("pipes: 10; imported: 10; ran: 9;", text, StringComparison.Ordinal);
+        Assert.Contains("notfeeds.json: imported; ran, 4 items, 4 warning(s);", text, StringComparison.Ordinal);
+        Assert.Contains("    warning: FLX3200: module 'sw-2' got no items from 'http://example.test/broken.json'", text, StringComparison.Ordinal);
+        Assert.Contains("pipes: 12; imported: 12; ran: 11;", text, StringComparison.Ordinal);
+    }
+
+    private static (int Code, string Out, string Err) Fluxo(params string[] args)
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Graph_draws_a_splits_two_outputs_as_two_labelled_edges()
+    {
+        var (code, json, error) = Fluxo("graph", Path.Combine(Pipes, "counting.json"), "--format", "json");
+        Assert.True(code == 0, error);
+        var graph = System.Text.Json.Nodes.JsonNode.Parse(json)![0]!;
+        var split = graph["nodes"]!.AsArray().Single(n => n!["target"]?.ToString() == "split")!["id"]!.GetValue<int>();
+        var fields = graph["edges"]!.AsArray().Where(e => e!["from"]!.GetValue<int>() == split).Select(e => e!["field"]!.ToString());
+        Assert.Equal(["_OUTPUT", "_OUTPUT2"], fields);
+        (code, var dot, error) = Fluxo("graph", Path.Combine(Pipes, "counting.json"));
+        Assert.True(code == 0, error);
+        Assert.Matches($"\"run_{split}\" -> \"run_\\d+\" \\[label=\"_OUTPUT\"\\]", dot);
+        Assert.Matches($"\"run_{split}\" -> \"run_\\d+\" \\[label=\"_OUTPUT2\"\\]", dot);
+    }
+
+    [Fact]
+    public async Task Run_of_a_pipe_whose_responses_are_not_feeds_prints_the_items_and_one_warning_per_url()
+    {
+        var (output, error) = (new StringWriter(), new StringWriter());
+        var code = await RunCommand.RunAsync(Args("notfeeds.json"), output, error, false, CancellationToken.None);
+        Assert.True(code == 0, error.ToString());
+        Assert.Equal(4, ValueJson.Parse(output.ToString()).AsList.Length);
+        var warnings = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, warnings.Length);
+        Assert.All(warnings, w => Assert.Matches(@"notfeeds\.json\(\d+,3\): warning FLX3200: module 'sw-\d' got no items from 'http://example\.test/", w));
     }
 }

@@ -73,6 +73,40 @@ public sealed class FetchingTests
         }
     }
 
+    [Fact]
+    public async Task A_page_served_on_loopback_instead_of_a_feed_gives_no_items_and_a_warning_through_the_engine()
+    {
+        var port = Ports.Free();
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        try
+        {
+            var server = Serve(listener, "<html><head><title>Not a feed</title></head><body>Moved.</body></html>", 1);
+            var url = $"http://127.0.0.1:{port}/feed";
+            var json = """
+                {"modules":[{"type":"fetch","id":"sw-1","conf":{"URL":{"type":"url","value":"LOOPBACK"}}},{"type":"output","id":"_OUTPUT","conf":{}}],
+                 "wires":[{"id":"_w1","src":{"id":"_OUTPUT","moduleid":"sw-1"},"tgt":{"id":"_INPUT","moduleid":"_OUTPUT"}}]}
+                """.Replace("LOOPBACK", url, StringComparison.Ordinal);
+            var diags = new DiagnosticBag();
+            var module = PipeImporter.Import("loopback.json", json, PipeSearchPath.Empty, diags)!;
+            using var fetcher = new HttpFetcher(new FetchLimits(AllowPrivateAddresses: true));
+            var options = PipeRunOptions.With(fetcher).WarningsTo(diags);
+            var engine = Fluxo.Runtime.Engine.ServiceEngine.Create(module, new Fluxo.Runtime.Engine.EngineOptions { Executors = [new PipeModuleExecutor(options)] }, diags)!;
+            var result = await engine.RunAsync(PipeImporter.HandlerName, Value.Record([]), new Fluxo.Runtime.Engine.RequestInfo(1, 1, 0));
+            Assert.True(result.Succeeded, result.Error);
+            Assert.Empty(result.Value!.AsList);
+            var warning = Assert.Single(diags.Items);
+            Assert.Equal(("FLX3200", Severity.Warning, "loopback.json", 1, "$.modules[0]"), (warning.Code, warning.Severity, warning.Span.File, warning.Span.Line, warning.Span.Path));
+            Assert.Contains(url, warning.Message, StringComparison.Ordinal);
+            Assert.Contains("not an RSS or Atom feed", warning.Message, StringComparison.Ordinal);
+            await server.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
     private static async Task Serve(TcpListener listener, string body, int requests)
     {
         for (var i = 0; i < requests; i++)

@@ -24,7 +24,7 @@ internal static class PipeSupport
         }
 
         var clock = args.Clock == ClockMode.Virtual ? new FixedClock(new EngineOptions().EpochMs) : (Fluxo.Builtins.IBuiltinContext)Fluxo.Builtins.SystemBuiltinContext.Instance;
-        return [new PipeModuleExecutor(PipeRunOptions.With(fetcher, clock))];
+        return [new PipeModuleExecutor(PipeRunOptions.With(fetcher, clock).WarningsTo(diags))];
     }
 
     /// <summary>User inputs the request leaves out arrive empty, so the module falls back to the pipe's default.</summary>

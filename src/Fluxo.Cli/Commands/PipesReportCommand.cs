@@ -88,6 +88,17 @@ internal static class PipesReportCommand
                 w.WriteString("reason", r.Reason);
             }
 
+            if (!r.Warnings.IsEmpty)
+            {
+                w.WriteStartArray("warnings");
+                foreach (var warning in r.Warnings)
+                {
+                    w.WriteStringValue(warning);
+                }
+
+                w.WriteEndArray();
+            }
+
             w.WriteNumber("moduleNodes", r.ModuleNodes);
             w.WriteStartArray("precomputableModules");
             foreach (var p in r.Precomputable)

@@ -1,6 +1,6 @@
 namespace Fluxo.Diagnostics;
 
-/// <summary>Yahoo Pipes: FLX3000-3099 importing a pipe, FLX3100-3199 running one.</summary>
+/// <summary>Yahoo Pipes: FLX3000-3099 importing a pipe, FLX3100-3199 running one, FLX3200-3299 added later (either).</summary>
 public static partial class Diag
 {
     public static Diagnostic PipeMalformedJson(string file, int line, int column, string reason) =>
@@ -48,8 +48,7 @@ public static partial class Diag
     public static Diagnostic PipeRegexFailed(SourceSpan span, string moduleId, string pattern, string reason) =>
         Error("FLX3105", span, $"module '{moduleId}': regular expression '{pattern}' {reason}");
 
-    public static Diagnostic PipeBadData(SourceSpan span, string moduleId, string url, string reason) =>
-        Error("FLX3106", span, $"module '{moduleId}' cannot read '{url}': {reason}");
+    // FLX3106 (a response a fetch module cannot read stopped the pipe) is retired: it is warning FLX3200 now.
 
     public static Diagnostic PipeBadSetting(SourceSpan span, string moduleId, string setting, string reason) =>
         Error("FLX3107", span, $"module '{moduleId}' setting '{setting}': {reason}");
@@ -64,4 +63,13 @@ public static partial class Diag
 
     public static Diagnostic PipeModuleFailed(SourceSpan span, string moduleId, string type, string reason) =>
         Error("FLX3111", span, $"module '{moduleId}' ({type}) failed: {reason}");
+
+    public static Diagnostic PipeNotData(SourceSpan span, string moduleId, string url, string reason) =>
+        Warning("FLX3200", span, $"module '{moduleId}' got no items from '{url}': {reason}");
+
+    public static Diagnostic PipeModuleRefused(SourceSpan span, string moduleId, string type, string name, string why) =>
+        Error("FLX3201", span, $"module '{moduleId}' is Yahoo's {name} ('{type}'), which Fluxo does not run: {why}");
+
+    public static Diagnostic PipeNoSuchOutput(SourceSpan span, string wireId, string moduleId, string type, string terminal, IEnumerable<string> outputs) =>
+        Error("FLX3202", span, $"wire '{wireId}' comes from output '{terminal}' of module '{moduleId}' ({type}), which has only {string.Join(" and ", outputs)}");
 }

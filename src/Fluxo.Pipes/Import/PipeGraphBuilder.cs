@@ -39,8 +39,8 @@ internal static class PipeGraphBuilder
             else
             {
                 inputs = [.. wires.Where(w => w.To == m.Id)
-                    .OrderBy(w => PortRank(w.Port)).ThenBy(w => w.Port, StringComparer.Ordinal).ThenBy(w => nodeOf[w.From])
-                    .Select(w => new NodeInput(nodeOf[w.From], Port: w.Port))];
+                    .OrderBy(w => PortRank(w.Port)).ThenBy(w => w.Port, StringComparer.Ordinal).ThenBy(w => nodeOf[w.From]).ThenBy(w => w.Output, StringComparer.Ordinal)
+                    .Select(w => new NodeInput(nodeOf[w.From], Field: w.Output, Port: w.Port))];
                 dependsOnInput = inputs.Any(i => nodes[i.From].Props.DependsOnInput);
             }
 

@@ -180,6 +180,12 @@ public static class PipeImporter
                 return null;
             }
 
+            if (ModuleCatalog.Find(type) is { Status: ModuleStatus.Refused } refused)
+            {
+                diags.Add(Diag.PipeModuleRefused(Span(JsonPositions.Child(jsonPath, "type")), id, type, refused.Name, refused.Notes));
+                return null;
+            }
+
             var confCopy = conf?.DeepClone().AsObject() ?? [];
             if (ModuleCatalog.IsSubPipe(type) && !ResolveSubPipe(type[ModuleCatalog.SubPipePrefix.Length..], confCopy, span))
             {
@@ -210,7 +216,7 @@ public static class PipeImporter
                 return false;
             }
 
-            if (def.Type is "loop" or "output" || ModuleCatalog.ShapeOf(def.Type) == ModuleShape.UserInput)
+            if (def.Type is "loop" or "output" or "split" || ModuleCatalog.ShapeOf(def.Type) == ModuleShape.UserInput)
             {
                 diags.Add(Diag.PipeBadShape(def.Span, $"a loop cannot embed a '{def.Type}' module"));
                 return false;
@@ -286,6 +292,7 @@ public static class PipeImporter
                 var from = node.At("src").At("moduleid")?.ToString();
                 var to = node.At("tgt").At("moduleid")?.ToString();
                 var port = node.At("tgt").At("id")?.ToString() ?? "_INPUT";
+                var output = node.At("src").At("id")?.ToString() ?? ModuleCatalog.MainOutput;
                 if (from is null || to is null)
                 {
                     diags.Add(Diag.PipeBadShape(span, "a wire needs src.moduleid and tgt.moduleid"));
@@ -309,9 +316,13 @@ public static class PipeImporter
                     diags.Add(Diag.PipeDanglingWire(Span(JsonPositions.Child(JsonPositions.Child(jsonPath, "tgt"), "moduleid")), wireId, "goes to", to));
                 }
 
-                if (fromDef is not null && toDef is not null)
+                if (fromDef is not null && !ModuleCatalog.OutputsOf(fromDef.Type).Contains(output))
                 {
-                    _wires.Add(new PipeWire(fromDef.Id, toDef.Id, port, span));
+                    diags.Add(Diag.PipeNoSuchOutput(Span(JsonPositions.Child(JsonPositions.Child(jsonPath, "src"), "id")), wireId, from, fromDef.Type, output, ModuleCatalog.OutputsOf(fromDef.Type)));
+                }
+                else if (fromDef is not null && toDef is not null)
+                {
+                    _wires.Add(new PipeWire(fromDef.Id, toDef.Id, port, span, fromDef.Type == "split" ? output : null));
                 }
             }
         }
@@ -389,8 +400,9 @@ public static class PipeImporter
 /// <summary>A module as read from the pipe: its id, type, (copied) settings and where it was written.</summary>
 internal sealed record PipeModuleDef(string Id, string Type, JsonObject Conf, SourceSpan Span);
 
-/// <summary>A wire from one module's output to a terminal (port) of another.</summary>
-internal sealed record PipeWire(string From, string To, string Port, SourceSpan Span);
+/// <summary>A wire from one module's output to a terminal (port) of another; <see cref="Output"/> names which output
+/// of a module that has several (a split).</summary>
+internal sealed record PipeWire(string From, string To, string Port, SourceSpan Span, string? Output = null);
 
 /// <summary>Orders module ids like "sw-61" &lt; "sw-142": text, then the number, so ids are stable and readable.</summary>
 internal sealed class ModuleIdComparer : IComparer<string>

@@ -30,6 +30,7 @@ internal static class LoopModule
             var inner = call.With(type, id, conf, shape == ModuleShape.Stream && input.Kind == ValueKind.Record ? Value.List([input]) : input, item);
             var result = await call.Executor.RunModuleAsync(inner);
             call.LatencyMs += inner.LatencyMs;
+            call.WaitedMs += inner.WaitedMs;
             var results = shape == ModuleShape.Stream ? Items.AsItems(result).ToList() : result.IsNull ? [] : [result];
             if (firstOnly && results.Count > 1)
             {

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
@@ -28,8 +30,12 @@ internal sealed class ModuleCall(
     public SourceSpan Span => span;
     public CancellationToken Cancellation => cancellationToken;
 
-    /// <summary>Virtual time the fetches of this call took.</summary>
+    /// <summary>Time charged for work outside this module's own code: fetches (their fixture's nominal time, or measured),
+    /// sub-pipes and, in a loop, the embedded module's.</summary>
     public double LatencyMs { get; set; }
+
+    /// <summary>Wall time spent in that outside work, which the module's own measured time leaves out.</summary>
+    public double WaitedMs { get; set; }
 
     public bool Fetched { get; private set; }
 
@@ -89,6 +95,13 @@ internal sealed class ModuleCall(
 
     public PipeRuntimeException Fail(Diagnostic diagnostic) => new(diagnostic);
 
+    /// <summary>A response this module cannot read gives no items: the pipe goes on, with a warning naming the URL.</summary>
+    public ImmutableArray<Value> NoItems(string url, string reason)
+    {
+        Options.Warn?.Invoke(Diag.PipeNotData(span, id, url, reason));
+        return [];
+    }
+
     public PipeRuntimeException BadSetting(string setting, string reason) => new(Diag.PipeBadSetting(span, id, setting, reason));
 
     public async Task<FetchResult> FetchAsync(string url)
@@ -98,11 +111,14 @@ internal sealed class ModuleCall(
             throw BadSetting("URL", "the URL is empty");
         }
 
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await Options.Fetcher.FetchAsync(url.Trim(), cancellationToken);
             Fetched = true;
-            LatencyMs += result.NominalLatencyMs ?? 0;
+            var waited = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            WaitedMs += waited;
+            LatencyMs += result.NominalLatencyMs ?? waited;
             return result;
         }
         catch (FetchException e)

@@ -87,6 +87,26 @@ internal static partial class RegexModule
         }));
     }
 
+    /// <summary>String Regex: each rule replaces every match in the input string; <c>$1</c> names a group.</summary>
+    public static Value RunOnString(ModuleCall call)
+    {
+        var text = Items.Text(call.Input);
+        foreach (var rule in call.List("RULE"))
+        {
+            var pattern = call.Text(rule.At("match"));
+            if (pattern.Length == 0)
+            {
+                continue;
+            }
+
+            var regex = call.Executor.Regexes.Get(call, pattern, RegexOptions.None);
+            var replacement = Replacement(call.Text(rule.At("replace")), Value.Null);
+            text = RegexCache.Guard(call, pattern, () => regex.Replace(text, replacement));
+        }
+
+        return Value.String(text);
+    }
+
     private static bool Flag(ModuleCall call, System.Text.Json.Nodes.JsonNode? rule, string name) =>
         call.Text(rule?[name]) is { Length: > 0 } v && v != "0";
 

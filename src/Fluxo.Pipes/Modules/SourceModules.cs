@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Fluxo.Diagnostics;
 using Fluxo.Pipes.Fetching;
 using Fluxo.Values;
 using HtmlAgilityPack;
@@ -23,8 +22,7 @@ internal static class SourceModules
     private static async Task<ImmutableArray<Value>> FeedAsync(ModuleCall call, string url)
     {
         var fetched = await call.FetchAsync(url);
-        return FeedReader.Read(fetched.Body, call.Now)
-            ?? throw call.Fail(Diag.PipeBadData(call.Span, call.Id, url, "the response is not an RSS or Atom feed"));
+        return FeedReader.Read(fetched.Body, call.Now) ?? call.NoItems(url, "the response is not an RSS or Atom feed");
     }
 
     public static async Task<Value> FetchSiteFeedAsync(ModuleCall call)
@@ -40,12 +38,9 @@ internal static class SourceModules
             }
 
             var feeds = Discover(page, url);
-            if (feeds.Count == 0)
-            {
-                throw call.Fail(Diag.PipeBadData(call.Span, call.Id, url, "the page is not a feed and links to no RSS or Atom feed"));
-            }
-
-            items.AddRange(await FeedAsync(call, Items.Text(feeds[0].GetField("link"))));
+            items.AddRange(feeds.Count == 0
+                ? call.NoItems(url, "the page is not a feed and links to no RSS or Atom feed")
+                : await FeedAsync(call, Items.Text(feeds[0].GetField("link"))));
         }
 
         return Value.List(items);
@@ -95,8 +90,11 @@ internal static class SourceModules
     {
         var url = call.Urls().FirstOrDefault() ?? "";
         var fetched = await call.FetchAsync(url);
-        var data = XmlData.Parse(fetched)
-            ?? throw call.Fail(Diag.PipeBadData(call.Span, call.Id, url, "the response is neither JSON, XML nor HTML"));
+        if (XmlData.Parse(fetched) is not { } data)
+        {
+            return Value.List(call.NoItems(url, "the response is neither JSON, XML nor HTML"));
+        }
+
         var path = call.Text("path");
         var selected = path.Length == 0 ? data : Items.Select(data, path);
         return Value.List(Items.AsItems(selected));

@@ -10,6 +10,27 @@ internal static class StreamModules
 {
     public static Value Stream(ModuleCall call) => Value.List(Items.AsItems(call.Input));
 
+    /// <summary>Both outputs of a split carry the input's items; each wire reads its own output by name.</summary>
+    public static Value Split(ModuleCall call)
+    {
+        var items = Stream(call);
+        return Value.Record(ModuleCatalog.SplitOutputs.Select(o => new KeyValuePair<string, Value>(o, items)));
+    }
+
+    /// <summary>Sub-element: the values at a dotted path of every item (lists at any step flattened) become the items;
+    /// a value that is not a record becomes {content}.</summary>
+    public static Value SubElement(ModuleCall call)
+    {
+        var setting = call.Conf["path"];
+        var path = Fluxo.Pipes.Settings.Subkey(setting) ?? call.Text(setting);
+        if (path.Length == 0)
+        {
+            throw call.BadSetting("path", "is empty");
+        }
+
+        return Value.List(Items.AsItems(call.Input).SelectMany(item => Items.AsItems(Items.Select(item, path))));
+    }
+
     public static Value Union(ModuleCall call) =>
         Value.List(call.Inputs(p => p.StartsWith("_INPUT", StringComparison.Ordinal) || p.StartsWith("_OTHER", StringComparison.Ordinal)).SelectMany(v => Items.AsItems(v)));
 

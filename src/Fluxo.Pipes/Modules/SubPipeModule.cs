@@ -19,7 +19,9 @@ internal sealed class SubPipeModule
         var request = Value.Record(call.Conf
             .Where(kv => !kv.Key.StartsWith("fluxo:", StringComparison.Ordinal))
             .Select(kv => new KeyValuePair<string, Value>(kv.Key, call.Resolve(kv.Value))));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var result = await PipeEvaluator.EvaluateAsync(graph, request, call.Executor, call.Cancellation);
+        call.WaitedMs += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         call.LatencyMs += result.LatencyMs;
         return result.Value;
     }

@@ -100,11 +100,40 @@ internal static class ValueModules
         : double.TryParse(Items.Text(v), NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d
         : throw call.BadSetting(name, $"'{Items.Text(v)}' is not a number");
 
-    /// <summary>Services Yahoo shut down; there is no faithful local replacement, so the pipe stops with the reason.</summary>
-    public static Value Gone(ModuleCall call) => throw call.Fail(Diag.PipeServiceGone(call.Span, call.Id, call.Type, call.Type switch
+    /// <summary>String Replace: each rule replaces its text in the input, at the first (1), last (2) or every (3) place.</summary>
+    public static Value StrReplace(ModuleCall call)
     {
-        "yql" => "Yahoo Query Language (query.yahooapis.com) was shut down in January 2019",
-        "termextraction" => "Yahoo's Term Extraction web service (Content Analysis) was shut down in 2011",
-        _ => "Yahoo's geocoder (PlaceFinder, behind the Location Builder) was shut down in 2013",
-    }));
+        var text = Items.Text(call.Input);
+        foreach (var rule in call.List("RULE"))
+        {
+            var find = call.Text(rule.At("find"));
+            if (find.Length == 0)
+            {
+                continue;
+            }
+
+            var replace = call.Text(rule.At("replace"));
+            var at = call.Text(rule.At("param")) switch
+            {
+                "1" or "first" => text.IndexOf(find, StringComparison.Ordinal),
+                "2" or "last" => text.LastIndexOf(find, StringComparison.Ordinal),
+                "3" or "every" or "" => -2,
+                var other => throw call.BadSetting("RULE", $"'{other}' is not 1 (first), 2 (last) or 3 (every)"),
+            };
+            text = at == -2 ? text.Replace(find, replace, StringComparison.Ordinal)
+                : at < 0 ? text
+                : string.Concat(text.AsSpan(0, at), replace, text.AsSpan(at + find.Length));
+        }
+
+        return Value.String(text);
+    }
+
+    /// <summary>Sub String: <c>length</c> characters from <c>from</c> (0-based), clamped to the string; no length means to the end.</summary>
+    public static Value SubString(ModuleCall call)
+    {
+        var text = Items.Text(call.Input);
+        var from = (int)Math.Clamp(call.Number("from") ?? 0, 0, text.Length);
+        var length = (int)Math.Clamp(call.Number("length") ?? text.Length, 0, text.Length - from);
+        return Value.String(text.Substring(from, length));
+    }
 }

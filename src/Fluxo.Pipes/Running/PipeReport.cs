@@ -13,7 +13,11 @@ public sealed record PipeReportRow(
     int? Items,
     string? Reason,
     int ModuleNodes,
-    ImmutableArray<string> Precomputable);
+    ImmutableArray<string> Precomputable)
+{
+    /// <summary>Warnings of the run ("FLX3200: ..."): responses a module could not read, which gave no items.</summary>
+    public ImmutableArray<string> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// The corpus report: for every pipe, whether it imports and runs and why not, its item count, and its
@@ -50,8 +54,12 @@ public static class PipeReport
             return new PipeReportRow(name, true, null, null, "not run (no fixtures given)", modules.Count, precomputable);
         }
 
+        var importDiags = diags.Items.Count;
         var result = await PipeRunner.RunAsync(module, new Dictionary<string, string>(), run, diags, cancellationToken);
-        return new PipeReportRow(name, true, result is not null, result?.Value.AsList.Length, result is null ? FirstError(diags) : null, modules.Count, precomputable);
+        return new PipeReportRow(name, true, result is not null, result?.Value.AsList.Length, result is null ? FirstError(diags) : null, modules.Count, precomputable)
+        {
+            Warnings = [.. diags.Items.Skip(importDiags).Where(d => d.Severity == Severity.Warning).Select(d => $"{d.Code}: {d.Message}")],
+        };
     }
 
     private static string FirstError(DiagnosticBag diags) =>
@@ -63,10 +71,16 @@ public static class PipeReport
         foreach (var r in rows)
         {
             var ran = r.Ran switch { true => $"ran, {r.Items} items", false => "did not run", null => "not run" };
+            ran += r.Warnings.IsEmpty ? "" : $", {r.Warnings.Length} warning(s)";
             output.WriteLine($"{r.File}: {(r.Imported ? "imported" : "not imported")}; {ran}; pre-computable {r.Precomputable.Length}/{r.ModuleNodes}");
             if (r.Reason is not null)
             {
                 output.WriteLine($"    why: {r.Reason}");
+            }
+
+            foreach (var w in r.Warnings)
+            {
+                output.WriteLine($"    warning: {w}");
             }
 
             if (r.Precomputable.Length > 0)

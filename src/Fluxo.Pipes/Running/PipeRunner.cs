@@ -19,7 +19,7 @@ public static class PipeRunner
 
         try
         {
-            return await PipeEvaluator.EvaluateAsync(graph, request, new PipeModuleExecutor(options), cancellationToken);
+            return await PipeEvaluator.EvaluateAsync(graph, request, new PipeModuleExecutor(options.WarningsTo(diags)), cancellationToken);
         }
         catch (PipeRuntimeException e)
         {
