@@ -7,6 +7,7 @@ using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Optimizer.Synthetic;
+using Fluxo.Policy;
 using Fluxo.Trace;
 
 namespace Fluxo.Bench.Optimizer;
@@ -23,15 +24,20 @@ internal static class PerfExperiment
         var requests = Arg(args, "--requests", 1_000_000);
         var paperRequests = Arg(args, "--paper-requests", 100_000);
         var fluxo = args.SkipWhile(a => a != "--fluxo").Skip(1).FirstOrDefault();
-        var dir = Directory.CreateTempSubdirectory("fluxo-perf-").FullName;
+        var keep = args.SkipWhile(a => a != "--keep").Skip(1).FirstOrDefault();
+        var dir = keep ?? Directory.CreateTempSubdirectory("fluxo-perf-").FullName;
+        Directory.CreateDirectory(dir);
         try
         {
             var module = WeatherGraph.Module();
             var service = Path.Combine(dir, "weather.ir.json");
             File.WriteAllText(service, IrJson.Serialize(module));
-            var trace = Path.Combine(dir, "weather.trace");
+            var trace = Path.Combine(dir, Inv($"weather-{requests}.trace"));
             var workload = WeatherWorkload.Paper[0];
-            Generate(workload, requests, trace);
+            if (!File.Exists(trace))
+            {
+                Generate(workload, requests, trace);
+            }
             var size = new FileInfo(trace).Length;
             output.WriteLine(Inv($"## perf: {requests} requests, workload {workload.Name}, binary trace {size / 1e6:F1} MB, load average {Load()}"));
 
@@ -46,10 +52,15 @@ internal static class PerfExperiment
             output.WriteLine(Inv($"one exact replay, 3 caches: {exact * 1000:F1} ms CPU (median of 5)"));
             output.WriteLine(Inv($"read + flatten: {read * 1000:F1} ms CPU = {read / exact:F2}x a replay (target <= 3x)"));
 
+            if (args.Contains("--phases"))
+            {
+                Phases(module, trace, output);
+            }
+
             if (fluxo is not null)
             {
                 var (cpu, rss) = TimeChild("dotnet", [fluxo, "optimize", service, "--trace", trace, "--budget", "8KB", "--search", "mrc", "-o", Path.Combine(dir, "policy.json")], output);
-                output.WriteLine(Inv($"fluxo optimize --search mrc: {cpu:F2} s CPU = {cpu / exact:F1}x a replay (target <= 25x); peak RSS {rss / 1e6:F0} MB = {rss / (double)size:F2}x the trace (target <= 3x)"));
+                output.WriteLine(Inv($"fluxo optimize --search mrc (default 20% hold-out): {cpu:F2} s CPU = {cpu / exact:F1}x a replay (target <= 25x); peak RSS {rss / 1e6:F0} MB = {rss / (double)size:F2}x the trace (target <= 3x)"));
             }
 
             if (paperRequests > 0)
@@ -57,12 +68,43 @@ internal static class PerfExperiment
                 Paper(module, workload, paperRequests, dir, output);
             }
 
+            output.WriteLine(Inv($"load average at the end: {Load()}"));
+
             return 0;
         }
         finally
         {
-            Directory.Delete(dir, recursive: true);
+            if (keep is null)
+            {
+                Directory.Delete(dir, recursive: true);
+            }
         }
+    }
+
+    /// <summary>`fluxo optimize --hold-out 0`'s steps one by one, each with its CPU time and bytes allocated: where the whole process's time goes.</summary>
+    private static void Phases(IrModule module, string trace, TextWriter output)
+    {
+        void Step(string name, Action action)
+        {
+            var allocated = GC.GetTotalAllocatedBytes(precise: false);
+            var cpu = Cpu(action);
+            output.WriteLine(Inv($"  {name}: {cpu * 1000:F0} ms CPU, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F0} MB allocated, {GC.GetTotalMemory(forceFullCollection: false) / 1e6:F0} MB heap, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
+        }
+
+        ServiceReplay replay = null!;
+        OptimizationSession session = null!;
+        SearchResult found = null!;
+        PolicyDocument caches = null!;
+        Step("read", () => replay = ServiceReplay.Read(module, trace, new DiagnosticBag())!);
+        Step("ahead plan alone (reserved bytes)", () => AheadPlanner.Plan(replay, PolicyDocument.Empty(module.Service, 0), null));
+        Step("session", () => session = OptimizationSession.Create(module, replay, trace, 8 * 1024, new DiagnosticBag())!);
+        Step("search mrc", () => found = session.Search(SearchMethod.Mrc));
+        Step("references", () => session.References());
+        Step("best for each objective", () => session.BestForEachObjective(found, SearchMethod.Mrc));
+        Step("to policy", () => caches = session.ToPolicy(found.Placement));
+        Step("one ahead replay", () => replay.Run(caches));
+        Step("ahead precompute", () => AheadPlanner.Precompute(replay, caches, null));
+        Step("ahead plan", () => AheadPlanner.Plan(replay, caches, null, precompute: false));
     }
 
     /// <summary>Streams a generated trace to <paramref name="path"/> in constant memory.</summary>
@@ -98,24 +140,39 @@ internal static class PerfExperiment
 
     private static void Paper(IrModule module, WeatherWorkload workload, int requests, string dir, TextWriter output)
     {
-        var path = Path.Combine(dir, "paper.trace");
-        Generate(workload, requests, path);
-        Flatten(module, path, out var replay);
-        var session = OptimizationSession.Create(module, replay, path, 8 * 1024, new DiagnosticBag())!;
+        var path = Path.Combine(dir, Inv($"paper-{requests}.trace"));
+        if (!File.Exists(path))
+        {
+            Generate(workload, requests, path);
+        }
+
         var options = new PaperSearch.Options(RandomPolicies: 2000, ClimbFrom: 20);
         var times = new Dictionary<int, (double Seconds, SearchResult Result)>();
         foreach (var threads in new[] { 1, 2 })
         {
+            // A fresh read for each: a simulator keeps every replay's result, so a second search on it would replay nothing.
+            Flatten(module, path, out var replay);
+            var session = OptimizationSession.Create(module, replay, path, 8 * 1024, new DiagnosticBag())!;
             var evaluator = new PolicyEvaluator(session.Simulator, session.Evaluator.Candidates, session.Budget, session.Evaluator.Objective) { Parallelism = threads };
             var clock = Stopwatch.StartNew();
             var result = PaperSearch.Run(evaluator, options);
             times[threads] = (clock.Elapsed.TotalSeconds, result);
+            if (threads == 1)
+            {
+                // One replay of the search's answer on this thread: its CPU time and what it allocates.
+                var placement = result.Placement;
+                session.Simulator.Run(placement);
+                var allocated = GC.GetAllocatedBytesForCurrentThread();
+                var cpu = Cpu(() => session.Simulator.Run(placement));
+                allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+                output.WriteLine(Inv($"paper replay ({placement.Count} caches) on {requests} requests: {cpu * 1000:F1} ms CPU, {allocated / 1024.0:F0} KiB allocated ({allocated / (double)requests:F2} B per request)"));
+            }
         }
 
         var (one, r1) = times[1];
         var (two, r2) = times[2];
         var same = r1.Replays == r2.Replays && r1.Result.P50Ms == r2.Result.P50Ms && r1.Result.MeanMs == r2.Result.MeanMs;
-        output.WriteLine(Inv($"paper search (N=2000, K=20) on {requests} requests: 1 thread {one:F2} s, 2 threads {two:F2} s = {one / two:F2}x (target >= 1.8x); {r1.Replays} replays, {one / r1.Replays * 1000:F2} ms each on 1 thread; same result on both: {same}; load average {Load()}"));
+        output.WriteLine(Inv($"paper search (N=2000, K=20) on {requests} requests: 1 thread {one:F2} s, 2 threads {two:F2} s wall = {one / two:F2}x (target >= 1.8x); {r1.Replays} replays, {one / r1.Replays * 1000:F2} ms each on 1 thread; same result on both: {same}; load average {Load()}"));
     }
 
     private static (double CpuSeconds, long PeakBytes) TimeChild(string program, string[] args, TextWriter output)

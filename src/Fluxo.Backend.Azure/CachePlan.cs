@@ -38,7 +38,9 @@ internal sealed record CacheGroup(
     /// <summary>For a part run ahead: the positions of its decisions in the policy's precompute or speculate list.</summary>
     public ImmutableArray<int> Decisions { get; init; } = [];
 
-    /// <summary>For a speculated part: the tables it reads with a computed partition key, checked table-wide (<see cref="AheadRules.TableAccess"/>).</summary>
+    /// <summary>For a speculated part: the tables it reads, and those it reads with a computed partition key, checked table-wide (<see cref="AheadRules.TableAccess"/>).</summary>
+    public ImmutableArray<string> Reads { get; init; } = [];
+
     public ImmutableArray<string> TableWideReads { get; init; } = [];
 }
 
@@ -142,8 +144,7 @@ internal sealed class CachePlan
 
             taken.UnionWith(members);
             var at = groups.Count;
-            var tableWide = members.Select(m => graph[m]).Where(AheadRules.IsTableRead)
-                .Select(AheadRules.TableAccess).Where(a => a is { PartitionInput: null }).Select(a => a!.Value.Table).Distinct().Order(StringComparer.Ordinal);
+            var reads = members.Select(m => graph[m]).Where(AheadRules.IsTableRead).Select(AheadRules.TableAccess).OfType<(string Table, int? PartitionInput)>().ToList();
             groups.Add(new CacheGroup(
                 $"{graph.Name}.{at}", at, [.. members], [.. AheadRules.Entering(graph, members).Select(e => (e.To, e.ToInput))], [.. AheadRules.Exits(graph, members)], bytes)
             {
@@ -151,7 +152,8 @@ internal sealed class CachePlan
                 Kind = kind,
                 Handler = graph.Name,
                 Decisions = [index],
-                TableWideReads = [.. tableWide],
+                Reads = [.. reads.Select(r => r.Table).Distinct().Order(StringComparer.Ordinal)],
+                TableWideReads = [.. reads.Where(r => r.PartitionInput is null).Select(r => r.Table).Distinct().Order(StringComparer.Ordinal)],
             });
         }
     }

@@ -92,11 +92,11 @@ internal static class ModelWriter
         c.Line("        [");
         foreach (var g in parts)
         {
-            var tables = string.Join(", ", g.TableWideReads.Select(CSharp.String));
+            string Tables(IEnumerable<string> ts) => string.Join(", ", ts.Select(CSharp.String));
             // A part run ahead reads the request only through fields (AheadRules.PartProblem): its key's fields, in key order.
             var graph = module.FindGraph(g.Handler)!;
             var keyFields = string.Join(", ", g.Entering.Select(e => graph[e.To].Inputs[e.Input].Field is { } f ? CSharp.String(f) : "null"));
-            c.Line($"            new AheadPart({CSharp.String(g.Id)}, {CSharp.String(g.Handler)}, {g.Index}, {CSharp.String(g.Keyspace)}, {(g.Kind == GroupKind.Speculate ? "true" : "false")}, [{Ints(g.Decisions)}], [{keyFields}], [{tables}]),");
+            c.Line($"            new AheadPart({CSharp.String(g.Id)}, {CSharp.String(g.Handler)}, {g.Index}, {CSharp.String(g.Keyspace)}, {(g.Kind == GroupKind.Speculate ? "true" : "false")}, [{Ints(g.Decisions)}], [{keyFields}], [{Tables(g.Reads)}], [{Tables(g.TableWideReads)}]),");
         }
 
         c.Line("        ],");

@@ -67,23 +67,18 @@ public static class ServiceOptimizer
             return null;
         }
 
-        // With nothing held out the trace streams straight into flat arrays; a hold-out needs its requests to split
-        // in time, so the trace is read whole, split, and each part sampled as the streaming reader would.
-        TraceData? trace = null, heldOut = null;
-        ServiceReplay? replay;
-        if (request.HoldOut > 0)
+        // The trace streams once into flat arrays; a hold-out searches on the requests before the split, which share them.
+        var whole = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
+        if (whole is null || diagnostics.HasErrors)
         {
-            var whole = TraceFile.Read(request.TracePath, module, diagnostics);
-            (trace, heldOut) = whole is null ? (null, null) : Split(whole, request.HoldOut);
-            replay = trace is null ? null : ServiceReplay.Create(module, trace, request.TracePath, diagnostics, sample: request.Sample);
-        }
-        else
-        {
-            replay = ServiceReplay.Read(module, request.TracePath, diagnostics, sample: request.Sample);
+            return null;
         }
 
-        if (replay is null || diagnostics.HasErrors)
+        var kept = KeptRequests(whole.TraceRequests, request.HoldOut);
+        var replay = kept is { } k ? whole.Prefix(k) : whole;
+        if (replay.Requests == 0)
         {
+            diagnostics.Add(Diag.TraceNoRequests(request.TracePath));
             return null;
         }
 
@@ -102,20 +97,21 @@ public static class ServiceOptimizer
         var chosenCaches = session.Simulator.Run(found.Placement);
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
         var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds);
-        var check = heldOut is null ? null : Check(module, request, trace!, heldOut, policy, diagnostics);
+        var check = kept is null ? null : Check(request, whole, replay, policy, diagnostics);
         return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check, wanted);
     }
 
     /// <summary>The trace's first requests to search on and its last <paramref name="holdOut"/> share to check on; no check when either part would be too small.</summary>
-    public static (TraceData Search, TraceData? Check) Split(TraceData trace, double holdOut)
-    {
-        var kept = (int)Math.Round(trace.Requests.Count * (1 - Math.Clamp(holdOut, 0, 1)));
-        if (holdOut <= 0 || kept < MinHeldOutRequests || trace.Requests.Count - kept < MinHeldOutRequests)
-        {
-            return (trace, null);
-        }
+    public static (TraceData Search, TraceData? Check) Split(TraceData trace, double holdOut) =>
+        KeptRequests(trace.Requests.Count, holdOut) is { } kept
+            ? (trace with { Requests = [.. trace.Requests.Take((int)kept)] }, trace with { Requests = [.. trace.Requests.Skip((int)kept)] })
+            : (trace, null);
 
-        return (trace with { Requests = [.. trace.Requests.Take(kept)] }, trace with { Requests = [.. trace.Requests.Skip(kept)] });
+    /// <summary>How many of the trace's first requests to search on; null when either part would be too small to check.</summary>
+    private static long? KeptRequests(long requests, double holdOut)
+    {
+        var kept = (long)Math.Round(requests * (1 - Math.Clamp(holdOut, 0, 1)));
+        return holdOut <= 0 || kept < MinHeldOutRequests || requests - kept < MinHeldOutRequests ? null : kept;
     }
 
     /// <summary>
@@ -123,29 +119,20 @@ public static class ServiceOptimizer
     /// pass of the in-sample requests, held out over the held-out requests that follow the first pass. (A cold start
     /// counted in one and not the other would open a gap of its own.) Warns when the two are far apart.
     /// </summary>
-    private static HeldOutCheck? Check(IrModule module, OptimizeRequest request, TraceData inSample, TraceData heldOut, PolicyDocument policy, DiagnosticBag diagnostics)
+    private static HeldOutCheck? Check(OptimizeRequest request, ServiceReplay whole, ServiceReplay inSample, PolicyDocument policy, DiagnosticBag diagnostics)
     {
-        var warm = inSample.Requests.Count;
-        var offset = inSample.Requests.Max(r => r.Id) + 1;
-        var last = inSample.Requests[^1].ArrivalMs;
-        var again = inSample with { Requests = [.. inSample.Requests, .. inSample.Requests.Select(r => r with { Id = r.Id + offset, ArrivalMs = r.ArrivalMs + last })] };
-        var then = inSample with { Requests = [.. inSample.Requests, .. heldOut.Requests] };
-        var replayAgain = ServiceReplay.Create(module, again, request.TracePath, new DiagnosticBag(), sample: request.Sample);
-        var replayThen = ServiceReplay.Create(module, then, request.TracePath, new DiagnosticBag(), sample: request.Sample);
-        if (replayAgain is null || replayThen is null)
-        {
-            return null;
-        }
-
-        // A sample keeps the same in-sample requests in both replays: half of the doubled one.
-        var measureFrom = replayAgain.Requests / 2;
+        // The in-sample requests twice (the second pass after the first's last arrival), and the whole trace: in-sample then held out.
+        // Under a sample the shift is the last kept in-sample arrival; only speculation across the seam could tell.
+        var replayAgain = inSample.Repeated(inSample.LastArrivalMs);
+        var replayThen = whole;
+        var measureFrom = inSample.Requests;
         double Gain(ServiceReplay r)
         {
             var none = Score(r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom), request.Objective);
             return none <= 0 ? 0 : (none - Score(r.Run(policy, measureFrom), request.Objective)) / none * 100;
         }
 
-        var check = new HeldOutCheck(request.Objective, warm, heldOut.Requests.Count, Gain(replayAgain), Gain(replayThen));
+        var check = new HeldOutCheck(request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(replayAgain), Gain(replayThen));
         if (check.GapPoints > HeldOutWarningPoints)
         {
             diagnostics.Add(Diag.HeldOutGap(request.TracePath, request.Objective.ToString().ToLowerInvariant(), check.InSampleGain, check.HeldOutGain, HeldOutWarningPoints));

@@ -22,15 +22,21 @@ public sealed class BuiltSolutions : IDisposable
 
     /// <summary>
     /// inbox's headline (node 1, needs nothing from the request) pre-computed every 5 s; after login, inbox's query,
-    /// map, join and render (nodes 2-5, which need only the user) speculated with login's user.
+    /// map, join and render (nodes 2-5, which need only the user) speculated with login's user; after post, the same
+    /// part of digest (nodes 1-4, in the worker tier) with post's user.
     /// </summary>
     public static PolicyDocument NewsPolicy(Fluxo.Ir.IrModule module)
     {
         var inbox = module.FindGraph("inbox")!;
+        var digest = module.FindGraph("digest")!;
         return PolicyDocument.Empty("News", 4096) with
         {
             Precompute = [new PrecomputeDecision("inbox", inbox.Hash, [1], 5, 0.1, 40, 28_800, 64)],
-            Speculate = [new SpeculateDecision("login", "inbox", inbox.Hash, [2, 3, 4, 5], [new InputBinding("user", "user")], 1, 20, 5, 256)],
+            Speculate =
+            [
+                new SpeculateDecision("login", "inbox", inbox.Hash, [2, 3, 4, 5], [new InputBinding("user", "user")], 1, 20, 5, 256),
+                new SpeculateDecision("post", "digest", digest.Hash, [1, 2, 3, 4], [new InputBinding("user", "user")], 1, 20, 5, 256),
+            ],
         };
     }
     public GeneratedSolution Counter => _counter.Value;

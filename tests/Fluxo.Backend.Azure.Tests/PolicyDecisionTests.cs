@@ -92,8 +92,8 @@ public class PolicyDecisionTests
         // The parts sit where Core's rules put them, under a keyspace of the graph and node set, speculation keyed on user.
         var hash = module.FindGraph("inbox")!.Hash;
         var model = File("ServiceDefinition.g.cs");
-        Assert.Contains($"new AheadPart(\"inbox.0\", \"inbox\", 0, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [1])}\", false, [0], [], []),", model, StringComparison.Ordinal);
-        Assert.Contains($"new AheadPart(\"inbox.1\", \"inbox\", 1, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [2, 3, 4, 5])}\", true, [0], [\"user\"], []),", model, StringComparison.Ordinal);
+        Assert.Contains($"new AheadPart(\"inbox.0\", \"inbox\", 0, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [1])}\", false, [0], [], [], []),", model, StringComparison.Ordinal);
+        Assert.Contains($"new AheadPart(\"inbox.1\", \"inbox\", 1, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [2, 3, 4, 5])}\", true, [0], [\"user\"], [\"Posts\"], []),", model, StringComparison.Ordinal);
         Assert.Contains("new Fluxo.Policy.SpeculateDecision(\"login\", \"inbox\"", model, StringComparison.Ordinal);
         Assert.Contains("RunPart = Handler_inbox.RunPartAsync", model, StringComparison.Ordinal);
 

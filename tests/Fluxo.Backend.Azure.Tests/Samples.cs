@@ -43,7 +43,8 @@ public static class Samples
 
     /// <summary>
     /// A small news service for the parts run ahead of requests: <c>inbox</c> reads a headline that never depends on the
-    /// request (pre-computable) and the user's posts, rendered (speculable after <c>login</c>); <c>post</c> writes them.
+    /// request (pre-computable) and the user's posts, rendered (speculable after <c>login</c>); <c>post</c> writes them;
+    /// <c>digest</c> renders them too but writes a table, so it runs in the worker tier (speculable after <c>post</c>).
     /// </summary>
     public static IrModule News()
     {
@@ -69,6 +70,15 @@ public static class Samples
               let posts = query Posts(user);
               let shown = render(join(map(posts, p => p.text), ", "));
               return top + " | " + shown;
+            }
+
+            table Seen(partition user: string, row kind: string) { n: int; }
+
+            handler digest(user: string) -> string {
+              let posts = query Posts(user);
+              let shown = render(join(map(posts, p => p.text), "; "));
+              put Seen(user, "digest") { n: count(posts) };
+              return shown;
             }
             """;
         var diags = new DiagnosticBag();

@@ -122,6 +122,33 @@ public sealed class TelemetryAndResilienceTests(BuiltSolutions built, TelemetryA
 
         // ipToCity has no side effects, so it is tried once and retried twice.
         Assert.Equal(3, faulty.Calls);
+
+        // The failed request's trace (ipToCity read its input, then failed) is one the optimizer accepts: each source
+        // edge recorded once, pulled from the blobs the service appended to.
+        frontEnd.Terminate();
+        var dir = Directory.CreateTempSubdirectory("fluxo-failed-trace-").FullName;
+        try
+        {
+            var ir = Path.Combine(dir, "weather.ir.json");
+            await File.WriteAllTextAsync(ir, Fluxo.Ir.IrJson.Serialize(Samples.Weather()));
+            var pulled = Path.Combine(dir, "pulled.bin");
+            var (pull, pullOutput) = Cli("traces", "pull", ir, "--storage", azurite.ConnectionString, "-o", pulled);
+            Assert.True(pull == 0, pullOutput);
+            var (optimize, optimizeOutput) = Cli("optimize", ir, "--trace", pulled, "--budget", "4KB", "-o", Path.Combine(dir, "policy.json"));
+            Assert.True(optimize == 0, optimizeOutput);
+            Assert.DoesNotContain("FLX2005", optimizeOutput, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static (int Code, string Output) Cli(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = global::Fluxo.Cli.Program.BuildRoot().Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+        return (code, output.ToString());
     }
 
     [Fact]

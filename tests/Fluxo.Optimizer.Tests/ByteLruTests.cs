@@ -29,4 +29,31 @@ public sealed class ByteLruTests
         Assert.False(lru.Access(2, 60));
         Assert.True(lru.Access(1, 20));
     }
+
+    [Theory]
+    [InlineData(1_000, 100_000, 1)]
+    [InlineData(64, 5_000, 2)]
+    [InlineData(4_000, 300, 3)]
+    public void Sized_by_its_budget_it_behaves_as_when_sized_by_the_keys(int capacity, int keys, int seed)
+    {
+        // The small one keeps a slot table found by key id (the budget holds at most capacity / 10 entries);
+        // the reference has a slot per key. Skewed keys so that hits, evictions and reuse of freed slots all happen.
+        var rng = new Random(seed);
+        var small = new ByteLru(capacity, keys, minEntryBytes: 10);
+        var reference = new ByteLru(capacity, keys);
+        var sizes = Enumerable.Range(0, keys).Select(_ => 10 + rng.Next(60)).ToArray();
+        var hits = 0;
+        for (var i = 0; i < 200_000; i++)
+        {
+            var key = (int)Math.Min(keys - 1, Math.Floor(Math.Pow(rng.NextDouble(), 3) * keys));
+            var hit = reference.Access(key, sizes[key]);
+            Assert.Equal(hit, small.Access(key, sizes[key]));
+            hits += hit ? 1 : 0;
+            Assert.Equal(reference.UsedBytes, small.UsedBytes);
+            Assert.Equal(reference.Count, small.Count);
+        }
+
+        Assert.InRange(hits, 1, 199_999);
+        Assert.Equal(reference.PeakBytes, small.PeakBytes);
+    }
 }

@@ -13,6 +13,9 @@ internal sealed class BinaryTraceReader
 {
     private const int BufferSize = 1 << 20;
 
+    /// <summary>Requests read before the trace's length in requests is estimated from its length in bytes.</summary>
+    private const int EstimateAfter = 4096;
+
     private readonly string _path;
     private readonly DiagnosticBag _diags;
     private readonly Stream _stream;
@@ -28,6 +31,7 @@ internal sealed class BinaryTraceReader
     // part holds them, and DeployedTraces joins the two, so only the joined trace must have Source and Sink.
     private bool _allowEnvelopes;
     private long _lastWhole;
+    private bool _ended;
     private readonly TraceOrder _order = new();
 
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
@@ -48,11 +52,12 @@ internal sealed class BinaryTraceReader
     /// Reads a trace that may have been cut off (an instance killed while writing) into <paramref name="sink"/>: the
     /// requests up to the last whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
     /// </summary>
-    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes)
+    public static bool ScanCut(string name, byte[] data, DiagnosticBag diags, ITraceSink sink, out long lostBytes, out bool ended)
     {
         var reader = new BinaryTraceReader(name, diags, new MemoryStream(data, writable: false)) { _allowCut = true, _allowEnvelopes = true };
         var ok = reader.ReadAll(sink);
         lostBytes = ok ? data.Length - reader._lastWhole : 0;
+        ended = ok && reader._ended;
         return ok;
     }
 
@@ -122,6 +127,7 @@ internal sealed class BinaryTraceReader
                     }
 
                     _lastWhole = Offset;
+                    _ended = true;
                     if (_pos < _len || Fill() > 0)
                     {
                         throw new CorruptException(Offset, "bytes after the end record");
@@ -147,6 +153,11 @@ internal sealed class BinaryTraceReader
                 }
 
                 requests++;
+                if (requests == EstimateAfter && _stream.CanSeek)
+                {
+                    sink.Expect((long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt)));
+                }
+
                 if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
                 {
                     return false;

@@ -12,6 +12,14 @@ public interface ITraceSink
     /// <summary>The header, before any request; false stops reading (the sink has reported why).</summary>
     bool Begin(TraceHeader header);
 
+    /// <summary>
+    /// Once, early, when the reader can tell: about how many requests the whole trace holds (from the bytes read so far
+    /// and the file's length), so a sink can size its arrays once instead of growing them.
+    /// </summary>
+    void Expect(long requests)
+    {
+    }
+
     /// <summary>One request in trace order; false stops reading (the sink has reported why).</summary>
     bool Request(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges);
 }

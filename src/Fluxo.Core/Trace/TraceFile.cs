@@ -96,9 +96,14 @@ public static class TraceFile
     }
 
     /// <summary>A binary trace held in memory (a downloaded blob) that may be cut off: read to its last whole request, the rest counted in <paramref name="lostBytes"/>.</summary>
-    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes)
+    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes) =>
+        ReadCut(name, data, diags, out lostBytes, out _);
+
+    /// <summary>As <see cref="ReadCut(string, byte[], DiagnosticBag, out long)"/>; <paramref name="ended"/> tells whether the writer closed the trace (its end record is there).</summary>
+    public static TraceData? ReadCut(string name, byte[] data, DiagnosticBag diags, out long lostBytes, out bool ended)
     {
         lostBytes = 0;
+        ended = false;
         if (data.Length < 8 || !data.AsSpan(0, 8).SequenceEqual(BinaryTraceWriter.Magic))
         {
             diags.Add(Diag.TraceBinaryMalformed(name, 0, "not a binary trace (no FLXTRCB1 magic)"));
@@ -106,7 +111,7 @@ public static class TraceFile
         }
 
         var collect = new Collect();
-        return BinaryTraceReader.ScanCut(name, data, diags, collect, out lostBytes) ? new TraceData(collect.Header!, collect.Requests) : null;
+        return BinaryTraceReader.ScanCut(name, data, diags, collect, out lostBytes, out ended) ? new TraceData(collect.Header!, collect.Requests) : null;
     }
 
     /// <summary>

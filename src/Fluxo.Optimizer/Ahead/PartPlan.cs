@@ -49,7 +49,7 @@ internal sealed class PartPlan
             var k = part.Simulator.KeysOf(candidate) ?? throw new ArgumentException($"the trace does not key cache {candidate} of {name}");
             caches.Add(candidate);
             keys.Add(k);
-            lrus.Add(new ByteLru(part.Flat.SampledBytes(c.Bytes, k.MeanEntryBytes), k.DistinctKeys));
+            lrus.Add(new ByteLru(part.Flat.SampledBytes(c.Bytes, k.MeanEntryBytes), k.DistinctKeys, k.MinEntryBytes));
         }
 
         var blocks = new List<Candidate>(caches);

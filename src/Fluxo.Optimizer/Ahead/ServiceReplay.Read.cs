@@ -46,11 +46,76 @@ public sealed partial class ServiceReplay
             order[i] = (partOf[b], row, client, arrival);
         }
 
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = sink.Seen };
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = sink.Seen, _seenAt = sink.SeenAt };
     }
+
+    /// <summary>
+    /// The requests among the trace file's first <paramref name="fileRequests"/> (kept by the sample or not), as a replay
+    /// that shares this one's flat arrays: what reading only those requests would give. Needs a replay from <see cref="Read"/>.
+    /// </summary>
+    public ServiceReplay Prefix(long fileRequests)
+    {
+        var seenAt = _seenAt ?? throw new InvalidOperationException("only a replay read from a file knows where its requests were");
+        var count = 0;
+        while (count < _order.Length && seenAt[count] < fileRequests)
+        {
+            count++;
+        }
+
+        var rows = new int[_parts.Count];
+        for (var i = 0; i < count; i++)
+        {
+            rows[_order[i].Part] = _order[i].Row + 1;
+        }
+
+        // A handler with no request in the prefix has no part, as when the prefix alone is read.
+        var parts = new List<Part>();
+        var partOf = new int[_parts.Count];
+        for (var p = 0; p < _parts.Count; p++)
+        {
+            partOf[p] = parts.Count;
+            if (rows[p] > 0)
+            {
+                var flat = _parts[p].Flat.Prefix(rows[p]);
+                parts.Add(_parts[p] with { Flat = flat, Simulator = new Simulator(flat, _parts[p].Simulator.Cost) });
+            }
+        }
+
+        var order = new (int, int, long, double)[count];
+        for (var i = 0; i < count; i++)
+        {
+            var (part, row, client, arrival) = _order[i];
+            order[i] = (partOf[part], row, client, arrival);
+        }
+
+        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count] };
+    }
+
+    /// <summary>
+    /// This replay's requests twice, the second pass <paramref name="shiftMs"/> later (caches warm from the first):
+    /// the rows are shared, so the copy costs no flat arrays.
+    /// </summary>
+    public ServiceReplay Repeated(double shiftMs)
+    {
+        var order = new (int, int, long, double)[_order.Length * 2];
+        _order.CopyTo(order, 0);
+        for (var i = 0; i < _order.Length; i++)
+        {
+            var (part, row, client, arrival) = _order[i];
+            order[_order.Length + i] = (part, row, client, arrival + shiftMs);
+        }
+
+        return new ServiceReplay(Module, Cost, order, _parts) { TraceRequests = TraceRequests * 2 };
+    }
+
+    /// <summary>The arrival of the last request, in milliseconds from the trace's start; 0 for none.</summary>
+    public double LastArrivalMs => _order.Length == 0 ? 0 : _order[^1].Arrival;
 
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
     public long TraceRequests { get; private init; }
+
+    // Per request replayed, its position among the file's requests; null when not read from a file.
+    private int[]? _seenAt;
 
     private sealed class Sink(IrModule module, string path, DiagnosticBag diagnostics, double sample) : ITraceSink
     {
@@ -61,6 +126,8 @@ public sealed partial class ServiceReplay
         public (int Builder, int Row, long Client, double Arrival)[] Order { get; private set; } = [];
 
         public int Kept { get; private set; }
+
+        public int[] SeenAt { get; private set; } = [];
 
         public long Seen { get; private set; }
 
@@ -83,6 +150,27 @@ public sealed partial class ServiceReplay
             return true;
         }
 
+        public void Expect(long requests)
+        {
+            // A little over the estimate: request sizes vary along a trace, and growing past it doubles the arrays.
+            var scale = requests * 1.03 / Math.Max(1, Seen);
+            foreach (var builder in Builders)
+            {
+                builder?.Reserve((long)(builder.Count * scale) + 1024);
+            }
+
+            var want = (int)Math.Min(Array.MaxLength, (long)(Kept * scale) + 1024);
+            if (want > Order.Length)
+            {
+                var order = Order;
+                Array.Resize(ref order, want);
+                Order = order;
+                var seen = SeenAt;
+                Array.Resize(ref seen, want);
+                SeenAt = seen;
+            }
+        }
+
         public bool Request(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
         {
             Seen++;
@@ -102,8 +190,12 @@ public sealed partial class ServiceReplay
                 var grown = Order;
                 Array.Resize(ref grown, Math.Max(1024, Order.Length * 2));
                 Order = grown;
+                var seen = SeenAt;
+                Array.Resize(ref seen, grown.Length);
+                SeenAt = seen;
             }
 
+            SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
             Order[Kept++] = (b, row, head.Client, head.ArrivalMs);
             return true;
         }

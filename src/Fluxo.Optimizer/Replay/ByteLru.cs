@@ -2,25 +2,60 @@ namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
 /// An LRU cache with a byte budget over dense key ids (0..keyCount-1, interned once per candidate, so
-/// a replay never hashes). A miss inserts the entry after evicting least recently used entries until
+/// a replay never hashes strings). A miss inserts the entry after evicting least recently used entries until
 /// it fits; an entry larger than the whole budget is not stored and evicts nothing (as the runtime's
 /// caches do). While every entry fits the budget, the cache holds the longest prefix of the recency
 /// stack that fits, which is what makes byte-weighted stack distances exact.
 /// </summary>
+/// <remarks>
+/// Its arrays are sized by what the budget can hold (budget / smallest entry), not by the number of keys: a
+/// small cache over a million keys costs a few hundred slots and a table twice that, found by the key id. When
+/// the budget could hold nearly every key, the slots are the key ids themselves.
+/// </remarks>
 public sealed class ByteLru
 {
+    private const int Empty = -1;
+
     private readonly int[] _size;
     private readonly int[] _prev;
     private readonly int[] _next;
-    private int _head = -1;
-    private int _tail = -1;
 
-    public ByteLru(long capacity, int keyCount)
+    // Only when slots are fewer than keys: the key in each slot, and an open-addressing table from key to slot.
+    private readonly int[]? _keyOf;
+    private readonly int[]? _table;
+    private readonly int _mask;
+    private int _free = Empty;
+    private int _fresh;
+    private int _head = Empty;
+    private int _tail = Empty;
+
+    /// <param name="minEntryBytes">The smallest entry ever stored; bounds how many entries the budget holds at once.</param>
+    public ByteLru(long capacity, int keyCount, int minEntryBytes = 1)
     {
         Capacity = capacity;
-        _size = new int[keyCount];
-        _prev = new int[keyCount];
-        _next = new int[keyCount];
+        var most = Math.Min(keyCount, capacity / Math.Max(1, minEntryBytes));
+        var slots = (int)Math.Max(1, most);
+        if ((long)slots * 4 >= keyCount)
+        {
+            slots = keyCount;
+        }
+        else
+        {
+            var size = 16;
+            while (size < slots * 2)
+            {
+                size <<= 1;
+            }
+
+            _keyOf = new int[slots];
+            _table = new int[size];
+            Array.Fill(_table, Empty);
+            _mask = size - 1;
+        }
+
+        _size = new int[slots];
+        _prev = new int[slots];
+        _next = new int[slots];
     }
 
     public long Capacity { get; }
@@ -31,15 +66,16 @@ public sealed class ByteLru
 
     public int Count { get; private set; }
 
-    /// <summary>Looks key id <paramref name="key"/> up; on a miss stores it. True on a hit. Sizes must be positive.</summary>
+    /// <summary>Looks key id <paramref name="key"/> up; on a miss stores it. True on a hit. Sizes must be positive and at least the smallest entry given.</summary>
     public bool Access(int key, int size)
     {
-        if (_size[key] != 0)
+        var slot = _table is null ? (_size[key] != 0 ? key : Empty) : Find(key);
+        if (slot != Empty)
         {
-            if (key != _head)
+            if (slot != _head)
             {
-                Unlink(key);
-                PushFront(key);
+                Unlink(slot);
+                PushFront(slot);
             }
 
             return true;
@@ -50,28 +86,104 @@ public sealed class ByteLru
             return false;
         }
 
-        while (_tail >= 0 && UsedBytes + size > Capacity)
+        while (_tail != Empty && UsedBytes + size > Capacity)
         {
             var victim = _tail;
             Unlink(victim);
             UsedBytes -= _size[victim];
             _size[victim] = 0;
             Count--;
+            if (_table is not null)
+            {
+                Remove(_keyOf![victim]);
+                _next[victim] = _free;
+                _free = victim;
+            }
         }
 
-        _size[key] = size;
-        PushFront(key);
+        slot = _table is null ? key : Insert(key);
+        _size[slot] = size;
+        PushFront(slot);
         UsedBytes += size;
         Count++;
         PeakBytes = Math.Max(PeakBytes, UsedBytes);
         return false;
     }
 
+    private int Home(int key) => (int)(((uint)key * 0x9E3779B9u) >> 8) & _mask;
+
+    private int Find(int key)
+    {
+        for (var i = Home(key); ; i = (i + 1) & _mask)
+        {
+            var slot = _table![i];
+            if (slot == Empty || _keyOf![slot] == key)
+            {
+                return slot;
+            }
+        }
+    }
+
+    private int Insert(int key)
+    {
+        int slot;
+        if (_free != Empty)
+        {
+            slot = _free;
+            _free = _next[slot];
+        }
+        else
+        {
+            slot = _fresh++;
+        }
+
+        _keyOf![slot] = key;
+        var i = Home(key);
+        while (_table![i] != Empty)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        _table[i] = slot;
+        return slot;
+    }
+
+    // Backward-shift deletion keeps every probe chain unbroken without tombstones.
+    private void Remove(int key)
+    {
+        var table = _table!;
+        var i = Home(key);
+        while (_keyOf![table[i]] != key)
+        {
+            i = (i + 1) & _mask;
+        }
+
+        var j = i;
+        while (true)
+        {
+            j = (j + 1) & _mask;
+            if (table[j] == Empty)
+            {
+                break;
+            }
+
+            var k = Home(_keyOf[table[j]]);
+            var between = i <= j ? i < k && k <= j : i < k || k <= j;
+            if (!between)
+            {
+                table[i] = table[j];
+                i = j;
+            }
+        }
+
+        table[i] = Empty;
+    }
+
     private void Unlink(int slot)
     {
         var p = _prev[slot];
         var n = _next[slot];
-        if (p >= 0)
+        if (p != Empty)
         {
             _next[p] = n;
         }
@@ -80,7 +192,7 @@ public sealed class ByteLru
             _head = n;
         }
 
-        if (n >= 0)
+        if (n != Empty)
         {
             _prev[n] = p;
         }
@@ -92,15 +204,15 @@ public sealed class ByteLru
 
     private void PushFront(int slot)
     {
-        _prev[slot] = -1;
+        _prev[slot] = Empty;
         _next[slot] = _head;
-        if (_head >= 0)
+        if (_head != Empty)
         {
             _prev[_head] = slot;
         }
 
         _head = slot;
-        if (_tail < 0)
+        if (_tail == Empty)
         {
             _tail = slot;
         }

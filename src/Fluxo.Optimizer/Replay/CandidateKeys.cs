@@ -10,8 +10,9 @@ namespace Fluxo.Optimizer.Replay;
 /// </summary>
 public sealed class CandidateKeys
 {
-    private CandidateKeys(int[] keyIds, int distinct, int[] bytes, double meanEntryBytes)
+    private CandidateKeys(int[] keyIds, int distinct, int[] bytes, double meanEntryBytes, int minEntryBytes)
     {
+        MinEntryBytes = minEntryBytes;
         KeyIds = keyIds;
         DistinctKeys = distinct;
         EntryBytes = bytes;
@@ -20,6 +21,9 @@ public sealed class CandidateKeys
 
     /// <summary>The mean bytes of an entry over the requests that demanded the subgraph.</summary>
     public double MeanEntryBytes { get; }
+
+    /// <summary>The smallest entry over the requests that demanded the subgraph: how many entries a budget can hold at most.</summary>
+    public int MinEntryBytes { get; }
 
     /// <summary>Per request, the key's id: equal keys, equal ids.</summary>
     public int[] KeyIds { get; }
@@ -49,6 +53,7 @@ public sealed class CandidateKeys
         var bytes = new int[trace.Requests];
         missingInRequest = -1;
         long totalBytes = 0, demands = 0;
+        var minBytes = int.MaxValue;
         for (var r = 0; r < trace.Requests; r++)
         {
             if (!demanded[trace.ShapeOf[r]])
@@ -86,10 +91,11 @@ public sealed class CandidateKeys
             keys[r] = ids.Intern(key);
             bytes[r] = size;
             totalBytes += size;
+            minBytes = Math.Min(minBytes, size);
             demands++;
         }
 
-        return new CandidateKeys(keys, ids.Count, bytes, demands == 0 ? 0 : (double)totalBytes / demands);
+        return new CandidateKeys(keys, ids.Count, bytes, demands == 0 ? 0 : (double)totalBytes / demands, demands == 0 ? 1 : minBytes);
     }
 
     // SplitMix64's finalizer: each input bit flips about half the key bits, so order and value both matter.

@@ -62,6 +62,23 @@ public sealed class FlatTrace
     /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
     public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
 
+    /// <summary>Rows with more node events than their shape ran nodes, and how many more (<see cref="Prefix"/> counts events with them).</summary>
+    internal IReadOnlyList<(int Row, int Extra)> ExtraEvents { get; init; } = [];
+
+    /// <summary>The first <paramref name="rows"/> requests, sharing this trace's arrays: what flattening only them would give.</summary>
+    internal FlatTrace Prefix(int rows)
+    {
+        long events = 0;
+        for (var r = 0; r < rows; r++)
+        {
+            events += Shapes[ShapeOf[r]].RanCount;
+        }
+
+        var extra = ExtraEvents.Where(x => x.Row < rows).ToList();
+        events += extra.Sum(x => (long)x.Extra);
+        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra };
+    }
+
     /// <summary>Flattens the requests of <paramref name="facts"/>'s graph; null (with diagnostics) when the trace does not fit it.</summary>
     public static FlatTrace? Build(TraceData trace, GraphFacts facts, string path, DiagnosticBag diagnostics)
     {
@@ -91,4 +108,8 @@ public sealed class FlatTrace
 }
 
 /// <summary>Which nodes ran (or were served) and which edges carried a value, shared by many requests.</summary>
-public sealed record RequestShape(bool[] Ran, bool[] EdgePresent);
+public sealed record RequestShape(bool[] Ran, bool[] EdgePresent)
+{
+    /// <summary>How many nodes ran (or were served).</summary>
+    public int RanCount { get; } = Ran.Count(r => r);
+}

@@ -34,6 +34,9 @@ internal sealed class FlatTraceBuilder
     private int _capacity;
     private int _request = 1;
     private long _nodeEvents;
+
+    // Rows whose node events outnumber the nodes their shape ran (a node reported twice): enough to count any prefix's events.
+    private readonly List<(int Row, int Extra)> _extraEvents = [];
     private bool _served;
 
     /// <param name="traceRate">The sample rate the trace was recorded at.</param>
@@ -140,6 +143,12 @@ internal sealed class FlatTraceBuilder
         _nodeEvents += events;
         _ids[r] = id;
         _shapeOf[r] = ShapeOf(r, ranBits, edgeBits);
+        var ran = _shapeList[_shapeOf[r]].RanCount;
+        if (events != ran)
+        {
+            _extraEvents.Add((r, (int)(events - ran)));
+        }
+
         Count++;
         return true;
     }
@@ -151,7 +160,7 @@ internal sealed class FlatTraceBuilder
             _diagnostics.Add(Diag.TraceServedNodes(_path));
         }
 
-        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate);
+        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents };
     }
 
     private bool InSample(int r)

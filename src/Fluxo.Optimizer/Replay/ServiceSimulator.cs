@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Fluxo.Optimizer.Graphs;
 using Fluxo.Policy;
 
@@ -16,6 +17,9 @@ public sealed class ServiceSimulator
 
     private readonly Dictionary<string, (double[] Latencies, CacheStats[] Stats)> _memo = [];
     private readonly ThreadLocal<double[]> _all;
+
+    // A replay is deterministic, so every evaluator on this simulator (one per objective, per handler) shares its results.
+    private readonly ConcurrentDictionary<string, Lazy<SimulationResult?>> _results = new(StringComparer.Ordinal);
     private long _memoized;
 
     public ServiceSimulator(IReadOnlyList<Simulator> parts)
@@ -85,6 +89,16 @@ public sealed class ServiceSimulator
         var (p50, p95, p99) = Percentiles.Of(all, all.Length);
         return new SimulationResult(Requests, sum / Requests, p50, p95, p99, stats);
     }
+
+    /// <summary>
+    /// The result of <see cref="Run"/> for a placement named <paramref name="key"/> (its caches in a canonical order), or null when
+    /// <see cref="CanRun"/> rejects it; replayed once per simulator, whichever evaluator asks.
+    /// </summary>
+    internal SimulationResult? RunOnce(string key, CachePlacement[] placement) =>
+        _results.GetOrAdd(key, _ => new(() => CanRun(placement) ? Run(placement) : null)).Value;
+
+    /// <summary>True when <see cref="RunOnce"/> already has the result named <paramref name="key"/>.</summary>
+    internal bool HasRun(string key) => _results.TryGetValue(key, out var known) && known.IsValueCreated;
 
     /// <summary>Every request's latency under <paramref name="caches"/>, handler after handler: the distribution behind <see cref="Run"/>'s percentiles.</summary>
     public double[] Latencies(IReadOnlyList<CachePlacement> caches)

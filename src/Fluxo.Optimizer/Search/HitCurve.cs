@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Fluxo.Optimizer.Graphs;
 using Fluxo.Optimizer.Replay;
 
@@ -12,6 +14,9 @@ namespace Fluxo.Optimizer.Search;
 /// </summary>
 public sealed class HitCurve
 {
+    // A curve does not depend on the search's objective, so the searches for each objective (and per handler) share them.
+    private static readonly ConditionalWeakTable<ServiceSimulator, ConcurrentDictionary<(Candidate, long), Lazy<HitCurve?>>> Built = [];
+
     private readonly long[] _sizes;
     private readonly long[] _hits;
     private readonly double[] _gain;
@@ -92,6 +97,10 @@ public sealed class HitCurve
         var i = Array.BinarySearch(_sizes, bytes);
         return i >= 0 ? i : ~i - 1;
     }
+
+    /// <summary><see cref="Build"/> once per simulator, candidate and size limit; later searches on the same simulator reuse it.</summary>
+    public static HitCurve? Of(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue) =>
+        Built.GetValue(service, _ => new()).GetOrAdd((candidate, maxBytes), _ => new(() => Build(service, candidate, maxBytes))).Value;
 
     /// <summary>
     /// One pass over the candidate's handler's requests; null when the trace cannot key it. Reuses farther than

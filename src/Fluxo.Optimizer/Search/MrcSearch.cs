@@ -31,7 +31,7 @@ public static class MrcSearch
 
         Parallel.For(0, built.Length, i =>
         {
-            built[i] = HitCurve.Build(evaluator.Simulator, evaluator.Candidates[i], evaluator.Budget);
+            built[i] = HitCurve.Of(evaluator.Simulator, evaluator.Candidates[i], evaluator.Budget);
             var n = Interlocked.Increment(ref finished);
             lock (built)
             {

@@ -44,7 +44,7 @@ public sealed class PolicyEvaluator
     public SimulationResult? Evaluate(IReadOnlyList<CachePlacement> placement)
     {
         var (key, ordered) = Key(placement);
-        var entry = _memo.GetOrAdd(key, _ => new Entry(this, ordered));
+        var entry = _memo.GetOrAdd(key, _ => new Entry(this, key, ordered));
         var result = entry.Result;
         if (!entry.Visited)
         {
@@ -70,7 +70,7 @@ public sealed class PolicyEvaluator
         foreach (var p in placements)
         {
             var (key, ordered) = Key(p);
-            var entry = _memo.GetOrAdd(key, _ => new Entry(this, ordered));
+            var entry = _memo.GetOrAdd(key, _ => new Entry(this, key, ordered));
             if (!entry.Computed)
             {
                 fresh.Add(entry);
@@ -148,13 +148,11 @@ public sealed class PolicyEvaluator
     }
 
     /// <summary>One placement's replay, computed once by whichever thread asks first.</summary>
-    private sealed class Entry(PolicyEvaluator owner, CachePlacement[] placement)
+    private sealed class Entry(PolicyEvaluator owner, string key, CachePlacement[] placement)
     {
-        private readonly Lazy<SimulationResult?> _result = new(() => owner.Simulator.CanRun(placement) ? owner.Simulator.Run(placement) : null);
+        public bool Computed => owner.Simulator.HasRun(key);
 
-        public bool Computed => _result.IsValueCreated;
-
-        public SimulationResult? Result => _result.Value;
+        public SimulationResult? Result => owner.Simulator.RunOnce(key, placement);
 
         /// <summary>Set by the search's own thread when it first asks for this placement.</summary>
         public bool Visited { get; set; }

@@ -25,6 +25,9 @@ public sealed record SpeculationEntry(string Keyspace, int Decision, string Key,
 /// </summary>
 public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogger<AheadStore> logger)
 {
+    /// <summary>How long a speculation waits for its client's next request.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromHours(1);
+
     private string Prefix => "fluxo:" + model.Prefix + ":";
 
     private string Spec => Prefix + "spec:";
@@ -106,7 +109,7 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
             if (!ours || entry!.Generation != generation - 1
                 || !SpeculationRule.Serves(ahead.Policy.Speculate[entry.Decision].Handler, 0, handler, 0, () => Unwritten(db, entry)))
             {
-                FluxoTelemetry.Ahead(entry is null ? "?" : entry.Keyspace, "wasted");
+                FluxoTelemetry.Ahead(ahead.Parts.FirstOrDefault(p => p.Keyspace == entry?.Keyspace)?.Id ?? "(another build)", "wasted");
                 return (generation, null);
             }
 
@@ -159,6 +162,9 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
             RedisKey[] keys = [Spec + "e:" + member, Spec + "lru", Spec + "clock", Spec + "bytes", Spec + "sizes"];
             var size = CacheKey.EntryBytes(values.Select(v => v.ByteSize));
             await db.ScriptEvaluateAsync(CacheScripts.Replace, keys, [member, JsonSerializer.Serialize(entry), size, model.Ahead!.SpeculationBytes, Spec + "e:"]);
+
+            // Well within the day a version stamp lives (CacheScripts.Stamp): a waiting entry never outlives the stamps it is checked against.
+            await db.KeyExpireAsync(Spec + "e:" + member, MaxWait);
             FluxoTelemetry.Ahead(part.Id, "stored");
         }
         catch (Exception e)
@@ -175,7 +181,7 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
     /// </summary>
     public async Task StampAsync(string table, string partition)
     {
-        if (!Speculates || Db is not { } db)
+        if (model.Ahead?.Speculated(table) != true || Db is not { } db)
         {
             return;
         }

@@ -47,8 +47,8 @@ public sealed record CacheSpec(string Id, string Keyspace, long Bytes);
 /// <summary>
 /// A part of a handler the policy runs ahead of requests: pre-computed (served from the store) or speculated (served
 /// from the client's waiting entry). <see cref="Decisions"/> are its positions in the policy's precompute or speculate
-/// list; <see cref="KeyFields"/> the request fields its key is made of, in key order; <see cref="TableWideReads"/> the
-/// tables it reads with a computed partition key, whose every write counts.
+/// list; <see cref="KeyFields"/> the request fields its key is made of, in key order; <see cref="Reads"/> the tables it
+/// reads, and <see cref="TableWideReads"/> those it reads with a computed partition key, whose every write counts.
 /// </summary>
 public sealed record AheadPart(
     string Id,
@@ -58,12 +58,16 @@ public sealed record AheadPart(
     bool Speculated,
     ImmutableArray<int> Decisions,
     ImmutableArray<string?> KeyFields,
+    ImmutableArray<string> Reads,
     ImmutableArray<string> TableWideReads);
 
 /// <summary>The policy's pre-compute and speculate decisions (Core's records) and where each part sits; <see cref="SpeculationBytes"/> bounds the waiting speculations.</summary>
 public sealed record AheadModel(Fluxo.Policy.PolicyDocument Policy, ImmutableArray<AheadPart> Parts, long SpeculationBytes)
 {
     public AheadPart Part(string id) => Parts.First(p => p.Id == id);
+
+    /// <summary>Whether some speculated part reads <paramref name="table"/>: only writes to such tables are versioned.</summary>
+    public bool Speculated(string table) => Parts.Any(p => p.Speculated && p.Reads.Contains(table));
 }
 
 /// <summary>Everything the generated code declares about the service.</summary>

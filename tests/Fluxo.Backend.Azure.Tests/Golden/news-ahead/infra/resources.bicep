@@ -122,6 +122,8 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
 resource workerQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in [
   'news-post'
   'news-post-poison'
+  'news-digest'
+  'news-digest-poison'
 ]: {
   parent: queueService
   name: q
@@ -229,7 +231,7 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
       scale: {
         minReplicas: 1
         maxReplicas: 20
-        rules: [for q in ['news-post']: {
+        rules: [for q in ['news-post', 'news-digest']: {
           name: q
           custom: {
             type: 'azure-queue'

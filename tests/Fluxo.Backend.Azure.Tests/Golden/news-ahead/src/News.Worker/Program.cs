@@ -11,6 +11,7 @@ builder.Services.AddFluxoExterns(ExternDefinition.All);
 builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);
 // One queue consumer per worker handler; AddSingleton (not AddHostedService) keeps each of them.
 builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueWorker>(sp, "post"));
+builder.Services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<QueueWorker>(sp, "digest"));
 builder.Services.AddHostedService<AheadRefresher>();
 var app = builder.Build();
 await app.UseFluxoAsync();
