@@ -39,7 +39,8 @@ internal sealed record RunArgs(
     OutputFormat Format = OutputFormat.Text,
     bool AllowStalePolicy = false,
     string? Tables = null,
-    bool AllowInternal = false);
+    bool AllowInternal = false,
+    double? TimeLimitSeconds = null);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand
@@ -66,9 +67,10 @@ internal static class RunCommand
         var allowStale = new Option<bool>("--allow-stale-policy") { Description = "Drop (and list) policy decisions made for another version of a handler instead of failing." };
         var tables = new Option<string?>("--tables") { Description = "Seed the tables from a JSON file before running (docs/runtime.md)." };
         var allowInternal = new Option<bool>("--allow-internal") { Description = "Let --handler run an internal handler (one only enqueue runs)." };
+        var timeLimit = new Option<double?>("--time-limit") { Description = "Seconds of wall time one request may take (default 120; 0 for no limit)." };
         var cmd = new Command("run", "Run a service locally: one request, or a workload that records a trace.")
         {
-            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale, tables, allowInternal,
+            file, handler, input, workload, requests, trace, traceFormat, policy, clock, seed, bindings, azure, redis, fixtures, allowPrivate, format, allowStale, tables, allowInternal, timeLimit,
         };
         cmd.SetAction(async (parse, ct) =>
         {
@@ -77,7 +79,7 @@ internal static class RunCommand
                 parse.GetValue(workload), parse.GetValue(requests), parse.GetValue(trace), parse.GetValue(traceFormat), parse.GetValue(policy),
                 parse.GetValue(clock), parse.GetValue(seed), parse.GetValue(bindings),
                 parse.GetValue(azure), parse.GetValue(redis), parse.GetValue(fixtures), parse.GetValue(allowPrivate), parse.GetValue(format), parse.GetValue(allowStale),
-                parse.GetValue(tables), parse.GetValue(allowInternal));
+                parse.GetValue(tables), parse.GetValue(allowInternal), parse.GetValue(timeLimit));
             var interactive = args.Format == OutputFormat.Text && !Console.IsOutputRedirected && ReferenceEquals(parse.InvocationConfiguration.Output, Console.Out);
             return await RunAsync(args, parse.InvocationConfiguration.Output, err, interactive, ct);
         });
@@ -88,7 +90,17 @@ internal static class RunCommand
     {
         var diags = new DiagnosticBag();
         var json = new JsonResult();
-        var code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, interactive, diags, json, ct);
+        int code;
+        try
+        {
+            code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, interactive, diags, json, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            diags.Add(Diag.RunInterrupted(args.File, null, 0));
+            code = 1;
+        }
+
         foreach (var d in diags.Sorted())
         {
             error.WriteLine(d.Format());
@@ -136,6 +148,12 @@ internal static class RunCommand
             return 1;
         }
 
+        if (args.TimeLimitSeconds is { } limit && !(limit >= 0 && limit <= TimeSpan.MaxValue.TotalSeconds / 2))
+        {
+            diags.Add(Diag.RunBadTimeLimit(limit));
+            return 1;
+        }
+
         var executors = pipe ? PipeSupport.Executors(args, diags) : ImmutableArray<Fluxo.Runtime.INodeExecutor>.Empty;
         if (executors is null)
         {
@@ -171,6 +189,12 @@ internal static class RunCommand
             Caches = backends.Caches,
             Trace = args.Trace is not null,
             Executors = executors.Value,
+            TimeLimit = args.TimeLimitSeconds switch
+            {
+                null => new EngineOptions().TimeLimit,
+                0 => null,
+                var seconds => TimeSpan.FromSeconds(seconds.Value),
+            },
         };
         var engine = ServiceEngine.Create(module, options, diags);
         if (engine is null)
@@ -312,6 +336,27 @@ internal static class RunCommand
 
         using var trace = args.Trace is null ? null : OpenTrace(engine, args);
         RunReport report;
+        try
+        {
+            report = await RunWorkloadCoreAsync(engine, workload, trace, args, ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // Stopped by a signal: close the trace so it holds every request that finished, and say so.
+            trace?.Dispose();
+            diags.Add(Diag.RunInterrupted(args.File, args.Trace, trace?.Written ?? 0));
+            return 1;
+        }
+
+        trace?.Dispose();
+        LatencyTable.Write(report, args.Clock, args.Trace, output, interactive);
+        json.Body = w => LatencyTable.WriteJson(w, report, args.Clock, args.Trace);
+        return 0;
+    }
+
+    private static async Task<RunReport> RunWorkloadCoreAsync(ServiceEngine engine, Workload workload, BackgroundTraceWriter? trace, RunArgs args, CancellationToken ct)
+    {
+        RunReport report;
         if (StatusConsole.Shows(args.Format == OutputFormat.Text))
         {
             report = await StatusConsole.Error.Progress().StartAsync(async ctx =>
@@ -326,9 +371,6 @@ internal static class RunCommand
             report = await new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed }.RunAsync(args.Requests, ct);
         }
 
-        trace?.Dispose();
-        LatencyTable.Write(report, args.Clock, args.Trace, output, interactive);
-        json.Body = w => LatencyTable.WriteJson(w, report, args.Clock, args.Trace);
-        return 0;
+        return report;
     }
 }

@@ -15,6 +15,17 @@ public static partial class Diag
     public static Diagnostic OutputFolderRefused(string path, string what) =>
         Error("FLX7004", SourceSpan.None(path), $"fluxo compile does not write into {what} ('{path}'): choose an empty or new folder");
 
+    public static Diagnostic SubPipeIdNotAName(SourceSpan span, string pipeId) =>
+        Error("FLX7005", span, $"sub-pipe id 'pipe:{pipeId}' is not a plain name (letters, digits, '_' and '-'): it would be read as a path");
+
+    public static Diagnostic RunInterrupted(string service, string? trace, long written) =>
+        Error("FLX7010", SourceSpan.None(service), trace is null
+            ? "fluxo run was stopped (SIGINT or SIGTERM) before it finished"
+            : $"fluxo run was stopped (SIGINT or SIGTERM) before it finished; the trace '{trace}' is complete and holds the {written:N0} requests that finished");
+
+    public static Diagnostic RunBadTimeLimit(double seconds) =>
+        Error("FLX7011", new SourceSpan("<command line>", 1, 1, 1, 1, "--time-limit"), $"--time-limit must be a number of seconds, 0 or more, not {seconds}");
+
     /// <summary>The file that marks a folder as fluxo compile's output and lists what it wrote there.</summary>
     public const string GeneratedMarker = ".fluxo-generated";
 }

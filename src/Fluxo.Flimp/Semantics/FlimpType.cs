@@ -24,21 +24,40 @@ public abstract record FlimpType
     public bool IsNumeric => this == Int || this == Float;
 
     public bool IsError => this == Error;
+
+    /// <summary>The IR's type text, written into one buffer: nested interpolation would copy every inner level again, quadratic in the depth.</summary>
+    public sealed override string ToString()
+    {
+        var text = new System.Text.StringBuilder();
+        Write(text);
+        return text.ToString();
+    }
+
+    internal abstract void Write(System.Text.StringBuilder text);
 }
 
 public sealed record PrimType(string Name) : FlimpType
 {
-    public override string ToString() => Name;
+    internal override void Write(System.Text.StringBuilder text) => text.Append(Name);
 }
 
 public sealed record ListType(FlimpType Element) : FlimpType
 {
-    public override string ToString() => $"list<{Element}>";
+    internal override void Write(System.Text.StringBuilder text)
+    {
+        text.Append("list<");
+        Element.Write(text);
+        text.Append('>');
+    }
 }
 
 public sealed record OptionalType(FlimpType Inner) : FlimpType
 {
-    public override string ToString() => $"{Inner}?";
+    internal override void Write(System.Text.StringBuilder text)
+    {
+        Inner.Write(text);
+        text.Append('?');
+    }
 }
 
 /// <summary>A record: declared (Name set: a record or a table's row) or written inline (Name null, compared by fields).</summary>
@@ -63,5 +82,21 @@ public sealed record RecordType(string? Name, ImmutableArray<(string Name, Flimp
 
     public override int GetHashCode() => Name is null ? Fields.Length : Name.GetHashCode(StringComparison.Ordinal);
 
-    public override string ToString() => Name ?? "{" + string.Join(", ", Fields.Select(f => $"{f.Name}: {f.Type}")) + "}";
+    internal override void Write(System.Text.StringBuilder text)
+    {
+        if (Name is not null)
+        {
+            text.Append(Name);
+            return;
+        }
+
+        text.Append('{');
+        for (var i = 0; i < Fields.Length; i++)
+        {
+            text.Append(i == 0 ? "" : ", ").Append(Fields[i].Name).Append(": ");
+            Fields[i].Type.Write(text);
+        }
+
+        text.Append('}');
+    }
 }

@@ -53,6 +53,27 @@ public sealed class FixtureFetcher : IFetcher
         return u.TrimEnd('/');
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> (full) lies under <paramref name="folder"/>, compared as whole path segments
+    /// ("fixtures2" is not inside "fixtures") and after following symbolic links, which could lead anywhere.
+    /// </summary>
+    public static bool Inside(string folder, string path)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Resolved(folder)) + Path.DirectorySeparatorChar;
+        return Resolved(path).StartsWith(root, StringComparison.Ordinal);
+    }
+
+    private static string Resolved(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var parent = Path.GetDirectoryName(full);
+        var resolved = parent is null ? full : Path.Combine(Resolved(parent), Path.GetFileName(full));
+        var info = new FileInfo(resolved);
+        return info.Exists || System.IO.Directory.Exists(resolved)
+            ? (info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? resolved)
+            : resolved;
+    }
+
     public async Task<FetchResult> FetchAsync(string url, CancellationToken cancellationToken)
     {
         if (!_files.TryGetValue(Normalize(url), out var file))
@@ -61,7 +82,12 @@ public sealed class FixtureFetcher : IFetcher
         }
 
         var path = Path.GetFullPath(Path.Combine(Directory, file));
-        if (!path.StartsWith(Directory, StringComparison.Ordinal) || !File.Exists(path))
+        if (!Inside(Directory, path))
+        {
+            throw new FetchException(FetchFailure.Refused, url, $"fixture file '{file}' is outside the fixtures folder");
+        }
+
+        if (!File.Exists(path))
         {
             throw new FetchException(FetchFailure.Failed, url, $"fixture file '{file}' is missing");
         }

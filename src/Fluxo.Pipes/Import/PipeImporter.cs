@@ -115,7 +115,16 @@ public static class PipeImporter
 
             var graph = PipeGraphBuilder.Build(path, order, _wires.Where(w => live.Contains(w.To) && live.Contains(w.From)).ToList(), outputs[0], Span("$"));
             var module = new IrModule(Path.GetFileNameWithoutExtension(path), path, [], [], [], [], [graph]);
-            return new Imported(module, (JsonObject)root);
+            return new Imported(module, Resolved(top));
+        }
+
+        // The pipe with each module's resolved config (sub-pipes attached at every depth), so a caller that embeds it
+        // can run it without a search path; the exported configs in the file have no sub-pipes attached.
+        private JsonObject Resolved(JsonObject top)
+        {
+            var copy = top.DeepClone().AsObject();
+            copy["modules"] = new JsonArray([.. _modules.Select(m => (JsonNode)new JsonObject { ["type"] = m.Type, ["id"] = m.Id, ["conf"] = m.Conf.DeepClone() })]);
+            return copy;
         }
 
         private void ReadModules(JsonObject top)
@@ -224,6 +233,12 @@ public static class PipeImporter
             if (conf[ModuleCatalog.SubPipeKey] is JsonObject)
             {
                 return true;
+            }
+
+            if (!PipeSearchPath.IsPlainName(pipeId))
+            {
+                diags.Add(Diag.SubPipeIdNotAName(span, pipeId));
+                return false;
             }
 
             if (callers.Contains(pipeId))

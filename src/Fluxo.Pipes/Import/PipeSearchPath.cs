@@ -11,8 +11,17 @@ public sealed class PipeSearchPath(IEnumerable<string> directories)
     public static PipeSearchPath Beside(string pipeFile) =>
         new([Path.GetDirectoryName(Path.GetFullPath(pipeFile)) ?? "."]);
 
+    /// <summary>A sub-pipe id names a file in a search directory, so it may hold only letters, digits, '_' and '-': never a separator, '..' or a rooted path.</summary>
+    public static bool IsPlainName(string pipeId) =>
+        pipeId.Length is > 0 and <= 128 && pipeId.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-');
+
     public string? Find(string pipeId)
     {
+        if (!IsPlainName(pipeId))
+        {
+            return null;
+        }
+
         foreach (var dir in Directories)
         {
             foreach (var name in new[] { $"pipe_{pipeId}.json", $"{pipeId}.json" })

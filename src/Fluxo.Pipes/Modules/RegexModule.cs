@@ -25,6 +25,8 @@ internal sealed class RegexCache(TimeSpan timeout)
     /// <summary>Runs a match or replace, turning a timeout into a diagnostic.</summary>
     public static T Guard<T>(ModuleCall call, string pattern, Func<T> run)
     {
+        // Each match is bounded by the timeout; the run's own limit is checked between them, so many slow matches stop too.
+        call.Cancellation.ThrowIfCancellationRequested();
         try
         {
             return run();

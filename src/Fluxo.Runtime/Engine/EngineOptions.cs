@@ -35,6 +35,12 @@ public sealed record EngineOptions
     /// <summary>Collect node and edge events per request (a little slower).</summary>
     public bool Trace { get; init; }
 
+    /// <summary>Steps of work one request may take (<see cref="Limits.EvaluationLimits.MaxSteps"/>).</summary>
+    public long WorkLimit { get; init; } = Limits.EvaluationLimits.MaxSteps;
+
+    /// <summary>Wall-clock time one request may take, under either clock; null for no limit.</summary>
+    public TimeSpan? TimeLimit { get; init; } = TimeSpan.FromMinutes(2);
+
     /// <summary>What now() reads at virtual time 0: 2026-01-01T00:00:00Z.</summary>
     public long EpochMs { get; init; } = 1_767_225_600_000;
 }

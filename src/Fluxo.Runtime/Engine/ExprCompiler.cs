@@ -174,6 +174,7 @@ internal sealed class ExprCompiler
             throw new FlimpRuntimeException($"fn calls nest more than {Limits.EvaluationLimits.MaxCallDepth} deep (calling '{fn.Decl.Name}')");
         }
 
+        caller.Run.Step(caller.NodeId);
         var child = new Frame(caller.Run, null, caller.NodeId, [], new Value[fn.Slots]) { Depth = caller.Depth + 1 };
         for (var i = 0; i < args.Length; i++)
         {
@@ -231,6 +232,7 @@ internal sealed class ExprCompiler
                 var b = ImmutableArray.CreateBuilder<Value>(items.Length);
                 foreach (var item in items)
                 {
+                    f.Run.Step(f.NodeId);
                     f.Locals[slot] = item;
                     b.Add(bs(f));
                 }
@@ -245,6 +247,7 @@ internal sealed class ExprCompiler
             var b = ImmutableArray.CreateBuilder<Value>(items.Length);
             foreach (var item in items)
             {
+                f.Run.Step(f.NodeId);
                 f.Locals[slot] = item;
                 b.Add(await body.Eval(f));
             }
@@ -264,6 +267,7 @@ internal sealed class ExprCompiler
             var b = ImmutableArray.CreateBuilder<Value>();
             foreach (var item in items)
             {
+                f.Run.Step(f.NodeId);
                 f.Locals[slot] = item;
                 if (Operators.IsTrue(await body.Eval(f)))
                 {
@@ -288,6 +292,7 @@ internal sealed class ExprCompiler
             var a = await init.Eval(f);
             foreach (var x in items)
             {
+                f.Run.Step(f.NodeId);
                 f.Locals[acc] = a;
                 f.Locals[item] = x;
                 a = await body.Eval(f);

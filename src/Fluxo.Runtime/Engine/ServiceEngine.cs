@@ -153,8 +153,15 @@ public sealed class ServiceEngine
             return new RequestResult(info.Id, handler, null, $"the request has no parameter '{missing.Name}'", 0, null);
         }
 
+        // The time limit cancels the request's own token; the caller's token (SIGINT, SIGTERM) still ends the whole run.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (Options.TimeLimit is { } timeLimit)
+        {
+            limit.CancelAfter(timeLimit);
+        }
+
         var pending = Ahead is null ? null : await Ahead.BeforeAsync(handler, info, ct).ConfigureAwait(false);
-        var run = new RequestRun(this, g, request, info, Options.Trace, ct) { Pending = pending };
+        var run = new RequestRun(this, g, request, info, Options.Trace, limit.Token) { Pending = pending };
         try
         {
             var value = await run.RunSinkAsync().ConfigureAwait(false);
@@ -174,7 +181,10 @@ public sealed class ServiceEngine
                 await Ahead.AfterAsync(handler, request, null, info, latency, pending, ct).ConfigureAwait(false);
             }
 
-            return new RequestResult(info.Id, handler, null, Describe(e), latency, Options.Trace ? run.BuildTrace(latency) : null);
+            var error = e is OperationCanceledException && limit.IsCancellationRequested
+                ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the request ran longer than its time limit of {Options.TimeLimit?.TotalSeconds:0.###} s")
+                : Describe(e);
+            return new RequestResult(info.Id, handler, null, error, latency, Options.Trace ? run.BuildTrace(latency) : null);
         }
     }
 

@@ -24,6 +24,18 @@ public sealed class BackgroundTraceWriter : IDisposable
         return new BackgroundTraceWriter(TraceWriter.Create(new ChunkPipe(file), header, binary));
     }
 
+    /// <summary>How many requests have been written so far.</summary>
+    public long Written
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _writer.RequestCount;
+            }
+        }
+    }
+
     public void Record(TraceRequest request)
     {
         lock (_gate)

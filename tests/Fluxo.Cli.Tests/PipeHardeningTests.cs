@@ -1,0 +1,101 @@
+using System.Text.Json.Nodes;
+
+namespace Fluxo.Cli.Tests;
+
+/// <summary>Issue 18, defect 6: nested sub-pipes run, sub-pipe ids are never paths, fixtures stay in their folder, a slow filter regex is a located diagnostic.</summary>
+public sealed class PipeHardeningTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-pipe-hardening-").FullName;
+
+    public PipeHardeningTests()
+    {
+        Directory.CreateDirectory(Fixtures);
+        File.WriteAllText(Path.Combine(Fixtures, "urls.tsv"), "url\tfixture\nhttp://a.test/news.rss\tnews.rss\nhttp://a.test/slow.rss\tslow.rss\nhttp://a.test/secret\t../fixtures2/secret.rss\n");
+        File.WriteAllText(Path.Combine(Fixtures, "news.rss"), Rss("Alpha cats"));
+        File.WriteAllText(Path.Combine(Fixtures, "slow.rss"), Rss(new string('a', 40)));
+        Directory.CreateDirectory(Path.Combine(_dir, "fixtures2"));
+        File.WriteAllText(Path.Combine(_dir, "fixtures2", "secret.rss"), Rss("the secret"));
+    }
+
+    private string Fixtures => Path.Combine(_dir, "fixtures");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string Rss(string title) =>
+        $"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title><item><title>{title}</title><link>http://a.test/1</link></item></channel></rss>""";
+
+    private static JsonObject Module(string type, string id, JsonObject? conf = null) => new() { ["type"] = type, ["id"] = id, ["conf"] = conf ?? [] };
+
+    private static JsonObject Wire(string id, string from, string to) =>
+        new() { ["id"] = id, ["src"] = new JsonObject { ["id"] = "_OUTPUT", ["moduleid"] = from }, ["tgt"] = new JsonObject { ["id"] = "_INPUT", ["moduleid"] = to } };
+
+    private static JsonObject Text(string value) => new() { ["type"] = "text", ["value"] = value };
+
+    private static JsonObject Fetch(string url) => Module("fetch", "sw-1", new JsonObject { ["URL"] = new JsonObject { ["type"] = "url", ["value"] = url } });
+
+    /// <summary>A pipe of the given modules wired in a line into the output.</summary>
+    private string Pipe(string name, params JsonObject[] modules)
+    {
+        var ids = modules.Select(m => m["id"]!.ToString()).Append("_OUTPUT").ToList();
+        var pipe = new JsonObject
+        {
+            ["modules"] = new JsonArray([.. modules, Module("output", "_OUTPUT")]),
+            ["wires"] = new JsonArray([.. ids.Zip(ids.Skip(1)).Select((p, i) => (JsonNode)Wire("w" + i, p.First, p.Second))]),
+        };
+        var path = Path.Combine(_dir, name);
+        File.WriteAllText(path, pipe.ToJsonString());
+        return path;
+    }
+
+    private (int Code, string Out, string Err) Run(string pipe)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = Program.Invoke(["run", pipe, "--fixtures", Fixtures], new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void SubPipesTwoLevelsDeepRun()
+    {
+        Pipe("pipe_leaf.json", Fetch("http://a.test/news.rss"));
+        Pipe("pipe_mid.json", Module("pipe:leaf", "sw-2"));
+        var (code, output, error) = Run(Pipe("top.json", Module("pipe:mid", "sw-3")));
+        Assert.True(code == 0, error);
+        Assert.Contains("Alpha cats", output);
+    }
+
+    [Theory]
+    [InlineData("../outside")]
+    [InlineData("/etc/passwd")]
+    [InlineData("a/b")]
+    public void ASubPipeIdThatIsNotAPlainNameIsRefused(string id)
+    {
+        Pipe("outside.json", Fetch("http://a.test/news.rss"));
+        var (code, _, error) = Run(Pipe("calls.json", Module("pipe:" + id, "sw-3")));
+        Assert.Equal(1, code);
+        Assert.Contains("calls.json(", error);
+        Assert.Contains($"error FLX7005: sub-pipe id 'pipe:{id}' is not a plain name", error);
+    }
+
+    [Fact]
+    public void AFixtureOutsideTheFixturesFolderIsNotServed()
+    {
+        var (code, output, error) = Run(Pipe("secret.json", Fetch("http://a.test/secret")));
+        Assert.Equal(1, code);
+        Assert.DoesNotContain("the secret", output + error);
+        Assert.Contains("is outside the fixtures folder", error);
+        Assert.Matches(@"secret\.json\(\d+,\d+\): error FLX\d{4}", error);
+    }
+
+    [Fact]
+    public void AFilterRegexTimeoutIsALocatedDiagnostic()
+    {
+        var rule = new JsonObject { ["field"] = Text("title"), ["op"] = Text("matches"), ["value"] = Text("^(a+)+b$") };
+        var filter = Module("filter", "sw-2", new JsonObject { ["MODE"] = Text("permit"), ["COMBINE"] = Text("and"), ["RULE"] = new JsonArray(rule) });
+        var (code, _, error) = Run(Pipe("slow.json", Fetch("http://a.test/slow.rss"), filter));
+        Assert.Equal(1, code);
+        Assert.Matches(@"slow\.json\(\d+,\d+\): error FLX\d{4}: .*took longer than 1000 ms", error);
+        Assert.DoesNotContain("RegEx engine", error);
+    }
+}
