@@ -27,19 +27,32 @@ storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=E
 dll="$out/echo/src/Echo.FrontEnd/bin/Release/net10.0/Echo.FrontEnd.dll"
 on="$(port)"; off="$(port)"
 ConnectionStrings__Storage="$storage" Fluxo__Trace__Enabled=true Logging__LogLevel__Default=Warning dotnet "$dll" --urls "http://127.0.0.1:$on" >"$out/on.log" 2>&1 &
-pids+=("$!")
+on_pid=$!; pids+=("$on_pid")
 ConnectionStrings__Storage="$storage" Fluxo__Trace__Enabled=false Logging__LogLevel__Default=Warning dotnet "$dll" --urls "http://127.0.0.1:$off" >"$out/off.log" 2>&1 &
-pids+=("$!")
+off_pid=$!; pids+=("$off_pid")
 wait_http "http://127.0.0.1:$on"; wait_http "http://127.0.0.1:$off"
 
+# CPU ticks (user + system) a process has used: on a machine shared with other work, CPU per request is a steadier
+# measure of what tracing costs than requests per second, which also moves with everything else running.
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+hz="$(getconf CLK_TCK)"
 rps() { fluxo load "http://127.0.0.1:$1" --workload bench/tracing/workload.json --service bench/tracing/echo.flimp --requests "$requests" --concurrency "$concurrency" | awk '$1 == "all" { print $8 }'; }
 # Warm both up (JIT, connection pools) before measuring.
 rps "$on" >/dev/null; rps "$off" >/dev/null
-echo "round  tracing-on req/s  tracing-off req/s  on/off"
-ratios=()
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "round  tracing-on req/s  tracing-off req/s  on/off  on CPU us/req  off CPU us/req  CPU off/on"
+ratios=(); cpus=()
+measure() { # $1 = port, $2 = pid; prints "req/s cpu-us-per-request"
+  local t0 r t1; t0="$(ticks "$2")"; r="$(rps "$1")"; t1="$(ticks "$2")"
+  echo "$r $(python3 -c "print(f'{($t1-$t0)*1e6/$hz/$requests:.1f}')")"
+}
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then a="$(rps "$on")"; b="$(rps "$off")"; else b="$(rps "$off")"; a="$(rps "$on")"; fi
+  if [ $((r % 2)) = 1 ]; then read -r a ca < <(measure "$on" "$on_pid"); read -r b cb < <(measure "$off" "$off_pid")
+  else read -r b cb < <(measure "$off" "$off_pid"); read -r a ca < <(measure "$on" "$on_pid"); fi
   ratio="$(python3 -c "print(f'{$a/$b:.3f}')")"; ratios+=("$ratio")
-  printf '%5s  %16s  %17s  %6s\n' "$r" "$a" "$b" "$ratio"
+  cpu="$(python3 -c "print(f'{$cb/$ca:.3f}')")"; cpus+=("$cpu")
+  printf '%5s  %16s  %17s  %6s  %13s  %14s  %10s\n' "$r" "$a" "$b" "$ratio" "$ca" "$cb" "$cpu"
 done
 python3 -c "import statistics,sys; print(f'median on/off ratio: {statistics.median(map(float, sys.argv[1:])):.3f} (target >= 0.90)')" "${ratios[@]}"
+python3 -c "import statistics,sys; print(f'median front-end CPU per request, off/on: {statistics.median(map(float, sys.argv[1:])):.3f} (the throughput ratio a CPU-bound front end would reach)')" "${cpus[@]}"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -22,7 +22,6 @@ public static class AzureEmitter
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
         names.Check(module, diagnostics);
-        ReportUnsupported(policy, diagnostics);
         Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();
 
@@ -49,7 +48,7 @@ public static class AzureEmitter
 
         var handlers = $"src/{names.Handlers}";
         files.Add(new($"{handlers}/{names.Handlers}.csproj", ProjectFiles.HandlersProject(names)));
-        files.Add(new($"{handlers}/ServiceDefinition.g.cs", ModelWriter.ServiceDefinition(module, names, onWorker, caches)));
+        files.Add(new($"{handlers}/ServiceDefinition.g.cs", ModelWriter.ServiceDefinition(module, names, onWorker, caches, policy)));
         files.Add(new($"{handlers}/Fns.g.cs", ModelWriter.Fns(module, names, diagnostics)));
         files.Add(new($"{handlers}/Externs.g.cs", ExternWriter.Write(module, names)));
         foreach (var g in module.Graphs)
@@ -57,10 +56,12 @@ public static class AzureEmitter
             files.Add(new($"{handlers}/{HandlerWriter.ClassName(g.Name)}.g.cs", new HandlerWriter(module, g, plans[g.Name], names.Handlers, diagnostics).Write()));
         }
 
-        AddDeployable(files, module, names.FrontEnd, ProjectFiles.FrontEndProgram(module, names), names);
+        // The worker tier refreshes the pre-computed parts; a service without one refreshes them in its front end.
+        var precomputes = caches.Any(g => g.Kind == GroupKind.Precompute);
+        AddDeployable(files, module, names.FrontEnd, ProjectFiles.FrontEndProgram(module, names, precomputes && !names.HasWorker), names);
         if (names.HasWorker)
         {
-            AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker), names);
+            AddDeployable(files, module, names.Worker, ProjectFiles.WorkerProgram(module, names, onWorker, precomputes), names);
         }
 
         files.AddRange(InfraWriter.Files(module, names, [.. module.Graphs.Where(g => onWorker[g.Name]).Select(g => names.Queue(g.Name))], caches.Count > 0));
@@ -76,18 +77,5 @@ public static class AzureEmitter
         files.Add(new($"{dir}/appsettings.json", ProjectFiles.AppSettings()));
         files.Add(new($"{dir}/appsettings.Development.json", ProjectFiles.AppSettingsDevelopment(module)));
         files.Add(new($"{dir}/Dockerfile", ProjectFiles.Dockerfile(project)));
-    }
-
-    private static void ReportUnsupported(PolicyDocument? policy, DiagnosticBag diagnostics)
-    {
-        foreach (var p in policy?.Precompute ?? [])
-        {
-            diagnostics.Add(Diag.AzureUnsupportedDecision(p.Handler, "precompute"));
-        }
-
-        foreach (var s in policy?.Speculate ?? [])
-        {
-            diagnostics.Add(Diag.AzureUnsupportedDecision(s.Handler, "speculate"));
-        }
     }
 }

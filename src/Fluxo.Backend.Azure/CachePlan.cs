@@ -6,7 +6,18 @@ using Fluxo.Regions;
 
 namespace Fluxo.Backend.Azure;
 
-/// <summary>A <see cref="CachedRegion"/> placed in a generated handler, under the id its Redis keys carry.</summary>
+/// <summary>What a group of a generated handler is: a cache, a pre-computed part or a speculated part.</summary>
+internal enum GroupKind
+{
+    Cache,
+    Precompute,
+    Speculate,
+}
+
+/// <summary>
+/// A <see cref="CachedRegion"/>, or a part the policy runs ahead of requests (<see cref="AheadRules"/>), placed in a
+/// generated handler under the id its Redis keys carry.
+/// </summary>
 internal sealed record CacheGroup(
     string Id,
     int Index,
@@ -19,6 +30,16 @@ internal sealed record CacheGroup(
     public const string KeyScheme = CacheKey.KeyScheme;
 
     public string Keyspace { get; init; } = "";
+
+    public GroupKind Kind { get; init; } = GroupKind.Cache;
+
+    public string Handler { get; init; } = "";
+
+    /// <summary>For a part run ahead: the positions of its decisions in the policy's precompute or speculate list.</summary>
+    public ImmutableArray<int> Decisions { get; init; } = [];
+
+    /// <summary>For a speculated part: the tables it reads with a computed partition key, checked table-wide (<see cref="AheadRules.TableAccess"/>).</summary>
+    public ImmutableArray<string> TableWideReads { get; init; } = [];
 }
 
 /// <summary>The policy's caches that apply to one handler's graph.</summary>
@@ -59,14 +80,14 @@ internal sealed class CachePlan
             var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
             if (region is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(graph.Name, $"$.caches[{i}]", problem!, Severity.Warning));
+                diagnostics.Add(Diag.BadCachedRegion(Diag.DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]"), problem!, Severity.Warning));
                 continue;
             }
 
             var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
             if (d.Bytes <= 0 || clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
+                diagnostics.Add(Diag.AzureBadCache(graph, region.Nodes, $"$.caches[{i}]", d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
                 continue;
             }
 
@@ -79,6 +100,59 @@ internal sealed class CachePlan
             });
         }
 
+        AddAhead(graph, policy, groups, taken, diagnostics);
         return new CachePlan(groups.ToImmutable());
+    }
+
+    /// <summary>
+    /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
+    /// (<c>Runtime.Ahead.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
+    /// </summary>
+    private static string Where(GroupKind kind, int index) => kind == GroupKind.Speculate ? $"$.speculate[{index}]" : $"$.precompute[{index}]";
+
+    private static void AddAhead(Graph graph, PolicyDocument? policy, ImmutableArray<CacheGroup>.Builder groups, HashSet<int> taken, DiagnosticBag diagnostics)
+    {
+        IEnumerable<(GroupKind Kind, int Index, string Handler, ImmutableArray<int> Nodes, long Bytes)> parts =
+        [
+            .. (policy?.Precompute ?? []).Select((p, i) => (GroupKind.Precompute, i, p.Handler, p.Nodes, p.Bytes)),
+            .. (policy?.Speculate ?? []).Select((s, i) => (GroupKind.Speculate, i, s.Handler, s.Nodes, s.Bytes)),
+        ];
+        foreach (var (kind, index, handler, nodes, bytes) in parts.Where(p => p.Handler == graph.Name))
+        {
+            int[] members = nodes.IsDefault ? [] : [.. nodes.Distinct().Order()];
+            if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate) is { } problem)
+            {
+                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), problem));
+                continue;
+            }
+
+            var same = kind == GroupKind.Speculate ? groups.FirstOrDefault(g => g.Kind == kind && g.Nodes.SetEquals(members)) : null;
+            if (same is not null)
+            {
+                groups[same.Index] = same with { Decisions = same.Decisions.Add(index) };
+                continue;
+            }
+
+            var clash = members.FirstOrDefault(taken.Contains, -1);
+            if (clash >= 0)
+            {
+                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), $"node {clash} is already in another cache or pre-computed part"));
+                continue;
+            }
+
+            taken.UnionWith(members);
+            var at = groups.Count;
+            var tableWide = members.Select(m => graph[m]).Where(AheadRules.IsTableRead)
+                .Select(AheadRules.TableAccess).Where(a => a is { PartitionInput: null }).Select(a => a!.Value.Table).Distinct().Order(StringComparer.Ordinal);
+            groups.Add(new CacheGroup(
+                $"{graph.Name}.{at}", at, [.. members], [.. AheadRules.Entering(graph, members).Select(e => (e.To, e.ToInput))], [.. AheadRules.Exits(graph, members)], bytes)
+            {
+                Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, members),
+                Kind = kind,
+                Handler = graph.Name,
+                Decisions = [index],
+                TableWideReads = [.. tableWide],
+            });
+        }
     }
 }

@@ -50,6 +50,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             WriteCache(c, g);
         }
 
+        WriteRunPart(c);
         c.Close();
         return c.ToString();
     }
@@ -157,7 +158,9 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
     private void WriteCache(CodeBuilder c, CacheGroup g)
     {
         c.Line();
-        c.Line($"// cache {CSharp.Comment(g.Id)}: nodes {string.Join(", ", g.Nodes.Order())}, at most {g.Bytes} bytes");
+        c.Line(g.Kind == GroupKind.Cache
+            ? $"// cache {CSharp.Comment(g.Id)}: nodes {string.Join(", ", g.Nodes.Order())}, at most {g.Bytes} bytes"
+            : $"// {g.Kind.ToString().ToLowerInvariant()} {CSharp.Comment(g.Id)}: nodes {string.Join(", ", g.Nodes.Order())}, served from the store when it holds them");
         c.Line($"private Task<Value[]> C{g.Index}() {{ lock (_gate) {{ return _c{g.Index} ??= Task.Run(C{g.Index}Run); }} }}");
         c.Open($"private async Task<Value[]> C{g.Index}Run()");
         var keys = new List<string>();
@@ -177,16 +180,54 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
         }
 
         c.Line($"Value[] key = [{string.Join(", ", keys)}];");
+        var entering = g.Entering.Select(e => $"({graph[e.To].Inputs[e.Input].From}, {e.To}, {e.Input})");
+        var shape = $"[{string.Join(", ", g.Nodes.Order())}], [{string.Join(", ", entering)}]";
+        if (g.Kind != GroupKind.Cache)
+        {
+            c.Line($"return await scope.Ahead({CSharp.String(g.Id)}, key, P{g.Index}, {shape});");
+            c.Close();
+            c.Line();
+            c.Line($"// the part's exits, computed: on a request the store cannot serve, or ahead of requests ({CSharp.Comment(g.Kind.ToString().ToLowerInvariant())})");
+            c.Open($"private async Task<Value[]> P{g.Index}()");
+            WriteOutputs(c, g);
+            c.Close();
+            return;
+        }
+
         c.Open($"return await scope.Cached({CSharp.String(g.Id)}, key, async () =>");
+        WriteOutputs(c, g);
+        c.Close($", {shape});");
+        c.Close();
+    }
+
+    private static void WriteOutputs(CodeBuilder c, CacheGroup g)
+    {
         foreach (var o in g.Outputs)
         {
             c.Line($"var o{o} = N{o}();");
         }
 
         c.Line($"return new Value[] {{ {string.Join(", ", g.Outputs.Select(o => $"await o{o}"))} }};");
-        var entering = g.Entering.Select(e => $"({graph[e.To].Inputs[e.Input].From}, {e.To}, {e.Input})");
-        c.Close($", [{string.Join(", ", g.Nodes.Order())}], [{string.Join(", ", entering)}]);");
-        c.Close();
+    }
+
+    /// <summary>Runs one part ahead of any request (a refresh, a speculation): only its exits and what they read.</summary>
+    private void WriteRunPart(CodeBuilder c)
+    {
+        var parts = caches.Groups.Where(g => g.Kind != GroupKind.Cache).ToList();
+        if (parts.Count == 0)
+        {
+            return;
+        }
+
+        c.Line();
+        c.Open($"public static Task<Value[]> RunPartAsync(RequestScope scope, Value request, int part) => part switch");
+        foreach (var g in parts)
+        {
+            c.Line($"{g.Index} => new {ClassName(graph.Name)}(scope, request).P{g.Index}(),");
+        }
+
+        c.Line("_ => throw new ArgumentOutOfRangeException(nameof(part)),");
+        c.Close(";");
     }
 
     private static string Traced(int from, int to, int input, string value) => $"scope.In({from}, {to}, {input}, {value})";

@@ -47,7 +47,12 @@ internal static class ReadmeWriter
 
         foreach (var c in caches)
         {
-            sb.Append(T($"- `{c.Id}`: nodes {string.Join(", ", c.Nodes.Order())}, at most {c.Bytes} bytes, LRU; keys `fluxo:{n.Prefix}:{c.Id}:*`.") + "\n");
+            sb.Append(T(c.Kind switch
+            {
+                GroupKind.Precompute => $"- `{c.Id}`: nodes {string.Join(", ", c.Nodes.Order())}, pre-computed by the {(n.HasWorker ? "worker" : "front end")} on the policy's schedule and served from `fluxo:{n.Prefix}:{c.Keyspace}:stored`.",
+                GroupKind.Speculate => $"- `{c.Id}`: nodes {string.Join(", ", c.Nodes.Order())}, speculated for the client after the handler the policy names; one waiting entry per client under `fluxo:{n.Prefix}:spec:*`, within the bytes the policy kept.",
+                _ => $"- `{c.Id}`: nodes {string.Join(", ", c.Nodes.Order())}, at most {c.Bytes} bytes, LRU; keys `fluxo:{n.Prefix}:{c.Keyspace}:*`.",
+            }) + "\n");
         }
 
         sb.Append("""

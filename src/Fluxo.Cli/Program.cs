@@ -39,6 +39,7 @@ public static class Program
         VersionInfo.Create(),
         RunCommand.Create(),
         OptimizeCommand.Create(),
+        ReportCommand.Create(),
         SimulateCommand.Create(),
         SamplesReportCommand.Create(),
         PipesReportCommand.Create(),

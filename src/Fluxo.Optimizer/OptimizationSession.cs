@@ -152,6 +152,10 @@ public sealed class OptimizationSession
         return trace.Requests.Count(r => indexes.Contains(r.Graph));
     }
 
+    /// <summary>The same handlers, trace and candidates under another cache budget: what a budget sweep searches.</summary>
+    public OptimizationSession WithBudget(long budget) =>
+        new(Module, Parts, Simulator, new PolicyEvaluator(Simulator, Evaluator.Candidates, budget, Evaluator.Objective), AllCandidates);
+
     public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) =>
         Search(Evaluator, method, progress, paper);
 

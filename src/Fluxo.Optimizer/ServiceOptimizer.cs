@@ -37,9 +37,11 @@ public sealed record DecisionRow(string Name, AheadResult Result);
 /// <param name="Decisions">Each kind of decision alone and together over the whole trace; the first row is "none".</param>
 /// <param name="ReservedBytes">Bytes kept out of the cache budget for pre-computed and speculated results.</param>
 /// <param name="HeldOut">The policy checked on the held-out end of the trace; null when nothing was held out.</param>
+/// <param name="AheadWantedBytes">Bytes the pre-computed and speculated results would like, before the cap at half the budget.</param>
 public sealed record OptimizeReport(
     PolicyDocument Policy, OptimizationSession Session, SearchResult Found, ScoredPolicy Chosen, IReadOnlyList<ScoredPolicy> References,
-    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes, HeldOutCheck? HeldOut = null);
+    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes, HeldOutCheck? HeldOut = null,
+    long AheadWantedBytes = 0);
 
 /// <summary>
 /// The whole of `fluxo optimize` in one call: reads and flattens the trace once, reserves the bytes pre-computed
@@ -85,9 +87,10 @@ public static class ServiceOptimizer
             return null;
         }
 
-        var reserved = ReservedBytes(replay, request);
+        var wanted = AheadWantedBytes(replay, request);
+        var reserved = Reserved(request.Budget, wanted);
         var session = OptimizationSession.Create(
-            module, replay, request.TracePath, Math.Max(1, request.Budget - reserved), diagnostics, request.Handler, request.Objective);
+            module, replay, request.TracePath, CacheBudget(request.Budget, wanted), diagnostics, request.Handler, request.Objective);
         if (session is null || diagnostics.HasErrors)
         {
             return null;
@@ -100,7 +103,7 @@ public static class ServiceOptimizer
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
         var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds);
         var check = heldOut is null ? null : Check(module, request, trace!, heldOut, policy, diagnostics);
-        return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check);
+        return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check, wanted);
     }
 
     /// <summary>The trace's first requests to search on and its last <paramref name="holdOut"/> share to check on; no check when either part would be too small.</summary>
@@ -159,15 +162,20 @@ public static class ServiceOptimizer
         _ => r.MeanMs,
     };
 
-    /// <summary>Bytes the stores would take when planned alone; the caches keep at least half of the budget, whatever the stores would like.</summary>
-    private static long ReservedBytes(ServiceReplay replay, OptimizeRequest request)
+    /// <summary>The bytes of <paramref name="budget"/> left to caches when pre-computed and speculated results want <paramref name="aheadWanted"/>.</summary>
+    public static long CacheBudget(long budget, long aheadWanted) => Math.Max(1, budget - Reserved(budget, aheadWanted));
+
+    /// <summary>The caches keep at least half of the budget, whatever the stores would like.</summary>
+    private static long Reserved(long budget, long aheadWanted) => Math.Min(aheadWanted, budget / 2);
+
+    /// <summary>Bytes the stores would take when planned alone.</summary>
+    private static long AheadWantedBytes(ServiceReplay replay, OptimizeRequest request)
     {
         var alone = AheadPlanner.Plan(replay, PolicyDocument.Empty(replay.Module.Service, 0), request.StalenessSeconds);
 
         // One speculated entry per client waiting at the peak.
         var peak = alone.Speculate.Length == 0 ? 0 : replay.Run(alone).PeakPending;
-        var wanted = alone.Precompute.Sum(p => p.Bytes) + (peak * alone.Speculate.Select(s => s.Bytes).DefaultIfEmpty(0).Max());
-        return Math.Min(wanted, request.Budget / 2);
+        return alone.Precompute.Sum(p => p.Bytes) + (peak * alone.Speculate.Select(s => s.Bytes).DefaultIfEmpty(0).Max());
     }
 
     /// <summary>Plans pre-computation and speculation around <paramref name="caches"/>; returns the whole policy and each kind of decision's replay.</summary>

@@ -13,7 +13,26 @@ public sealed class BuiltSolutions : IDisposable
     private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
     private readonly Lazy<GeneratedSolution> _weatherReordered = new(() => new GeneratedSolution(Samples.Weather(), WeatherReorderedPolicy()));
 
+    private readonly Lazy<GeneratedSolution> _news = new(() => new GeneratedSolution(Samples.News(), NewsPolicy(Samples.News())));
+
     public GeneratedSolution Weather => _weather.Value;
+
+    /// <summary>The news service with a pre-computed headline and the inbox's posts speculated after login.</summary>
+    public GeneratedSolution News => _news.Value;
+
+    /// <summary>
+    /// inbox's headline (node 1, needs nothing from the request) pre-computed every 5 s; after login, inbox's query,
+    /// map, join and render (nodes 2-5, which need only the user) speculated with login's user.
+    /// </summary>
+    public static PolicyDocument NewsPolicy(Fluxo.Ir.IrModule module)
+    {
+        var inbox = module.FindGraph("inbox")!;
+        return PolicyDocument.Empty("News", 4096) with
+        {
+            Precompute = [new PrecomputeDecision("inbox", inbox.Hash, [1], 5, 0.1, 40, 28_800, 64)],
+            Speculate = [new SpeculateDecision("login", "inbox", inbox.Hash, [2, 3, 4, 5], [new InputBinding("user", "user")], 1, 20, 5, 256)],
+        };
+    }
     public GeneratedSolution Counter => _counter.Value;
 
     /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
@@ -45,6 +64,11 @@ public sealed class BuiltSolutions : IDisposable
         if (_tour.IsValueCreated)
         {
             _tour.Value.Dispose();
+        }
+
+        if (_news.IsValueCreated)
+        {
+            _news.Value.Dispose();
         }
 
         if (_weatherReordered.IsValueCreated)

@@ -9,7 +9,7 @@ namespace Fluxo.Backend.Azure.Tests;
 /// </summary>
 public class GoldenTests
 {
-    public static TheoryData<string> SampleNames => ["weather", "weather-cached", "counter", "tour"];
+    public static TheoryData<string> SampleNames => ["weather", "weather-cached", "counter", "tour", "news-ahead"];
 
     public static (Fluxo.Ir.IrModule Module, PolicyDocument? Policy) Sample(string name) => name switch
     {
@@ -17,6 +17,7 @@ public class GoldenTests
         "weather-cached" => (Samples.Weather(), WeatherPolicy(Samples.Weather(), 4096)),
         "counter" => (Samples.Counter(), null),
         "tour" => (Samples.Tour(), null),
+        "news-ahead" => (Samples.News(), BuiltSolutions.NewsPolicy(Samples.News())),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 

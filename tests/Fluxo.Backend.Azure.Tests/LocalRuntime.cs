@@ -20,14 +20,14 @@ public sealed class LocalRuntime
     public ServiceBindings Bindings { get; }
     public IrModule Module { get; }
 
-    public LocalRuntime(IrModule module, string? bindingsPath, string? bindingsJson = null)
+    public LocalRuntime(IrModule module, string? bindingsPath, string? bindingsJson = null, Fluxo.Policy.PolicyDocument? policy = null)
     {
         Module = module;
         var diags = new DiagnosticBag();
         Bindings = bindingsJson is not null ? ServiceBindings.Parse("bindings.json", bindingsJson, module, new HttpClient(), diags)!
             : bindingsPath is null ? ServiceBindings.Empty
             : ServiceBindings.Read(bindingsPath, module, new HttpClient(), diags)!;
-        Engine = ServiceEngine.Create(module, new EngineOptions { Bindings = Bindings }, diags)!;
+        Engine = ServiceEngine.Create(module, new EngineOptions { Bindings = Bindings, Policy = policy, Trace = policy is not null }, diags)!;
         Assert.False(diags.HasErrors, string.Join("\n", diags.Items.Select(d => d.Format())));
     }
 

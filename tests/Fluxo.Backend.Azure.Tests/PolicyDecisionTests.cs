@@ -77,15 +77,41 @@ public class PolicyDecisionTests
     }
 
     [Fact]
-    public void PrecomputeAndSpeculateDecisionsAreReportedAsNotBuiltIn()
+    public void PrecomputeAndSpeculateDecisionsAreBuiltIn()
     {
+        var module = Samples.News();
+        var diagnostics = new DiagnosticBag();
+        var files = AzureEmitter.Emit(module, BuiltSolutions.NewsPolicy(module), diagnostics);
+        Assert.Empty(diagnostics.Items);
+        string File(string suffix) => files.Single(f => f.Path.EndsWith(suffix, StringComparison.Ordinal)).Text;
+        var inbox = File("Handler_inbox.g.cs");
+        Assert.Contains("return await scope.Ahead(\"inbox.0\", key, P0, [1], []);", inbox, StringComparison.Ordinal);
+        Assert.Contains("return await scope.Ahead(\"inbox.1\", key, P1, [2, 3, 4, 5], [(0, 2, 0)]);", inbox, StringComparison.Ordinal);
+        Assert.Contains("public static Task<Value[]> RunPartAsync(RequestScope scope, Value request, int part)", inbox, StringComparison.Ordinal);
+
+        // The parts sit where Core's rules put them, under a keyspace of the graph and node set, speculation keyed on user.
+        var hash = module.FindGraph("inbox")!.Hash;
+        var model = File("ServiceDefinition.g.cs");
+        Assert.Contains($"new AheadPart(\"inbox.0\", \"inbox\", 0, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [1])}\", false, [0], [], []),", model, StringComparison.Ordinal);
+        Assert.Contains($"new AheadPart(\"inbox.1\", \"inbox\", 1, \"{CacheKey.Keyspace(CacheGroup.KeyScheme, "inbox", hash, [2, 3, 4, 5])}\", true, [0], [\"user\"], []),", model, StringComparison.Ordinal);
+        Assert.Contains("new Fluxo.Policy.SpeculateDecision(\"login\", \"inbox\"", model, StringComparison.Ordinal);
+        Assert.Contains("RunPart = Handler_inbox.RunPartAsync", model, StringComparison.Ordinal);
+
+        // The worker tier refreshes the pre-computed part; the front end does not.
+        Assert.Contains("AddHostedService<AheadRefresher>()", File("News.Worker/Program.cs"), StringComparison.Ordinal);
+        Assert.DoesNotContain("AheadRefresher", File("News.FrontEnd/Program.cs"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void APartThatMayNotRunAheadIsSkippedWithAWarning()
+    {
+        // Node 1 (ipToCity) reads the request's ip: it cannot be computed before the request.
         var module = Samples.Weather();
-        var policy = PolicyDocument.Empty("Weather", 1000) with
-        {
-            Precompute = [new PrecomputeDecision("weather", module.Graphs[0].Hash, [1], 60, 1, 2, 3, 100)],
-            Speculate = [new SpeculateDecision("weather", "weather", module.Graphs[0].Hash, [1], [], 0.5, 1, 1)],
-        };
-        var (_, diagnostics) = Emit(policy);
-        Assert.Equal(["FLX4004", "FLX4004"], diagnostics.Items.Select(d => d.Code));
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Precompute = [new PrecomputeDecision("weather", module.Graphs[0].Hash, [1], 60, 1, 2, 3, 100)] };
+        var (files, diagnostics) = Emit(policy);
+        var d = Assert.Single(diagnostics.Items);
+        Assert.Equal("FLX4003", d.Code);
+        Assert.Contains("may not run ahead of its request", d.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("scope.Ahead", Handler(files), StringComparison.Ordinal);
     }
 }

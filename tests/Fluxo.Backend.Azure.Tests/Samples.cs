@@ -41,6 +41,42 @@ public static class Samples
     /// <summary>The language tour: every construct the front end lowers.</summary>
     public static IrModule Tour() => FromSamples("tour/tour.ir.json");
 
+    /// <summary>
+    /// A small news service for the parts run ahead of requests: <c>inbox</c> reads a headline that never depends on the
+    /// request (pre-computable) and the user's posts, rendered (speculable after <c>login</c>); <c>post</c> writes them.
+    /// </summary>
+    public static IrModule News()
+    {
+        const string Source = """
+            service News;
+
+            extern headline(section: string) -> string deterministic latency 40ms;
+            extern render(text: string) -> string deterministic latency 20ms;
+
+            table Posts(partition user: string, row id: string) { text: string; }
+
+            handler login(user: string) -> string {
+              return "welcome " + user;
+            }
+
+            handler post(user: string, id: string, text: string) -> bool {
+              put Posts(user, id) { text: text };
+              return true;
+            }
+
+            handler inbox(user: string) -> string {
+              let top = headline("front");
+              let posts = query Posts(user);
+              let shown = render(join(map(posts, p => p.text), ", "));
+              return top + " | " + shown;
+            }
+            """;
+        var diags = new DiagnosticBag();
+        var module = global::Fluxo.Flimp.FlimpCompiler.Compile("news.flimp", Source, diags);
+        Assert.False(diags.HasErrors, string.Join("\n", diags.Items.Select(d => d.Format())));
+        return module!;
+    }
+
     private static IrModule FromSamples(string path) => IrJson.Deserialize(File.ReadAllText(Path.Combine(RepoPaths.Samples, path)));
 
     /// <summary>

@@ -142,10 +142,10 @@ public sealed class RunCommandTests : IDisposable
     }
 
     [Fact]
-    public void AFailingRequestIsAnErrorNotACrash()
+    public void AMissingInputIsAnErrorNotACrash()
     {
         var (code, _, error) = Run("run", Service, "--handler", "weather", "--input", "ip=1.2.3.4");
         Assert.Equal(1, code);
-        Assert.Contains("request failed", error);
+        Assert.Contains("error FLX0303: handler 'weather' needs parameter 'zip'", error);
     }
 }

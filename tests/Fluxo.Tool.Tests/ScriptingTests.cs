@@ -176,6 +176,40 @@ public sealed class ScriptingTests : IDisposable
     }
 
     [Fact]
+    public void Simulate_json_carries_the_pre_compute_and_speculation_results_the_text_shows()
+    {
+        var messaging = Cli.Sample("messaging", "messaging.flimp");
+        var trace = Path.Combine(_dir, "mail.log");
+        var policy = Path.Combine(_dir, "mail-policy.json");
+        Assert.Equal(0, Cli.Run("run", messaging, "-w", Cli.Sample("messaging", "workload-sessions.json"), "-n", "1000", "--trace", trace).Exit);
+        var (exit, _, err) = Cli.Run("optimize", messaging, "--trace", trace, "--budget", "64KB", "-o", policy);
+        Assert.True(exit == 0, err);
+        using (var written = JsonDocument.Parse(File.ReadAllText(policy)))
+        {
+            Assert.NotEqual(0, written.RootElement.GetProperty("speculate").GetArrayLength());
+        }
+
+        (exit, var json, err) = Cli.Json("simulate", messaging, "--trace", trace, "--policy", policy, "--format", "json");
+        Assert.True(exit == 0, err);
+        var ahead = json.GetProperty("ahead");
+        (exit, var text, err) = Cli.Run("simulate", messaging, "--trace", trace, "--policy", policy);
+        Assert.True(exit == 0, err);
+        var with = ahead.GetProperty("policy");
+        var none = ahead.GetProperty("none");
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"policy mean {with.GetProperty("meanMs").GetDouble():F2} ms p50 {with.GetProperty("p50Ms").GetDouble():F2} p95 {with.GetProperty("p95Ms").GetDouble():F2} p99 {with.GetProperty("p99Ms").GetDouble():F2}; none mean {none.GetProperty("meanMs").GetDouble():F2} ms"),
+            text,
+            StringComparison.Ordinal);
+        Assert.Contains(
+            string.Create(CultureInfo.InvariantCulture, $"speculation: {ahead.GetProperty("speculationsUsed").GetInt64()} used of {ahead.GetProperty("speculations").GetInt64()} started, {ahead.GetProperty("speculationsWasted").GetInt64()} wasted"),
+            text,
+            StringComparison.Ordinal);
+        Assert.True(ahead.GetProperty("speculations").GetInt64() > 0);
+        Assert.NotEqual(0, ahead.GetProperty("handlers").GetArrayLength());
+        Assert.Equal(json.GetProperty("requests").GetInt32(), ahead.GetProperty("requests").GetInt32());
+    }
+
+    [Fact]
     public void Pipes_report_json_covers_every_pipe_of_the_corpus()
     {
         var corpus = Path.Combine(RepoPaths.Pipes, "corpus");

@@ -41,5 +41,13 @@ public sealed class ToolPackageTests : IDisposable
         // The installed tool does real work, not only print its version.
         (code, output, error) = Processes.Run(fluxo, ["check", Path.Combine(RepoPaths.Samples, "weather", "weather.flimp")], _dir, minute);
         Assert.True(code == 0, output + error);
+
+        // The package carries ScottPlot's native SkiaSharp library: the installed tool draws a report.
+        var weather = Path.Combine(RepoPaths.Samples, "weather");
+        (code, output, error) = Processes.Run(fluxo, ["run", Path.Combine(weather, "weather.flimp"), "-w", Path.Combine(weather, "workload-hot-ips.json"), "-n", "300", "--trace", "t.log"], _dir, minute);
+        Assert.True(code == 0, output + error);
+        (code, output, error) = Processes.Run(fluxo, ["report", Path.Combine(weather, "weather.flimp"), "--trace", "t.log", "--budget", "4KB", "-o", "report"], _dir, minute);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("<svg", File.ReadAllText(Path.Combine(_dir, "report", "latency-cdf.svg")), StringComparison.Ordinal);
     }
 }

@@ -76,7 +76,7 @@ internal static class LoadCommand
         var run = Guid.NewGuid().ToString("N")[..8];
         var wall = Stopwatch.StartNew();
 
-        async Task<Value?> Issue(string name, Value input, long client, double arrival, CancellationToken token)
+        async Task<Value?> Issue(long id, string name, Value input, long client, double arrival, CancellationToken token)
         {
             var step = steps.AddOrUpdate(client, 0, (_, s) => s + 1);
             var json = ValueJson.Serialize(input);

@@ -16,45 +16,23 @@ namespace Fluxo.Cli.Commands;
 /// <summary>`fluxo optimize FILE --trace T --budget 64MB [--search mrc|paper|exhaustive] [-o policy.json]`: choose caches from a trace.</summary>
 internal static class OptimizeCommand
 {
-    public sealed record Arguments(
-        string File, string Trace, string Budget, SearchMethod Search, string Output, string? Handler,
-        Objective Objective, int PaperN, int PaperK, bool Progress, string? Staleness = null,
-        OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null, double Sample = 1.0,
-        double HoldOut = ServiceOptimizer.DefaultHoldOut);
+    public sealed record Arguments(OptimizeCall.Inputs Inputs, string Output, OutputFormat Format = OutputFormat.Text, string? Baseline = null, string? MaxRegression = null);
 
     public static Command Create()
     {
-        var file = new Argument<FileInfo>("file") { Description = "The service: a .flimp source or an .ir.json file." };
-        var trace = new Option<string[]>("--trace", "-t")
-        {
-            Description = "The trace recorded by 'fluxo run --trace' or pulled by 'fluxo traces pull' (text or binary); several files, or a folder of them, are read as one trace.",
-            Required = true,
-            AllowMultipleArgumentsPerToken = true,
-        };
-        var budget = new Option<string>("--budget", "-b") { Description = "Total cache budget B: 64MB, 512KB, 1000B.", Required = true };
-        var search = CliOptions.Choice("--search", "mrc (hit-ratio curves, fast), paper (random policies + hill-climbing), exhaustive (small graphs).", SearchMethod.Mrc);
+        var shared = new OptimizeCall.Options();
         var output = CliOptions.Output("Where to write the policy (default policy.json); with '-' the report goes to stderr.");
-        var handler = CliOptions.Handler("Optimize this handler alone (default: every handler in the trace under one budget).");
-        var objective = CliOptions.Choice("--objective", "What to minimise over the requests: mean (default), p50, p95 or p99.", Objective.Mean);
         var format = CliOptions.Format(OutputFormat.Text, OutputFormat.Json);
         var baseline = new Option<string?>("--baseline") { Description = "A policy written earlier: replay it on this trace and compare it with the new choice (CI gate)." };
         var maxRegression = new Option<string?>("--max-regression") { Description = "With --baseline: exit 3 when the baseline is worse than the new choice by more than this percentage (5%)." };
-        var paperN = new Option<int>("--paper-n") { Description = "Random policies scored by the paper's search.", DefaultValueFactory = _ => 20_000 };
-        var paperK = new Option<int>("--paper-k") { Description = "Best random policies the paper's search hill-climbs from.", DefaultValueFactory = _ => 200 };
-        var progress = new Option<bool>("--progress") { Description = "Show a progress bar on stderr even when it is not a terminal." };
-        var holdOut = new Option<double>("--hold-out") { Description = "Share of the trace, at its end, kept out of the search and used to check the policy's gain (0 to search the whole trace).", DefaultValueFactory = _ => ServiceOptimizer.DefaultHoldOut };
-        var staleness = new Option<string?>("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
-        var sample = new Option<double>("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
-        var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.")
-        {
-            file, trace, budget, search, output, handler, objective, paperN, paperK, progress, staleness, format, baseline, maxRegression, sample, holdOut,
-        };
+        var cmd = new Command("optimize", "Choose which subgraphs to cache and how to split the budget, by replaying a trace; compare with the Random, Uniform and All-encompassing policies; write policy.json.");
+        shared.AddTo(cmd);
+        cmd.Add(output);
+        cmd.Add(format);
+        cmd.Add(baseline);
+        cmd.Add(maxRegression);
         cmd.SetAction(parse => Run(
-            new Arguments(
-                parse.GetRequiredValue(file).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(trace)), parse.GetRequiredValue(budget),
-                parse.GetValue(search), parse.GetValue(output) ?? "policy.json", parse.GetValue(handler), parse.GetValue(objective),
-                parse.GetValue(paperN), parse.GetValue(paperK), StatusConsole.Shows(true, parse.GetValue(progress)), parse.GetValue(staleness),
-                parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression), parse.GetValue(sample), parse.GetValue(holdOut)),
+            new Arguments(shared.Read(parse), parse.GetValue(output) ?? "policy.json", parse.GetValue(format), parse.GetValue(baseline), parse.GetValue(maxRegression)),
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error));
         return cmd;
@@ -69,44 +47,20 @@ internal static class OptimizeCommand
 
         // The report is for people: when the policy itself goes to stdout, or JSON does, the text goes to stderr or nowhere.
         output = json ? TextWriter.Null : toStdout ? error : output;
-        using var traces = TraceInputs.Resolve(args.File, args.Trace, diagnostics);
-        if (traces is null)
-        {
-            return Finish(args, result, error, diagnostics, ExitCodes.Errors, null, null, null);
-        }
-
-        args = args with { Trace = traces.Path };
-        var maxRegression = args.MaxRegression is null ? 0 : RegressionGate.ParsePercent(args.MaxRegression, diagnostics);
-        var budget = ByteSize.Parse(args.Budget, diagnostics);
-        var staleness = Staleness.Parse(args.Staleness, diagnostics);
-        if (!(args.Sample > 0 && args.Sample <= 1))
-        {
-            diagnostics.Add(Diag.SampleRateInvalid(args.Trace, args.Sample));
-        }
-
-        var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
-        var request = new OptimizeRequest(
-            args.File, args.Trace, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample);
-        if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
-        {
-            diagnostics.Add(Diag.BadHoldOut(args.HoldOut));
-        }
-
-        var report = module is null || diagnostics.HasErrors || args.PaperN < 0 || args.PaperK < 1
-            ? null
-            : WithProgress(args.Progress, progress => ServiceOptimizer.Optimize(module, request, diagnostics, progress));
-        if (report is null || diagnostics.HasErrors)
+        double? maxRegression = 0;
+        var report = OptimizeCall.Run(args.Inputs, diagnostics, () => maxRegression = args.MaxRegression is null ? 0 : RegressionGate.ParsePercent(args.MaxRegression, diagnostics)).Report;
+        if (report is null)
         {
             return Finish(args, result, error, diagnostics, ExitCodes.Errors, null, null, null);
         }
 
         var (session, found, policy) = (report.Session, report.Found, report.Policy);
         output.WriteLine($"{session.Describe()}: {session.Evaluator.Candidates.Count} of {session.AllCandidates.Count} candidate subgraphs keyed by the trace, one budget of {session.Budget} B");
-        output.WriteLine($"search {args.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Objective.ToString().ToLowerInvariant()}");
+        output.WriteLine($"search {args.Inputs.Search.ToString().ToLowerInvariant()}: {found.Replays} exact replays in {found.Elapsed.TotalSeconds:F2} s, objective {args.Inputs.Objective.ToString().ToLowerInvariant()}");
         output.WriteLine();
         PolicyTable.Write(output, report.Chosen, report.References, Graphs(session));
         output.WriteLine();
-        PolicyTable.WriteObjectives(output, args.Objective, session.BestForEachObjective(found, args.Search, new PaperSearch.Options(args.PaperN, args.PaperK)));
+        PolicyTable.WriteObjectives(output, args.Inputs.Objective, session.BestForEachObjective(found, args.Inputs.Search, new PaperSearch.Options(args.Inputs.PaperN, args.Inputs.PaperK)));
         output.WriteLine();
         PolicyTable.WriteCaches(output, [.. session.Parts.Select(p => p.Graph)], found.Placement, report.ChosenCaches);
         output.WriteLine();
@@ -118,7 +72,7 @@ internal static class OptimizeCommand
                 $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
         }
 
-        var gate = args.Baseline is null ? null : RegressionGate.Evaluate(session, report.Chosen.Result, args.Baseline, maxRegression ?? 0, args.Objective, diagnostics);
+        var gate = args.Baseline is null ? null : RegressionGate.Evaluate(session, report.Chosen.Result, args.Baseline, maxRegression ?? 0, args.Inputs.Objective, diagnostics);
         if (args.Baseline is not null && gate is null)
         {
             return Finish(args, result, error, diagnostics, ExitCodes.Errors, report, null, null);
@@ -154,8 +108,8 @@ internal static class OptimizeCommand
         w.WriteNumber("budgetBytes", report.Policy.BudgetBytes);
         w.WriteNumber("cacheBudgetBytes", session.Budget);
         w.WriteNumber("reservedBytes", report.ReservedBytes);
-        w.WriteString("search", CliOptions.Name(args.Search));
-        w.WriteString("objective", CliOptions.Name(args.Objective));
+        w.WriteString("search", CliOptions.Name(args.Inputs.Search));
+        w.WriteString("objective", CliOptions.Name(args.Inputs.Objective));
         w.WriteNumber("replays", report.Found.Replays);
         w.WriteNumber("candidates", session.Evaluator.Candidates.Count);
         PolicyReportJson.WritePolicies(w, Graphs(session), report.Chosen, report.References);
@@ -193,31 +147,5 @@ internal static class OptimizeCommand
 
         var replay = ServiceReplay.Read(module, tracePath, diagnostics);
         return replay is null ? null : OptimizationSession.Create(module, replay, tracePath, budget, diagnostics, handler, objective);
-    }
-
-    private static T? WithProgress<T>(bool show, Func<SearchProgress?, T?> search)
-        where T : class
-    {
-        if (!show)
-        {
-            return search(null);
-        }
-
-        T? result = null;
-        StatusConsole.Error.Progress().AutoClear(true).Start(ctx =>
-        {
-            var tasks = new Dictionary<string, ProgressTask>();
-            result = search((stage, fraction) =>
-            {
-                if (!tasks.TryGetValue(stage, out var task))
-                {
-                    task = ctx.AddTask(stage, maxValue: 1);
-                    tasks[stage] = task;
-                }
-
-                task.Value = fraction;
-            });
-        });
-        return result;
     }
 }

@@ -88,7 +88,7 @@ internal static class RunCommand
     {
         var diags = new DiagnosticBag();
         var json = new JsonResult();
-        var code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, error, interactive, diags, json, ct);
+        var code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, interactive, diags, json, ct);
         foreach (var d in diags.Sorted())
         {
             error.WriteLine(d.Format());
@@ -109,7 +109,7 @@ internal static class RunCommand
         public Action<System.Text.Json.Utf8JsonWriter>? Body { get; set; }
     }
 
-    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
+    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
     {
         var module = ServiceLoader.Load(args.File, diags);
         if (module is null || diags.HasErrors)
@@ -179,11 +179,11 @@ internal static class RunCommand
         }
 
         return args.Handler is not null
-            ? await RunOneAsync(engine, args, output, error, diags, json, ct)
+            ? await RunOneAsync(engine, args, output, diags, json, ct)
             : await RunWorkloadAsync(engine, args, output, interactive, diags, json, ct);
     }
 
-    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, TextWriter error, DiagnosticBag diags, JsonResult json, CancellationToken ct)
+    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, DiagnosticBag diags, JsonResult json, CancellationToken ct)
     {
         var graph = engine.Module.FindGraph(args.Handler!);
         if (graph is null)
@@ -198,26 +198,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var fields = new List<KeyValuePair<string, Value>>();
-        foreach (var text in args.Inputs)
-        {
-            var eq = text.IndexOf('=');
-            if (eq <= 0)
-            {
-                diags.Add(Diag.BadInputArgument(text));
-                continue;
-            }
-
-            var name = text[..eq];
-            var type = graph.Params.FirstOrDefault(p => p.Name == name)?.Type ?? "string";
-            fields.Add(new(name, ParseInput(text[(eq + 1)..], type)));
-        }
-
-        if (PipeSupport.IsPipe(engine.Module))
-        {
-            fields.AddRange(PipeSupport.Defaulted(graph, fields));
-        }
-
+        var fields = ReadInputs(engine.Module, graph, args.Inputs, diags);
         if (diags.HasErrors)
         {
             return 1;
@@ -233,7 +214,7 @@ internal static class RunCommand
         trace?.Dispose();
         if (!r.Succeeded)
         {
-            error.WriteLine($"{args.File}: error: request failed: {r.Error}");
+            diags.Add(Diag.RequestFailed(args.File, graph.Name, r.Error!));
             return 1;
         }
 
@@ -246,7 +227,7 @@ internal static class RunCommand
             }
             catch (FlimpRuntimeException e)
             {
-                error.WriteLine($"{args.File}: error: request failed: {e.Message}");
+                diags.Add(Diag.RequestFailed(args.File, graph.Name, e.Message));
                 return 1;
             }
         }
@@ -264,26 +245,56 @@ internal static class RunCommand
         return 0;
     }
 
-    /// <summary>A value typed by the parameter: numbers and bools parsed, strings taken as written, anything else as JSON.</summary>
-    private static Value ParseInput(string text, string type) => type switch
+    /// <summary>The request record from name=value inputs, each checked against its parameter's type; a pipe's missing inputs are none.</summary>
+    private static List<KeyValuePair<string, Value>> ReadInputs(Fluxo.Ir.IrModule module, Fluxo.Ir.Graph graph, IReadOnlyList<string> inputs, DiagnosticBag diags)
     {
-        "string" => Value.String(text),
-        "int" when long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) => Value.Int(i),
-        "float" when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => Value.Float(d),
-        "bool" when bool.TryParse(text, out var b) => Value.Bool(b),
-        _ => TryJson(text),
-    };
+        var fields = new List<KeyValuePair<string, Value>>();
+        foreach (var text in inputs)
+        {
+            var eq = text.IndexOf('=');
+            if (eq <= 0)
+            {
+                diags.Add(Diag.BadInputArgument(text));
+                continue;
+            }
 
-    private static Value TryJson(string text)
-    {
-        try
-        {
-            return ValueJson.Parse(text);
+            var name = text[..eq];
+            if (graph.Params.FirstOrDefault(p => p.Name == name) is not { } param)
+            {
+                diags.Add(Diag.UnknownInput(graph.Name, name, graph.Params.IsEmpty ? "none" : string.Join(", ", graph.Params.Select(p => p.Name))));
+            }
+            else if (fields.Exists(f => f.Key == name))
+            {
+                diags.Add(Diag.InputGivenTwice(name));
+            }
+            else if (Fluxo.Ir.ParamValues.FromText(text[(eq + 1)..], param.Type, module, out var problem) is { } value)
+            {
+                fields.Add(new(name, value));
+            }
+            else
+            {
+                diags.Add(Diag.InputWrongType(name, text[(eq + 1)..], param.Type, problem!));
+            }
         }
-        catch (JsonException)
+
+        if (PipeSupport.IsPipe(module))
         {
-            return Value.String(text);
+            fields.AddRange(PipeSupport.Defaulted(graph, fields));
         }
+
+        foreach (var p in graph.Params.Where(p => !fields.Exists(f => f.Key == p.Name)))
+        {
+            if (p.Type.EndsWith('?'))
+            {
+                fields.Add(new(p.Name, Value.Null));
+            }
+            else if (!inputs.Any(i => i.StartsWith(p.Name + "=", StringComparison.Ordinal)))
+            {
+                diags.Add(Diag.InputMissing(graph.Name, p.Name, p.Type));
+            }
+        }
+
+        return fields;
     }
 
     private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)

@@ -36,9 +36,9 @@ internal static class SimulateCommand
         var policy = PolicyJson.Read(args.Policy, diagnostics);
         var session = policy is null ? null : OptimizeCommand.Load(args.File, args.Trace, policy.BudgetBytes, args.Handler, Objective.Mean, diagnostics);
         var placement = session is not null && PolicyCheck.Validate(session.Module, policy!, args.Policy, diagnostics) ? session.FromPolicy(policy!, args.Policy, diagnostics) : null;
-        DiagnosticPrinter.Print(diagnostics, error);
         if (session is null || placement is null || diagnostics.HasErrors)
         {
+            DiagnosticPrinter.Print(diagnostics, error);
             if (args.Format == OutputFormat.Json)
             {
                 JsonOutput.Write(output, "simulate", ExitCodes.Errors, diagnostics);
@@ -48,10 +48,21 @@ internal static class SimulateCommand
         }
 
         var result = session.Simulator.Run(placement);
+        var none = new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()));
+        var ahead = policy!.Precompute.Length + policy.Speculate.Length == 0 ? null : AheadSimulation.Run(args.File, args.Trace, args.Policy, policy, diagnostics);
+        DiagnosticPrinter.Print(diagnostics, error);
+        if (diagnostics.HasErrors)
+        {
+            if (args.Format == OutputFormat.Json)
+            {
+                JsonOutput.Write(output, "simulate", ExitCodes.Errors, diagnostics);
+            }
+
+            return ExitCodes.Errors;
+        }
+
         if (args.Format == OutputFormat.Json)
         {
-            // Pre-computation and speculation are simulated by the text report only; JSON carries the cache replay.
-            var none = new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()));
             JsonOutput.Write(output, "simulate", ExitCodes.Ok, diagnostics, w =>
             {
                 w.WriteString("handler", string.Join(",", session.Parts.Select(p => p.Graph.Name)));
@@ -59,16 +70,18 @@ internal static class SimulateCommand
                 w.WriteNumber("requests", session.Simulator.Requests);
                 PolicyReportJson.WritePolicies(w, Graphs(session), new ScoredPolicy("policy", placement, result), [none]);
                 PolicyReportJson.WriteCaches(w, Graphs(session), placement, result);
+                ahead?.WriteJson(w);
             });
             return ExitCodes.Ok;
         }
 
         output.WriteLine($"{session.Describe()} replayed under {args.Policy}");
         output.WriteLine();
-        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [new ScoredPolicy("no cache", [], session.Simulator.Run(Array.Empty<CachePlacement>()))], Graphs(session));
+        PolicyTable.Write(output, new ScoredPolicy("policy", placement, result), [none], Graphs(session));
         output.WriteLine();
         PolicyTable.WriteCaches(output, Graphs(session), placement, result);
-        return policy!.Precompute.Length + policy.Speculate.Length == 0 ? 0 : AheadSimulation.Write(args.File, args.Trace, args.Policy, policy, output, error);
+        ahead?.WriteText(output);
+        return ExitCodes.Ok;
     }
 
     private static Fluxo.Ir.Graph[] Graphs(OptimizationSession session) => [.. session.Parts.Select(p => p.Graph)];

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Fluxo.Cli.Graphs;
+using Fluxo.Reporting.Graphs;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;

@@ -2,6 +2,7 @@ using System.Globalization;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
+using Fluxo.Reporting.Graphs;
 
 namespace Fluxo.Cli.Optimizing;
 
@@ -36,7 +37,7 @@ internal static class PolicyTable
         for (var j = 0; j < placement.Count; j++)
         {
             var s = result.Caches[j];
-            var name = Graphs.NodeLabels.CacheName(graphs[placement[j].Candidate.Part], placement[j].Candidate.Nodes);
+            var name = NodeLabels.CacheName(graphs[placement[j].Candidate.Part], placement[j].Candidate.Nodes);
             output.WriteLine(Inv($"  cache {name} nodes {placement[j].Candidate}: {placement[j].Bytes} B, hit ratio {s.HitRatio:P1} ({s.Hits}/{s.Lookups}), peak {s.PeakBytes} B"));
         }
     }
@@ -45,7 +46,7 @@ internal static class PolicyTable
     {
         var r = p.Result;
         var gains = chosen is null ? "        -          -" : Inv($"{Gain(r.P50Ms, chosen.P50Ms),8:+0.0;-0.0;0.0}%  {Gain(r.MeanMs, chosen.MeanMs),8:+0.0;-0.0;0.0}%");
-        output.WriteLine(Inv($"{p.Name,-18} {r.P50Ms,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {r.MeanMs,7:F2}  {gains}  {string.Join(' ', p.Placement.Select(c => graphs is null ? c.ToString() : $"{Graphs.NodeLabels.CacheName(graphs[c.Candidate.Part], c.Candidate.Nodes)}:{c.Bytes}B"))}"));
+        output.WriteLine(Inv($"{p.Name,-18} {r.P50Ms,7:F2}  {r.P95Ms,7:F2}  {r.P99Ms,7:F2}  {r.MeanMs,7:F2}  {gains}  {string.Join(' ', p.Placement.Select(c => graphs is null ? c.ToString() : $"{NodeLabels.CacheName(graphs[c.Candidate.Part], c.Candidate.Nodes)}:{c.Bytes}B"))}"));
     }
 
     /// <summary>How much lower <paramref name="found"/> is than <paramref name="reference"/>, in percent of the reference.</summary>

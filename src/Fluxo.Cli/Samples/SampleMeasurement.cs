@@ -66,7 +66,7 @@ public static class SampleMeasurement
         {
             var caches = policy.Caches.Where(c => c.Handler == r.Handler).ToList();
             var graph = module.FindGraph(r.Handler)!;
-            var labels = caches.Select(c => Graphs.NodeLabels.CacheName(graph, c.Nodes)).ToList();
+            var labels = caches.Select(c => Fluxo.Reporting.Graphs.NodeLabels.CacheName(graph, c.Nodes)).ToList();
             return new HandlerSavings(r.Handler, r.Requests, r, after.Rows.FirstOrDefault(a => a.Handler == r.Handler), labels, caches.Sum(c => c.Bytes));
         }).ToList();
         return new SampleSavings(sample, module.Service, requests, budget, handlers, before.Overall, after.Overall, policy);

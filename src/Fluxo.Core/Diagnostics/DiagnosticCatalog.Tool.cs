@@ -17,4 +17,7 @@ public static partial class Diag
 
     public static Diagnostic BadPercent(string option, string text) =>
         Error("FLX9204", SourceSpan.None("<command line>"), $"{option} takes a percentage such as 5% or 2.5%, not '{text}'");
+
+    public static Diagnostic ChartsUnavailable(string folder, string reason) =>
+        Error("FLX9205", SourceSpan.None(folder), $"the report's charts could not be drawn (ScottPlot and its SkiaSharp native library): {reason}");
 }

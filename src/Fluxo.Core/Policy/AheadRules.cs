@@ -60,6 +60,40 @@ public static class AheadRules
         return [.. graph.Nodes.Where(n => inSet[n.Id]).Select(n => n.Id)];
     }
 
+    /// <summary>
+    /// Why <paramref name="members"/> (sorted, distinct) may not be one pre-computed (<paramref name="speculate"/> false) or
+    /// speculated part of <paramref name="graph"/>, or null when it may: nodes strictly between the Source and the Sink,
+    /// each allowed by <see cref="MayPrecompute"/> or <see cref="MaySpeculate"/>, every input from the part (or, for a
+    /// speculation, a request field).
+    /// </summary>
+    public static string? PartProblem(Graph graph, IReadOnlyList<int> members, bool speculate)
+    {
+        if (members.Count == 0 || members.Any(m => m <= graph.SourceId || m >= graph.SinkId))
+        {
+            return "the subgraph holds one or more nodes between the Source and the Sink";
+        }
+
+        var set = members.ToHashSet();
+        foreach (var m in members)
+        {
+            var node = graph[m];
+            var allowed = speculate ? MaySpeculate(node) : MayPrecompute(node);
+            if (!allowed || node.Inputs.Any(i => i.From == graph.SourceId ? !speculate : !set.Contains(i.From)))
+            {
+                return $"node {m} ({node.Label}) may not run ahead of its request: it has side effects, reads the clock or randomness, or needs a value from outside the subgraph";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The edges into a part from outside it, in (to-node, input) order: the values its key is made of.</summary>
+    public static Edge[] Entering(Graph graph, IReadOnlyCollection<int> members)
+    {
+        var set = members.ToHashSet();
+        return [.. graph.Edges().Where(e => !set.Contains(e.From) && set.Contains(e.To)).OrderBy(e => e.To).ThenBy(e => e.ToInput)];
+    }
+
     /// <summary>Members of <paramref name="nodes"/> read by a node outside the set: what a stored entry holds.</summary>
     public static int[] Exits(Graph graph, IReadOnlyCollection<int> nodes)
     {

@@ -28,6 +28,7 @@ internal sealed class BinaryTraceReader
     // part holds them, and DeployedTraces joins the two, so only the joined trace must have Source and Sink.
     private bool _allowEnvelopes;
     private long _lastWhole;
+    private readonly TraceOrder _order = new();
 
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
@@ -161,6 +162,7 @@ internal sealed class BinaryTraceReader
 
     private RequestHead ReadRequest(TraceHeader header, out int nodeCount, out int edgeCount)
     {
+        var idAt = Offset;
         var id = Varint(long.MaxValue);
         var client = Varint(long.MaxValue);
         var graphAt = Offset;
@@ -173,6 +175,11 @@ internal sealed class BinaryTraceReader
         var limit = header.Graphs[(int)graph].NodeCount;
         var arrival = Varint(long.MaxValue) / 1000.0;
         var latency = Varint(long.MaxValue) / 1000.0;
+        if (!_allowEnvelopes && _order.Next(new RequestHead(id, client, (int)graph, arrival, latency)) is { } disorder)
+        {
+            throw new CorruptException(idAt, disorder);
+        }
+
         var countAt = Offset;
         nodeCount = (int)Varint(1 << 20);
         if (!(_allowEnvelopes && nodeCount == 0) && TraceHeader.EventsProblem(id, nodeCount) is { } empty)

@@ -14,6 +14,7 @@ internal sealed class TextTraceReader
     private readonly StreamReader _reader;
     private NodeEvent[] _nodes = new NodeEvent[64];
     private EdgeEvent[] _edges = new EdgeEvent[64];
+    private readonly TraceOrder _order = new();
     private int _line;
     private string? _current;
 
@@ -124,6 +125,11 @@ internal sealed class TextTraceReader
         if (TraceHeader.EventsProblem(id, nodes) is { } empty)
         {
             return Fail<RequestHead>(empty);
+        }
+
+        if (_order.Next(new RequestHead(id, client, (int)graph, arrival, latency)) is { } disorder)
+        {
+            return Fail<RequestHead>(disorder);
         }
 
         var limit = header.Graphs[(int)graph].NodeCount;

@@ -204,8 +204,15 @@ public static class TraceFile
             return false;
         }
 
+        var order = new TraceOrder();
         foreach (var r in data.Requests)
         {
+            if (order.Next(new RequestHead(r.Id, r.Client, r.Graph, r.ArrivalMs, r.LatencyMs)) is { } disorder)
+            {
+                diags.Add(Diag.TraceMalformed(path, 1, disorder));
+                return false;
+            }
+
             if (!sink.Request(new RequestHead(r.Id, r.Client, r.Graph, r.ArrivalMs, r.LatencyMs), r.Nodes.AsSpan(), r.Edges.AsSpan()))
             {
                 return false;

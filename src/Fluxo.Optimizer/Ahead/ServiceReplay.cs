@@ -244,7 +244,8 @@ public sealed partial class ServiceReplay
         var (p50, p95, p99) = measured.Length == 0 ? (0, 0, 0) : Percentiles.Of(measured, measured.Length);
         return new AheadResult(measured.Length, mean, p50, p95, p99,
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
-            _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2));
+            _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2),
+            measured);
     }
 
     /// <summary>
@@ -340,8 +341,8 @@ public sealed partial class ServiceReplay
     internal static ulong NullHash { get; } = Value.Null.StableHash;
 }
 
-/// <summary>What a replay of the whole trace predicts: latencies over all requests, and the work done ahead of them.</summary>
+/// <summary>What a replay of the whole trace predicts: latencies over all requests, and the work done ahead of them; <c>Latencies</c> holds each measured request's, in no particular order.</summary>
 public sealed record AheadResult(
     int Requests, double MeanMs, double P50Ms, double P95Ms, double P99Ms,
     long Speculations, long SpeculationsUsed, long SpeculationsWasted, double UsedWorkMs, double WastedWorkMs, long PeakPending,
-    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler);
+    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler, IReadOnlyList<double>? Latencies = null);

@@ -86,6 +86,17 @@ public sealed class ServiceSimulator
         return new SimulationResult(Requests, sum / Requests, p50, p95, p99, stats);
     }
 
+    /// <summary>Every request's latency under <paramref name="caches"/>, handler after handler: the distribution behind <see cref="Run"/>'s percentiles.</summary>
+    public double[] Latencies(IReadOnlyList<CachePlacement> caches)
+    {
+        if (!CanRun(caches))
+        {
+            throw new ArgumentException("each handler's caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
+        }
+
+        return [.. Enumerable.Range(0, Parts.Count).SelectMany(p => RunPart(p, [.. caches.Where(c => c.Candidate.Part == p)]).Latencies)];
+    }
+
     /// <summary>One handler's latencies (in some order) and cache statistics, replayed once per distinct set of its caches.</summary>
     private (double[] Latencies, CacheStats[] Stats) RunPart(int part, CachePlacement[] caches)
     {

@@ -23,7 +23,7 @@ internal static class AheadGroups
         for (var d = 0; d < policy.Precompute.Length; d++)
         {
             var p = policy.Precompute[d];
-            AddOne(module, p.Handler, p.GraphHash, p.Nodes, AheadRules.MayPrecompute, false, new AheadGroup(p, null, d), $"$.precompute[{d}]", path, result, diags);
+            AddOne(module, p.Handler, p.GraphHash, p.Nodes, false, new AheadGroup(p, null, d), $"$.precompute[{d}]", path, result, diags);
         }
 
         for (var d = 0; d < policy.Speculate.Length; d++)
@@ -35,12 +35,12 @@ internal static class AheadGroups
                 continue;
             }
 
-            AddOne(module, s.Handler, s.GraphHash, s.Nodes, AheadRules.MaySpeculate, true, new AheadGroup(null, s, d), $"$.speculate[{d}]", path, result, diags);
+            AddOne(module, s.Handler, s.GraphHash, s.Nodes, true, new AheadGroup(null, s, d), $"$.speculate[{d}]", path, result, diags);
         }
     }
 
     private static void AddOne(
-        IrModule module, string handler, string hash, ImmutableArray<int> nodes, Func<Node, bool> allowed, bool sourceAllowed,
+        IrModule module, string handler, string hash, ImmutableArray<int> nodes, bool speculate,
         AheadGroup ahead, string where, string path, Dictionary<string, (int[] GroupOf, CacheGroup[] Groups)> result, DiagnosticBag diags)
     {
         var graph = module.FindGraph(handler);
@@ -51,21 +51,10 @@ internal static class AheadGroups
         }
 
         var members = nodes.IsDefault ? [] : nodes.Distinct().Order().ToArray();
-        if (members.Length == 0 || members.Any(m => m <= graph.SourceId || m >= graph.SinkId))
+        if (AheadRules.PartProblem(graph, members, speculate) is { } problem)
         {
-            diags.Add(Diag.PolicyDoesNotFit(path, where, "the subgraph holds one or more nodes between the Source and the Sink"));
+            diags.Add(Diag.PolicyDoesNotFit(path, where, problem));
             return;
-        }
-
-        var set = members.ToHashSet();
-        foreach (var m in members)
-        {
-            var node = graph[m];
-            if (!allowed(node) || node.Inputs.Any(i => i.From == graph.SourceId ? !sourceAllowed : !set.Contains(i.From)))
-            {
-                diags.Add(Diag.PolicyDoesNotFit(path, where, $"node {m} ({node.Label}) may not run ahead of its request: it has side effects, reads the clock or randomness, or needs a value from outside the subgraph"));
-                return;
-            }
         }
 
         if (!result.TryGetValue(graph.Name, out var entry))
@@ -96,7 +85,7 @@ internal static class AheadGroups
         {
             Ahead = ahead,
             Members = members,
-            Entering = [.. graph.Edges().Where(e => !set.Contains(e.From) && set.Contains(e.To)).OrderBy(e => e.To).ThenBy(e => e.ToInput)],
+            Entering = AheadRules.Entering(graph, members),
             Exits = AheadRules.Exits(graph, members),
         };
         result[graph.Name] = (groupOf, [.. groups, group]);

@@ -6,15 +6,17 @@ namespace Fluxo.Runtime.Workloads;
 /// <summary>
 /// A workload under real time, open loop: sessions start at the workload's arrival times whether or not earlier
 /// requests have answered; within a session each step waits for the previous answer and its think time. The
-/// same seed draws the same sessions, clients and inputs as a virtual-time run. Both <c>fluxo run --clock real</c>
+/// same seed draws the same sessions, clients and inputs as a virtual-time run, and which requests are sent and
+/// their ids depend only on the seed: session k is given its share of the requests (its steps, cut at the total)
+/// and a block of ids when it starts, in session order, never by which session happens to run first. Both <c>fluxo run --clock real</c>
 /// (against the engine) and <c>fluxo load</c> (against a deployed service over HTTP) drive workloads with it.
 /// </summary>
 public sealed class OpenLoopDriver(Workload workload, ulong seed)
 {
-    /// <summary>Sends one request; returns its result (null when it failed), which later steps may draw from.</summary>
-    public delegate Task<Value?> Issue(string handler, Value input, long client, double arrivalMs, CancellationToken ct);
+    /// <summary>Sends request <paramref name="id"/> (1 to the number of requests); returns its result (null when it failed), which later steps may draw from.</summary>
+    public delegate Task<Value?> Issue(long id, string handler, Value input, long client, double arrivalMs, CancellationToken ct);
 
-    private long _issued;
+    private long _done;
 
     /// <summary>Called after each request with the number of requests done so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -25,7 +27,8 @@ public sealed class OpenLoopDriver(Workload workload, ulong seed)
         var running = new List<Task>();
         var next = 0.0;
         long sessions = 0;
-        while (Interlocked.Read(ref _issued) < requests)
+        long allotted = 0;
+        while (allotted < requests)
         {
             var wait = next - wall.Elapsed.TotalMilliseconds;
             if (wait > 1)
@@ -34,7 +37,9 @@ public sealed class OpenLoopDriver(Workload workload, ulong seed)
             }
 
             var session = NewSession(++sessions, out var plan);
-            running.Add(SessionAsync(session, plan, requests, wall, issue, ct));
+            var steps = (int)Math.Min(plan.Steps.Length, requests - allotted);
+            running.Add(SessionAsync(session, plan, steps, allotted + 1, requests, wall, issue, ct));
+            allotted += steps;
             running.RemoveAll(t => t.IsCompletedSuccessfully);
             next += workload.NextGapMs(arrivals.NextDouble());
         }
@@ -50,22 +55,18 @@ public sealed class OpenLoopDriver(Workload workload, ulong seed)
         return new SessionState(n, random);
     }
 
-    private async Task SessionAsync(SessionState session, SessionPlan plan, int requests, Stopwatch wall, Issue issue, CancellationToken ct)
+    private async Task SessionAsync(SessionState session, SessionPlan plan, int steps, long firstId, int requests, Stopwatch wall, Issue issue, CancellationToken ct)
     {
-        foreach (var step in plan.Steps)
+        for (var i = 0; i < steps; i++)
         {
-            if (Interlocked.Increment(ref _issued) > requests)
-            {
-                return;
-            }
-
+            var step = plan.Steps[i];
             var input = step.Draw(session);
-            var result = await issue(step.Handler, input, session.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
-            Progress?.Invoke(Math.Min(Interlocked.Read(ref _issued), requests));
+            var result = await issue(firstId + i, step.Handler, input, session.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
+            Progress?.Invoke(Math.Min(Interlocked.Increment(ref _done), requests));
             session.Inputs.Add(input);
             session.Results.Add(result);
             var think = step.Think.Sample(session.Random.NextBits());
-            if (think > 0)
+            if (think > 0 && i + 1 < steps)
             {
                 await Task.Delay(TimeSpan.FromMilliseconds(think), ct).ConfigureAwait(false);
             }

@@ -18,6 +18,7 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private long _nextId;
     private long _issued;
     private double _lastFinish;
+    private ArrivalOrderedTrace? _ordered;
 
     /// <summary>Called after each request with the number of workload requests done so far.</summary>
     public Action<long>? Progress { get; init; }
@@ -61,16 +62,29 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
             _lastFinish = Math.Max(_lastFinish, arrival + r.LatencyMs);
         }
 
-        if (r.Trace is not null)
+        if (r.Trace is not null && _ordered is null)
         {
             trace?.Record(r.Trace);
         }
     }
 
-    private async Task<RequestResult> Issue(string handler, Value request, long client, double arrival, CancellationToken ct)
+    private Task<RequestResult> Issue(string handler, Value request, long client, double arrival, CancellationToken ct) =>
+        Issue(Interlocked.Increment(ref _nextId), handler, request, client, arrival, ct);
+
+    private async Task<RequestResult> Issue(long id, string handler, Value request, long client, double arrival, CancellationToken ct)
     {
-        var id = Interlocked.Increment(ref _nextId);
-        var r = await engine.RunAsync(handler, request, new RequestInfo(id, client, arrival), ct).ConfigureAwait(false);
+        var ordered = _ordered;
+        arrival = ordered?.Start(id) ?? arrival;
+        RequestResult? r = null;
+        try
+        {
+            r = await engine.RunAsync(handler, request, new RequestInfo(id, client, arrival), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ordered?.Finish(arrival, id, r?.Trace);
+        }
+
         Record(r, arrival);
         return r;
     }
@@ -145,10 +159,15 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private async Task<RunReport> RunRealAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
+
+        // Workload requests take ids 1..requests from the driver (seeded ids: newId() and random() draw from them),
+        // enqueued calls the ids after those, in the order they are received.
+        _nextId = requests;
+        _ordered = trace is null ? null : new ArrivalOrderedTrace(trace, wall);
         using var stopWorker = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var worker = Task.Run(() => WorkerAsync(wall, stopWorker.Token), CancellationToken.None);
         var driver = new OpenLoopDriver(workload, Seed) { Progress = Progress };
-        await driver.RunAsync(requests, wall, async (handler, input, client, arrival, token) => (await Issue(handler, input, client, arrival, token).ConfigureAwait(false)).Value, ct).ConfigureAwait(false);
+        await driver.RunAsync(requests, wall, async (id, handler, input, client, arrival, token) => (await Issue(id, handler, input, client, arrival, token).ConfigureAwait(false)).Value, ct).ConfigureAwait(false);
         await DrainQueueAsync(wall, ct).ConfigureAwait(false);
         await stopWorker.CancelAsync().ConfigureAwait(false);
         try

@@ -44,4 +44,34 @@ public static class CacheScripts
         end
         return 1 + evicted
         """;
+
+    /// <summary>As <see cref="Insert"/>, but a newer entry replaces the one under the same key (a client's waiting speculation).</summary>
+    public const string Replace = "redis.call('DEL', KEYS[1])\n" + Insert;
+
+    /// <summary>
+    /// A request arrives: count it in its client's generation (KEYS[1]) and take the client's waiting entry (KEYS[2], with
+    /// the accounting keys of <see cref="Insert"/> after it; ARGV[1] its member), so no later request can use it.
+    /// Answers the new generation and the entry, if any.
+    /// </summary>
+    public const string Take = """
+        local g = redis.call('INCR', KEYS[1])
+        redis.call('EXPIRE', KEYS[1], 86400)
+        local v = redis.call('GET', KEYS[2])
+        if v then
+          redis.call('DEL', KEYS[2])
+          local s = tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0')
+          redis.call('HDEL', KEYS[5], ARGV[1])
+          redis.call('ZREM', KEYS[3], ARGV[1])
+          redis.call('DECRBY', KEYS[4], s)
+        end
+        return {g, v}
+        """;
+
+    /// <summary>A table write: tick the write clock (KEYS[1]) and stamp the table (KEYS[2]) and partition (KEYS[3]) with it.</summary>
+    public const string Stamp = """
+        local c = redis.call('INCR', KEYS[1])
+        redis.call('SET', KEYS[2], c, 'EX', 86400)
+        redis.call('SET', KEYS[3], c, 'EX', 86400)
+        return c
+        """;
 }

@@ -61,6 +61,6 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
     }
 
     /// <summary>The entry key, per the LRU contract (<see cref="CacheKey"/>): the runtime's key, in hex.</summary>
-    private static string KeyOf(Value[] inputs) =>
+    public static string KeyOf(Value[] inputs) =>
         CacheKey.Combine([.. inputs.Select(v => v.StableHash)]).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 }

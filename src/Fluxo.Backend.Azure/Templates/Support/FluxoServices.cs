@@ -17,6 +17,7 @@ public sealed class FluxoServices(
     CacheStore caches,
     QueueBus queues,
     Journal journal,
+    AheadStore ahead,
     IConfiguration configuration)
 {
     public ServiceModel Model => model;
@@ -25,6 +26,7 @@ public sealed class FluxoServices(
     public CacheStore Caches => caches;
     public QueueBus Queues => queues;
     public Journal Journal => journal;
+    public AheadStore Ahead => ahead;
 
     /// <summary>How often a message may be tried before it goes to the poison queue.</summary>
     public int MaxDequeueCount => configuration.GetValue("Fluxo:MaxDequeueCount", 5);
@@ -56,6 +58,7 @@ public static class FluxoSetup
         services.AddSingleton<ExternClient>();
         services.AddSingleton<TableStore>();
         services.AddSingleton<CacheStore>();
+        services.AddSingleton<AheadStore>();
         services.AddSingleton<QueueBus>();
         services.AddSingleton<Journal>();
         services.AddSingleton<FluxoServices>();

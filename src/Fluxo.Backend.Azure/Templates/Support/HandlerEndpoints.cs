@@ -50,18 +50,26 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             var args = await bind(handler);
             var traced = traces.Samples(handler, args);
             _ = long.TryParse(http.Request.Headers[ClientIdHeader].ToString(), out var client);
+            var (generation, given) = await services.Ahead.TakeAsync(handler.Name, client);
             if (!handler.OnWorker)
             {
                 var trace = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival) : null;
-                return Answer(handler, await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace));
+                var value = await runner.RunDirectAsync(handler, id, args, http.RequestAborted, trace, given);
+                SpeculateAfter(http, handler, args, value, client, generation);
+                return Answer(handler, value);
             }
 
             var envelope = traced ? new RequestTrace(handler, RequestTrace.IdOf(id), client, arrival, envelope: true) : null;
-            var answer = await ThroughWorkerAsync(handler, id, args, http.RequestAborted);
+            var (answer, result) = await ThroughWorkerAsync(handler, id, args, given, http.RequestAborted);
             if (envelope is not null)
             {
                 envelope.Complete();
                 traces.Add(envelope, args);
+            }
+
+            if (result is not null)
+            {
+                SpeculateAfter(http, handler, args, result, client, generation);
             }
 
             return answer;
@@ -88,19 +96,32 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         }
     }
 
-    private async Task<IResult> ThroughWorkerAsync(HandlerInfo handler, string id, Value args, CancellationToken ct)
+    /// <summary>Once the answer is sent, starts the speculation the policy plans after this handler, for the same client.</summary>
+    private void SpeculateAfter(HttpContext http, HandlerInfo handler, Value args, Value result, long client, long generation)
+    {
+        if (services.Ahead.Speculates)
+        {
+            http.Response.OnCompleted(() =>
+            {
+                services.Ahead.Launch(services, handler, args, result, client, generation);
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private async Task<(IResult Answer, Value? Result)> ThroughWorkerAsync(HandlerInfo handler, string id, Value args, SpeculationEntry? given, CancellationToken ct)
     {
         var entry = await services.Journal.GetAsync(handler.Name, id, ct);
         if (entry is not { State: JournalEntry.Done })
         {
-            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args)), ct);
+            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args), given), ct);
             var deadline = DateTime.UtcNow + services.ResultTimeout;
             var delay = TimeSpan.FromMilliseconds(10);
             while (entry is not { State: JournalEntry.Done })
             {
                 if (DateTime.UtcNow > deadline)
                 {
-                    return Error(504, "timeout", $"no result yet for request {id}; retry with the same {RequestIdHeader}", null);
+                    return (Error(504, "timeout", $"no result yet for request {id}; retry with the same {RequestIdHeader}", null), null);
                 }
 
                 await Task.Delay(delay, ct);
@@ -109,9 +130,15 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             }
         }
 
-        return entry.Error is not null ? Error(422, "handler_failed", entry.Error, null)
-            : handler.ReturnType == HttpResult.TypeName ? Answer(handler, ValueJson.Parse(entry.ResultJson ?? "null"))
-            : Results.Text(entry.ResultJson ?? "null", "application/json");
+        if (entry.Error is not null)
+        {
+            return (Error(422, "handler_failed", entry.Error, null), null);
+        }
+
+        // The result as a value only when something reads it: an HttpResult answer, or a speculation that guesses from it.
+        var http = handler.ReturnType == HttpResult.TypeName;
+        var result = http || services.Ahead.Speculates ? ValueJson.Parse(entry.ResultJson ?? "null") : null;
+        return (http ? Answer(handler, result!) : Results.Text(entry.ResultJson ?? "null", "application/json"), result);
     }
 
     /// <summary>A handler declared <c>-&gt; HttpResult</c> chooses its status, headers and body (docs/language.md); others answer JSON.</summary>

@@ -13,7 +13,11 @@ public sealed record HandlerInfo(
     string ReturnType,
     bool OnWorker,
     Func<RequestScope, Value, Task<Value>> Run,
-    GraphShape Graph);
+    GraphShape Graph)
+{
+    /// <summary>Computes one part of the handler's graph (by its group number) without a request: a refresh or a speculation.</summary>
+    public Func<RequestScope, Value, int, Task<Value[]>>? RunPart { get; init; }
+}
 
 /// <summary>
 /// What a trace says about a handler's graph: its index and hash in the trace header, its node count, the request
@@ -40,6 +44,28 @@ public sealed record RecordSchema(string Name, ImmutableArray<ParamInfo> Fields)
 /// <summary>A cache the policy chose: its id, its keyspace (from the key scheme, graph hash and node set, so no other build's cache shares it) and byte budget.</summary>
 public sealed record CacheSpec(string Id, string Keyspace, long Bytes);
 
+/// <summary>
+/// A part of a handler the policy runs ahead of requests: pre-computed (served from the store) or speculated (served
+/// from the client's waiting entry). <see cref="Decisions"/> are its positions in the policy's precompute or speculate
+/// list; <see cref="KeyFields"/> the request fields its key is made of, in key order; <see cref="TableWideReads"/> the
+/// tables it reads with a computed partition key, whose every write counts.
+/// </summary>
+public sealed record AheadPart(
+    string Id,
+    string Handler,
+    int Part,
+    string Keyspace,
+    bool Speculated,
+    ImmutableArray<int> Decisions,
+    ImmutableArray<string?> KeyFields,
+    ImmutableArray<string> TableWideReads);
+
+/// <summary>The policy's pre-compute and speculate decisions (Core's records) and where each part sits; <see cref="SpeculationBytes"/> bounds the waiting speculations.</summary>
+public sealed record AheadModel(Fluxo.Policy.PolicyDocument Policy, ImmutableArray<AheadPart> Parts, long SpeculationBytes)
+{
+    public AheadPart Part(string id) => Parts.First(p => p.Id == id);
+}
+
 /// <summary>Everything the generated code declares about the service.</summary>
 public sealed record ServiceModel(
     string Service,
@@ -49,6 +75,9 @@ public sealed record ServiceModel(
     ImmutableArray<TableSchema> Tables,
     ImmutableArray<CacheSpec> Caches)
 {
+    /// <summary>The parts the policy runs ahead of requests; null without such decisions.</summary>
+    public AheadModel? Ahead { get; init; }
+
     public HandlerInfo Handler(string name) => Handlers.First(h => h.Name == name);
 
     public TableSchema Table(string name) => Tables.First(t => t.Name == name);

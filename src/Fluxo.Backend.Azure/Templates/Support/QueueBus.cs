@@ -3,8 +3,11 @@ using Azure.Storage.Queues;
 
 namespace Fluxo.Support;
 
-/// <summary>A queued handler call: the request (or message) id that makes it idempotent, and its arguments as JSON.</summary>
-public sealed record QueuedCall(string Id, string Handler, string ArgsJson);
+/// <summary>
+/// A queued handler call: the request (or message) id that makes it idempotent, its arguments as JSON, and the client's
+/// speculation the front end took for it at arrival, if any (<see cref="AheadStore"/>).
+/// </summary>
+public sealed record QueuedCall(string Id, string Handler, string ArgsJson, SpeculationEntry? Given = null);
 
 /// <summary>One Azure Storage Queue per worker handler, plus its poison queue.</summary>
 public sealed class QueueBus(QueueServiceClient service, ServiceModel model)

@@ -61,7 +61,7 @@ public sealed class QueueWorker(string handlerName, FluxoServices services, Requ
                 return;
             }
 
-            await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct);
+            await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct, call.Given);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)

@@ -16,11 +16,11 @@ public sealed class RequestRunner(FluxoServices services, TraceSink traces, ILog
 {
     private const int MaxConflictRetries = 50;
 
-    public async Task<Value> RunDirectAsync(HandlerInfo handler, string id, Value args, CancellationToken ct, RequestTrace? trace = null)
+    public async Task<Value> RunDirectAsync(HandlerInfo handler, string id, Value args, CancellationToken ct, RequestTrace? trace = null, SpeculationEntry? given = null)
     {
         try
         {
-            return await handler.Run(new RequestScope(id, services, ct, trace), args);
+            return await handler.Run(new RequestScope(id, services, ct, trace) { Given = given }, args);
         }
         catch (FlimpRuntimeException e)
         {
@@ -36,7 +36,7 @@ public sealed class RequestRunner(FluxoServices services, TraceSink traces, ILog
         }
     }
 
-    public async Task<JournalEntry> RunJournaledAsync(HandlerInfo handler, string id, Value args, CancellationToken ct)
+    public async Task<JournalEntry> RunJournaledAsync(HandlerInfo handler, string id, Value args, CancellationToken ct, SpeculationEntry? given = null)
     {
         for (var attempt = 0; attempt < MaxConflictRetries; attempt++)
         {
@@ -60,7 +60,7 @@ public sealed class RequestRunner(FluxoServices services, TraceSink traces, ILog
 
             // The worker's part of the request's trace: its nodes and edges; the front end's part has arrival and latency.
             var trace = traces.Samples(handler, args) ? new RequestTrace(handler, RequestTrace.IdOf(id), 0, DateTimeOffset.UtcNow) : null;
-            var scope = new RequestScope(id, services, ct, trace);
+            var scope = new RequestScope(id, services, ct, trace) { Given = given };
             JournalEntry entry;
             try
             {
@@ -110,12 +110,26 @@ public sealed class RequestRunner(FluxoServices services, TraceSink traces, ILog
     {
         foreach (var effect in entry.Effects)
         {
+            var written = effect switch
+            {
+                PutEffect put => (put.Table, put.PartitionKey),
+                DeleteEffect delete => (delete.Table, delete.PartitionKey),
+                _ => default((string Table, string Partition)?),
+            };
+            if (written is not { } w)
+            {
+                continue;
+            }
+
+            // Stamped before and after: a speculation that read this partition meanwhile is never served (AheadStore).
+            await services.Ahead.StampAsync(w.Table, w.Partition);
             var applied = effect switch
             {
                 PutEffect put => await services.Tables.PutAsync(put, id, ct),
                 DeleteEffect delete => await services.Tables.DeleteAsync(delete, ct),
                 _ => true,
             };
+            await services.Ahead.StampAsync(w.Table, w.Partition);
             if (!applied)
             {
                 return false;

@@ -14,7 +14,17 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     private readonly ConcurrentDictionary<(string, string, string), (string ETag, string? History)> _versions = new();
     private readonly ConcurrentQueue<Effect> _effects = new();
 
+    private readonly ConcurrentQueue<(string Table, string Partition)> _reads = new();
+
     public string Id => id;
+
+    /// <summary>The client's speculation this request was handed at arrival (<see cref="AheadStore.TakeAsync"/>).</summary>
+    public SpeculationEntry? Given { get; init; }
+
+    /// <summary>Whether table reads are remembered (a speculation's, for the version check).</summary>
+    public bool RecordsReads { get; init; }
+
+    public IEnumerable<(string Table, string Partition)> TableReads => _reads;
 
     public IBuiltinContext Builtins => SystemBuiltinContext.Instance;
 
@@ -27,12 +37,25 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public async Task<Value> Get(string table, Value pk, Value rk)
     {
+        Read(table, pk);
         var (row, etag, history) = await services.Tables.GetAsync(table, pk, rk, ct);
         _versions.TryAdd((table, TableStore.EncodeKey(pk), TableStore.EncodeKey(rk)), (etag, history));
         return row;
     }
 
-    public Task<Value> Query(string table, Value pk, Value? prefix) => services.Tables.QueryAsync(table, pk, prefix, ct);
+    public Task<Value> Query(string table, Value pk, Value? prefix)
+    {
+        Read(table, pk);
+        return services.Tables.QueryAsync(table, pk, prefix, ct);
+    }
+
+    private void Read(string table, Value pk)
+    {
+        if (RecordsReads)
+        {
+            _reads.Enqueue((table, TableStore.EncodeKey(pk)));
+        }
+    }
 
     public Value Put(string table, Value pk, Value rk, params (string Name, Value Value)[] fields)
     {
@@ -71,6 +94,27 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
         }
 
         return outputs;
+    }
+
+    /// <summary>
+    /// A part the policy runs ahead: served from the store (pre-computed) or from the speculation this request was
+    /// given when it guessed the same key; otherwise computed here, as the local runtime does.
+    /// </summary>
+    public async Task<Value[]> Ahead(string partId, Value[] inputs, Func<Task<Value[]>> compute, int[] members, (int From, int To, int Input)[] entering)
+    {
+        var part = services.Model.Ahead!.Part(partId);
+        var stored = !part.Speculated ? await services.Ahead.LoadAsync(part)
+            : Given is { } given && given.Keyspace == part.Keyspace && part.Decisions.Contains(given.Decision) && given.Key == CacheStore.KeyOf(inputs)
+                ? [.. ValueJson.Parse(given.Values).AsList]
+                : null;
+        FluxoTelemetry.Ahead(partId, stored is null ? "computed" : "served");
+        if (stored is null)
+        {
+            return await compute();
+        }
+
+        trace?.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
+        return stored;
     }
 
     // What compiled nodes report to the request's trace; without one they cost a null check.

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -26,7 +27,11 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
     private readonly double[] _self = new double[handler.Graph.NodeCount];
     private readonly NodeStatus?[] _status = new NodeStatus?[handler.Graph.NodeCount];
     private readonly List<(double At, int From, int To, Value Value)> _edges = new(handler.Graph.NodeCount * 2);
-    private readonly HashSet<(int To, int Input)> _seen = [];
+
+    // Which inputs of each node have their value recorded: one bit per input (a HashSet per request cost more than
+    // the request's own work on small handlers); inputs past 63 share the last bit's fallback set.
+    private readonly ulong[] _seen = new ulong[handler.Graph.NodeCount];
+    private HashSet<(int To, int Input)>? _seenWide;
 
     public HandlerInfo Handler => handler;
     public long Id => id;
@@ -51,7 +56,7 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
     {
         lock (this)
         {
-            if (!_seen.Add((to, input)))
+            if (!FirstTime(to, input))
             {
                 return;
             }
@@ -83,7 +88,7 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
             var now = Now;
             foreach (var (from, to, input, v) in entering)
             {
-                if (!_seen.Add((to, input)))
+                if (!FirstTime(to, input))
                 {
                     continue;
                 }
@@ -104,6 +109,19 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
 
     public void Complete() => LatencyMs = Now;
 
+    private bool FirstTime(int to, int input)
+    {
+        if (input < 64)
+        {
+            var bit = 1UL << input;
+            var was = _seen[to];
+            _seen[to] = was | bit;
+            return (was & bit) == 0;
+        }
+
+        return (_seenWide ??= []).Add((to, input));
+    }
+
     /// <summary>
     /// The request as <c>fluxo run</c> would record it, with its arrival in Unix milliseconds (pull rebases it). The
     /// front end's part of a worker request (an envelope) holds only arrival, client and latency.
@@ -119,43 +137,90 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
         {
             var g = handler.Graph;
             var n = g.NodeCount;
-            var pulledSource = _edges.Any(e => e.From == g.SourceId);
-            var nodes = new NodeEvent[n];
-            for (var i = 0; i < n; i++)
-            {
-                var status = i == g.SourceId ? (pulledSource ? NodeStatus.Ran : NodeStatus.Skipped) : _status[i] ?? NodeStatus.Skipped;
-                nodes[i] = _status[i] is null ? new NodeEvent(i, 0, 0, status) : new NodeEvent(i, _begin[i], _self[i], status);
-            }
-
-            var edges = new List<(double At, EdgeEvent Edge)>(_edges.Count + 4);
-            edges.AddRange(_edges.Select(e => (e.At, new EdgeEvent(e.From, e.To, e.Value.StableHash, e.Value.ByteSize))));
-
-            // A request's fields are known on arrival: their edges into nodes that did not run are recorded too,
-            // since a cache that starts at the Source keys on them (as the local runtime records them). A node that
-            // read its inputs and then failed has no status but its edges are already here: each edge once.
+            var pulledSource = false;
             var recorded = new int[n];
             foreach (var e in _edges)
             {
                 if (e.From == g.SourceId)
                 {
+                    pulledSource = true;
                     recorded[e.To]++;
                 }
             }
 
-            foreach (var (node, field) in g.SourceFields)
+            var nodes = new NodeEvent[n];
+            var starts = new double[n];
+            for (var i = 0; i < n; i++)
             {
-                if (recorded[node] > 0)
-                {
-                    recorded[node]--;
-                    continue;
-                }
-
-                var v = request.GetField(field) ?? Value.Null;
-                edges.Add((0, new EdgeEvent(g.SourceId, node, v.StableHash, v.ByteSize)));
+                var status = i == g.SourceId ? (pulledSource ? NodeStatus.Ran : NodeStatus.Skipped) : _status[i] ?? NodeStatus.Skipped;
+                nodes[i] = _status[i] is null ? new NodeEvent(i, 0, 0, status) : new NodeEvent(i, _begin[i], _self[i], status);
+                starts[i] = nodes[i].StartMs;
             }
 
+            // A request's fields are known on arrival: their edges into nodes that did not run are recorded too,
+            // since a cache that starts at the Source keys on them (as the local runtime records them). A node that
+            // read its inputs and then failed has no status but its edges are already here: each edge once.
+            var fields = g.SourceFields;
+            var missing = new bool[fields.Length];
+            var extra = 0;
+            for (var f = 0; f < fields.Length; f++)
+            {
+                if (recorded[fields[f].Node] > 0)
+                {
+                    recorded[fields[f].Node]--;
+                }
+                else
+                {
+                    missing[f] = true;
+                    extra++;
+                }
+            }
+
+            var edges = new EdgeEvent[_edges.Count + extra];
+            var order = new (double At, int Index)[edges.Length];
+            var k = 0;
+            foreach (var e in _edges)
+            {
+                order[k] = (e.At, k);
+                edges[k++] = new EdgeEvent(e.From, e.To, e.Value.StableHash, e.Value.ByteSize);
+            }
+
+            for (var f = 0; f < fields.Length; f++)
+            {
+                if (missing[f])
+                {
+                    var v = request.GetField(fields[f].Field) ?? Value.Null;
+                    order[k] = (0, k);
+                    edges[k++] = new EdgeEvent(g.SourceId, fields[f].Node, v.StableHash, v.ByteSize);
+                }
+            }
+
+            // Both orders are stable, as the local runtime's: nodes by start (a stable sort keyed on start), edges by
+            // time then by when they were recorded (the index breaks ties, so parallel edges keep their order).
+            Array.Sort(order, edges);
             return new TraceRequest(id, client, g.Index, (arrival - DateTimeOffset.UnixEpoch).TotalMilliseconds, LatencyMs,
-                [.. nodes.OrderBy(e => e.StartMs)], [.. edges.OrderBy(e => e.At).Select(e => e.Edge)]);
+                ImmutableCollectionsMarshal.AsImmutableArray(StableByStart(nodes, starts)), ImmutableCollectionsMarshal.AsImmutableArray(edges));
         }
+    }
+
+    private static NodeEvent[] StableByStart(NodeEvent[] nodes, double[] starts)
+    {
+        // Insertion sort: a handler has few nodes, and it keeps equal starts in node order as OrderBy did.
+        for (var i = 1; i < nodes.Length; i++)
+        {
+            var (node, start) = (nodes[i], starts[i]);
+            var j = i - 1;
+            while (j >= 0 && starts[j] > start)
+            {
+                nodes[j + 1] = nodes[j];
+                starts[j + 1] = starts[j];
+                j--;
+            }
+
+            nodes[j + 1] = node;
+            starts[j + 1] = start;
+        }
+
+        return nodes;
     }
 }

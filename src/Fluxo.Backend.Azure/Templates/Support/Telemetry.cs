@@ -30,6 +30,7 @@ public static class FluxoTelemetry
     private static readonly Meter Meter = new(SourceName);
     private static readonly Counter<long> CacheLookups = Meter.CreateCounter<long>("fluxo.cache.lookups", description: "cache lookups, by cache and hit (true or false)");
     private static readonly Counter<long> CacheEvictions = Meter.CreateCounter<long>("fluxo.cache.evictions", description: "entries evicted to keep a cache within its byte budget");
+    private static readonly Counter<long> AheadOutcomes = Meter.CreateCounter<long>("fluxo.ahead", description: "pre-computed and speculated parts: served, computed (the store had nothing usable), stored, wasted");
     private static readonly ConcurrentDictionary<string, long> QueueDepths = new();
 
     static FluxoTelemetry()
@@ -138,6 +139,10 @@ public static class FluxoTelemetry
             CacheEvictions.Add(count, new KeyValuePair<string, object?>(OtlpSpans.Cache, cacheId));
         }
     }
+
+    /// <summary>What became of a pre-computed or speculated part (<paramref name="outcome"/>: served, computed, stored, wasted).</summary>
+    public static void Ahead(string partId, string outcome) =>
+        AheadOutcomes.Add(1, new KeyValuePair<string, object?>("fluxo.part", partId), new KeyValuePair<string, object?>("fluxo.outcome", outcome));
 
     /// <summary>The handler whose request or node span encloses the current one.</summary>
     private static object? HandlerInScope()

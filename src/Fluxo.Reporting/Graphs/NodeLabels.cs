@@ -1,9 +1,9 @@
 using Fluxo.Ir;
 
-namespace Fluxo.Cli.Graphs;
+namespace Fluxo.Reporting.Graphs;
 
 /// <summary>How a node is described to a person: kind, target and the properties analyses use.</summary>
-internal static class NodeLabels
+public static class NodeLabels
 {
     public static string Title(Node n) =>
         n.Target is null || n.Label.Contains(n.Target, StringComparison.Ordinal) ? $"#{n.Id} {n.Kind}: {n.Label}" : $"#{n.Id} {n.Kind}: {n.Label} ({n.Target})";

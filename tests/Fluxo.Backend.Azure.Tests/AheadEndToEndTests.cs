@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Fluxo.Diagnostics;
+using Fluxo.Ir;
+using Fluxo.Runtime.Engine;
+using Fluxo.TestSupport;
+using Fluxo.Trace;
+using Fluxo.Values;
+
+namespace Fluxo.Backend.Azure.Tests;
+
+/// <summary>
+/// The generated news service compiled with a policy that pre-computes inbox's headline and speculates inbox's posts after
+/// login, on Azurite and one redis-server: every answer equals the local runtime's under the same policy; the headline is
+/// computed by the worker's refresher, not by requests; a speculation serves the client's next inbox exactly when the
+/// runtime's would (same user, no write to the user's partition since), as the pulled traces show.
+/// </summary>
+[Collection("generated")]
+public sealed class AheadEndToEndTests(BuiltSolutions built) : IDisposable
+{
+    private const string Bindings = """
+        {
+          "format": "fluxo-bindings/1",
+          "externs": {
+            "headline": { "standIn": { "response": { "template": "Headline: {section} ({hash%100})" } } },
+            "render": { "standIn": { "response": { "template": "<{text}>" } } }
+          }
+        }
+        """;
+
+    private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-ahead-").FullName;
+
+    private enum Expect
+    {
+        Any,
+        Speculated,
+        Computed,
+    }
+
+    [Fact]
+    public async Task PrecomputedAndSpeculatedPartsServeRequestsAsTheLocalRuntimeDoes()
+    {
+        Assert.True(built.News.ExitCode == 0, built.News.BuildLog);
+        var module = Samples.News();
+        var runtime = new LocalRuntime(module, null, Bindings, BuiltSolutions.NewsPolicy(module));
+        using var azurite = new AzuriteServer();
+        using var redis = new RedisServer();
+        using var stub = new ExternStub(runtime.ExternFunctions());
+        var config = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
+            ["ConnectionStrings__Redis"] = redis.ConnectionString,
+            ["Externs__headline"] = stub.Url("headline"),
+            ["Externs__render"] = stub.Url("render"),
+            ["Fluxo__Trace__FlushSeconds"] = "0.2",
+
+            // The storage clients' request logs would push the refresher's lines out of the kept log.
+            ["Logging__LogLevel__Azure"] = "Warning",
+        };
+        using var frontEnd = new ServiceProcess(built.News.Dll("News.FrontEnd"), config);
+        using var worker = new ServiceProcess(built.News.Dll("News.Worker"), config);
+        using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
+
+        // Per user and round: login then inbox (speculated); login, another client's post to the user, inbox (the
+        // partition was written: computed); login then another user's inbox (another key: computed); inbox alone.
+        var requests = new List<(string Handler, long Client, (string, Value)[] Args, Expect Expect)>();
+        for (var round = 0; round < 3; round++)
+        {
+            for (var u = 0; u < 3; u++)
+            {
+                var user = ("user", Value.String("u" + u));
+                requests.Add(("login", u, [user], Expect.Any));
+                requests.Add(("inbox", u, [user], Expect.Speculated));
+                requests.Add(("login", u, [user], Expect.Any));
+                requests.Add(("post", 100 + u, [user, ("id", Value.String($"r{round}")), ("text", Value.String($"note {round} of u{u}"))], Expect.Any));
+                requests.Add(("inbox", u, [user], Expect.Computed));
+                requests.Add(("login", u, [user], Expect.Any));
+                requests.Add(("inbox", u, [("user", Value.String("u" + ((u + 1) % 3)))], Expect.Computed));
+                requests.Add(("inbox", u, [user], Expect.Computed));
+            }
+        }
+
+        var servedByRuntime = new List<bool>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var (handler, client, args, _) = requests[i];
+            var request = Value.Record(args.Select(a => new KeyValuePair<string, Value>(a.Item1, a.Item2)));
+
+            // A second apart in the runtime's clock: every speculation is ready by the client's next request.
+            var expected = await runtime.Engine.RunAsync(handler, request, new RequestInfo(i + 1, client, 1000.0 * i));
+            Assert.True(expected.Succeeded, expected.Error);
+            servedByRuntime.Add(expected.Trace!.Nodes.Any(n => n.Node == 2 && n.Status == NodeStatus.Served));
+
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/" + handler) { Content = new StringContent(ValueJson.Serialize(request), Encoding.UTF8, "application/json") };
+            message.Headers.Add("X-Client-Id", client.ToString(CultureInfo.InvariantCulture));
+            var response = await http.SendAsync(message);
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{handler}: {(int)response.StatusCode} {body}\n{frontEnd.Log}\n{worker.Log}");
+            Assert.Equal(ValueJson.Serialize(expected.Value!), body);
+
+            // The speculation runs after the answer is sent; give it the moment the runtime's clock gives it.
+            if (handler == "login")
+            {
+                await Task.Delay(150);
+            }
+        }
+
+        // The runtime serves exactly the planned cases, so the expectations are its own.
+        Assert.Equal(requests.Select(r => r.Expect == Expect.Speculated), servedByRuntime);
+
+        // The headline was computed by the worker's refresher on its 5 s schedule, never by an inbox request.
+        var inboxes = requests.Count(r => r.Handler == "inbox");
+        Assert.True(worker.Log.Split("pre-computed part inbox.0 refreshed").Length - 1 >= 2, worker.Log);
+        Assert.True(stub.Calls["headline"] < inboxes / 2, $"headline called {stub.Calls["headline"]} times for {inboxes} inbox requests");
+
+        frontEnd.Terminate();
+        worker.Terminate();
+        var irPath = Path.Combine(_dir, "news.ir.json");
+        await File.WriteAllTextAsync(irPath, IrJson.Serialize(module));
+        var pulled = Path.Combine(_dir, "pulled.bin");
+        var pull = Fluxo("traces", "pull", irPath, "--storage", azurite.ConnectionString, "-o", pulled);
+        Assert.True(pull.Code == 0, pull.Output);
+        var trace = TraceFile.Read(pulled, module, new DiagnosticBag());
+        Assert.NotNull(trace);
+        Assert.Equal(requests.Count, trace.Requests.Count);
+
+        // Requests were sent one at a time, so the pulled trace keeps their order. A speculation serves only where the
+        // runtime's did (the wrong user's and the written partition's never), and most of those; the headline, from the
+        // store, every inbox once the refresher has stored it.
+        var inbox = module.Graphs.ToList().FindIndex(g => g.Name == "inbox");
+        bool Served(int i, int node) => trace.Requests[i].Nodes.Any(n => n.Node == node && n.Status == NodeStatus.Served);
+        var served = Enumerable.Range(0, requests.Count).Where(i => trace.Requests[i].Graph == inbox && Served(i, 2)).ToList();
+        Assert.All(served, i => Assert.Equal(Expect.Speculated, requests[i].Expect));
+        var planned = requests.Count(r => r.Expect == Expect.Speculated);
+        Assert.True(served.Count >= planned * 2 / 3, $"{served.Count} of {planned} planned speculations served");
+        Assert.All(served, i => Assert.All([3, 4, 5], n => Assert.True(Served(i, n))));
+        var headlines = Enumerable.Range(0, requests.Count).Count(i => trace.Requests[i].Graph == inbox && Served(i, 1));
+        Assert.True(headlines >= inboxes - 2, $"{headlines} of {inboxes} inbox requests served the headline from the store");
+    }
+
+    private static (int Code, string Output) Fluxo(params string[] args)
+    {
+        var output = new StringWriter();
+        var code = global::Fluxo.Cli.Program.BuildRoot().Parse(args).Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return (code, output.ToString());
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -1,0 +1,248 @@
+// The service's resources in one resource group. Every app runs as one user-assigned identity that holds only
+// the data-plane roles it needs: no account keys, no connection strings, no Contributor.
+param location string
+param environmentName string
+param externUrl_headline string
+param externUrl_render string
+
+var token = uniqueString(subscription().id, resourceGroup().id, location)
+var tags = { 'azd-env-name': environmentName }
+
+resource logs 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: 'log-${token}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'PerGB2018' }
+    retentionInDays: 30
+  }
+}
+
+resource insights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${token}'
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logs.id
+    DisableLocalAuth: true
+  }
+}
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: 'id-${token}'
+  location: location
+  tags: tags
+}
+
+resource registry 'Microsoft.ContainerRegistry/registries@2023-07-01' = {
+  name: 'cr${token}'
+  location: location
+  tags: tags
+  sku: { name: 'Basic' }
+  properties: { adminUserEnabled: false }
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: 'st${token}'
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: 'Standard_LRS' }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+  }
+}
+
+// Built-in role ids: data-plane roles only.
+var roles = {
+  acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+  queueData: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  tableData: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  blobData: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  metricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+resource pullImages 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(registry.id, identity.id, roles.acrPull)
+  scope: registry
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.acrPull)
+  }
+}
+
+resource storageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for role in [roles.queueData, roles.tableData, roles.blobData]: {
+  name: guid(storage.id, identity.id, role)
+  scope: storage
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role)
+  }
+}]
+
+// Application Insights with local auth off accepts telemetry only from identities holding this role.
+resource publishTelemetry 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(insights.id, identity.id, roles.metricsPublisher)
+  scope: insights
+  properties: {
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.metricsPublisher)
+  }
+}
+
+resource environment 'Microsoft.App/managedEnvironments@2025-01-01' = {
+  name: 'cae-${token}'
+  location: location
+  tags: tags
+  properties: {
+    appLogsConfiguration: {
+      destination: 'log-analytics'
+      logAnalyticsConfiguration: {
+        customerId: logs.properties.customerId
+        sharedKey: logs.listKeys().primarySharedKey
+      }
+    }
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-01' = {
+  parent: storage
+  name: 'default'
+}
+
+// The worker's queues exist before it starts, so the scaler can read their length from the first minute.
+resource workerQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [for q in [
+  'news-post'
+  'news-post-poison'
+]: {
+  parent: queueService
+  name: q
+}]
+
+// Entra authentication only: the service signs in to Redis as the identity, with an access policy instead of keys.
+resource redis 'Microsoft.Cache/redis@2024-11-01' = {
+  name: 'redis-${token}'
+  location: location
+  tags: tags
+  properties: {
+    sku: { name: 'Basic', family: 'C', capacity: 0 }
+    enableNonSslPort: false
+    minimumTlsVersion: '1.2'
+    disableAccessKeyAuthentication: true
+    redisConfiguration: {
+      'aad-enabled': 'true'
+      'maxmemory-policy': 'noeviction'
+    }
+  }
+}
+
+resource redisAccess 'Microsoft.Cache/redis/accessPolicyAssignments@2024-11-01' = {
+  parent: redis
+  name: 'fluxo-service'
+  properties: {
+    accessPolicyName: 'Data Contributor'
+    objectId: identity.properties.principalId
+    objectIdAlias: identity.name
+  }
+}
+
+var env = [
+  { name: 'AZURE_CLIENT_ID', value: identity.properties.clientId }
+  { name: 'Storage__QueueServiceUri', value: storage.properties.primaryEndpoints.queue }
+  { name: 'Storage__TableServiceUri', value: storage.properties.primaryEndpoints.table }
+  { name: 'Storage__BlobServiceUri', value: storage.properties.primaryEndpoints.blob }
+  { name: 'Redis__HostName', value: '${redis.properties.hostName}:${redis.properties.sslPort}' }
+  { name: 'Redis__UserName', value: identity.properties.principalId }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
+  { name: 'OTEL_SERVICE_NAME', value: 'news' }
+  { name: 'Externs__headline', value: externUrl_headline }
+  { name: 'Externs__render', value: externUrl_render }
+]
+
+resource frontend 'Microsoft.App/containerApps@2025-01-01' = {
+  name: 'news-frontend'
+  location: location
+  tags: { 'azd-env-name': environmentName, 'azd-service-name': 'frontend' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    managedEnvironmentId: environment.id
+    configuration: {
+      activeRevisionsMode: 'Single'
+      ingress: { external: true, targetPort: 8080, transport: 'auto' }
+      registries: [ { server: registry.properties.loginServer, identity: identity.id } ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'frontend'
+          image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+          resources: { cpu: json('0.5'), memory: '1Gi' }
+          env: env
+          probes: [ { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } } ]
+        }
+      ]
+      scale: {
+        minReplicas: 1
+        maxReplicas: 10
+        rules: [ { name: 'http', http: { metadata: { concurrentRequests: '50' } } } ]
+      }
+    }
+  }
+  dependsOn: [ pullImages, storageRoles, publishTelemetry, redisAccess ]
+}
+
+resource worker 'Microsoft.App/containerApps@2025-01-01' = {
+  name: 'news-worker'
+  location: location
+  tags: { 'azd-env-name': environmentName, 'azd-service-name': 'worker' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identity.id}': {} }
+  }
+  properties: {
+    managedEnvironmentId: environment.id
+    configuration: {
+      activeRevisionsMode: 'Single'
+      registries: [ { server: registry.properties.loginServer, identity: identity.id } ]
+    }
+    template: {
+      containers: [
+        {
+          name: 'worker'
+          image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
+          resources: { cpu: json('0.5'), memory: '1Gi' }
+          env: env
+          probes: [ { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } } ]
+        }
+      ]
+      scale: {
+        minReplicas: 1
+        maxReplicas: 20
+        rules: [for q in ['news-post']: {
+          name: q
+          custom: {
+            type: 'azure-queue'
+            metadata: { accountName: storage.name, queueName: q, queueLength: '20' }
+            identity: identity.id
+          }
+        }]
+      }
+    }
+  }
+  dependsOn: [ pullImages, storageRoles, publishTelemetry, redisAccess, workerQueues ]
+}
+
+output registryLoginServer string = registry.properties.loginServer
+output identityClientId string = identity.properties.clientId
+output frontendUrl string = 'https://${frontend.properties.configuration.ingress.fqdn}'
