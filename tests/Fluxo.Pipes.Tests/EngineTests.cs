@@ -51,12 +51,15 @@ public sealed class EngineTests
         }
     }
 
-    [Fact]
-    public async Task A_traced_pipe_charges_every_module_its_own_measured_time()
+    // A split into two branches, and a loop whose embedded module fetches a page per item.
+    [Theory]
+    [InlineData("pipe_QMrlL_FS3BGlpwryODY80A")]
+    [InlineData("pipe_188eca77fd28c96c559f71f5729d91ec")]
+    public async Task A_traced_pipe_charges_every_module_its_own_measured_time(string pipe)
     {
         Corpus.Require();
 
-        var (module, _) = Corpus.Import("pipe_QMrlL_FS3BGlpwryODY80A");
+        var (module, _) = Corpus.Import(pipe);
         var graph = module!.Graphs[0];
         var fetchesOnly = await RunOnEngine(module, PipeRunOptions.With(Fetcher, Corpus.Clock) with { ChargeOwnTime = false }, trace: true);
         var measured = await RunOnEngine(module, PipeRunOptions.With(Fetcher, Corpus.Clock), trace: true);
@@ -67,9 +70,9 @@ public sealed class EngineTests
         foreach (var node in graph.Nodes.Where(n => n.Kind == NodeKind.PipeModule))
         {
             Assert.True(self[node.Id] > 0, $"{node.Label} charged nothing");
-            if (node.Target == "fetch")
+            if (node.Target is "fetch" || node.Config?["embed"]?["value"]?["type"]?.ToString() == "fetchpage")
             {
-                // A fetch charges its fixture's nominal time and the time it spent reading the feed.
+                // A fetch (or a loop of them) charges its fixtures' nominal time and the time it spent reading them.
                 Assert.True(self[node.Id] > fetchSelf[node.Id] && fetchSelf[node.Id] >= FixtureFetcher.BaseLatencyMs, $"{self[node.Id]} vs {fetchSelf[node.Id]}");
             }
             else

@@ -157,6 +157,8 @@ public sealed class SampleTests
     [InlineData("unknown_module", "FLX3003", 15, "$.modules[1].type")]
     [InlineData("dangling_wire", "FLX3004", 25, "$.wires[0].src.moduleid")]
     [InlineData("cycle", "FLX3005", 4, "$.modules[0]")]
+    [InlineData("refused_module", "FLX3201", 15, "$.modules[1].type")]
+    [InlineData("no_such_output", "FLX3202", 24, "$.wires[0].src.id")]
     public void Invalid_samples_give_located_diagnostics(string name, string code, int line, string? path)
     {
         var diags = new DiagnosticBag();

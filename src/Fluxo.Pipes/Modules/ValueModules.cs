@@ -1,5 +1,4 @@
 using System.Globalization;
-using Fluxo.Diagnostics;
 using Fluxo.Values;
 
 namespace Fluxo.Pipes.Modules;
