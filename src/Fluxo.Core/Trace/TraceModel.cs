@@ -50,6 +50,50 @@ public readonly record struct NodeEvent(int Node, double StartMs, double SelfMs,
 /// <summary>A value that crossed an edge: stable hash and byte size of the value, never the value itself.</summary>
 public readonly record struct EdgeEvent(int From, int To, ulong Hash, int Bytes);
 
+/// <summary>
+/// The order of a request's events in a trace, for every tier that records one (the local runtime and the generated
+/// service): nodes by start, edges by the time their value was ready. Both sorts are stable, so ties keep the order
+/// the events were recorded in: parallel edges into one node keep their slots. Insertion sorts, as a request has a
+/// handful of events.
+/// </summary>
+public static class EventOrder
+{
+    public static void SortNodes(Span<NodeEvent> nodes)
+    {
+        for (var i = 1; i < nodes.Length; i++)
+        {
+            var x = nodes[i];
+            var j = i - 1;
+            while (j >= 0 && nodes[j].StartMs > x.StartMs)
+            {
+                nodes[j + 1] = nodes[j];
+                j--;
+            }
+
+            nodes[j + 1] = x;
+        }
+    }
+
+    /// <summary>Sorts <paramref name="edges"/> by <paramref name="readyMs"/>, the time each one's value was ready (sorted with them).</summary>
+    public static void SortEdges(Span<EdgeEvent> edges, Span<double> readyMs)
+    {
+        for (var i = 1; i < edges.Length; i++)
+        {
+            var (e, at) = (edges[i], readyMs[i]);
+            var j = i - 1;
+            while (j >= 0 && readyMs[j] > at)
+            {
+                readyMs[j + 1] = readyMs[j];
+                edges[j + 1] = edges[j];
+                j--;
+            }
+
+            readyMs[j + 1] = at;
+            edges[j + 1] = e;
+        }
+    }
+}
+
 /// <summary>Everything observed for one request, in the order the runtime saw it.</summary>
 public sealed record TraceRequest(
     long Id,

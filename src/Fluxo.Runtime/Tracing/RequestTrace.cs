@@ -31,38 +31,16 @@ internal sealed class RequestTrace(int capacity)
             nodes[i] = done[i] ? new NodeEvent(i, start[i], self[i], status[i]) : new NodeEvent(i, 0, 0, NodeStatus.Skipped);
         }
 
-        // Insertion sorts: a handful of events each.
-        for (var i = 1; i < n; i++)
-        {
-            var x = nodes[i];
-            var j = i - 1;
-            while (j >= 0 && nodes[j].StartMs > x.StartMs)
-            {
-                nodes[j + 1] = nodes[j];
-                j--;
-            }
-
-            nodes[j + 1] = x;
-        }
-
+        EventOrder.SortNodes(nodes);
         AddUnpulledRequestFields(graph, request, done, status);
         var edges = new EdgeEvent[_edges.Count];
         var times = new double[_edges.Count];
         for (var i = 0; i < _edges.Count; i++)
         {
-            var (at, e) = _edges[i];
-            var j = i - 1;
-            while (j >= 0 && times[j] > at)
-            {
-                times[j + 1] = times[j];
-                edges[j + 1] = edges[j];
-                j--;
-            }
-
-            times[j + 1] = at;
-            edges[j + 1] = e;
+            (times[i], edges[i]) = _edges[i];
         }
 
+        EventOrder.SortEdges(edges, times);
         return new TraceRequest(info.Id, info.Client, graphIndex, info.ArrivalMs, latency,
             ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
     }

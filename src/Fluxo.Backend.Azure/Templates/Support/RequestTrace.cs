@@ -149,12 +149,10 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
             }
 
             var nodes = new NodeEvent[n];
-            var starts = new double[n];
             for (var i = 0; i < n; i++)
             {
                 var status = i == g.SourceId ? (pulledSource ? NodeStatus.Ran : NodeStatus.Skipped) : _status[i] ?? NodeStatus.Skipped;
                 nodes[i] = _status[i] is null ? new NodeEvent(i, 0, 0, status) : new NodeEvent(i, _begin[i], _self[i], status);
-                starts[i] = nodes[i].StartMs;
             }
 
             // A request's fields are known on arrival: their edges into nodes that did not run are recorded too,
@@ -177,11 +175,11 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
             }
 
             var edges = new EdgeEvent[_edges.Count + extra];
-            var order = new (double At, int Index)[edges.Length];
+            var ready = new double[edges.Length];
             var k = 0;
             foreach (var e in _edges)
             {
-                order[k] = (e.At, k);
+                ready[k] = e.At;
                 edges[k++] = new EdgeEvent(e.From, e.To, e.Value.StableHash, e.Value.ByteSize);
             }
 
@@ -190,37 +188,15 @@ public sealed class RequestTrace(HandlerInfo handler, long id, long client, Date
                 if (missing[f])
                 {
                     var v = request.GetField(fields[f].Field) ?? Value.Null;
-                    order[k] = (0, k);
+                    ready[k] = 0;
                     edges[k++] = new EdgeEvent(g.SourceId, fields[f].Node, v.StableHash, v.ByteSize);
                 }
             }
 
-            // Both orders are stable, as the local runtime's: nodes by start (a stable sort keyed on start), edges by
-            // time then by when they were recorded (the index breaks ties, so parallel edges keep their order).
-            Array.Sort(order, edges);
+            EventOrder.SortNodes(nodes);
+            EventOrder.SortEdges(edges, ready);
             return new TraceRequest(id, client, g.Index, (arrival - DateTimeOffset.UnixEpoch).TotalMilliseconds, LatencyMs,
-                ImmutableCollectionsMarshal.AsImmutableArray(StableByStart(nodes, starts)), ImmutableCollectionsMarshal.AsImmutableArray(edges));
+                ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
         }
-    }
-
-    private static NodeEvent[] StableByStart(NodeEvent[] nodes, double[] starts)
-    {
-        // Insertion sort: a handler has few nodes, and it keeps equal starts in node order as OrderBy did.
-        for (var i = 1; i < nodes.Length; i++)
-        {
-            var (node, start) = (nodes[i], starts[i]);
-            var j = i - 1;
-            while (j >= 0 && starts[j] > start)
-            {
-                nodes[j + 1] = nodes[j];
-                starts[j + 1] = starts[j];
-                j--;
-            }
-
-            nodes[j + 1] = node;
-            starts[j + 1] = start;
-        }
-
-        return nodes;
     }
 }
