@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Text.Json;
-using Fluxo.TestSupport;
 using Fluxo.Values;
 
 namespace Fluxo.Backend.Azure.Tests;
@@ -10,45 +8,21 @@ namespace Fluxo.Backend.Azure.Tests;
 /// Stand-in extern web services on loopback, speaking the extern HTTP protocol: POST a JSON object of the arguments,
 /// answer the result value as JSON. Counts calls per extern, so tests can see what a cache saved.
 /// </summary>
-public sealed class ExternStub : IDisposable
+public sealed class ExternStub : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly Dictionary<string, Func<Value, Value>> _functions;
-    private readonly Task _loop;
 
-    public int Port { get; }
     public ConcurrentDictionary<string, int> Calls { get; } = new();
 
     public ExternStub(Dictionary<string, Func<Value, Value>> functions)
     {
         _functions = functions;
-        Port = Ports.Free();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        Start();
     }
 
     public string Url(string name) => $"http://127.0.0.1:{Port}/{name}";
 
-    private async Task LoopAsync()
-    {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(ctx));
-        }
-    }
-
-    private void Answer(HttpListenerContext ctx)
+    protected override Task HandleAsync(HttpListenerContext ctx)
     {
         var name = ctx.Request.Url!.AbsolutePath.Trim('/');
         using var reader = new StreamReader(ctx.Request.InputStream);
@@ -57,7 +31,7 @@ public sealed class ExternStub : IDisposable
         {
             ctx.Response.StatusCode = 404;
             ctx.Response.Close();
-            return;
+            return Task.CompletedTask;
         }
 
         Calls.AddOrUpdate(name, 1, (_, n) => n + 1);
@@ -65,12 +39,6 @@ public sealed class ExternStub : IDisposable
         ctx.Response.ContentType = "application/json";
         ctx.Response.OutputStream.Write(body);
         ctx.Response.Close();
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
+        return Task.CompletedTask;
     }
 }

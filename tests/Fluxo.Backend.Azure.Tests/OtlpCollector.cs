@@ -16,54 +16,34 @@ public sealed record CollectedPoint(string Metric, double Value, IReadOnlyDictio
 /// .NET OTLP exporter sends with OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf. It decodes the protobuf wire format itself
 /// (the few OTLP messages it needs), so a test sees exactly what the service exported.
 /// </summary>
-public sealed class OtlpCollector : IDisposable
+public sealed class OtlpCollector : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
-    private readonly Task _loop;
-
-    public int Port { get; }
     public string Endpoint => $"http://127.0.0.1:{Port}";
     public ConcurrentQueue<CollectedSpan> Spans { get; } = new();
     public ConcurrentQueue<CollectedPoint> Points { get; } = new();
 
     public OtlpCollector()
     {
-        Port = Ports.Free();
-        _listener.Prefixes.Add(Endpoint + "/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        Start();
     }
 
-    private async Task LoopAsync()
+    protected override async Task HandleAsync(HttpListenerContext ctx)
     {
-        while (_listener.IsListening)
+        using var body = new MemoryStream();
+        await ctx.Request.InputStream.CopyToAsync(body);
+        var path = ctx.Request.Url!.AbsolutePath;
+        ctx.Response.StatusCode = path is "/v1/traces" or "/v1/metrics" ? 200 : 404;
+        if (path == "/v1/traces")
         {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var body = new MemoryStream();
-            await ctx.Request.InputStream.CopyToAsync(body);
-            var path = ctx.Request.Url!.AbsolutePath;
-            ctx.Response.StatusCode = path is "/v1/traces" or "/v1/metrics" ? 200 : 404;
-            if (path == "/v1/traces")
-            {
-                DecodeTraces(body.ToArray());
-            }
-            else if (path == "/v1/metrics")
-            {
-                DecodeMetrics(body.ToArray());
-            }
-
-            ctx.Response.ContentType = "application/x-protobuf";
-            ctx.Response.Close();
+            DecodeTraces(body.ToArray());
         }
+        else if (path == "/v1/metrics")
+        {
+            DecodeMetrics(body.ToArray());
+        }
+
+        ctx.Response.ContentType = "application/x-protobuf";
+        ctx.Response.Close();
     }
 
     // ExportTraceServiceRequest{1: ResourceSpans{2: ScopeSpans{2: Span{1 trace_id, 5 name, 9 attributes}}}}
@@ -191,12 +171,5 @@ public sealed class OtlpCollector : IDisposable
         }
 
         return list;
-    }
-
-    public void Dispose()
-    {
-        _listener.Stop();
-        _listener.Close();
-        _loop.Wait(TimeSpan.FromSeconds(5));
     }
 }

@@ -199,64 +199,41 @@ public sealed class TelemetryAndResilienceTests(BuiltSolutions built, TelemetryA
     }
 
     /// <summary>An extern that answers 500 to every call, or never answers at all.</summary>
-    private sealed class FaultyExtern : IDisposable
+    private sealed class FaultyExtern : LoopbackHttpServer
     {
-        private readonly HttpListener _listener = new();
         private readonly CancellationTokenSource _stop = new();
-        private readonly ConcurrentBag<Task> _open = [];
+        private readonly bool _hang;
         private int _calls;
 
         public FaultyExtern(bool hang)
         {
-            var port = Ports.Free();
-            Url = $"http://127.0.0.1:{port}/x";
-            _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-            _listener.Start();
-            _ = Task.Run(async () =>
-            {
-                while (_listener.IsListening)
-                {
-                    HttpListenerContext ctx;
-                    try
-                    {
-                        ctx = await _listener.GetContextAsync();
-                    }
-                    catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                    {
-                        return;
-                    }
-
-                    Interlocked.Increment(ref _calls);
-                    _open.Add(Task.Run(async () =>
-                    {
-                        if (hang)
-                        {
-                            await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                        }
-
-                        try
-                        {
-                            ctx.Response.StatusCode = 500;
-                            ctx.Response.Close();
-                        }
-                        catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-                        {
-                            // A hung call answered only at Dispose: the listener, or the client that gave up, is gone.
-                        }
-                    }));
-                }
-            });
+            _hang = hang;
+            Url = $"http://127.0.0.1:{Port}/x";
+            Start();
         }
 
         public string Url { get; }
         public int Calls => Volatile.Read(ref _calls);
 
-        public void Dispose()
+        protected override async Task HandleAsync(HttpListenerContext ctx)
         {
-            _stop.Cancel();
-            _listener.Stop();
-            _listener.Close();
-            Task.WaitAll([.. _open], TimeSpan.FromSeconds(5));
+            Interlocked.Increment(ref _calls);
+            if (_hang)
+            {
+                await Task.Delay(Timeout.Infinite, _stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            try
+            {
+                ctx.Response.StatusCode = 500;
+                ctx.Response.Close();
+            }
+            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                // A hung call answered only at Dispose: the listener, or the client that gave up, is gone.
+            }
         }
+
+        protected override void OnStopping() => _stop.Cancel();
     }
 }
