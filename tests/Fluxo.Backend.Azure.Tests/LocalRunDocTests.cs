@@ -41,6 +41,7 @@ public class LocalRunDocTests
         var stderr = bash.StandardError.ReadToEndAsync();
         var stdout = bash.StandardOutput.ReadToEndAsync();
         bool finished;
+        var serverLogs = "";
         try
         {
             // The script ends after the last curl; the servers it started in the background keep running until killed.
@@ -65,15 +66,19 @@ public class LocalRunDocTests
                 kill.WaitForExit();
             }
 
+            serverLogs = string.Join("\n", new[] { "frontend.log", "worker.log" }
+                .Select(f => Path.Combine(outDir, f))
+                .Where(File.Exists)
+                .Select(f => $"--- {Path.GetFileName(f)}\n" + string.Join("\n", File.ReadLines(f).TakeLast(30))));
             if (Directory.Exists(outDir))
             {
                 Directory.Delete(outDir, recursive: true);
             }
         }
 
-        // The servers log to the same output, so the answer is one of its lines, not necessarily the last.
+        // The servers log to files, so stdout holds the health check's answer and then the summary's.
         var lines = Lines(stdout);
-        Assert.True(finished && bash.ExitCode == 0 && lines.Contains(Expected), $"finished {finished}, exit {(finished ? bash.ExitCode : -1)}\n{Tail(stdout)}\n{Tail(stderr)}");
+        Assert.True(finished && bash.ExitCode == 0 && lines.Contains(Expected), $"finished {finished}, exit {(finished ? bash.ExitCode : -1)}\n{Tail(stdout)}\n{Tail(stderr)}\n{serverLogs}");
     }
 
     private static string[] Lines(Task<string> output) =>
