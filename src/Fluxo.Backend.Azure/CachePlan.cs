@@ -108,7 +108,7 @@ internal sealed class CachePlan
 
     /// <summary>
     /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
-    /// (<c>Runtime.Ahead.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
+    /// (<c>Runtime.Groups.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
     /// </summary>
     private static string Where(GroupKind kind, int index) => kind == GroupKind.Speculate ? $"$.speculate[{index}]" : $"$.precompute[{index}]";
 
