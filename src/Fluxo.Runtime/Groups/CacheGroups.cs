@@ -43,7 +43,7 @@ internal static class CacheGroups
             var region = CachedRegion.TryCreate(reach, decision.Nodes.IsDefault ? [] : decision.Nodes, out var problem);
             if (region is null)
             {
-                diags.Add(Diag.BadCachedRegion(policyPath, where, problem!));
+                diags.Add(problem!.ToDiagnostic(policyPath, where));
                 continue;
             }
 
