@@ -7,7 +7,7 @@ using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Running;
 
 /// <summary>What `fluxo run` adds for Yahoo pipes: the module executor with its fetcher, and defaulted user inputs.</summary>
 internal static class PipeSupport
