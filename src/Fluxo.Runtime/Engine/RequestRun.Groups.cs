@@ -71,7 +71,7 @@ internal sealed partial class RequestRun
             return;
         }
 
-        var entry = await cache.GetAsync(key, _ct).ConfigureAwait(false);
+        var entry = await cache.GetAsync(key, Info.ArrivalMs, _ct).ConfigureAwait(false);
         var afterLookup = _virtual ? t + _engine.Options.Costs.LookupMs : Math.Max(t, Elapsed);
         if (entry is not null && entry.Length == group.Exits.Length)
         {
@@ -86,7 +86,7 @@ internal sealed partial class RequestRun
             bytes += o.ByteSize;
         }
 
-        await cache.SetAsync(key, outputs, bytes, _ct).ConfigureAwait(false);
+        await cache.SetAsync(key, outputs, bytes, Info.ArrivalMs, _ct).ConfigureAwait(false);
         var ready = _virtual ? done + _engine.Options.Costs.InsertMs : Math.Max(done, Elapsed);
         lock (this)
         {
