@@ -12,4 +12,16 @@ public static partial class Diag
 
     public static Diagnostic BadTtlValue(SourceSpan at, double seconds) =>
         Error("FLX5101", at, $"ttlSeconds is {seconds}; it must be a finite number of seconds, 0 for entries that never expire");
+
+    public static Diagnostic RequestLogMalformed(SourceSpan at, string reason) =>
+        Error("FLX5102", at, $"request log line is not valid JSON: {reason}");
+
+    public static Diagnostic RequestLogInvalid(SourceSpan at, string reason) =>
+        Error("FLX5103", at, $"request log line does not fit the service: {reason}");
+
+    public static Diagnostic RequestLogEmpty(string path) =>
+        Error("FLX5104", SourceSpan.None(path), "the request log holds no requests (one JSON object per line: time, client, handler, inputs)");
+
+    public static Diagnostic RequestLogTooManyErrors(string path, int shown) =>
+        Error("FLX5105", SourceSpan.None(path), $"more than {shown} bad lines; the rest are not checked");
 }
