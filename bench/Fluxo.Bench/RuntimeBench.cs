@@ -53,8 +53,8 @@ internal static class RuntimeBench
             string[] names = ["off", "events only", "text trace", "binary trace"];
             var ratios = names.Select(_ => new List<double>()).ToArray();
             var rates = names.Select(_ => new List<double>()).ToArray();
-            const int Rounds = 5;
-            for (var round = 0; round < Rounds; round++)
+            const int rounds = 5;
+            for (var round = 0; round < rounds; round++)
             {
                 var r = new double[modes.Length];
                 for (var k = 0; k < modes.Length; k++)
@@ -75,7 +75,7 @@ internal static class RuntimeBench
             for (var m = 0; m < modes.Length; m++)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"median of {Rounds}: {names[m],-12} {Median(rates[m]),9:N0} req/s, {Median(ratios[m]):P1} of untraced (tracing cost {1 - Median(ratios[m]):P1})"));
+                    $"median of {rounds}: {names[m],-12} {Median(rates[m]),9:N0} req/s, {Median(ratios[m]):P1} of untraced (tracing cost {1 - Median(ratios[m]):P1})"));
             }
 
             foreach (var name in requests >= 100_000 ? new[] { "million.bin", "million.log" } : [])

@@ -48,7 +48,7 @@ public static class Samples
     /// </summary>
     public static IrModule News()
     {
-        const string Source = """
+        const string source = """
             service News;
 
             extern headline(section: string) -> string deterministic latency 40ms;
@@ -82,7 +82,7 @@ public static class Samples
             }
             """;
         var diags = new DiagnosticBag();
-        var module = global::Fluxo.Flimp.FlimpCompiler.Compile("news.flimp", Source, diags);
+        var module = global::Fluxo.Flimp.FlimpCompiler.Compile("news.flimp", source, diags);
         Assert.False(diags.HasErrors, string.Join("\n", diags.Items.Select(d => d.Format())));
         return module!;
     }

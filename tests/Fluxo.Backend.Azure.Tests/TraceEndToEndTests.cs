@@ -57,8 +57,8 @@ public sealed class TraceEndToEndTests(BuiltSolutions built) : IDisposable
             return body;
         }
 
-        const int Hits = 40;
-        var load = Task.WhenAll(Enumerable.Range(0, Hits).Select(async i =>
+        const int sent = 40;
+        var load = Task.WhenAll(Enumerable.Range(0, sent).Select(async i =>
         {
             await Task.Delay(i * 25);
             await Post("hit", "n" + (i % 5), i % 4);
@@ -115,12 +115,12 @@ public sealed class TraceEndToEndTests(BuiltSolutions built) : IDisposable
         Assert.Equal("real", trace.Header.Clock);
         var hit = module.Graphs.ToList().FindIndex(g => g.Name == "hit");
         var peek = module.Graphs.ToList().FindIndex(g => g.Name == "peek");
-        Assert.Equal(Hits, trace.Requests.Count(r => r.Graph == peek));
+        Assert.Equal(sent, trace.Requests.Count(r => r.Graph == peek));
 
         // A hit answered by the killed worker may have left only its front-end part; the others are joined: the worker's
         // nodes with the client and the latency the front end saw.
         var hits = trace.Requests.Where(r => r.Graph == hit).ToList();
-        Assert.InRange(hits.Count, Hits - 8, Hits);
+        Assert.InRange(hits.Count, sent - 8, sent);
         Assert.All(hits, r => Assert.Contains(r.Nodes, n => n.Node == module.Graphs[hit].SinkId && n.Status == NodeStatus.Ran));
         Assert.Contains(hits, r => r.Client != 0);
         Assert.Equal(Enumerable.Range(0, trace.Requests.Count).Select(i => (long)i), trace.Requests.Select(r => r.Id));

@@ -284,11 +284,11 @@ internal sealed class Signatures
             return FlimpType.Error;
         }
 
-        if (!Tables.ContainsKey(t.Name))
+        if (!Tables.TryGetValue(t.Name, out var table))
         {
-            Tables[t.Name] = ResolveTable(t);
+            Tables[t.Name] = table = ResolveTable(t);
         }
 
-        return Tables[t.Name].Row;
+        return table.Row;
     }
 }

@@ -11,10 +11,10 @@ internal static class Percentiles
     private const int MaxBucketsPerValue = 4;
 
     [ThreadStatic]
-    private static int[]? t_counts;
+    private static int[]? ThreadCounts;
 
     [ThreadStatic]
-    private static double[]? t_bucket;
+    private static double[]? ThreadBucket;
 
     /// <summary>The 0-based index of the nearest-rank p-th percentile among n values.</summary>
     public static int Rank(double p, int n) => Math.Clamp((int)Math.Ceiling(p * n) - 1, 0, n - 1);
@@ -39,7 +39,7 @@ internal static class Percentiles
             return (NearestRank(values, 0.50, n, Rank(0.95, n)), q95, q99);
         }
 
-        var counts = t_counts is { } c && c.Length >= span ? c : t_counts = new int[Math.Max(span, 1024)];
+        var counts = ThreadCounts is { } c && c.Length >= span ? c : ThreadCounts = new int[Math.Max(span, 1024)];
         Array.Clear(counts, 0, (int)span);
         for (var i = 0; i < n; i++)
         {
@@ -70,7 +70,7 @@ internal static class Percentiles
     /// <summary>The k-th smallest (0-based) of the <paramref name="count"/> values in bucket <paramref name="b"/>.</summary>
     private static double Select(double[] values, int n, long low, long b, int k, int count)
     {
-        var bucket = t_bucket is { } t && t.Length >= count ? t : t_bucket = new double[Math.Max(count, 256)];
+        var bucket = ThreadBucket is { } t && t.Length >= count ? t : ThreadBucket = new double[Math.Max(count, 256)];
         var m = 0;
         for (var i = 0; i < n; i++)
         {

@@ -110,6 +110,7 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
         var entering = group.Entering;
         var values = new Value[entering.Length];
         var tasks = new ValueTask<Value>[entering.Length];
+#pragma warning disable CA2012 // each demand started here is awaited exactly once, in the loop below
         for (var k = 0; together && k < entering.Length; k++)
         {
             tasks[k] = run.DemandNode(entering[k].From, entering[k].To);
@@ -120,6 +121,7 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
         for (var k = 0; k < entering.Length; k++)
         {
             var raw = await (together ? tasks[k] : run.DemandNode(entering[k].From, entering[k].To)).ConfigureAwait(false);
+#pragma warning restore CA2012
             var field = entering[k].Field;
             values[k] = field is null ? raw : raw.GetField(field) ?? Value.Null;
             hashes[k] = values[k].StableHash;
