@@ -1,5 +1,5 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 
@@ -44,7 +44,7 @@ internal static class PolicyValidation
             var candidate = Candidate.ForCache(session.Module, facts, 100_000 + j, nodes, cache.TtlMs, out var problem, out var stale, part);
             if (candidate is null)
             {
-                diagnostics.Add(stale is null ? Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!) : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(path, $"$.caches[{j}]") : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
                 continue;
             }
 

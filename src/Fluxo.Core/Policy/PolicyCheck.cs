@@ -76,7 +76,7 @@ public static class PolicyCheck
 
             if (CachedRegion.ForCache(module, new GraphReach(graph), c.Nodes, c.TtlMs, out var problem, out var stale) is null)
             {
-                diagnostics.Add(stale is null ? Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!) : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(path, $"$.caches[{j}]") : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
                 continue;
             }
 

@@ -1,7 +1,7 @@
 using Fluxo.Ir;
 using Fluxo.Regions;
 
-namespace Fluxo.Optimizer.Graphs;
+namespace Fluxo.Optimizer.Candidates;
 
 /// <summary>
 /// A <see cref="CachedRegion"/> as the optimizer indexes it: its key edges as indexes into
