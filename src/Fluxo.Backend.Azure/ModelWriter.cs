@@ -85,7 +85,7 @@ internal static class ModelWriter
         c.Line("        [");
         foreach (var s in policy.Speculate)
         {
-            var inputs = string.Join(", ", s.Inputs.Select(b => $"new Fluxo.Policy.InputBinding({CSharp.String(b.Param)}, {CSharp.String(b.FromParam)}, {(b.FromResult ? "true" : "false")})"));
+            var inputs = string.Join(", ", s.Inputs.Select(b => $"new Fluxo.Policy.InputBinding({CSharp.String(b.Param)}, {CSharp.String(b.FromParam)}, {(b.FromResult ? "true" : "false")}{(b.ResultField is { } f ? ", " + CSharp.String(f) : "")})"));
             c.Line($"            new Fluxo.Policy.SpeculateDecision({CSharp.String(s.AfterHandler)}, {CSharp.String(s.Handler)}, {CSharp.String(s.GraphHash)}, [{Ints(s.Nodes)}], [{inputs}], {Num(s.Probability)}, {Num(s.ExpectedSavingMs)}, {Num(s.ExpectedWasteMs)}, {s.Bytes}),");
         }
 
