@@ -88,7 +88,7 @@ internal static class PerfExperiment
         {
             var allocated = GC.GetTotalAllocatedBytes(precise: false);
             var cpu = Cpu(action);
-            output.WriteLine(Inv($"  {name}: {cpu * 1000:F0} ms CPU, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F0} MB allocated, {GC.GetTotalMemory(forceFullCollection: false) / 1e6:F0} MB heap, peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
+            output.WriteLine(Inv($"  {name}: {cpu * 1000:F0} ms CPU, {(GC.GetTotalAllocatedBytes(precise: false) - allocated) / 1e6:F0} MB allocated, {GC.GetTotalMemory(forceFullCollection: false) / 1e6:F0} MB heap, working set {Environment.WorkingSet / 1e6:F0} MB, peak {Process.GetCurrentProcess().PeakWorkingSet64 / 1e6:F0} MB"));
         }
 
         ServiceReplay replay = null!;
@@ -105,6 +105,7 @@ internal static class PerfExperiment
         Step("one ahead replay", () => replay.Run(caches));
         Step("ahead precompute", () => AheadPlanner.Precompute(replay, caches, null));
         Step("ahead plan", () => AheadPlanner.Plan(replay, caches, null, precompute: false));
+        Step("held-out check's replays (in-sample twice)", () => replay.Repeated(replay.LastArrivalMs).Run(caches, replay.Requests));
     }
 
     /// <summary>Streams a generated trace to <paramref name="path"/> in constant memory.</summary>

@@ -130,22 +130,18 @@ public sealed class Simulator
         }
     }
 
-    /// <summary>Per request that demands <paramref name="candidate"/>, the latency when it alone always hits and always misses.</summary>
-    internal (double[] Hit, double[] Miss) Outcomes(Candidate candidate, int[] entryBytes)
-    {
-        var one = ReplayProgram.Compile(Trace, [candidate])!;
-        var ready = new double[Trace.Facts.NodeCount];
-        var h = new double[Trace.Requests];
-        var m = new double[Trace.Requests];
-        for (var r = 0; r < Trace.Requests; r++)
-        {
-            if (entryBytes[r] >= 0)
-            {
-                h[r] = one.Run(Trace, r, 1, ready, Cost.LookupMs, Cost.InsertMs);
-                m[r] = one.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
-            }
-        }
+    /// <summary>
+    /// A request's latency when <paramref name="candidate"/> alone always hits or always misses, replayed one request
+    /// at a time, so a caller asks only for the requests it needs and keeps no array per request; one per thread.
+    /// </summary>
+    internal Outcome Outcomes(Candidate candidate) => new(this, ReplayProgram.Compile(Trace, [candidate])!);
 
-        return (h, m);
+    internal sealed class Outcome(Simulator simulator, ReplayProgram program)
+    {
+        private readonly double[] _ready = new double[simulator.Trace.Facts.NodeCount];
+
+        public double Hit(int r) => program.Run(simulator.Trace, r, 1, _ready, simulator.Cost.LookupMs, simulator.Cost.InsertMs);
+
+        public double Miss(int r) => program.Run(simulator.Trace, r, 0, _ready, simulator.Cost.LookupMs, simulator.Cost.InsertMs);
     }
 }
