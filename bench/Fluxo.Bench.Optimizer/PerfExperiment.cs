@@ -41,6 +41,13 @@ internal static class PerfExperiment
             var size = new FileInfo(trace).Length;
             output.WriteLine(Inv($"## perf: {requests} requests, workload {workload.Name}, binary trace {size / 1e6:F1} MB, load average {Load()}"));
 
+            if (args.Contains("--memory"))
+            {
+                // Alone in the process, so that nothing else holds memory.
+                Memory(service, trace, output);
+                return 0;
+            }
+
             // Warm the reader and the simulator once (JIT), then time them.
             Flatten(module, trace, out _);
             var read = Flatten(module, trace, out var replay);
@@ -56,6 +63,7 @@ internal static class PerfExperiment
             {
                 Phases(module, trace, output);
             }
+
 
             if (fluxo is not null)
             {
@@ -106,6 +114,39 @@ internal static class PerfExperiment
         Step("ahead precompute", () => AheadPlanner.Precompute(replay, caches, null));
         Step("ahead plan", () => AheadPlanner.Plan(replay, caches, null, precompute: false));
         Step("held-out check's replays (in-sample twice)", () => replay.Repeated(replay.LastArrivalMs).Run(caches, replay.Requests));
+    }
+
+    /// <summary>`fluxo optimize`'s call in process, its heap and working set sampled every 100 ms: when memory peaks, and whether as live data or as garbage.</summary>
+    private static void Memory(string service, string trace, TextWriter output)
+    {
+        GC.Collect();
+        var module = IrJson.Deserialize(File.ReadAllText(service))!;
+        using var done = new ManualResetEventSlim();
+        var samples = new List<string>();
+        var clock = Stopwatch.StartNew();
+        var sampler = new Thread(() =>
+        {
+            while (!done.Wait(100))
+            {
+                var info = GC.GetGCMemoryInfo();
+                samples.Add(Inv($"{clock.Elapsed.TotalSeconds:F1}s heap {GC.GetTotalMemory(false) / 1e6:F0} frag {info.FragmentedBytes / 1e6:F0} committed {info.TotalCommittedBytes / 1e6:F0} ws {Environment.WorkingSet / 1e6:F0}"));
+            }
+        });
+        sampler.Start();
+        var report = ServiceOptimizer.Optimize(module, new OptimizeRequest(service, trace, 8 * 1024), new DiagnosticBag(), (stage, f) =>
+        {
+            lock (samples)
+            {
+                samples.Add(Inv($"{clock.Elapsed.TotalSeconds:F1}s stage {stage} {f:F2}"));
+            }
+        });
+        done.Set();
+        sampler.Join();
+        output.WriteLine(Inv($"optimize in process: {report?.Policy.Caches.Length} caches, {clock.Elapsed.TotalSeconds:F1} s"));
+        foreach (var line in samples.Where((_, i) => i % 5 == 0 || (samples[i].Contains("stage", StringComparison.Ordinal) && !samples[i - 1].Contains("stage", StringComparison.Ordinal))))
+        {
+            output.WriteLine("  " + line);
+        }
     }
 
     /// <summary>Streams a generated trace to <paramref name="path"/> in constant memory.</summary>

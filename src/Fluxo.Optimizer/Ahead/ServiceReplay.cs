@@ -152,16 +152,44 @@ public sealed partial class ServiceReplay
     /// <summary>Consecutive requests of one client, in arrival order: (part of A, row of A, part of B, row of B, gap from A's end to B's arrival).</summary>
     internal IEnumerable<(int PartA, int RowA, int PartB, int RowB)> SessionPairs()
     {
-        var last = new Dictionary<long, int>();
-        for (var i = 0; i < Requests; i++)
+        var previous = PreviousOfClient();
+        for (var i = 0; i < previous.Length; i++)
         {
-            var (part, row, client, _) = At(i);
-            if (last.TryGetValue(client, out var prev))
+            if (previous[i] >= 0)
             {
-                yield return (At(prev).Part, At(prev).Row, part, row);
+                var (partA, rowA, _, _) = At(previous[i]);
+                var (partB, rowB, _, _) = At(i);
+                yield return (partA, rowA, partB, rowB);
             }
+        }
+    }
 
+    // Per request, its client's previous request (-1 for none): found once, since each planning step asks again
+    // and a trace of one-off clients would build a dictionary of every request each time.
+    private int[]? _previousOfClient;
+
+    private int[] PreviousOfClient()
+    {
+        lock (_runs)
+        {
+            if (_previousOfClient is { } known)
+            {
+                return known;
+            }
+        }
+
+        var previous = new int[Requests];
+        var last = new Dictionary<long, int>();
+        for (var i = 0; i < previous.Length; i++)
+        {
+            var client = At(i).Client;
+            previous[i] = last.TryGetValue(client, out var p) ? p : -1;
             last[client] = i;
+        }
+
+        lock (_runs)
+        {
+            return _previousOfClient ??= previous;
         }
     }
 
