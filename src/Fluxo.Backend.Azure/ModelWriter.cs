@@ -130,7 +130,7 @@ internal static class ModelWriter
         c.Open("public static class Fns");
         foreach (var f in module.Functions)
         {
-            var compiler = new ExprCompiler(i =>
+            var compiler = new CSharpExprWriter(i =>
             {
                 diagnostics.Add(Diag.AzureBadIr(f.Span, $"fn '{f.Name}' reads node input {i}"));
                 return Code.Sync("Value.Null");

@@ -1,7 +1,7 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Optimizer.Ahead;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Policy;

@@ -1,5 +1,5 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 
@@ -44,7 +44,7 @@ internal static class PolicyValidation
             var candidate = Candidate.TryCreate(facts, 100_000 + j, nodes, out var problem, part);
             if (candidate is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
+                diagnostics.Add(problem!.ToDiagnostic(path, $"$.caches[{j}]"));
                 continue;
             }
 

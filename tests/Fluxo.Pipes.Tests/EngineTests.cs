@@ -1,6 +1,7 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Trace;
 using Fluxo.Values;

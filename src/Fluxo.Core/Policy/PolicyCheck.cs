@@ -76,7 +76,7 @@ public static class PolicyCheck
 
             if (CachedRegion.TryCreate(new GraphReach(graph), c.Nodes, out var problem) is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(path, $"$.caches[{j}]", problem!));
+                diagnostics.Add(problem!.ToDiagnostic(path, $"$.caches[{j}]"));
                 continue;
             }
 

@@ -17,7 +17,7 @@ public static class PolicyJson
             var policy = JsonSerializer.Deserialize<PolicyDocument>(json, IrJson.Options);
             if (policy is null || policy.Format != PolicyDocument.CurrentFormat)
             {
-                diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format));
+                diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format, PolicyDocument.CurrentFormat));
                 return null;
             }
 

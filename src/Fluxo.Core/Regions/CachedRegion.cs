@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Fluxo.Diagnostics;
 using Fluxo.Ir;
 
 namespace Fluxo.Regions;
@@ -15,7 +16,13 @@ public enum RegionProblemKind
 }
 
 /// <summary>The first rule a node set breaks, with the node concerned (-1 when none) and a sentence for people.</summary>
-public sealed record RegionProblem(RegionProblemKind Kind, int Node, string Reason);
+public sealed record RegionProblem(RegionProblemKind Kind, int Node, string Reason)
+{
+    /// <summary>The problem as its diagnostic, for a decision at <paramref name="where"/> (a JSON path) in the policy at <paramref name="path"/>.</summary>
+    public Diagnostic ToDiagnostic(string path, string where) => ToDiagnostic(new SourceSpan(path, 1, 1, 1, 1, where), Severity.Error);
+
+    public Diagnostic ToDiagnostic(SourceSpan at, Severity severity) => Diag.BadCachedRegion(at, (int)Kind + 1, Reason, severity);
+}
 
 /// <summary>
 /// A subgraph whose outputs are stored and reused: the one definition the optimizer, the runtime and the back

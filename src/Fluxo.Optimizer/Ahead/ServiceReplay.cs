@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 using Fluxo.Trace;

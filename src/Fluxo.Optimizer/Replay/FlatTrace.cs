@@ -1,5 +1,5 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Replay;

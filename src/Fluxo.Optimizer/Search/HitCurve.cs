@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 
 namespace Fluxo.Optimizer.Search;

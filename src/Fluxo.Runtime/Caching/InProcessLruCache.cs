@@ -10,7 +10,7 @@ public sealed class InProcessLruCache(CacheDecision decision) : ISubgraphCache
 
     public CacheDecision Decision { get; } = decision;
 
-    public CacheStats Stats { get; } = new();
+    public CacheCounters Stats { get; } = new();
 
     public ValueTask<Value[]?> GetAsync(ulong key, CancellationToken ct)
     {

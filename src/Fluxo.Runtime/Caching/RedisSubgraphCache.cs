@@ -14,7 +14,7 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
 
     public CacheDecision Decision { get; } = decision;
 
-    public CacheStats Stats { get; } = new();
+    public CacheCounters Stats { get; } = new();
 
     private RedisKey Key(ulong key) => prefix + key.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -1,7 +1,7 @@
 using Fluxo.Ir;
 using Fluxo.Regions;
 
-namespace Fluxo.Optimizer.Graphs;
+namespace Fluxo.Optimizer.Candidates;
 
 /// <summary>Structural facts about one handler graph that candidate enumeration and replay need.</summary>
 public sealed class GraphFacts

@@ -1,4 +1,4 @@
-namespace Fluxo.Optimizer.Graphs;
+namespace Fluxo.Optimizer.Candidates;
 
 /// <summary>
 /// Lists the subgraphs a cache may wrap: every weakly connected convex set of cacheable nodes (single

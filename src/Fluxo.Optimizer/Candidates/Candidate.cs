@@ -1,6 +1,6 @@
 using Fluxo.Regions;
 
-namespace Fluxo.Optimizer.Graphs;
+namespace Fluxo.Optimizer.Candidates;
 
 /// <summary>
 /// A <see cref="CachedRegion"/> as the optimizer indexes it: its key edges as indexes into
