@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
@@ -10,8 +12,9 @@ internal static class Percentiles
     /// <summary>Beyond this many buckets per latency a histogram costs more than selection.</summary>
     private const int MaxBucketsPerValue = 4;
 
-    [ThreadStatic]
-    private static int[]? t_counts;
+    // Histograms (a few MB for latencies of seconds at microseconds) are pooled, not kept per thread: replays run on
+    // whichever pool threads are free, and a buffer per thread that ever ran one would add up.
+    private static readonly ConcurrentBag<int[]> Histograms = [];
 
     [ThreadStatic]
     private static double[]? t_bucket;
@@ -39,7 +42,19 @@ internal static class Percentiles
             return (NearestRank(values, 0.50, n, Rank(0.95, n)), q95, q99);
         }
 
-        var counts = t_counts is { } c && c.Length >= span ? c : t_counts = new int[Math.Max(span, 1024)];
+        var counts = Histograms.TryTake(out var c) && c.Length >= span ? c : new int[Math.Max(span, 1024)];
+        try
+        {
+            return Of(values, n, low, span, counts);
+        }
+        finally
+        {
+            Histograms.Add(counts);
+        }
+    }
+
+    private static (double P50, double P95, double P99) Of(double[] values, int n, long low, long span, int[] counts)
+    {
         Array.Clear(counts, 0, (int)span);
         for (var i = 0; i < n; i++)
         {
