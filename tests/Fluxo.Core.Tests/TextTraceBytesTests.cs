@@ -12,18 +12,11 @@ namespace Fluxo.Core.Tests;
 /// </summary>
 public sealed class TextTraceBytesTests : IDisposable
 {
-    private static readonly SourceSpan Span = SourceSpan.None("t.flimp");
     private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-text-bytes-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static IrModule Module(string graphName = "h")
-    {
-        var props = new NodeProps(true, true, true, [], []);
-        Node N(int id, NodeKind kind, NodeInput[] inputs) => new(id, kind, "n" + id, null, [.. inputs], null, null, "string", props, Span);
-        var g = IrJson.WithHash(new Graph(graphName, [new Param("x", "string")], "string", [N(0, NodeKind.Source, []), N(1, NodeKind.Compute, [new(0, "x")]), N(2, NodeKind.Sink, [new(1)])], 0, 2, "", Span));
-        return new IrModule("S", "t.flimp", [], [], [], [], [g]);
-    }
+    private static IrModule Module(string graphName = "h") => TraceOrderTests.Module(graphName);
 
     private static TraceRequest Request(long id, double arrival, double self) => new(id, id % 3, 0, arrival, self + 0.25,
         [new NodeEvent(0, 0, 0, NodeStatus.Ran), new NodeEvent(1, 0.125, self, NodeStatus.Ran), new NodeEvent(2, self + 0.125, 0, NodeStatus.Skipped)],
