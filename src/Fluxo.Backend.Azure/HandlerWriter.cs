@@ -38,6 +38,13 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             c.Line($"private Task<Value[]>? _c{g.Index};");
         }
 
+        if (!graph.Nodes.Any(n => n.Inputs.Any(i => i.From == graph.SourceId)))
+        {
+            // A graph that reads nothing of its request (a pipe without user inputs) still keeps it, as every handler does.
+            c.Line();
+            c.Line("public Value Request => request;");
+        }
+
         c.Line();
         c.Line($"public static Task<Value> RunAsync(RequestScope scope, Value request) => FluxoTelemetry.RunRequest({CSharp.String(module.Service)}, {CSharp.String(graph.Name)}, {CSharp.String(graph.Hash)}, {graph.Nodes.Length}, scope.Id, new {ClassName(graph.Name)}(scope, request).N{graph.SinkId});");
         foreach (var n in graph.Nodes.Where(n => n.Id != graph.SourceId))
@@ -124,6 +131,25 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             var guard = compiler.Compile(n.Guard);
             async |= guard.Async;
             body.Add($"if (!Flx.Test({guard.Text})) {{ @@RET(scope.Skip({n.Id}))@@ }}");
+        }
+
+        if (n.Kind == NodeKind.PipeModule)
+        {
+            // A pipe module runs the shipped module source (PipeModules) on every terminal, as the local engine does.
+            Start(Enumerable.Range(0, n.Inputs.Length));
+            var ports = Enumerable.Range(0, n.Inputs.Length).Select(i => $"({CSharp.String(n.Inputs[i].Port ?? "_INPUT")}, {Input(i).Text})");
+            var s = n.Span;
+            var span = $"new Fluxo.Diagnostics.SourceSpan({CSharp.String(s.File)}, {s.Line}, {s.Column}, {s.EndLine}, {s.EndColumn}, {(s.Path is null ? "null" : CSharp.String(s.Path))})";
+            body.Add($"@@RET(scope.Ran({n.Id}, await PipeHost.RunAsync(scope, {CSharp.String(n.Target ?? "")}, Conf{n.Id}, {CSharp.String(n.Label)}, [{string.Join(", ", ports)}], {span})))@@");
+            c.Line($"private static readonly System.Text.Json.Nodes.JsonObject Conf{n.Id} = (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse({CSharp.String((n.Config ?? []).ToJsonString())})!;");
+            c.Open($"private async Task<Value> N{n.Id}Run()");
+            foreach (var line in body)
+            {
+                c.Line(Returns(line, async: true));
+            }
+
+            c.Close();
+            return;
         }
 
         Start(Strictness.Of(n.Expr));

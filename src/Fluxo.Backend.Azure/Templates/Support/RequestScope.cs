@@ -18,6 +18,9 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public string Id => id;
 
+    /// <summary>A scope for a graph run inside this request's (a pipe's sub-pipe): same id and services, no trace of its own.</summary>
+    public RequestScope Nested() => new(id, services, ct);
+
     /// <summary>The client's speculation this request was handed at arrival (<see cref="AheadStore.TakeAsync"/>).</summary>
     public SpeculationEntry? Given { get; init; }
 
