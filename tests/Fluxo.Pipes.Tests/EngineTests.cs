@@ -4,6 +4,7 @@ using System.Text;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Trace;
 using Fluxo.Values;

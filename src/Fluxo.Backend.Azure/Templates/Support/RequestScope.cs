@@ -21,6 +21,9 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     /// <summary>A scope for a graph run inside this request's (a pipe's sub-pipe): same id and services, no trace of its own.</summary>
     public RequestScope Nested() => new(id, services, ct);
 
+    /// <summary>When the request arrived (unix ms): what an expiring cache's entries are stamped with and aged against.</summary>
+    public double ArrivalMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>The client's speculation this request was handed at arrival (<see cref="AheadStore.TakeAsync"/>).</summary>
     public SpeculationEntry? Given { get; init; }
 
@@ -90,7 +93,7 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
         {
             computed = true;
             return compute();
-        });
+        }, ArrivalMs);
         if (!computed && trace is not null)
         {
             trace.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
