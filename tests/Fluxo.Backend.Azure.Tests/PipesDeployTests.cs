@@ -58,7 +58,7 @@ public static class PipeSources
 /// serves is what <c>fluxo run --fixtures</c> reads.
 /// </summary>
 [Collection("generated")]
-public class PipesDeployTests(BuiltSolutions built)
+public class PipesDeployTests(BuiltSolutions built, Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>What "now" is for date modules, as under <c>fluxo run</c>'s virtual clock.</summary>
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeMilliseconds(new EngineOptions().EpochMs);
@@ -140,6 +140,7 @@ public class PipesDeployTests(BuiltSolutions built)
             }
         }
 
+        output.WriteLine($"{items + errors} pipes compared: {items} gave items, {errors} failed alike; {proxy.Served} fetches served");
         Assert.True(proxy.Served > 0, "no fetch reached the proxy");
         Assert.Equal(PipeSources.Deployable().Count, items + errors);
         Assert.True(items >= 20, $"only {items} pipes gave items");

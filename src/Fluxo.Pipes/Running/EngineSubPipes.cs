@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 

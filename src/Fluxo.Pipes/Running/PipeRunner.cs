@@ -1,6 +1,7 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
