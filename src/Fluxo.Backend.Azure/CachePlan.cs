@@ -31,6 +31,9 @@ internal sealed record CacheGroup(
 
     public string Keyspace { get; init; } = "";
 
+    /// <summary>For a cache: how long an entry may serve (<see cref="CacheDecision.TtlMs"/>); 0 forever.</summary>
+    public double TtlMs { get; init; }
+
     public GroupKind Kind { get; init; } = GroupKind.Cache;
 
     public string Handler { get; init; } = "";
@@ -65,7 +68,7 @@ internal sealed class CachePlan
 
     public CacheGroup? GroupOf(int node) => _byNode.GetValueOrDefault(node);
 
-    public static CachePlan For(Graph graph, PolicyDocument? policy, DiagnosticBag diagnostics)
+    public static CachePlan For(IrModule module, Graph graph, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
         var groups = ImmutableArray.CreateBuilder<CacheGroup>();
         var taken = new HashSet<int>();
@@ -79,17 +82,18 @@ internal sealed class CachePlan
                 continue;
             }
 
-            var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
+            var region = CachedRegion.ForCache(module, reach, d.Nodes.IsDefault ? [] : d.Nodes, d.TtlMs, out var problem, out var stale);
             if (region is null)
             {
-                diagnostics.Add(Diag.BadCachedRegion(Diag.DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]"), problem!, Severity.Warning));
+                var at = DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]");
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(at, Severity.Warning) : Diag.BadCacheTtl(at, stale, Severity.Warning));
                 continue;
             }
 
             var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
             if (d.Bytes <= 0 || clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph, region.Nodes, $"$.caches[{i}]", d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
+                diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, region.Nodes, $"$.caches[{i}]"), graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
                 continue;
             }
 
@@ -99,6 +103,7 @@ internal sealed class CachePlan
                 $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes)
             {
                 Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, region.Nodes),
+                TtlMs = d.TtlMs,
             });
         }
 
@@ -106,12 +111,23 @@ internal sealed class CachePlan
         return new CachePlan(groups.ToImmutable());
     }
 
-    /// <summary>
-    /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
-    /// (<c>Runtime.Ahead.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
-    /// </summary>
     private static string Where(GroupKind kind, int index) => kind == GroupKind.Speculate ? $"$.speculate[{index}]" : $"$.precompute[{index}]";
 
+    /// <summary>
+    /// Where a policy decision the back end passes over shows in the service: the source of its first node (the
+    /// handler's own when none is in the graph), with the decision's place in the policy (<paramref name="where"/>).
+    /// </summary>
+    private static SourceSpan DecisionSpan(Graph graph, IEnumerable<int> nodes, string where)
+    {
+        var inner = nodes.Where(n => n > 0 && n < graph.Nodes.Length).Select(n => graph.Nodes[n]).FirstOrDefault();
+        var span = (inner ?? graph.Nodes.FirstOrDefault())?.Span ?? SourceSpan.None(graph.Name);
+        return span with { Path = where };
+    }
+
+    /// <summary>
+    /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
+    /// (<c>Runtime.Groups.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
+    /// </summary>
     private static void AddAhead(Graph graph, PolicyDocument? policy, ImmutableArray<CacheGroup>.Builder groups, HashSet<int> taken, DiagnosticBag diagnostics)
     {
         IEnumerable<(GroupKind Kind, int Index, string Handler, ImmutableArray<int> Nodes, long Bytes)> parts =
@@ -124,7 +140,7 @@ internal sealed class CachePlan
             int[] members = nodes.IsDefault ? [] : [.. nodes.Distinct().Order()];
             if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate) is { } problem)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), problem));
+                diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, members, Where(kind, index)), graph.Name, problem));
                 continue;
             }
 
@@ -138,7 +154,7 @@ internal sealed class CachePlan
             var clash = members.FirstOrDefault(taken.Contains, -1);
             if (clash >= 0)
             {
-                diagnostics.Add(Diag.AzureBadCache(graph, members, Where(kind, index), $"node {clash} is already in another cache or pre-computed part"));
+                diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, members, Where(kind, index)), graph.Name, $"node {clash} is already in another cache or pre-computed part"));
                 continue;
             }
 

@@ -95,7 +95,7 @@ internal sealed class HandlerWriter(IrModule module, Graph graph, CachePlan cach
             }
         }
 
-        var compiler = new ExprCompiler(Input, n.Id, n.Span, diagnostics) { ExternParamNames = ExternParams };
+        var compiler = new CSharpExprWriter(Input, n.Id, n.Span, diagnostics) { ExternParamNames = ExternParams };
         var async = false;
         body.Add($"scope.Begin({n.Id});");
         if (isSink)

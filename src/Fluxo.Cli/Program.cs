@@ -36,7 +36,7 @@ public static class Program
         CheckCommand.Create(),
         GraphCommand.Create(),
         CompileCommand.Create(),
-        VersionInfo.Create(),
+        FormatsCommand.Create(),
         RunCommand.Create(),
         OptimizeCommand.Create(),
         ReportCommand.Create(),

@@ -1,5 +1,5 @@
 using Fluxo.Optimizer;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Reporting.Graphs;

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.TestSupport;
 using Fluxo.Trace;

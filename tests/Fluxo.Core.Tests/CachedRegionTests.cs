@@ -21,7 +21,7 @@ public sealed class CachedRegionTests
     {
         Assert.Null(CachedRegion.TryCreate(Reach, nodes, out var problem));
         Assert.Equal(kind, problem!.Kind);
-        var d = Diag.BadCachedRegion("p.json", "$.caches[0]", problem);
+        var d = problem.ToDiagnostic("p.json", "$.caches[0]");
         Assert.Equal($"FLX50{(int)kind + 1:00}", d.Code);
         Assert.StartsWith($"p.json(1,1): error FLX50", d.Format());
     }

@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer.Ahead;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Optimizer.Synthetic;

@@ -92,7 +92,7 @@ public sealed class FetchingTests
             using var fetcher = new HttpFetcher(new FetchLimits(AllowPrivateAddresses: true));
             var options = PipeRunOptions.With(fetcher).WarningsTo(diags);
             var engine = Fluxo.Runtime.Engine.ServiceEngine.Create(module, new Fluxo.Runtime.Engine.EngineOptions { Executors = [new PipeModuleExecutor(options)] }, diags)!;
-            var result = await engine.RunAsync(PipeImporter.HandlerName, Value.Record([]), new Fluxo.Runtime.Engine.RequestInfo(1, 1, 0));
+            var result = await engine.RunAsync(PipeImporter.HandlerName, Value.Record([]), new Fluxo.Runtime.RequestInfo(1, 1, 0));
             Assert.True(result.Succeeded, result.Error);
             Assert.Empty(result.Value!.AsList);
             var warning = Assert.Single(diags.Items);

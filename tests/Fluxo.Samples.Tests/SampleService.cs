@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Flimp;
 using Fluxo.Ir;
+using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Queues;

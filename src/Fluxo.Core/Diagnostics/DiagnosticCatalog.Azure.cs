@@ -7,21 +7,10 @@ public static partial class Diag
 
     // FLX4002 (a stale decision skipped with a warning) is retired: a stale policy is error FLX4100.
 
-    public static Diagnostic AzureBadCache(Fluxo.Ir.Graph graph, IEnumerable<int> nodes, string where, string reason) =>
-        Warning("FLX4003", DecisionSpan(graph, nodes, where), $"cache on '{graph.Name}' skipped: {reason}");
+    public static Diagnostic AzureBadCache(SourceSpan at, string graph, string reason) =>
+        Warning("FLX4003", at, $"cache on '{graph}' skipped: {reason}");
 
     // FLX4004 (a precompute or speculate decision not built into the service) is retired: the service builds both.
-
-    /// <summary>
-    /// Where a policy decision the back end passes over shows in the service: the source of its first node (the
-    /// handler's own when none is in the graph), with the decision's place in the policy (<paramref name="where"/>).
-    /// </summary>
-    public static SourceSpan DecisionSpan(Fluxo.Ir.Graph graph, IEnumerable<int> nodes, string where)
-    {
-        var inner = nodes.Where(n => n > 0 && n < graph.Nodes.Length).Select(n => graph.Nodes[n]).FirstOrDefault();
-        var span = (inner ?? graph.Nodes.FirstOrDefault())?.Span ?? SourceSpan.None(graph.Name);
-        return span with { Path = where };
-    }
 
     public static Diagnostic AzureUndeployableNode(SourceSpan span, string what, string reason) =>
         Error("FLX4200", span, $"{what} cannot be deployed to Azure: {reason}");

@@ -1,15 +1,13 @@
-using Fluxo.Policy;
-
 namespace Fluxo.Diagnostics;
 
 /// <summary>The production loop: stale policies, deployed traces, traces pull and load (FLX4100-4199).</summary>
 public static partial class Diag
 {
-    public static Diagnostic StaleDecision(SourceSpan span, StaleDecision s) =>
-        Error("FLX4100", span, $"stale policy: {Stale(s)} (re-run fluxo optimize on a new trace, or pass --allow-stale-policy to drop such decisions)");
+    public static Diagnostic StaleDecision(SourceSpan span, string decision) =>
+        Error("FLX4100", span, $"stale policy: {decision} (re-run fluxo optimize on a new trace, or pass --allow-stale-policy to drop such decisions)");
 
-    public static Diagnostic StaleDecisionDropped(SourceSpan span, StaleDecision s) =>
-        Warning("FLX4101", span, $"dropped stale decision: {Stale(s)}");
+    public static Diagnostic StaleDecisionDropped(SourceSpan span, string decision) =>
+        Warning("FLX4101", span, $"dropped stale decision: {decision}");
 
     public static Diagnostic TraceFolderEmpty(string path) =>
         Error("FLX4110", SourceSpan.None(path), $"trace folder '{path}' holds no trace files");
@@ -37,10 +35,4 @@ public static partial class Diag
 
     public static Diagnostic TracesBadRate(double rate) =>
         Error("FLX4114", SourceSpan.None("<command line>"), $"--rate {rate} is not in (0, 1]");
-
-    private static string Stale(StaleDecision s) => s.GraphHash is null
-        ? $"{s.Kind} decision {s.JsonPath} for '{s.Handler}' was made for graph {s.PolicyHash}, but the program has no such handler (or no handler it follows)"
-        : s.GraphHash == s.PolicyHash
-            ? $"{s.Kind} decision {s.JsonPath} for '{s.Handler}' follows a handler the program no longer has"
-            : $"{s.Kind} decision {s.JsonPath} for '{s.Handler}' was made for graph {s.PolicyHash}, but the program's graph is {s.GraphHash}";
 }

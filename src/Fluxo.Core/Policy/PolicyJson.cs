@@ -17,11 +17,21 @@ public static class PolicyJson
             var policy = JsonSerializer.Deserialize<PolicyDocument>(json, IrJson.Options);
             if (policy is null || policy.Format != PolicyDocument.CurrentFormat)
             {
-                diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format));
+                diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format, PolicyDocument.CurrentFormat));
                 return null;
             }
 
-            return policy with
+            var bad = false;
+            for (var j = 0; !policy.Caches.IsDefault && j < policy.Caches.Length; j++)
+            {
+                if (policy.Caches[j] is { TtlSeconds: var ttl } && (ttl < 0 || !double.IsFinite(ttl)))
+                {
+                    diagnostics.Add(Diag.BadTtlValue(JsonLocation.Of(path, json, $"$.caches[{j}].ttlSeconds"), ttl));
+                    bad = true;
+                }
+            }
+
+            return bad ? null : policy with
             {
                 Caches = policy.Caches.IsDefault ? [] : policy.Caches,
                 Precompute = policy.Precompute.IsDefault ? [] : policy.Precompute,

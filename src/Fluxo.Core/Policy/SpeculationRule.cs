@@ -2,7 +2,7 @@ namespace Fluxo.Policy;
 
 /// <summary>
 /// When a speculation starts and when its result serves a request: the one rule the runtime
-/// (<c>Runtime.Ahead.AheadWork</c>) follows and the optimizer's replay (<c>Optimizer.Ahead.ServiceReplay</c>) predicts.
+/// (<c>Runtime.Engine.AheadWork</c>) follows and the optimizer's replay (<c>Optimizer.Ahead.ServiceReplay</c>) predicts.
 /// A request of A that succeeds starts the first decision in policy order whose first handler is A, with that
 /// request's parameters or result as the guessed inputs; a client keeps at most one waiting speculation (a newer
 /// one replaces it, wasted). The client's next request uses it only when <see cref="Serves"/> holds and, when the

@@ -5,7 +5,15 @@ using Fluxo.Ir;
 namespace Fluxo.Policy;
 
 /// <summary>A policy decision made for a graph the program no longer has: its JSON path, handler and both hashes (null when the handler is gone).</summary>
-public sealed record StaleDecision(string JsonPath, string Kind, string Handler, string PolicyHash, string? GraphHash);
+public sealed record StaleDecision(string JsonPath, string Kind, string Handler, string PolicyHash, string? GraphHash)
+{
+    /// <summary>What is stale about the decision, for people.</summary>
+    public string Describe() => GraphHash is null
+        ? $"{Kind} decision {JsonPath} for '{Handler}' was made for graph {PolicyHash}, but the program has no such handler (or no handler it follows)"
+        : GraphHash == PolicyHash
+            ? $"{Kind} decision {JsonPath} for '{Handler}' follows a handler the program no longer has"
+            : $"{Kind} decision {JsonPath} for '{Handler}' was made for graph {PolicyHash}, but the program's graph is {GraphHash}";
+}
 
 /// <summary>
 /// One rule for every stage that applies a policy: a decision whose handler's graph hash differs from the
@@ -59,7 +67,7 @@ public static class StalePolicy
         foreach (var s in stale)
         {
             var span = policyText is null ? new SourceSpan(policyPath, 1, 1, 1, 1, s.JsonPath) : JsonLocation.Of(policyPath, policyText, s.JsonPath + ".graphHash");
-            diagnostics.Add(allowStale ? Diag.StaleDecisionDropped(span, s) : Diag.StaleDecision(span, s));
+            diagnostics.Add(allowStale ? Diag.StaleDecisionDropped(span, s.Describe()) : Diag.StaleDecision(span, s.Describe()));
         }
 
         if (!allowStale)

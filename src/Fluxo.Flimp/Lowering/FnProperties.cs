@@ -16,7 +16,7 @@ internal sealed class FnProperties(IReadOnlyDictionary<string, BoundFn> fns)
             return known;
         }
 
-        var effects = new Effects();
+        var effects = new NodeEffects();
         var inline = new InlineLowering(this, s => new VarExpr(s.Name), effects);
         var body = fns[fn];
         foreach (var let in body.Lets)
@@ -31,7 +31,7 @@ internal sealed class FnProperties(IReadOnlyDictionary<string, BoundFn> fns)
 
     public FnDecl Lower(BoundFn fn)
     {
-        var inline = new InlineLowering(this, s => new VarExpr(s.Name), new Effects());
+        var inline = new InlineLowering(this, s => new VarExpr(s.Name), new NodeEffects());
         var body = inline.Lower(fn.Result);
         for (var i = fn.Lets.Length - 1; i >= 0; i--)
         {

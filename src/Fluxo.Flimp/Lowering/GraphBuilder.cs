@@ -44,11 +44,11 @@ internal sealed class GraphBuilder
         var response = result switch
         {
             NodeRefExpr r => r,
-            _ => new NodeRefExpr(Add(NodeKind.Compute, "result", null, result ?? new LitExpr(Value.Null), h.ReturnType, h.Span, new Effects()), null),
+            _ => new NodeRefExpr(Add(NodeKind.Compute, "result", null, result ?? new LitExpr(Value.Null), h.ReturnType, h.Span, new NodeEffects()), null),
         };
         ImmutableArray<NodeInput> inputs = [new NodeInput(response.Node, response.Field), .. _sideEffects.Select(id => new NodeInput(id))];
         var sinkId = _nodes.Count;
-        _nodes.Add(new Node(sinkId, NodeKind.Sink, "response", null, inputs, new InputExpr(0), null, h.ReturnType.ToString(), Props(inputs, new Effects()), h.Span));
+        _nodes.Add(new Node(sinkId, NodeKind.Sink, "response", null, inputs, new InputExpr(0), null, h.ReturnType.ToString(), Props(inputs, new NodeEffects()), h.Span));
 
         var graph = new Graph(h.Name, [.. h.Params.Select(p => new Param(p.Name, p.Type.ToString()))], h.ReturnType.ToString(), [.. _nodes], 0, sinkId, "", h.Span, h.Internal);
         return IrJson.WithHash(graph);
@@ -98,11 +98,11 @@ internal sealed class GraphBuilder
         if (fe.Checked)
         {
             list = new NodeRefExpr(Add(NodeKind.Builtin, "atMost", "atMost", new CallExpr(CallKind.Builtin, "atMost", [list, new LitExpr(Value.Int(fe.Max))]),
-                fe.List.Type, fe.List.Span, new Effects()), null);
+                fe.List.Type, fe.List.Span, new NodeEffects()), null);
         }
         else if (list is not NodeRefExpr { Field: null })
         {
-            list = new NodeRefExpr(Add(NodeKind.Compute, fe.Var.Name + " list", null, list, fe.List.Type, fe.List.Span, new Effects()), null);
+            list = new NodeRefExpr(Add(NodeKind.Compute, fe.Var.Name + " list", null, list, fe.List.Type, fe.List.Span, new NodeEffects()), null);
         }
 
         var outer = _guard;
@@ -111,7 +111,7 @@ internal sealed class GraphBuilder
             Expr present = new BinaryExpr(">", new CallExpr(CallKind.Builtin, "count", [list]), new LitExpr(Value.Int(k)));
             _guard = outer is null ? present : new BinaryExpr("&&", outer, present);
             _letNodes[fe.Var] = Add(NodeKind.Builtin, $"{fe.Var.Name}[{k}]", "at", new CallExpr(CallKind.Builtin, "at", [list, new LitExpr(Value.Int(k))]),
-                fe.Var.Type, fe.Span, new Effects());
+                fe.Var.Type, fe.Span, new NodeEffects());
             fe.Body.ToList().ForEach(Stmt);
         }
 
@@ -128,12 +128,12 @@ internal sealed class GraphBuilder
             return;
         }
 
-        _letNodes[let.Symbol] = Add(NodeKind.Compute, let.Symbol.Name, null, value, let.Symbol.Type, let.Span, new Effects());
+        _letNodes[let.Symbol] = Add(NodeKind.Compute, let.Symbol.Name, null, value, let.Symbol.Type, let.Span, new NodeEffects());
     }
 
     private void Effect(NodeKind kind, string label, string target, Expr expr, SourceSpan span, string? writes)
     {
-        var effects = new Effects { Deterministic = false, SideEffectFree = false };
+        var effects = new NodeEffects { Deterministic = false, SideEffectFree = false };
         if (writes is not null)
         {
             effects.Writes.Add(writes);
@@ -150,7 +150,7 @@ internal sealed class GraphBuilder
         BoundUnary u => new UnaryExpr(u.Operator, Lower(u.Operand)),
         BoundBinary b => new BinaryExpr(b.Operator, Lower(b.Left), Lower(b.Right)),
         BoundCoalesce c => InlineLowering.Coalesce(Lower(c.Left), Lower(c.Right)),
-        BoundIf i => Node(NodeKind.If, "if", null, new IfExpr(Lower(i.Condition), Lower(i.Then), Lower(i.Else)), i, new Effects()),
+        BoundIf i => Node(NodeKind.If, "if", null, new IfExpr(Lower(i.Condition), Lower(i.Then), Lower(i.Else)), i, new NodeEffects()),
         BoundField f => new FieldExpr(Lower(f.Target), f.Field),
         BoundRecord r => new RecordExpr(r.TypeName, [.. r.Fields.Select(f => new FieldInit(f.Name, Lower(f.Value)))]),
         BoundList l => new ListExpr([.. l.Items.Select(Lower)]),
@@ -171,7 +171,7 @@ internal sealed class GraphBuilder
     private Expr Call(BoundCall c)
     {
         var args = c.Args.Select(Lower).ToImmutableArray();
-        var effects = new Effects
+        var effects = new NodeEffects
         {
             Deterministic = c.Kind == CallKind.Fn ? _fns.IsDeterministic(c.Name) : c.Deterministic,
             SideEffectFree = c.SideEffectFree,
@@ -182,7 +182,7 @@ internal sealed class GraphBuilder
 
     private Expr ListOperation(BoundExpr e)
     {
-        var effects = new Effects();
+        var effects = new NodeEffects();
         // The list is computed by the graph; the lambda body runs inside this one node.
         var inline = new InlineLowering(_fns, Ref, effects);
         var (label, expr) = e switch
@@ -197,16 +197,16 @@ internal sealed class GraphBuilder
 
     private Expr Read(NodeKind kind, string label, string table, Expr expr, BoundExpr e)
     {
-        var effects = new Effects { Deterministic = false };
+        var effects = new NodeEffects { Deterministic = false };
         effects.Reads.Add(table);
         return Node(kind, label, table, expr, e, effects);
     }
 
-    private NodeRefExpr Node(NodeKind kind, string label, string? target, Expr expr, BoundExpr e, Effects effects) =>
+    private NodeRefExpr Node(NodeKind kind, string label, string? target, Expr expr, BoundExpr e, NodeEffects effects) =>
         new(Add(kind, label, target, expr, e.Type, e.Span, effects), null);
 
     /// <summary>Adds a node: each distinct reference in its expression and guard becomes one input, in order of appearance.</summary>
-    private int Add(NodeKind kind, string label, string? target, Expr expr, FlimpType type, SourceSpan span, Effects effects)
+    private int Add(NodeKind kind, string label, string? target, Expr expr, FlimpType type, SourceSpan span, NodeEffects effects)
     {
         var inputs = new List<NodeInput>();
         Expr Bind(Expr x) => ExprTree.Rewrite(x, leaf =>
@@ -235,7 +235,7 @@ internal sealed class GraphBuilder
         return id;
     }
 
-    private NodeProps Props(ImmutableArray<NodeInput> inputs, Effects effects) => new(
+    private NodeProps Props(ImmutableArray<NodeInput> inputs, NodeEffects effects) => new(
         effects.Deterministic,
         effects.SideEffectFree,
         inputs.Any(i => i.From == 0 || _nodes[i.From].Props.DependsOnInput),

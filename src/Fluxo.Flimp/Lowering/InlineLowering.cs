@@ -6,10 +6,10 @@ namespace Fluxo.Flimp.Lowering;
 
 /// <summary>
 /// Lowers an expression that stays inside one node (a fn body, a map/filter/fold lambda): calls and table
-/// reads become sub-expressions rather than nodes, and their properties accumulate in <see cref="Effects"/>.
+/// reads become sub-expressions rather than nodes, and their properties accumulate in <see cref="NodeEffects"/>.
 /// Handler values outside the expression are referenced through <paramref name="outer"/>.
 /// </summary>
-internal sealed class InlineLowering(FnProperties fns, Func<VarSymbol, Expr> outer, Effects effects)
+internal sealed class InlineLowering(FnProperties fns, Func<VarSymbol, Expr> outer, NodeEffects effects)
 {
     public Expr Lower(BoundExpr e) => e switch
     {

@@ -9,7 +9,7 @@ public static class Binder
 {
     public static BoundProgram Bind(ProgramSyntax program, DiagnosticBag diagnostics)
     {
-        var decls = new Declarations(program, diagnostics);
+        var decls = new Signatures(program, diagnostics);
         var fnCalls = new Dictionary<string, List<(string, SourceSpan)>>(StringComparer.Ordinal);
         var enqueues = new Dictionary<string, List<(string, SourceSpan)>>(StringComparer.Ordinal);
 

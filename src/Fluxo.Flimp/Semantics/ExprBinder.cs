@@ -8,14 +8,14 @@ using Fluxo.Values;
 namespace Fluxo.Flimp.Semantics;
 
 /// <summary>Resolves names and types of one body's expressions. <see cref="FnName"/> is set inside a fn, where only pure operations are allowed.</summary>
-internal sealed class ExprBinder(Declarations decls, DiagnosticBag diagnostics, string? fnName)
+internal sealed class ExprBinder(Signatures decls, DiagnosticBag diagnostics, string? fnName)
 {
     public string? FnName { get; } = fnName;
 
     /// <summary>Calls of fns from this body, for the recursion check.</summary>
     public List<(string Callee, SourceSpan Span)> FnCalls { get; } = [];
 
-    public Declarations Decls { get; } = decls;
+    public Signatures Decls { get; } = decls;
 
     public DiagnosticBag Diagnostics { get; } = diagnostics;
 

@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 using Fluxo.Trace;
@@ -177,7 +177,7 @@ public sealed partial class ServiceReplay
             var b = _builderOf[head.Graph];
             var builder = Builders[b]!;
             var row = builder.Count;
-            switch (builder.Add(head.Id, nodes, edges))
+            switch (builder.Add(head.Id, nodes, edges, head.ArrivalMs))
             {
                 case null:
                     return false;

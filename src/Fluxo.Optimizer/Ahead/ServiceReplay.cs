@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 using Fluxo.Trace;
@@ -97,7 +97,7 @@ public sealed partial class ServiceReplay
                     continue;
                 }
 
-                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is not { } inSample)
+                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan(), r.ArrivalMs) is not { } inSample)
                 {
                     return null;
                 }
@@ -149,7 +149,7 @@ public sealed partial class ServiceReplay
     /// <param name="measureFrom">Requests before this position in the trace only warm the caches; the latencies are those of the rest.</param>
     public AheadResult Run(PolicyDocument policy, int measureFrom = 0)
     {
-        var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
+        var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
         {
             var d = SpeculationRule.Launched(policy, _parts[a].Graph.Name);
@@ -173,7 +173,7 @@ public sealed partial class ServiceReplay
             var plan = plans[pi];
             var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
             var program = plan.Base;
-            var hits = plan.CacheHits(r);
+            var hits = plan.CacheHits(r, arrival);
             if (pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 
 namespace Fluxo.Optimizer.Search;
@@ -126,6 +126,10 @@ public sealed class HitCurve
         var lastUse = new int[keys.DistinctKeys];
         Array.Fill(lastUse, -1);
         var tree = new Fenwick(trace.Requests);
+        // An expiring candidate: a reuse after the entry's stamp is older than the TTL misses at every size. Stamps are
+        // taken as in a cache that never evicts, so the curve is exact for large caches and close for small ones.
+        var ttl = candidate.TtlMs;
+        var stamp = ttl > 0 ? new double[keys.DistinctKeys] : null;
         long lookups = 0;
         var baseline = 0.0;
         for (var r = 0; r < trace.Requests; r++)
@@ -140,10 +144,21 @@ public sealed class HitCurve
             var key = keys.KeyIds[r];
             baseline -= missLatency[r] - baseLatency[r];
             var previous = lastUse[key];
+            var expired = false;
+            if (stamp is not null)
+            {
+                var now = trace.Arrivals.Length > r ? trace.Arrivals[r] : 0;
+                expired = previous >= 0 && Policy.CacheKey.Expired(stamp[key], now, ttl);
+                if (previous < 0 || expired)
+                {
+                    stamp[key] = now;
+                }
+            }
+
             if (previous >= 0)
             {
                 var d = trace.WholeBytes(tree.Sum(previous + 1, r - 1)) + size;
-                if (d <= maxBytes)
+                if (d <= maxBytes && !expired)
                 {
                     distance[reuses] = d;
                     weight[reuses++] = missLatency[r] - hitLatency[r];

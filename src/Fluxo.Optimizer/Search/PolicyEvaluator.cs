@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 
 namespace Fluxo.Optimizer.Search;

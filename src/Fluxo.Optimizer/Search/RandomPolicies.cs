@@ -1,4 +1,4 @@
-using Fluxo.Optimizer.Graphs;
+using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 
 namespace Fluxo.Optimizer.Search;

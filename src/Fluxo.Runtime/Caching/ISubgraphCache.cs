@@ -8,41 +8,18 @@ public interface ISubgraphCache
 {
     CacheDecision Decision { get; }
 
-    /// <summary>The stored outputs, or null on a miss; a hit makes the entry the most recently used.</summary>
-    ValueTask<Value[]?> GetAsync(ulong key, CancellationToken ct);
+    /// <summary>The stored outputs, or null on a miss, for a request that arrived at <paramref name="nowMs"/> (ms of the run's clock);
+    /// a hit makes the entry the most recently used, an entry older than the decision's TTL is a miss (<see cref="CacheKey.Expired"/>).</summary>
+    ValueTask<Value[]?> GetAsync(ulong key, double nowMs, CancellationToken ct);
 
-    /// <summary>Stores an entry of <paramref name="bytes"/>, evicting least recently used entries to stay within the budget.</summary>
-    ValueTask SetAsync(ulong key, Value[] outputs, long bytes, CancellationToken ct);
+    /// <summary>Stores an entry of <paramref name="bytes"/> stamped <paramref name="nowMs"/>, evicting least recently used entries to stay within the budget.</summary>
+    ValueTask SetAsync(ulong key, Value[] outputs, long bytes, double nowMs, CancellationToken ct);
 
-    CacheStats Stats { get; }
+    CacheCounters Stats { get; }
 }
 
 /// <summary>Creates the caches a policy asks for (one per decision).</summary>
 public interface ICacheFactory
 {
     ISubgraphCache Create(CacheDecision decision, int index);
-}
-
-/// <summary>Counters of one cache.</summary>
-public sealed class CacheStats
-{
-    private long _hits;
-    private long _misses;
-    private long _evictions;
-
-    public long Hits => Interlocked.Read(ref _hits);
-
-    public long Misses => Interlocked.Read(ref _misses);
-
-    public long Evictions => Interlocked.Read(ref _evictions);
-
-    public long Bytes { get; set; }
-
-    public long Entries { get; set; }
-
-    public void Hit() => Interlocked.Increment(ref _hits);
-
-    public void Miss() => Interlocked.Increment(ref _misses);
-
-    public void Evicted() => Interlocked.Increment(ref _evictions);
 }

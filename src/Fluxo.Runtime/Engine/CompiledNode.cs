@@ -1,6 +1,5 @@
 using Fluxo.Ir;
-using Fluxo.Policy;
-using Fluxo.Runtime.Caching;
+using Fluxo.Runtime.Groups;
 
 namespace Fluxo.Runtime.Engine;
 
@@ -26,24 +25,6 @@ internal sealed class CompiledNode
     public int Slots { get; init; }
 }
 
-/// <summary>A cached (or pre-computed, or speculated) subgraph in one graph: its members, the edges entering it in key order, and the members read outside it.</summary>
-internal sealed class CacheGroup
-{
-    public CacheDecision? Decision { get; init; }
-
-    /// <summary>The cache; null for a group served by <see cref="Ahead"/> instead.</summary>
-    public ISubgraphCache? Cache { get; init; }
-
-    /// <summary>Set for a pre-computed or speculated subgraph.</summary>
-    public Ahead.AheadGroup? Ahead { get; init; }
-
-    public required int[] Members { get; init; }
-
-    public required Edge[] Entering { get; init; }
-
-    public required int[] Exits { get; init; }
-}
-
 /// <summary>A graph compiled once: nodes, and for each node the cache group it belongs to (-1 for none).</summary>
 internal sealed class CompiledGraph
 {
@@ -55,5 +36,5 @@ internal sealed class CompiledGraph
 
     public required int[] GroupOf { get; init; }
 
-    public required CacheGroup[] Groups { get; init; }
+    public required SubgraphGroup[] Groups { get; init; }
 }

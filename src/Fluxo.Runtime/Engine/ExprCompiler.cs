@@ -47,10 +47,10 @@ internal sealed class ExprCompiler
         MapExpr m => Map(m, scope),
         FilterExpr fl => Filter(fl, scope),
         FoldExpr fo => Fold(fo, scope),
-        TableGetExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), Compile(t.RowKey, scope)], (f, d, a) => f.Run.TableGetAsync(f, d, a[0], a[1])),
-        TableQueryExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), t.RowKeyPrefix is null ? Const(Value.Null) : Compile(t.RowKeyPrefix, scope)], (f, d, a) => f.Run.TableQueryAsync(f, d, a[0], a[1])),
+        TableGetExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), Compile(t.RowKey, scope)], (f, d, a) => f.Run.Calls.TableGetAsync(f, d, a[0], a[1])),
+        TableQueryExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), t.RowKeyPrefix is null ? Const(Value.Null) : Compile(t.RowKeyPrefix, scope)], (f, d, a) => f.Run.Calls.TableQueryAsync(f, d, a[0], a[1])),
         TablePutExpr t => TablePut(t, scope),
-        TableDeleteExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), Compile(t.RowKey, scope)], (f, d, a) => f.Run.TableDeleteAsync(f, d, a[0], a[1])),
+        TableDeleteExpr t => TableOp(t.Table, [Compile(t.PartitionKey, scope), Compile(t.RowKey, scope)], (f, d, a) => f.Run.Calls.TableDeleteAsync(f, d, a[0], a[1])),
         EnqueueExpr q => Enqueue(q, scope),
         _ => throw new CompileException($"expression '{e.GetType().Name}' is not supported"),
     };
@@ -126,7 +126,7 @@ internal sealed class ExprCompiler
                     return Nary(args, (f, a) =>
                     {
                         f.SelfMs += info.CostMs;
-                        return info.Invoke(f.Run, a);
+                        return info.Invoke(f.Run.Calls, a);
                     });
                 }
 
@@ -157,7 +157,7 @@ internal sealed class ExprCompiler
                 {
                     var decl = _ctx.Module.FindExtern(c.Name) ?? throw new CompileException($"extern '{c.Name}' is not declared");
                     var binding = _ctx.Binding(c.Name);
-                    return NaryAsync(args, (f, a) => f.Run.CallExternAsync(f, decl, binding, a));
+                    return NaryAsync(args, (f, a) => f.Run.Calls.CallExternAsync(f, decl, binding, a));
                 }
         }
     }
@@ -174,7 +174,7 @@ internal sealed class ExprCompiler
             throw new FlimpRuntimeException($"fn calls nest more than {Limits.EvaluationLimits.MaxCallDepth} deep (calling '{fn.Decl.Name}')");
         }
 
-        caller.Run.Step(caller.NodeId);
+        caller.Run.Limit.Step(caller.NodeId);
         var child = new Frame(caller.Run, null, caller.NodeId, [], new Value[fn.Slots]) { Depth = caller.Depth + 1 };
         for (var i = 0; i < args.Length; i++)
         {
@@ -232,7 +232,7 @@ internal sealed class ExprCompiler
                 var b = ImmutableArray.CreateBuilder<Value>(items.Length);
                 foreach (var item in items)
                 {
-                    f.Run.Step(f.NodeId);
+                    f.Run.Limit.Step(f.NodeId);
                     f.Locals[slot] = item;
                     b.Add(bs(f));
                 }
@@ -247,7 +247,7 @@ internal sealed class ExprCompiler
             var b = ImmutableArray.CreateBuilder<Value>(items.Length);
             foreach (var item in items)
             {
-                f.Run.Step(f.NodeId);
+                f.Run.Limit.Step(f.NodeId);
                 f.Locals[slot] = item;
                 b.Add(await body.Eval(f));
             }
@@ -267,7 +267,7 @@ internal sealed class ExprCompiler
             var b = ImmutableArray.CreateBuilder<Value>();
             foreach (var item in items)
             {
-                f.Run.Step(f.NodeId);
+                f.Run.Limit.Step(f.NodeId);
                 f.Locals[slot] = item;
                 if (Operators.IsTrue(await body.Eval(f)))
                 {
@@ -292,7 +292,7 @@ internal sealed class ExprCompiler
             var a = await init.Eval(f);
             foreach (var x in items)
             {
-                f.Run.Step(f.NodeId);
+                f.Run.Limit.Step(f.NodeId);
                 f.Locals[acc] = a;
                 f.Locals[item] = x;
                 a = await body.Eval(f);
@@ -313,7 +313,7 @@ internal sealed class ExprCompiler
         var decl = _ctx.Module.FindTable(t.Table) ?? throw new CompileException($"table '{t.Table}' is not declared");
         var names = t.Fields.Select(f => f.Name).ToArray();
         Evaluator[] args = [Compile(t.PartitionKey, scope), Compile(t.RowKey, scope), .. t.Fields.Select(f => Compile(f.Value, scope))];
-        return NaryAsync(args, (f, a) => f.Run.TablePutAsync(f, decl, a[0], a[1], MakeRecord(names, a[2..])));
+        return NaryAsync(args, (f, a) => f.Run.Calls.TablePutAsync(f, decl, a[0], a[1], MakeRecord(names, a[2..])));
     }
 
     private Evaluator Enqueue(EnqueueExpr q, ImmutableDictionary<string, int> scope)
@@ -324,7 +324,7 @@ internal sealed class ExprCompiler
         }
 
         var names = q.Args.Select(f => f.Name).ToArray();
-        return NaryAsync([.. q.Args.Select(a => Compile(a.Value, scope))], (f, a) => f.Run.EnqueueAsync(f, q.Handler, MakeRecord(names, a)));
+        return NaryAsync([.. q.Args.Select(a => Compile(a.Value, scope))], (f, a) => f.Run.Calls.EnqueueAsync(f, q.Handler, MakeRecord(names, a)));
     }
 
     private static Evaluator Nary(Evaluator[] parts, Func<Frame, Value[], Value> combine)

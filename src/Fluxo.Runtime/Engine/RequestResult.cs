@@ -3,11 +3,12 @@ using Fluxo.Values;
 
 namespace Fluxo.Runtime.Engine;
 
-/// <summary>Who sent a request and when it arrived (ms from the run's start).</summary>
-public readonly record struct RequestInfo(long Id, long Client, double ArrivalMs);
-
 /// <summary>One request's outcome: a value, or an error from the service's own logic; never an exception.</summary>
 public sealed record RequestResult(long Id, string Handler, Value? Value, string? Error, double LatencyMs, TraceRequest? Trace)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>What failed the request, when <see cref="Error"/> was made from an exception: a front end whose nodes
+    /// throw their own located diagnostics (pipe modules) reports those instead of the message.</summary>
+    public Exception? Failure { get; init; }
 }

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Runtime.Caching;
+using Fluxo.Runtime.Groups;
+using Fluxo.Runtime.Tables;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -20,9 +22,9 @@ public sealed class ServiceEngine
         Module = module;
         Options = options;
         _graphs = graphs;
-        if (options.Tables is Ahead.VersionedTableStore versioned)
+        if (options.Tables is VersionedTableStore versioned)
         {
-            Ahead = new Ahead.AheadWork(this, options.Policy!, versioned);
+            Ahead = new AheadWork(this, options.Policy!, versioned);
         }
 
         TraceHeader = new TraceHeader(TraceHeader.CurrentFormat, module.Service,
@@ -37,7 +39,7 @@ public sealed class ServiceEngine
     public TraceHeader TraceHeader { get; }
 
     /// <summary>Pre-computation and speculation the policy asked for; null when it asked for neither.</summary>
-    public Ahead.AheadWork? Ahead { get; }
+    public AheadWork? Ahead { get; }
 
     internal CompiledGraph? Compiled(string handler) => _graphs.GetValueOrDefault(handler);
 
@@ -69,10 +71,10 @@ public sealed class ServiceEngine
 
         if (options.Policy is { } policy && (policy.Precompute.Length > 0 || policy.Speculate.Length > 0))
         {
-            options = options with { Tables = new Ahead.VersionedTableStore(options.Tables) };
+            options = options with { Tables = new VersionedTableStore(options.Tables) };
         }
 
-        var groups = CacheGroups.Build(module, options, diags);
+        var groups = CacheGroups.Build(module, options.Policy, options.PolicyPath, options.Caches, diags);
         var graphs = new Dictionary<string, CompiledGraph>(StringComparer.Ordinal);
         for (var gi = 0; gi < module.Graphs.Length; gi++)
         {
@@ -161,7 +163,7 @@ public sealed class ServiceEngine
         }
 
         var pending = Ahead is null ? null : await Ahead.BeforeAsync(handler, info, ct).ConfigureAwait(false);
-        var run = new RequestRun(this, g, request, info, Options.Trace, limit.Token) { Pending = pending };
+        var run = new RequestRun(this, g, request, info, Options.Trace, limit.Token, pending);
         try
         {
             var value = await run.RunSinkAsync().ConfigureAwait(false);
@@ -184,7 +186,7 @@ public sealed class ServiceEngine
             var error = e is OperationCanceledException && limit.IsCancellationRequested
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the request ran longer than its time limit of {Options.TimeLimit?.TotalSeconds:0.###} s")
                 : Describe(e);
-            return new RequestResult(info.Id, handler, null, error, latency, Options.Trace ? run.BuildTrace(latency) : null);
+            return new RequestResult(info.Id, handler, null, error, latency, Options.Trace ? run.BuildTrace(latency) : null) { Failure = e };
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Fluxo.Ir;
-using Fluxo.Runtime.Engine;
 using Fluxo.Trace;
 using Fluxo.Values;
 

@@ -9,7 +9,7 @@ public sealed record RunReport(IReadOnlyList<LatencyRow> Rows, long Requests, do
     public LatencyRow Overall => Rows[^1];
 
     /// <summary>Work done ahead of requests, when the policy asked for any.</summary>
-    public Ahead.AheadStats? Ahead { get; init; }
+    public Engine.AheadStats? Ahead { get; init; }
 
     /// <summary>The first few failed requests of each handler, with their messages.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> FirstErrors { get; init; } = new Dictionary<string, IReadOnlyList<string>>();

@@ -1,7 +1,7 @@
 namespace Fluxo.Flimp.Lowering;
 
 /// <summary>What one node's own computation does, accumulated while its expression is built.</summary>
-internal sealed class Effects
+internal sealed class NodeEffects
 {
     public bool Deterministic { get; set; } = true;
 

@@ -1,9 +1,10 @@
 using Fluxo.Ir;
 using Fluxo.Policy;
-using Fluxo.Runtime.Engine;
+using Fluxo.Runtime.Groups;
+using Fluxo.Runtime.Tables;
 using Fluxo.Values;
 
-namespace Fluxo.Runtime.Ahead;
+namespace Fluxo.Runtime.Engine;
 
 /// <summary>
 /// The work a policy asks to do ahead of requests. Pre-computed parts are computed at the first request and
@@ -107,8 +108,8 @@ public sealed class AheadWork
         var run = new RequestRun(_engine, g, guess, new RequestInfo(-info.Id, info.Client, start), false, ct);
         try
         {
-            var (values, done, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
-            var reads = run.TableReads(group.Members);
+            var (values, done, work) = await run.Groups.RunPartAsync(group.Exits).ConfigureAwait(false);
+            var reads = run.Groups.TableReads(group.Members);
             lock (_pending)
             {
                 _speculations++;
@@ -160,7 +161,7 @@ public sealed class AheadWork
         var group = g.Groups[g.GroupOf[p.Nodes[0]]];
         var id = long.MinValue / 2 + Interlocked.Increment(ref _runs);
         var run = new RequestRun(_engine, g, Value.Record([]), new RequestInfo(id, 0, nowMs), false, ct);
-        var (values, _, work) = await run.RunPartAsync(group.Exits).ConfigureAwait(false);
+        var (values, _, work) = await run.Groups.RunPartAsync(group.Exits).ConfigureAwait(false);
         _stored[d] = values;
         var period = p.RefreshSeconds * 1000;
 
@@ -171,3 +172,7 @@ public sealed class AheadWork
         _refreshWork += work;
     }
 }
+
+/// <summary>Counters of the work done ahead of requests in one run.</summary>
+public sealed record AheadStats(
+    long Speculations, long Used, long Wasted, double UsedWorkMs, double WastedWorkMs, long Refreshes, double RefreshWorkMs);

@@ -14,12 +14,12 @@ internal readonly record struct Code(string Text, bool Async)
 /// Compiles an IR expression to one C# expression. Awaits sit inside conditional operators, so an untaken
 /// branch never demands its inputs, as in the runtime; calls, table operations and enqueues call the support library.
 /// </summary>
-internal sealed class ExprCompiler(Func<int, Code> input, int nodeId, SourceSpan where, DiagnosticBag diagnostics)
+internal sealed class CSharpExprWriter(Func<int, Code> input, int nodeId, SourceSpan where, DiagnosticBag diagnostics)
 {
     private readonly Dictionary<string, string> _vars = [];
     private int _fresh;
 
-    public ExprCompiler Bind(string name, string identifier)
+    public CSharpExprWriter Bind(string name, string identifier)
     {
         _vars[name] = identifier;
         return this;

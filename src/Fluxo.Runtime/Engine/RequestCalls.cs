@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Fluxo.Builtins;
 using Fluxo.Ir;
 using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Queues;
@@ -8,12 +9,16 @@ using Fluxo.Values;
 namespace Fluxo.Runtime.Engine;
 
 /// <summary>A request's calls out of the graph (externs, tables, queues) and the clock and seed its builtins see.</summary>
-internal sealed partial class RequestRun
+internal sealed class RequestCalls(RequestRun run) : IBuiltinContext
 {
+    private readonly EngineOptions _options = run.Engine.Options;
+    private readonly bool _virtual = run.Virtual;
+    private long _draws;
+
     public async ValueTask<Value> CallExternAsync(Frame f, ExternDecl decl, IExternBinding binding, Value[] args)
     {
-        var site = new CallSite(_engine.Options.Clock, _engine.Options.Seed, Info.Id, f.NodeId, f.CallIndex++);
-        var r = await binding.CallAsync(decl, args, site, _ct).ConfigureAwait(false);
+        var site = new CallSite(_options.Clock, _options.Seed, run.Info.Id, f.NodeId, f.CallIndex++);
+        var r = await binding.CallAsync(decl, args, site, run.Ct).ConfigureAwait(false);
         if (_virtual)
         {
             f.SelfMs += r.LatencyMs;
@@ -26,14 +31,14 @@ internal sealed partial class RequestRun
     {
         if (simulated)
         {
-            var ms = latency.Sample(SeededDraw.Hash(_engine.Options.Seed, Info.Id, f.NodeId, f.CallIndex++));
+            var ms = latency.Sample(SeededDraw.Hash(_options.Seed, run.Info.Id, f.NodeId, f.CallIndex++));
             if (_virtual)
             {
                 f.SelfMs += ms;
             }
             else if (ms > 0)
             {
-                await Task.Delay(TimeSpan.FromMilliseconds(ms), _ct).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromMilliseconds(ms), run.Ct).ConfigureAwait(false);
             }
         }
         else if (_virtual)
@@ -48,64 +53,64 @@ internal sealed partial class RequestRun
 
     public async ValueTask<Value> TableGetAsync(Frame f, TableDecl t, Value pk, Value rk)
     {
-        var tables = _engine.Options.Tables;
+        var tables = _options.Tables;
         var t0 = Stopwatch.GetTimestamp();
-        var row = await tables.GetAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), _ct).ConfigureAwait(false);
-        await Charge(f, tables.Simulated, _engine.Options.Bindings.TableLatency, t0).ConfigureAwait(false);
+        var row = await tables.GetAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), run.Ct).ConfigureAwait(false);
+        await Charge(f, tables.Simulated, _options.Bindings.TableLatency, t0).ConfigureAwait(false);
         return row ?? Value.Null;
     }
 
     public async ValueTask<Value> TableQueryAsync(Frame f, TableDecl t, Value pk, Value prefix)
     {
-        var tables = _engine.Options.Tables;
+        var tables = _options.Tables;
         var t0 = Stopwatch.GetTimestamp();
-        var rows = await tables.QueryAsync(t, KeyText(pk, "partition key"), prefix.IsNull ? null : prefix.ToString(), _ct).ConfigureAwait(false);
-        await Charge(f, tables.Simulated, _engine.Options.Bindings.TableLatency, t0).ConfigureAwait(false);
+        var rows = await tables.QueryAsync(t, KeyText(pk, "partition key"), prefix.IsNull ? null : prefix.ToString(), run.Ct).ConfigureAwait(false);
+        await Charge(f, tables.Simulated, _options.Bindings.TableLatency, t0).ConfigureAwait(false);
         return Value.List(rows);
     }
 
     public async ValueTask<Value> TablePutAsync(Frame f, TableDecl t, Value pk, Value rk, Value fields)
     {
-        var tables = _engine.Options.Tables;
+        var tables = _options.Tables;
         var t0 = Stopwatch.GetTimestamp();
         var row = Value.Record([new(t.PartitionKey.Name, pk), new(t.RowKey.Name, rk), .. fields.AsRecord]);
-        await tables.PutAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), row, _ct).ConfigureAwait(false);
-        await Charge(f, tables.Simulated, _engine.Options.Bindings.TableLatency, t0).ConfigureAwait(false);
+        await tables.PutAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), row, run.Ct).ConfigureAwait(false);
+        await Charge(f, tables.Simulated, _options.Bindings.TableLatency, t0).ConfigureAwait(false);
         return Value.Null;
     }
 
     public async ValueTask<Value> TableDeleteAsync(Frame f, TableDecl t, Value pk, Value rk)
     {
-        var tables = _engine.Options.Tables;
+        var tables = _options.Tables;
         var t0 = Stopwatch.GetTimestamp();
-        await tables.DeleteAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), _ct).ConfigureAwait(false);
-        await Charge(f, tables.Simulated, _engine.Options.Bindings.TableLatency, t0).ConfigureAwait(false);
+        await tables.DeleteAsync(t, KeyText(pk, "partition key"), KeyText(rk, "row key"), run.Ct).ConfigureAwait(false);
+        await Charge(f, tables.Simulated, _options.Bindings.TableLatency, t0).ConfigureAwait(false);
         return Value.Null;
     }
 
     public async ValueTask<Value> EnqueueAsync(Frame f, string handler, Value args)
     {
-        var queue = _engine.Options.Queue;
+        var queue = _options.Queue;
         var t0 = Stopwatch.GetTimestamp();
-        var sentAt = Info.ArrivalMs + (_virtual ? f.MaxReady + f.SelfMs : Elapsed);
-        await queue.SendAsync(new QueuedCall(handler, args, Info.Client, sentAt), _ct).ConfigureAwait(false);
-        await Charge(f, queue.Simulated, _engine.Options.Bindings.QueueLatency, t0).ConfigureAwait(false);
+        var sentAt = run.Info.ArrivalMs + (_virtual ? f.MaxReady + f.SelfMs : run.Elapsed);
+        await queue.SendAsync(new QueuedCall(handler, args, run.Info.Client, sentAt), run.Ct).ConfigureAwait(false);
+        await Charge(f, queue.Simulated, _options.Bindings.QueueLatency, t0).ConfigureAwait(false);
         return Value.Null;
     }
 
     // ---- builtin context: the run's clock and seed ----
 
     public long NowMs => _virtual
-        ? _engine.Options.EpochMs + (long)Info.ArrivalMs
+        ? _options.EpochMs + (long)run.Info.ArrivalMs
         : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 
     public string NewId()
     {
         var n = Interlocked.Increment(ref _draws);
-        var a = SeededDraw.Hash(_engine.Options.Seed ^ 0x1D, Info.Id, n);
+        var a = SeededDraw.Hash(_options.Seed ^ 0x1D, run.Info.Id, n);
         var b = SeededDraw.Mix(a);
         return a.ToString("x16", CultureInfo.InvariantCulture) + b.ToString("x16", CultureInfo.InvariantCulture);
     }
 
-    public double NextRandom() => SeededDraw.Unit(SeededDraw.Hash(_engine.Options.Seed ^ 0x2F, Info.Id, Interlocked.Increment(ref _draws)));
+    public double NextRandom() => SeededDraw.Unit(SeededDraw.Hash(_options.Seed ^ 0x2F, run.Info.Id, Interlocked.Increment(ref _draws)));
 }

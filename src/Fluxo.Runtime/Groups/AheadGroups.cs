@@ -2,9 +2,8 @@ using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Policy;
-using Fluxo.Runtime.Engine;
 
-namespace Fluxo.Runtime.Ahead;
+namespace Fluxo.Runtime.Groups;
 
 /// <summary>One pre-computed or speculated subgraph of a policy, by its position in the policy's list.</summary>
 internal sealed record AheadGroup(PrecomputeDecision? Precompute, SpeculateDecision? Speculate, int Index)
@@ -18,7 +17,7 @@ internal sealed record AheadGroup(PrecomputeDecision? Precompute, SpeculateDecis
 /// <summary>Turns a policy's precompute and speculate decisions into groups beside the caches, refusing nodes that may not run ahead.</summary>
 internal static class AheadGroups
 {
-    public static void Add(IrModule module, PolicyDocument policy, string path, Dictionary<string, (int[] GroupOf, CacheGroup[] Groups)> result, DiagnosticBag diags)
+    public static void Add(IrModule module, PolicyDocument policy, string path, Dictionary<string, (int[] GroupOf, SubgraphGroup[] Groups)> result, DiagnosticBag diags)
     {
         for (var d = 0; d < policy.Precompute.Length; d++)
         {
@@ -41,7 +40,7 @@ internal static class AheadGroups
 
     private static void AddOne(
         IrModule module, string handler, string hash, ImmutableArray<int> nodes, bool speculate,
-        AheadGroup ahead, string where, string path, Dictionary<string, (int[] GroupOf, CacheGroup[] Groups)> result, DiagnosticBag diags)
+        AheadGroup ahead, string where, string path, Dictionary<string, (int[] GroupOf, SubgraphGroup[] Groups)> result, DiagnosticBag diags)
     {
         var graph = module.FindGraph(handler);
         if (graph is null || graph.Hash != hash)
@@ -81,7 +80,7 @@ internal static class AheadGroups
             groupOf[m] = groups.Length;
         }
 
-        var group = new CacheGroup
+        var group = new SubgraphGroup
         {
             Ahead = ahead,
             Members = members,

@@ -1,5 +1,5 @@
 using Fluxo.Policy;
-using Fluxo.Runtime.Ahead;
+using Fluxo.Runtime.Groups;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -10,19 +10,24 @@ namespace Fluxo.Runtime.Engine;
 /// speculated part is looked up by the values entering it; when found its members are served, otherwise
 /// they run as if there were no group (a cache then stores what its exits produced).
 /// </summary>
-internal sealed partial class RequestRun
+internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
 {
-    /// <summary>The speculation this request's client had waiting for it, checked at arrival.</summary>
-    public PendingSpeculation? Pending { get; set; }
+    private readonly CompiledGraph _g = run.Graph;
+    private readonly NodeStates _s = run.States;
+    private readonly bool[] _groupDone = new bool[run.Graph.Groups.Length];
+    private readonly Task?[] _groupPending = new Task?[run.Graph.Groups.Length];
 
-    private ValueTask<Value> DemandViaGroup(int grp, int id)
+    /// <summary>The speculation this request's client had waiting for it, checked at arrival.</summary>
+    public PendingSpeculation? Pending { get; } = pending;
+
+    public ValueTask<Value> DemandViaGroup(int grp, int id)
     {
         Task t;
-        lock (this)
+        lock (_s)
         {
             if (_groupDone[grp])
             {
-                return new ValueTask<Value>(_values[id]!);
+                return new ValueTask<Value>(_s.Values[id]!);
             }
 
             if (_groupPending[grp] is { } p)
@@ -34,7 +39,7 @@ internal sealed partial class RequestRun
                 var vt = RunGroupAsync(grp);
                 if (vt.IsCompletedSuccessfully)
                 {
-                    return new ValueTask<Value>(_values[id]!);
+                    return new ValueTask<Value>(_s.Values[id]!);
                 }
 
                 t = _groupPending[grp] = vt.AsTask();
@@ -47,7 +52,7 @@ internal sealed partial class RequestRun
     private async ValueTask<Value> AwaitGroup(Task t, int id)
     {
         await t.ConfigureAwait(false);
-        return _values[id]!;
+        return _s.Values[id]!;
     }
 
     private async ValueTask RunGroupAsync(int grp)
@@ -59,7 +64,7 @@ internal sealed partial class RequestRun
         {
             var ahead = group.Ahead!;
             var stored = ahead.Precompute is not null
-                ? _engine.Ahead?.Stored(ahead.Index)
+                ? run.Engine.Ahead?.Stored(ahead.Index)
                 : Pending is { } p && ahead.Serves(p.Index) && p.Key == key ? p.Use() : null;
             if (stored is null || stored.Length != group.Exits.Length)
             {
@@ -67,12 +72,12 @@ internal sealed partial class RequestRun
                 return;
             }
 
-            Serve(grp, values, t, _virtual ? t + _engine.Options.Costs.LookupMs : Math.Max(t, Elapsed), stored);
+            Serve(grp, values, t, run.Virtual ? t + run.Engine.Options.Costs.LookupMs : Math.Max(t, run.Elapsed), stored);
             return;
         }
 
-        var entry = await cache.GetAsync(key, _ct).ConfigureAwait(false);
-        var afterLookup = _virtual ? t + _engine.Options.Costs.LookupMs : Math.Max(t, Elapsed);
+        var entry = await cache.GetAsync(key, run.Info.ArrivalMs, run.Ct).ConfigureAwait(false);
+        var afterLookup = run.Virtual ? t + run.Engine.Options.Costs.LookupMs : Math.Max(t, run.Elapsed);
         if (entry is not null && entry.Length == group.Exits.Length)
         {
             Serve(grp, values, t, afterLookup, entry);
@@ -86,13 +91,13 @@ internal sealed partial class RequestRun
             bytes += o.ByteSize;
         }
 
-        await cache.SetAsync(key, outputs, bytes, _ct).ConfigureAwait(false);
-        var ready = _virtual ? done + _engine.Options.Costs.InsertMs : Math.Max(done, Elapsed);
-        lock (this)
+        await cache.SetAsync(key, outputs, bytes, run.Info.ArrivalMs, run.Ct).ConfigureAwait(false);
+        var ready = run.Virtual ? done + run.Engine.Options.Costs.InsertMs : Math.Max(done, run.Elapsed);
+        lock (_s)
         {
             foreach (var x in group.Exits)
             {
-                _exitReady[x] = ready;
+                _s.ExitReady[x] = ready;
             }
 
             _groupDone[grp] = true;
@@ -100,27 +105,27 @@ internal sealed partial class RequestRun
     }
 
     /// <summary>The values entering <paramref name="group"/>, their combined key, and when the last of them arrived.</summary>
-    private async ValueTask<(Value[] Values, ulong Key, double Ready)> EnteringAsync(CacheGroup group, bool together)
+    private async ValueTask<(Value[] Values, ulong Key, double Ready)> EnteringAsync(SubgraphGroup group, bool together)
     {
         var entering = group.Entering;
         var values = new Value[entering.Length];
         var tasks = new ValueTask<Value>[entering.Length];
         for (var k = 0; together && k < entering.Length; k++)
         {
-            tasks[k] = DemandNode(entering[k].From, entering[k].To);
+            tasks[k] = run.DemandNode(entering[k].From, entering[k].To);
         }
 
         var hashes = new ulong[entering.Length];
         var t = 0.0;
         for (var k = 0; k < entering.Length; k++)
         {
-            var raw = await (together ? tasks[k] : DemandNode(entering[k].From, entering[k].To)).ConfigureAwait(false);
+            var raw = await (together ? tasks[k] : run.DemandNode(entering[k].From, entering[k].To)).ConfigureAwait(false);
             var field = entering[k].Field;
             values[k] = field is null ? raw : raw.GetField(field) ?? Value.Null;
             hashes[k] = values[k].StableHash;
-            lock (this)
+            lock (_s)
             {
-                t = Math.Max(t, ReadyFor(entering[k].From, entering[k].To));
+                t = Math.Max(t, run.ReadyFor(entering[k].From, entering[k].To));
             }
         }
 
@@ -131,36 +136,36 @@ internal sealed partial class RequestRun
     private void Serve(int grp, Value[] entering, double start, double ready, Value[] stored)
     {
         var group = _g.Groups[grp];
-        lock (this)
+        lock (_s)
         {
             foreach (var m in group.Members)
             {
-                _values[m] ??= Value.Null;
-                _start[m] = start;
-                _self[m] = 0;
-                _ready[m] = ready;
-                _status[m] = NodeStatus.Served;
-                _done[m] = true;
+                _s.Values[m] ??= Value.Null;
+                _s.Start[m] = start;
+                _s.Self[m] = 0;
+                _s.Ready[m] = ready;
+                _s.Status[m] = NodeStatus.Served;
+                _s.Done[m] = true;
             }
 
             for (var x = 0; x < group.Exits.Length; x++)
             {
-                _values[group.Exits[x]] = stored[x];
-                _exitReady[group.Exits[x]] = ready;
+                _s.Values[group.Exits[x]] = stored[x];
+                _s.ExitReady[group.Exits[x]] = ready;
             }
 
             _groupDone[grp] = true;
         }
 
         // The entering edges of a served group are recorded too: a replay keys the cache on them.
-        if (_trace is not null)
+        if (run.Trace is not null)
         {
             for (var k = 0; k < entering.Length; k++)
             {
                 var e = group.Entering[k];
-                lock (this)
+                lock (_s)
                 {
-                    _trace.Edge(ReadyFor(e.From, e.To), e.From, e.To, entering[k]);
+                    run.Trace.Edge(run.ReadyFor(e.From, e.To), e.From, e.To, entering[k]);
                 }
             }
         }
@@ -177,7 +182,7 @@ internal sealed partial class RequestRun
         {
             foreach (var m in group.Members)
             {
-                _floor[m] = f;
+                _s.Floor[m] = f;
             }
         }
 
@@ -185,20 +190,20 @@ internal sealed partial class RequestRun
         var done = lookedUp;
         for (var x = 0; x < outputs.Length; x++)
         {
-            outputs[x] = await DemandDirect(group.Exits[x]).ConfigureAwait(false);
-            lock (this)
+            outputs[x] = await run.DemandDirect(group.Exits[x]).ConfigureAwait(false);
+            lock (_s)
             {
-                done = Math.Max(done, _ready[group.Exits[x]]);
+                done = Math.Max(done, _s.Ready[group.Exits[x]]);
                 if (floor is null)
                 {
-                    _exitReady[group.Exits[x]] = _ready[group.Exits[x]];
+                    _s.ExitReady[group.Exits[x]] = _s.Ready[group.Exits[x]];
                 }
             }
         }
 
         if (floor is null)
         {
-            lock (this)
+            lock (_s)
             {
                 _groupDone[grp] = true;
             }
@@ -211,18 +216,18 @@ internal sealed partial class RequestRun
     public (string Table, string? Partition)[] TableReads(int[] members)
     {
         var reads = new List<(string, string?)>();
-        lock (this)
+        lock (_s)
         {
             foreach (var m in members)
             {
                 var node = _g.Graph[m];
-                if (!_done[m] || !AheadRules.IsTableRead(node) || AheadRules.TableAccess(node) is not var (table, pk))
+                if (!_s.Done[m] || !AheadRules.IsTableRead(node) || AheadRules.TableAccess(node) is not var (table, pk))
                 {
                     continue;
                 }
 
                 var input = pk is { } i ? node.Inputs[i] : null;
-                var raw = input is null ? null : _values[input.From];
+                var raw = input is null ? null : _s.Values[input.From];
                 var key = raw is null ? null : input!.Field is null ? raw : raw.GetField(input.Field) ?? Value.Null;
                 reads.Add((table, key?.ToString()));
             }
@@ -237,18 +242,18 @@ internal sealed partial class RequestRun
         var outputs = new Value[exits.Length];
         for (var x = 0; x < exits.Length; x++)
         {
-            outputs[x] = await DemandDirect(exits[x]).ConfigureAwait(false);
+            outputs[x] = await run.DemandDirect(exits[x]).ConfigureAwait(false);
         }
 
-        lock (this)
+        lock (_s)
         {
-            var done = exits.Length == 0 ? 0 : exits.Max(x => _ready[x]);
+            var done = exits.Length == 0 ? 0 : exits.Max(x => _s.Ready[x]);
             var work = 0.0;
-            for (var i = 0; i < _done.Length; i++)
+            for (var i = 0; i < _s.Done.Length; i++)
             {
-                if (_done[i] && _status[i] == NodeStatus.Ran)
+                if (_s.Done[i] && _s.Status[i] == NodeStatus.Ran)
                 {
-                    work += _self[i];
+                    work += _s.Self[i];
                 }
             }
 

@@ -1,8 +1,7 @@
 using Fluxo.Ir;
-using Fluxo.Runtime.Tables;
 using Fluxo.Values;
 
-namespace Fluxo.Runtime.Ahead;
+namespace Fluxo.Runtime.Tables;
 
 /// <summary>
 /// A table store that numbers writes and remembers the last one per table and per partition, so a speculated

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Fluxo.Cli.Commands;
 
 /// <summary>`fluxo formats`: the file formats this build reads and writes.</summary>
-internal static class VersionInfo
+internal static class FormatsCommand
 {
     public static Command Create()
     {

@@ -1,6 +1,6 @@
 using Fluxo.Values;
 
-namespace Fluxo.Runtime.Ahead;
+namespace Fluxo.Runtime.Groups;
 
 /// <summary>A speculated part of the next request one client is expected to send, with what it cost.</summary>
 public sealed class PendingSpeculation(int index, string handler, ulong key, Value[] values, double readyAtMs, double workMs, (string Table, string? Partition)[] reads, long since)
@@ -32,7 +32,3 @@ public sealed class PendingSpeculation(int index, string handler, ulong key, Val
         return values;
     }
 }
-
-/// <summary>Counters of the work done ahead of requests in one run.</summary>
-public sealed record AheadStats(
-    long Speculations, long Used, long Wasted, double UsedWorkMs, double WastedWorkMs, long Refreshes, double RefreshWorkMs);

@@ -5,7 +5,7 @@ using Fluxo.Values;
 namespace Fluxo.Runtime.Engine;
 
 /// <summary>The request's work limit, and the point where long evaluation notices cancellation (SIGINT, SIGTERM, a time limit).</summary>
-internal sealed partial class RequestRun
+internal sealed class WorkLimit(long limit, CompiledGraph g, CancellationToken ct)
 {
     private long _steps;
 
@@ -13,16 +13,16 @@ internal sealed partial class RequestRun
     public void Step(int nodeId)
     {
         var n = Interlocked.Increment(ref _steps);
-        if (n > _engine.Options.WorkLimit)
+        if (n > limit)
         {
-            var node = _g.Nodes[nodeId].Node;
+            var node = g.Nodes[nodeId].Node;
             throw new FlimpRuntimeException(string.Create(CultureInfo.InvariantCulture,
-                $"the request did more than {_engine.Options.WorkLimit:N0} steps of work (fn calls and list items), its work limit, in node #{node.Id} '{node.Label}' at {node.Span}"));
+                $"the request did more than {limit:N0} steps of work (fn calls and list items), its work limit, in node #{node.Id} '{node.Label}' at {node.Span}"));
         }
 
         if (n % EvaluationLimits.StepsPerCancellationCheck == 0)
         {
-            _ct.ThrowIfCancellationRequested();
+            ct.ThrowIfCancellationRequested();
         }
     }
 }

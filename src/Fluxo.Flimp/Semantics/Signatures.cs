@@ -16,7 +16,7 @@ internal sealed record HandlerSig(string Name, ImmutableArray<BoundParam> Params
 internal sealed record TableSig(string Name, BoundParam PartitionKey, BoundParam RowKey, ImmutableArray<BoundParam> Fields, RecordType Row, TableDecl Decl);
 
 /// <summary>Pass 1: every top-level name of a service with its resolved signature, so bodies may refer to later declarations.</summary>
-internal sealed class Declarations
+internal sealed class Signatures
 {
     private static readonly Dictionary<string, FlimpType> Primitives = new(StringComparer.Ordinal)
     {
@@ -43,7 +43,7 @@ internal sealed class Declarations
 
     public List<RecordDecl> RecordDecls { get; } = [];
 
-    public Declarations(ProgramSyntax program, DiagnosticBag diagnostics)
+    public Signatures(ProgramSyntax program, DiagnosticBag diagnostics)
     {
         _diagnostics = diagnostics;
         foreach (var decl in program.Decls)

@@ -1,17 +1,17 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Policy;
 using Fluxo.Regions;
 using Fluxo.Runtime.Caching;
 
-namespace Fluxo.Runtime.Engine;
+namespace Fluxo.Runtime.Groups;
 
 /// <summary>Turns a policy's cache decisions into per-graph groups (each a <see cref="CachedRegion"/>), refusing decisions that do not fit the graph.</summary>
 internal static class CacheGroups
 {
-    public static Dictionary<string, (int[] GroupOf, CacheGroup[] Groups)> Build(IrModule module, EngineOptions options, DiagnosticBag diags)
+    public static Dictionary<string, (int[] GroupOf, SubgraphGroup[] Groups)> Build(IrModule module, PolicyDocument? policy, string policyPath, ICacheFactory caches, DiagnosticBag diags)
     {
-        var result = new Dictionary<string, (int[], CacheGroup[])>(StringComparer.Ordinal);
-        var policy = options.Policy;
+        var result = new Dictionary<string, (int[], SubgraphGroup[])>(StringComparer.Ordinal);
         if (policy is null)
         {
             return result;
@@ -25,13 +25,13 @@ internal static class CacheGroups
             var graph = module.FindGraph(decision.Handler);
             if (graph is null)
             {
-                diags.Add(Diag.PolicyDoesNotFit(options.PolicyPath, where, $"the service has no handler '{decision.Handler}'"));
+                diags.Add(Diag.PolicyDoesNotFit(policyPath, where, $"the service has no handler '{decision.Handler}'"));
                 continue;
             }
 
             if (graph.Hash != decision.GraphHash)
             {
-                diags.Add(Diag.PolicyDoesNotFit(options.PolicyPath, where, $"graph '{graph.Name}' has hash {graph.Hash}, the policy was made for {decision.GraphHash}"));
+                diags.Add(Diag.PolicyDoesNotFit(policyPath, where, $"graph '{graph.Name}' has hash {graph.Hash}, the policy was made for {decision.GraphHash}"));
                 continue;
             }
 
@@ -40,10 +40,10 @@ internal static class CacheGroups
                 reaches[graph.Name] = reach = new GraphReach(graph);
             }
 
-            var region = CachedRegion.TryCreate(reach, decision.Nodes.IsDefault ? [] : decision.Nodes, out var problem);
+            var region = CachedRegion.ForCache(module, reach, decision.Nodes.IsDefault ? [] : decision.Nodes, decision.TtlMs, out var problem, out var stale);
             if (region is null)
             {
-                diags.Add(Diag.BadCachedRegion(options.PolicyPath, where, problem!));
+                diags.Add(stale is null ? problem!.ToDiagnostic(policyPath, where) : Diag.BadCacheTtl(policyPath, where + ".ttlSeconds", stale));
                 continue;
             }
 
@@ -56,7 +56,7 @@ internal static class CacheGroups
             var (groupOf, groups) = entry;
             if (members.FirstOrDefault(m => groupOf[m] >= 0) is var taken && taken > 0)
             {
-                diags.Add(Diag.PolicyDoesNotFit(options.PolicyPath, where, $"node {taken} is already in another cache"));
+                diags.Add(Diag.PolicyDoesNotFit(policyPath, where, $"node {taken} is already in another cache"));
                 continue;
             }
 
@@ -65,10 +65,10 @@ internal static class CacheGroups
                 groupOf[m] = groups.Length;
             }
 
-            var group = new CacheGroup
+            var group = new SubgraphGroup
             {
                 Decision = decision,
-                Cache = options.Caches.Create(decision, d),
+                Cache = caches.Create(decision, d),
                 Members = members,
                 Entering = [.. region.KeyEdges],
                 Exits = [.. region.Outputs],
@@ -76,7 +76,7 @@ internal static class CacheGroups
             result[graph.Name] = (groupOf, [.. groups, group]);
         }
 
-        Ahead.AheadGroups.Add(module, policy, options.PolicyPath, result, diags);
+        AheadGroups.Add(module, policy, policyPath, result, diags);
         return result;
     }
 }
