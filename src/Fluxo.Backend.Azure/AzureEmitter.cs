@@ -20,7 +20,7 @@ public static class AzureEmitter
 
         var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
-        var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(g, policy, diagnostics));
+        var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(module, g, policy, diagnostics));
         names.Check(module, diagnostics);
         Deployability.Check(module, diagnostics);
         var caches = module.Graphs.SelectMany(g => plans[g.Name].Groups).ToList();

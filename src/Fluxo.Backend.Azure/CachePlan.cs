@@ -31,6 +31,9 @@ internal sealed record CacheGroup(
 
     public string Keyspace { get; init; } = "";
 
+    /// <summary>For a cache: how long an entry may serve (<see cref="CacheDecision.TtlMs"/>); 0 forever.</summary>
+    public double TtlMs { get; init; }
+
     public GroupKind Kind { get; init; } = GroupKind.Cache;
 
     public string Handler { get; init; } = "";
@@ -65,7 +68,7 @@ internal sealed class CachePlan
 
     public CacheGroup? GroupOf(int node) => _byNode.GetValueOrDefault(node);
 
-    public static CachePlan For(Graph graph, PolicyDocument? policy, DiagnosticBag diagnostics)
+    public static CachePlan For(IrModule module, Graph graph, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
         var groups = ImmutableArray.CreateBuilder<CacheGroup>();
         var taken = new HashSet<int>();
@@ -79,10 +82,11 @@ internal sealed class CachePlan
                 continue;
             }
 
-            var region = CachedRegion.TryCreate(reach, d.Nodes.IsDefault ? [] : d.Nodes, out var problem);
+            var region = CachedRegion.ForCache(module, reach, d.Nodes.IsDefault ? [] : d.Nodes, d.TtlMs, out var problem, out var stale);
             if (region is null)
             {
-                diagnostics.Add(problem!.ToDiagnostic(DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]"), Severity.Warning));
+                var at = DecisionSpan(graph, d.Nodes.IsDefault ? [] : d.Nodes, $"$.caches[{i}]");
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(at, Severity.Warning) : Diag.BadCacheTtl(at, stale, Severity.Warning));
                 continue;
             }
 
@@ -99,6 +103,7 @@ internal sealed class CachePlan
                 $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes)
             {
                 Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, region.Nodes),
+                TtlMs = d.TtlMs,
             });
         }
 

@@ -49,7 +49,8 @@ internal static class ModelWriter
         c.Line("    [");
         foreach (var g in caches.Where(g => g.Kind == GroupKind.Cache))
         {
-            c.Line($"        new CacheSpec({CSharp.String(g.Id)}, {CSharp.String(g.Keyspace)}, {g.Bytes}),");
+            // Only an expiring cache names its TTL, so the services of policies without one are unchanged.
+            c.Line($"        new CacheSpec({CSharp.String(g.Id)}, {CSharp.String(g.Keyspace)}, {g.Bytes}{(g.TtlMs > 0 ? ", " + Num(g.TtlMs) : "")}),");
         }
 
         c.Line(parts.Count == 0 ? "    ]);" : "    ])");

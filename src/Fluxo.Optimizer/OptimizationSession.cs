@@ -5,6 +5,7 @@ using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Fluxo.Policy;
+using Fluxo.Regions;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer;
@@ -66,7 +67,7 @@ public sealed class OptimizationSession
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, TraceData trace, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean, ServiceReplay? flattened = null)
+        string? handler = null, CostModel? cost = null, Objective objective = Objective.Mean, ServiceReplay? flattened = null, double? stalenessMs = null)
     {
         // With no handler in the trace, the first graph is flattened anyway so that the trace's fault is reported.
         Graph[] graphs = handler is null
@@ -85,13 +86,14 @@ public sealed class OptimizationSession
         {
             if (flattened?.PartOf(graph.Name) is { } known && known.Simulator.Cost == (cost ?? CostModel.Default))
             {
+                known.Facts.MaxAgeMs = Freshness.MaxAgeMs(module, graph, stalenessMs);
                 all.AddRange(CandidateEnumerator.Enumerate(known.Facts, part: parts.Count, firstIndex: all.Count));
                 parts.Add(new SessionPart(graph, known.Facts, known.Flat));
                 simulators.Add(known.Simulator);
                 continue;
             }
 
-            var facts = new GraphFacts(graph);
+            var facts = new GraphFacts(graph) { MaxAgeMs = Freshness.MaxAgeMs(module, graph, stalenessMs) };
             var flat = FlatTrace.Build(trace, facts, tracePath, diagnostics);
             if (flat is null)
             {
@@ -112,7 +114,7 @@ public sealed class OptimizationSession
     /// </summary>
     public static OptimizationSession? Create(
         IrModule module, ServiceReplay replay, string tracePath, long budget, DiagnosticBag diagnostics,
-        string? handler = null, Objective objective = Objective.Mean)
+        string? handler = null, Objective objective = Objective.Mean, double? stalenessMs = null)
     {
         List<ServiceReplay.Part> chosen = handler is not null
             ? [.. replay.Parts.Where(p => p.Graph.Name == handler)]
@@ -128,6 +130,7 @@ public sealed class OptimizationSession
         var all = new List<Candidate>();
         foreach (var part in chosen)
         {
+            part.Facts.MaxAgeMs = Freshness.MaxAgeMs(module, part.Graph, stalenessMs);
             all.AddRange(CandidateEnumerator.Enumerate(part.Facts, part: parts.Count, firstIndex: all.Count));
             parts.Add(new SessionPart(part.Graph, part.Facts, part.Flat));
             simulators.Add(part.Simulator);
@@ -216,7 +219,7 @@ public sealed class OptimizationSession
             var saved = without is null ? 0 : without.MeanMs - result.MeanMs;
             var graph = Parts[p.Candidate.Part].Graph;
             return new CacheDecision(graph.Name, graph.Hash, [.. p.Candidate.Nodes], p.Bytes, "lru",
-                Math.Round(result.Caches[j].HitRatio, 4), Math.Round(saved, 4));
+                Math.Round(result.Caches[j].HitRatio, 4), Math.Round(saved, 4), p.Candidate.TtlMs / 1000);
         });
         return PolicyDocument.Empty(Module.Service, Budget) with { Caches = [.. caches] };
     }

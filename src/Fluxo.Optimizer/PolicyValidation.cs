@@ -41,10 +41,10 @@ internal static class PolicyValidation
             }
 
             var nodes = cache.Nodes.IsDefault ? [] : cache.Nodes;
-            var candidate = Candidate.TryCreate(facts, 100_000 + j, nodes, out var problem, part);
+            var candidate = Candidate.ForCache(session.Module, facts, 100_000 + j, nodes, cache.TtlMs, out var problem, out var stale, part);
             if (candidate is null)
             {
-                diagnostics.Add(problem!.ToDiagnostic(path, $"$.caches[{j}]"));
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(path, $"$.caches[{j}]") : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
                 continue;
             }
 

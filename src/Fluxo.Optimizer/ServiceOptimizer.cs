@@ -85,7 +85,7 @@ public static class ServiceOptimizer
         var wanted = AheadWantedBytes(replay, request);
         var reserved = Reserved(request.Budget, wanted);
         var session = OptimizationSession.Create(
-            module, replay, request.TracePath, CacheBudget(request.Budget, wanted), diagnostics, request.Handler, request.Objective);
+            module, replay, request.TracePath, CacheBudget(request.Budget, wanted), diagnostics, request.Handler, request.Objective, request.StalenessSeconds * 1000);
         if (session is null || diagnostics.HasErrors)
         {
             return null;

@@ -49,11 +49,19 @@ public sealed class BuiltSolutions : IDisposable
 
     public static PolicyDocument WeatherReorderedPolicy()
     {
-        var byIp = WeatherPolicy().Caches[0];
+        // Entries the first build stored must still serve after the restart, so this build's by-IP cache never expires them.
+        var byIp = WeatherPolicy().Caches[0] with { TtlSeconds = 0 };
         return PolicyDocument.Empty("Weather", 2 * WeatherCacheBytes) with { Caches = [byIp with { Nodes = [3] }, byIp] };
     }
 
-    public static PolicyDocument WeatherPolicy() => GoldenTests.WeatherPolicy(Samples.Weather(), WeatherCacheBytes);
+    /// <summary>How long the weather build's by-IP entries serve: long enough for a burst of repeats, short enough to wait out in a test.</summary>
+    public const double WeatherTtlSeconds = 3;
+
+    public static PolicyDocument WeatherPolicy()
+    {
+        var policy = GoldenTests.WeatherPolicy(Samples.Weather(), WeatherCacheBytes);
+        return policy with { Caches = [policy.Caches[0] with { TtlSeconds = WeatherTtlSeconds }] };
+    }
 
     public void Dispose()
     {

@@ -66,6 +66,19 @@ public class WeatherEndToEndTests(BuiltSolutions built)
 
         await AssertBudgetHeld(redis);
 
+        // The by-IP cache expires its entries (ttlSeconds): a repeat hits, a repeat after the TTL computes again.
+        var calls = stub.Calls["ipToCity"];
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(await Expected("6.6.6.6", ""), await Post(http, """{"ip": "6.6.6.6", "zip": ""}"""));
+        }
+
+        Assert.Equal(calls + 1, stub.Calls["ipToCity"]);
+        await Task.Delay(TimeSpan.FromSeconds(BuiltSolutions.WeatherTtlSeconds + 0.5));
+        Assert.Equal(await Expected("6.6.6.6", ""), await Post(http, """{"ip": "6.6.6.6", "zip": ""}"""));
+        Assert.Equal(calls + 2, stub.Calls["ipToCity"]);
+        await AssertBudgetHeld(redis);
+
         await AssertBadRequest(http, """{"ip": "1.1.1.1"}""", "zip");
         await AssertBadRequest(http, """{"ip": 7, "zip": ""}""", "ip");
         await AssertBadRequest(http, """{"ip": "1", "zip": "", "extra": 1}""", "extra");
@@ -90,6 +103,7 @@ public class WeatherEndToEndTests(BuiltSolutions built)
         var sizes = await db.HashGetAllAsync(prefix + "sizes");
         Assert.InRange(bytes, 1, BuiltSolutions.WeatherCacheBytes);
         Assert.Equal(bytes, sizes.Sum(s => (long)s.Value));
+        Assert.Equal(sizes.Length, await db.HashLengthAsync(prefix + "stamps"));
         foreach (var s in sizes)
         {
             Assert.True(await db.KeyExistsAsync(prefix + "e:" + s.Name), "an accounted entry exists");

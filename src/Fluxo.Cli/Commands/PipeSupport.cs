@@ -5,11 +5,10 @@ using Fluxo.Pipes;
 using Fluxo.Pipes.Fetching;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
-using Fluxo.Values;
 
 namespace Fluxo.Cli.Commands;
 
-/// <summary>What `fluxo run` adds for Yahoo pipes: the module executor with its fetcher, and defaulted user inputs.</summary>
+/// <summary>What `fluxo run` adds for Yahoo pipes: the module executor with its fetcher.</summary>
 internal static class PipeSupport
 {
     public static bool IsPipe(IrModule module) => module.Graphs.Any(g => g.Nodes.Any(n => n.Kind == NodeKind.PipeModule));
@@ -26,8 +25,4 @@ internal static class PipeSupport
         var clock = args.Clock == ClockMode.Virtual ? new FixedClock(new EngineOptions().EpochMs) : (Fluxo.Builtins.IBuiltinContext)Fluxo.Builtins.SystemBuiltinContext.Instance;
         return [new PipeModuleExecutor(PipeRunOptions.With(fetcher, clock).WarningsTo(diags))];
     }
-
-    /// <summary>User inputs the request leaves out arrive empty, so the module falls back to the pipe's default.</summary>
-    public static IEnumerable<KeyValuePair<string, Value>> Defaulted(Graph graph, List<KeyValuePair<string, Value>> given) =>
-        graph.Params.Where(p => !given.Exists(f => f.Key == p.Name)).Select(p => new KeyValuePair<string, Value>(p.Name, Value.Null));
 }

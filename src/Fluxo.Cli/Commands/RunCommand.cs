@@ -303,7 +303,7 @@ internal static class RunCommand
 
         if (PipeSupport.IsPipe(module))
         {
-            fields.AddRange(PipeSupport.Defaulted(graph, fields));
+            fields.AddRange(Fluxo.Pipes.UserInputs.Defaulted(graph, fields.Select(f => f.Key)));
         }
 
         foreach (var p in graph.Params.Where(p => !fields.Exists(f => f.Key == p.Name)))

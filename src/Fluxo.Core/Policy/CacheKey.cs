@@ -15,6 +15,10 @@ namespace Fluxo.Policy;
 /// <item>Lookup: a hit makes the entry the most recently used; a miss changes nothing.</item>
 /// <item>Insert (after a miss): an entry larger than the whole budget is not stored and evicts nothing; otherwise
 /// least recently used entries are evicted, oldest first, until it fits, and it becomes the most recently used.</item>
+/// <item>Expiry (a cache with a TTL, for parts that may be stale for a while): an entry is stamped with the arrival time of
+/// the request that stored it; a lookup by a request that arrived more than the TTL after that stamp (<see cref="Expired"/>)
+/// is a miss that removes the entry first, so the insert that follows starts from the budget without it. Nothing
+/// else expires entries: an old entry that is never looked up again leaves only by eviction.</item>
 /// </list>
 /// tests/Fluxo.Backend.Azure.Tests/LruContractTests feeds one key sequence through all three and compares.
 /// </summary>
@@ -47,6 +51,9 @@ public static class CacheKey
         var text = string.Join('|', keyScheme, handler, graphHash, string.Join(',', nodes.Distinct().Order().Select(n => n.ToString(CultureInfo.InvariantCulture))));
         return Convert.ToHexStringLower(XxHash64.Hash(Encoding.UTF8.GetBytes(text)));
     }
+
+    /// <summary>Whether an entry stamped at <paramref name="storedAtMs"/> is too old for a request arriving at <paramref name="nowMs"/>; a TTL of 0 never expires.</summary>
+    public static bool Expired(double storedAtMs, double nowMs, double ttlMs) => ttlMs > 0 && nowMs - storedAtMs > ttlMs;
 
     /// <summary>Bytes an entry takes: its stored values plus <see cref="EntryOverheadBytes"/>.</summary>
     public static long EntryBytes(IEnumerable<int> valueBytes) => valueBytes.Sum(b => (long)b) + EntryOverheadBytes;

@@ -74,9 +74,9 @@ public static class PolicyCheck
                 diagnostics.Add(Diag.PolicyNegativeBytes(path, j, c.Bytes));
             }
 
-            if (CachedRegion.TryCreate(new GraphReach(graph), c.Nodes, out var problem) is null)
+            if (CachedRegion.ForCache(module, new GraphReach(graph), c.Nodes, c.TtlMs, out var problem, out var stale) is null)
             {
-                diagnostics.Add(problem!.ToDiagnostic(path, $"$.caches[{j}]"));
+                diagnostics.Add(stale is null ? problem!.ToDiagnostic(path, $"$.caches[{j}]") : Diag.BadCacheTtl(path, $"$.caches[{j}].ttlSeconds", stale));
                 continue;
             }
 

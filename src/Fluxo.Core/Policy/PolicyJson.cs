@@ -21,7 +21,17 @@ public static class PolicyJson
                 return null;
             }
 
-            return policy with
+            var bad = false;
+            for (var j = 0; !policy.Caches.IsDefault && j < policy.Caches.Length; j++)
+            {
+                if (policy.Caches[j] is { TtlSeconds: var ttl } && (ttl < 0 || !double.IsFinite(ttl)))
+                {
+                    diagnostics.Add(Diag.BadTtlValue(JsonLocation.Of(path, json, $"$.caches[{j}].ttlSeconds"), ttl));
+                    bad = true;
+                }
+            }
+
+            return bad ? null : policy with
             {
                 Caches = policy.Caches.IsDefault ? [] : policy.Caches,
                 Precompute = policy.Precompute.IsDefault ? [] : policy.Precompute,

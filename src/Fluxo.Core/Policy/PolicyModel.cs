@@ -20,8 +20,9 @@ public sealed record PolicyDocument(
         new(CurrentFormat, service, budgetBytes, [], [], []);
 }
 
-/// <summary>A cache around a convex, deterministic, side-effect-free subgraph: keyed by the values entering it,
-/// storing the values leaving it, LRU within <see cref="Bytes"/>.</summary>
+/// <summary>A cache around a convex, side-effect-free subgraph: keyed by the values entering it, storing the values
+/// leaving it, LRU within <see cref="Bytes"/>. Its entries expire after <see cref="TtlSeconds"/> (0: never), which a
+/// subgraph with non-deterministic nodes needs (<see cref="Regions.CachedRegion.TtlProblem"/>).</summary>
 public sealed record CacheDecision(
     string Handler,
     string GraphHash,
@@ -29,7 +30,13 @@ public sealed record CacheDecision(
     long Bytes,
     string Eviction,
     double ExpectedHitRatio,
-    double LatencySavedMs);
+    double LatencySavedMs,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] double TtlSeconds = 0)
+{
+    /// <summary>The expiry in ms; 0 never expires.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public double TtlMs => TtlSeconds * 1000;
+}
 
 /// <summary>A subgraph whose inputs do not depend on the request, served from storage and refreshed on a schedule.</summary>
 public sealed record PrecomputeDecision(

@@ -31,12 +31,15 @@ public sealed record RegionProblem(RegionProblemKind Kind, int Node, string Reas
 /// inputs its nodes always pull (a value pulled on some requests only would be computed for the key on every
 /// request, and is missing from traces when not pulled). Its key is the values on <see cref="KeyEdges"/>, in
 /// (to-node id, input index) order; an entry holds the values of <see cref="Outputs"/>; how a key is
-/// hashed and what an entry costs is <see cref="Policy.CacheKey"/>.
+/// hashed and what an entry costs is <see cref="Policy.CacheKey"/>. Given each node's <see cref="Freshness"/>, a
+/// region may also hold non-deterministic nodes whose values may be reused for a while: its entries then expire
+/// (<see cref="MaxAgeMs"/>, <see cref="TtlProblem"/>).
 /// </summary>
 public sealed class CachedRegion
 {
-    private CachedRegion(Graph graph, ImmutableArray<int> nodes, ImmutableArray<Edge> keyEdges, ImmutableArray<int> outputs)
+    private CachedRegion(Graph graph, ImmutableArray<int> nodes, ImmutableArray<Edge> keyEdges, ImmutableArray<int> outputs, double maxAgeMs)
     {
+        MaxAgeMs = maxAgeMs;
         Graph = graph;
         Nodes = nodes;
         KeyEdges = keyEdges;
@@ -54,14 +57,21 @@ public sealed class CachedRegion
     /// <summary>The region's nodes read outside it, ascending: an entry holds their values in this order.</summary>
     public ImmutableArray<int> Outputs { get; }
 
+    /// <summary>How old an entry may be when it is used: the least <see cref="Freshness"/> of its nodes; +inf when all are deterministic.</summary>
+    public double MaxAgeMs { get; }
+
     public bool Contains(int node) => Nodes.BinarySearch(node) >= 0;
 
-    /// <summary>The region of <paramref name="nodeSet"/> (duplicates ignored), or null with the first rule it breaks.</summary>
-    public static CachedRegion? TryCreate(GraphReach reach, IEnumerable<int> nodeSet, out RegionProblem? problem)
+    /// <summary>
+    /// The region of <paramref name="nodeSet"/> (duplicates ignored), or null with the first rule it breaks. With
+    /// <paramref name="maxAgeMs"/> (per node, <see cref="Freshness.MaxAgeMs"/>) a node that may be reused for a while
+    /// counts as cacheable; without it only deterministic side-effect-free nodes do.
+    /// </summary>
+    public static CachedRegion? TryCreate(GraphReach reach, IEnumerable<int> nodeSet, out RegionProblem? problem, double[]? maxAgeMs = null)
     {
         var g = reach.Graph;
         var nodes = nodeSet.Distinct().Order().ToImmutableArray();
-        problem = Check(reach, nodes);
+        problem = Check(reach, nodes, maxAgeMs);
         if (problem is not null)
         {
             return null;
@@ -81,10 +91,46 @@ public sealed class CachedRegion
         }
 
         var outputs = nodes.Where(v => reach.Consumers[v].Any(c => nodes.BinarySearch(c) < 0)).ToImmutableArray();
-        return new CachedRegion(g, nodes, keyEdges.ToImmutable(), outputs);
+        var maxAge = maxAgeMs is null ? double.PositiveInfinity : nodes.Min(v => maxAgeMs[v]);
+        return new CachedRegion(g, nodes, keyEdges.ToImmutable(), outputs, maxAge);
     }
 
-    private static RegionProblem? Check(GraphReach reach, ImmutableArray<int> nodes)
+    /// <summary>
+    /// The region of a policy's cache that expires after <paramref name="ttlMs"/> (0: never): its feeds and table reads may
+    /// be as stale as that expiry, its externs no staler than their <c>fresh</c> bound. Null with the region rule it breaks
+    /// (<paramref name="problem"/>) or why the expiry does not fit (<paramref name="ttlProblem"/>).
+    /// </summary>
+    public static CachedRegion? ForCache(IrModule module, GraphReach reach, IEnumerable<int> nodeSet, double ttlMs, out RegionProblem? problem, out string? ttlProblem)
+    {
+        ttlProblem = null;
+        var region = TryCreate(reach, nodeSet, out problem, Freshness.MaxAgeMs(module, reach.Graph, ttlMs));
+        ttlProblem = region?.TtlProblem(ttlMs);
+        return ttlProblem is null ? region : null;
+    }
+
+    /// <summary>
+    /// Why entries of this region may not live <paramref name="ttlMs"/> (0: forever), or null when they may: a region
+    /// with a non-deterministic node needs a positive expiry no longer than <see cref="MaxAgeMs"/>.
+    /// </summary>
+    public string? TtlProblem(double ttlMs)
+    {
+        if (double.IsPositiveInfinity(MaxAgeMs))
+        {
+            return null;
+        }
+
+        var node = Nodes.First(v => !Graph.Nodes[v].Props.IsCacheable);
+        if (ttlMs <= 0)
+        {
+            return $"node {node} ({Graph.Nodes[node].Label}) is not deterministic: its entries need ttlSeconds, at most {MaxAgeMs / 1000:0.###}";
+        }
+
+        return ttlMs > MaxAgeMs
+            ? $"ttlSeconds {ttlMs / 1000:0.###} is longer than its nodes may be reused ({MaxAgeMs / 1000:0.###} s, from an extern's fresh bound)"
+            : null;
+    }
+
+    private static RegionProblem? Check(GraphReach reach, ImmutableArray<int> nodes, double[]? maxAgeMs)
     {
         var g = reach.Graph;
         if (nodes.IsEmpty)
@@ -104,9 +150,10 @@ public sealed class CachedRegion
                 return new(RegionProblemKind.SourceOrSink, v, $"node {v} is the {(v == g.SourceId ? "Source" : "Sink")}");
             }
 
-            if (!g.Nodes[v].Props.IsCacheable)
+            if (maxAgeMs is null ? !g.Nodes[v].Props.IsCacheable : maxAgeMs[v] <= 0)
             {
-                return new(RegionProblemKind.NotCacheable, v, $"node {v} ({g.Nodes[v].Label}) is not deterministic and side-effect-free");
+                return new(RegionProblemKind.NotCacheable, v, $"node {v} ({g.Nodes[v].Label}) is not deterministic and side-effect-free"
+                    + (g.Nodes[v].Props.SideEffectFree ? ", and no freshness bound (an extern's fresh, a cache's ttlSeconds) covers it" : ""));
             }
         }
 

@@ -9,10 +9,12 @@ internal sealed class PartPlan
 {
     private readonly CandidateKeys[] _keys;
     private readonly ByteLru[] _lrus;
+    private readonly double[] _ttls;
     private readonly ulong _always;
 
-    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, ulong always, int specBit, double[] ready)
+    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, double[] ttls, ulong always, int specBit, double[] ready)
     {
+        _ttls = ttls;
         Base = program;
         _keys = keys;
         _lrus = lrus;
@@ -35,20 +37,22 @@ internal sealed class PartPlan
     /// <summary>The speculation started after this handler's requests: (part of B, index in B's plan).</summary>
     public (int Part, int Spec)? LaunchTarget { get; set; }
 
-    public static PartPlan Build(ServiceReplay.Part part, PolicyDocument policy)
+    public static PartPlan Build(Fluxo.Ir.IrModule module, ServiceReplay.Part part, PolicyDocument policy)
     {
         var facts = part.Facts;
         var name = part.Graph.Name;
         var caches = new List<Candidate>();
         var keys = new List<CandidateKeys>();
         var lrus = new List<ByteLru>();
+        var ttls = new List<double>();
         foreach (var c in policy.Caches.Where(c => c.Handler == name))
         {
-            var candidate = Candidate.TryCreate(facts, caches.Count, c.Nodes, out var problem)
-                ?? throw new ArgumentException($"cache {{{string.Join(",", c.Nodes)}}} of {name}: {problem!.Reason}");
+            var candidate = Candidate.ForCache(module, facts, caches.Count, c.Nodes, c.TtlMs, out var problem, out var stale)
+                ?? throw new ArgumentException($"cache {{{string.Join(",", c.Nodes)}}} of {name}: {stale ?? problem!.Reason}");
             var k = part.Simulator.KeysOf(candidate) ?? throw new ArgumentException($"the trace does not key cache {candidate} of {name}");
             caches.Add(candidate);
             keys.Add(k);
+            ttls.Add(c.TtlMs);
             lrus.Add(new ByteLru(part.Flat.SampledBytes(c.Bytes, k.MeanEntryBytes), k.DistinctKeys, k.MinEntryBytes));
         }
 
@@ -61,7 +65,7 @@ internal sealed class PartPlan
         }
 
         var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
-        var plan = new PartPlan(program, [.. keys], [.. lrus], always, blocks.Count, new double[facts.NodeCount]);
+        var plan = new PartPlan(program, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount]);
         var self = part.MeanSelf();
         for (var d = 0; d < policy.Speculate.Length; d++)
         {
@@ -91,14 +95,14 @@ internal sealed class PartPlan
         return plan;
     }
 
-    /// <summary>Looks request <paramref name="r"/> up in every cache it demands (LRU order changes) and returns the hit bits, pre-computed parts included.</summary>
-    public ulong CacheHits(int r)
+    /// <summary>Looks request <paramref name="r"/>, arriving at <paramref name="arrivalMs"/>, up in every cache it demands (LRU order changes) and returns the hit bits, pre-computed parts included.</summary>
+    public ulong CacheHits(int r, double arrivalMs)
     {
         var hits = _always;
         for (var j = 0; j < _keys.Length; j++)
         {
             var size = _keys[j].EntryBytes[r];
-            if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size))
+            if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size, arrivalMs, _ttls[j]))
             {
                 hits |= 1UL << j;
             }

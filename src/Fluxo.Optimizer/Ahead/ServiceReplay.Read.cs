@@ -169,7 +169,7 @@ public sealed partial class ServiceReplay
             var b = _builderOf[head.Graph];
             var builder = Builders[b]!;
             var row = builder.Count;
-            switch (builder.Add(head.Id, nodes, edges))
+            switch (builder.Add(head.Id, nodes, edges, head.ArrivalMs))
             {
                 case null:
                     return false;

@@ -117,7 +117,7 @@ public sealed partial class ServiceReplay
                     continue;
                 }
 
-                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is not { } inSample)
+                if (builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan(), r.ArrivalMs) is not { } inSample)
                 {
                     return null;
                 }
@@ -223,7 +223,7 @@ public sealed partial class ServiceReplay
 
     private AheadResult Replay(PolicyDocument policy, int measureFrom)
     {
-        var plans = _parts.Select(p => PartPlan.Build(p, policy)).ToArray();
+        var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
         {
             var d = SpeculationRule.Launched(policy, _parts[a].Graph.Name);
@@ -250,7 +250,7 @@ public sealed partial class ServiceReplay
             var plan = plans[pi];
             var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
             var program = plan.Base;
-            var hits = plan.CacheHits(r);
+            var hits = plan.CacheHits(r, arrival);
             if (pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];

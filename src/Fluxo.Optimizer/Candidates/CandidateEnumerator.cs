@@ -1,7 +1,8 @@
 namespace Fluxo.Optimizer.Candidates;
 
 /// <summary>
-/// Lists the subgraphs a cache may wrap: every weakly connected convex set of cacheable nodes (single
+/// Lists the subgraphs a cache may wrap: every weakly connected convex set of cacheable nodes (or nodes that may be
+/// reused for a while, <see cref="GraphFacts.MaxAgeMs"/>; single
 /// nodes included) whose key needs no conditionally pulled input. Disconnected sets are left out: their
 /// key would combine unrelated inputs and hit less often than separate caches. Growth is breadth-first
 /// from single nodes, so small subgraphs come first and the bound cuts only the largest.
@@ -15,7 +16,7 @@ public static class CandidateEnumerator
     {
         var g = facts.Graph;
         var cacheable = Enumerable.Range(0, facts.NodeCount)
-            .Where(v => v != g.SourceId && v != g.SinkId && g.Nodes[v].Props.IsCacheable)
+            .Where(v => v != g.SourceId && v != g.SinkId && (facts.MaxAgeMs is { } age ? age[v] > 0 : g.Nodes[v].Props.IsCacheable))
             .ToHashSet();
         var neighbours = new List<int>[facts.NodeCount];
         for (var v = 0; v < facts.NodeCount; v++)

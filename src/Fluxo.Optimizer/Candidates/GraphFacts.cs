@@ -38,6 +38,12 @@ public sealed class GraphFacts
     /// <summary>Reachability, shared with the runtime and the back end through <see cref="CachedRegion"/>.</summary>
     public GraphReach Reach { get; }
 
+    /// <summary>
+    /// Per node, how long its value may be reused (<see cref="Freshness.MaxAgeMs"/>): with it, candidates may hold
+    /// non-deterministic nodes and expire; null: only deterministic side-effect-free nodes are cached.
+    /// </summary>
+    public double[]? MaxAgeMs { get; set; }
+
     public int[][] Consumers => Reach.Consumers;
 
     /// <inheritdoc cref="GraphReach.ConditionalInputs"/>

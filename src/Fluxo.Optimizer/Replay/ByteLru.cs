@@ -29,6 +29,9 @@ public sealed class ByteLru
     private int _head = Empty;
     private int _tail = Empty;
 
+    // Only for an expiring cache: the arrival time of the request that stored each slot's entry.
+    private double[]? _stamps;
+
     /// <param name="minEntryBytes">The smallest entry ever stored; bounds how many entries the budget holds at once.</param>
     public ByteLru(long capacity, int keyCount, int minEntryBytes = 1)
     {
@@ -88,17 +91,7 @@ public sealed class ByteLru
 
         while (_tail != Empty && UsedBytes + size > Capacity)
         {
-            var victim = _tail;
-            Unlink(victim);
-            UsedBytes -= _size[victim];
-            _size[victim] = 0;
-            Count--;
-            if (_table is not null)
-            {
-                Remove(_keyOf![victim]);
-                _next[victim] = _free;
-                _free = victim;
-            }
+            Drop(_tail);
         }
 
         slot = _table is null ? key : Insert(key);
@@ -108,6 +101,54 @@ public sealed class ByteLru
         Count++;
         PeakBytes = Math.Max(PeakBytes, UsedBytes);
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="Access(int, int)"/> for a cache whose entries expire <paramref name="ttlMs"/> after the arrival of the request
+    /// that stored them (0: never): an expired entry is dropped first and the lookup misses (<see cref="Policy.CacheKey.Expired"/>).
+    /// </summary>
+    public bool Access(int key, int size, double nowMs, double ttlMs)
+    {
+        if (ttlMs <= 0)
+        {
+            return Access(key, size);
+        }
+
+        _stamps ??= new double[_size.Length];
+        var slot = Slot(key);
+        if (slot != Empty && Policy.CacheKey.Expired(_stamps[slot], nowMs, ttlMs))
+        {
+            Drop(slot);
+        }
+
+        if (Access(key, size))
+        {
+            return true;
+        }
+
+        slot = Slot(key);
+        if (slot != Empty)
+        {
+            _stamps[slot] = nowMs;
+        }
+
+        return false;
+    }
+
+    private int Slot(int key) => _table is null ? (_size[key] != 0 ? key : Empty) : Find(key);
+
+    private void Drop(int slot)
+    {
+        Unlink(slot);
+        UsedBytes -= _size[slot];
+        _size[slot] = 0;
+        Count--;
+        if (_table is not null)
+        {
+            Remove(_keyOf![slot]);
+            _next[slot] = _free;
+            _free = slot;
+        }
     }
 
     private int Home(int key) => (int)(((uint)key * 0x9E3779B9u) >> 8) & _mask;

@@ -62,6 +62,9 @@ public sealed class FlatTrace
     /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
     public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
 
+    /// <summary>Arrival time (ms) of each row's request: what an expiring cache ages its entries by (<see cref="Policy.CacheKey.Expired"/>).</summary>
+    public double[] Arrivals { get; init; } = [];
+
     /// <summary>Rows with more node events than their shape ran nodes, and how many more (<see cref="Prefix"/> counts events with them).</summary>
     internal IReadOnlyList<(int Row, int Extra)> ExtraEvents { get; init; } = [];
 
@@ -76,7 +79,7 @@ public sealed class FlatTrace
 
         var extra = ExtraEvents.Where(x => x.Row < rows).ToList();
         events += extra.Sum(x => (long)x.Extra);
-        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra };
+        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra, Arrivals = Arrivals };
     }
 
     /// <summary>Flattens the requests of <paramref name="facts"/>'s graph; null (with diagnostics) when the trace does not fit it.</summary>
@@ -91,7 +94,7 @@ public sealed class FlatTrace
         builder.Reserve(trace.Requests.Count);
         foreach (var r in trace.Requests)
         {
-            if (graphIndexes.Contains(r.Graph) && builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan()) is null)
+            if (graphIndexes.Contains(r.Graph) && builder.Add(r.Id, r.Nodes.AsSpan(), r.Edges.AsSpan(), r.ArrivalMs) is null)
             {
                 return null;
             }

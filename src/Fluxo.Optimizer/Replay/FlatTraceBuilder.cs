@@ -27,6 +27,7 @@ internal sealed class FlatTraceBuilder
     private readonly char[] _key;
     private readonly bool[] _ran;
     private long[] _ids = [];
+    private double[] _arrivals = [];
     private double[] _self = [];
     private ulong[] _edgeHash = [];
     private int[] _edgeBytes = [];
@@ -74,6 +75,7 @@ internal sealed class FlatTraceBuilder
         }
 
         Array.Resize(ref _ids, want);
+        Array.Resize(ref _arrivals, want);
         Array.Resize(ref _self, want * _n);
         Array.Resize(ref _edgeHash, want * _edgeCount);
         Array.Resize(ref _edgeBytes, want * _edgeCount);
@@ -82,7 +84,7 @@ internal sealed class FlatTraceBuilder
     }
 
     /// <summary>Adds one request: true when kept, false when the sample leaves it out, null after a diagnostic.</summary>
-    public bool? Add(long id, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
+    public bool? Add(long id, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges, double arrivalMs = 0)
     {
         if (Count == _capacity)
         {
@@ -142,6 +144,7 @@ internal sealed class FlatTraceBuilder
         _served |= served;
         _nodeEvents += events;
         _ids[r] = id;
+        _arrivals[r] = arrivalMs;
         _shapeOf[r] = ShapeOf(r, ranBits, edgeBits);
         var ran = _shapeList[_shapeOf[r]].RanCount;
         if (events != ran)
@@ -160,7 +163,7 @@ internal sealed class FlatTraceBuilder
             _diagnostics.Add(Diag.TraceServedNodes(_path));
         }
 
-        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents };
+        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals };
     }
 
     private bool InSample(int r)

@@ -89,7 +89,7 @@ public sealed class Simulator
                 }
 
                 lookups[j]++;
-                if (lrus[j].Access(keys[j].KeyIds[r], size))
+                if (lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs))
                 {
                     hits |= 1UL << j;
                     hitCounts[j]++;

@@ -137,6 +137,11 @@ public sealed class HitCurve
         var tree = new Fenwick(lookups);
         long stacked = 0;
         var t = 0;
+
+        // An expiring candidate: a reuse after the entry's stamp is older than the TTL misses at every size. Stamps are
+        // taken as in a cache that never evicts, so the curve is exact for large caches and close for small ones.
+        var ttl = candidate.TtlMs;
+        var stamp = ttl > 0 ? new double[keys.DistinctKeys] : null;
         var baseline = 0.0;
         for (var r = 0; r < trace.Requests; r++)
         {
@@ -150,11 +155,22 @@ public sealed class HitCurve
             var miss = outcomes.Miss(r);
             baseline -= miss - baseLatency[r];
             var previous = lastUse[key];
+            var expired = false;
+            if (stamp is not null)
+            {
+                var now = trace.Arrivals.Length > r ? trace.Arrivals[r] : 0;
+                expired = previous >= 0 && Policy.CacheKey.Expired(stamp[key], now, ttl);
+                if (previous < 0 || expired)
+                {
+                    stamp[key] = now;
+                }
+            }
+
             if (previous >= 0)
             {
                 // Bytes of the entries used since the key's last use: everything stacked after its position.
                 var d = trace.WholeBytes(stacked - tree.Prefix(previous)) + size;
-                if (d <= maxBytes)
+                if (d <= maxBytes && !expired)
                 {
                     if (reuses == distance.Length)
                     {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Fluxo.Ir;
+using Fluxo.Values;
 
 namespace Fluxo.Pipes;
 
@@ -20,6 +21,17 @@ public static class UserInputs
                 n.Config!["default"].At("value")?.ToString() ?? "",
                 n.Config!["prompt"].At("value")?.ToString() ?? ""))
             .DistinctBy(i => i.Name)];
+
+    /// <summary>User inputs a request leaves out, as none: the module then falls back to the pipe's default.</summary>
+    public static IEnumerable<KeyValuePair<string, Value>> Defaulted(Graph graph, IEnumerable<string> given)
+    {
+        var have = given.ToHashSet(StringComparer.Ordinal);
+        return graph.Params.Where(p => !have.Contains(p.Name)).Select(p => new KeyValuePair<string, Value>(p.Name, Value.Null));
+    }
+
+    /// <summary><paramref name="request"/> with every user input it leaves out added as none.</summary>
+    public static Value Complete(Graph graph, Value request) =>
+        Value.Record(request.AsRecord.Concat(Defaulted(graph, request.AsRecord.Select(f => f.Key))));
 
     internal static string? NameOf(JsonObject conf)
     {

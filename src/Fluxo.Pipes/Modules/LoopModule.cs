@@ -28,7 +28,7 @@ internal static class LoopModule
             call.Cancellation.ThrowIfCancellationRequested();
             var input = with.Length > 0 ? Items.Get(item, with) ?? Value.Null : item;
             var inner = call.With(type, id, conf, shape == ModuleShape.Stream && input.Kind == ValueKind.Record ? Value.List([input]) : input, item);
-            var result = await call.Executor.RunModuleAsync(inner);
+            var result = await call.Modules.RunModuleAsync(inner);
             call.LatencyMs += inner.LatencyMs;
             call.WaitedMs += inner.WaitedMs;
             var results = shape == ModuleShape.Stream ? Items.AsItems(result).ToList() : result.IsNull ? [] : [result];

@@ -10,7 +10,8 @@ namespace Fluxo.Pipes.Modules;
 
 /// <summary>One run of one module: its settings, its terminals' values, the current item (inside a loop) and its services.</summary>
 internal sealed class ModuleCall(
-    PipeModuleExecutor executor,
+    PipeModules modules,
+    ISubPipes subPipes,
     string type,
     string id,
     JsonObject conf,
@@ -20,7 +21,8 @@ internal sealed class ModuleCall(
     SourceSpan span,
     CancellationToken cancellationToken)
 {
-    public PipeModuleExecutor Executor => executor;
+    public PipeModules Modules => modules;
+    public ISubPipes SubPipes => subPipes;
     public string Type => type;
     public string Id => id;
     public JsonObject Conf => conf;
@@ -39,12 +41,12 @@ internal sealed class ModuleCall(
 
     public bool Fetched { get; private set; }
 
-    public PipeRunOptions Options => executor.Options;
+    public PipeRunOptions Options => modules.Options;
 
     public DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(Options.Clock.NowMs);
 
     public ModuleCall With(string newType, string newId, JsonObject newConf, Value? newInput, Value? newItem) =>
-        new(executor, newType, newId, newConf, newInput, ports, newItem, span, cancellationToken);
+        new(modules, subPipes, newType, newId, newConf, newInput, ports, newItem, span, cancellationToken);
 
     public IEnumerable<Value> Inputs(Func<string, bool> port) => ports.Where(p => port(p.Port)).Select(p => p.Value);
 

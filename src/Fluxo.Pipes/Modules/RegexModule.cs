@@ -77,7 +77,7 @@ internal static partial class RegexModule
                     options |= RegexOptions.Multiline;
                 }
 
-                var regex = call.Executor.Regexes.Get(call, pattern, options);
+                var regex = call.Modules.Regexes.Get(call, pattern, options);
                 var replacement = Replacement(call.Text(rule.At("replace"), item), item);
                 var count = Flag(call, rule, "globalmatch") ? -1 : 1;
                 item = Items.With(item, field, Apply(current, s => RegexCache.Guard(call, pattern, () => regex.Replace(s, replacement, count))));
@@ -99,7 +99,7 @@ internal static partial class RegexModule
                 continue;
             }
 
-            var regex = call.Executor.Regexes.Get(call, pattern, RegexOptions.None);
+            var regex = call.Modules.Regexes.Get(call, pattern, RegexOptions.None);
             var replacement = Replacement(call.Text(rule.At("replace")), Value.Null);
             text = RegexCache.Guard(call, pattern, () => regex.Replace(text, replacement));
         }

@@ -108,7 +108,7 @@ internal static class StreamModules
         {
             "contains" => a.Contains(e, StringComparison.OrdinalIgnoreCase),
             "doesnotcontain" => !a.Contains(e, StringComparison.OrdinalIgnoreCase),
-            "matches" => RegexCache.Guard(call, e, () => call.Executor.Regexes.Get(call, e, RegexOptions.None).IsMatch(a)),
+            "matches" => RegexCache.Guard(call, e, () => call.Modules.Regexes.Get(call, e, RegexOptions.None).IsMatch(a)),
             "is" => string.Equals(a, e, StringComparison.Ordinal),
             "isnot" => !string.Equals(a, e, StringComparison.Ordinal),
             "greater" => Compare(actual, expected, call.Now) > 0,

@@ -12,7 +12,7 @@ public sealed record PipeRunOptions(IFetcher Fetcher, IBuiltinContext Clock, Tim
     public Action<Diagnostic>? Warn { get; init; }
 
     /// <summary>Whether a module charges its own measured time besides its fetches; off only where a run must charge
-    /// exactly the same time twice (comparing two evaluators).</summary>
+    /// exactly the same time twice (comparing two runs).</summary>
     public bool ChargeOwnTime { get; init; } = true;
 
     public static PipeRunOptions With(IFetcher fetcher, IBuiltinContext? clock = null) =>

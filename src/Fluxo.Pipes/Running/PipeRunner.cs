@@ -1,11 +1,16 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Runtime;
+using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
 namespace Fluxo.Pipes;
 
-/// <summary>Runs an imported pipe once with named user inputs; failures become diagnostics.</summary>
+/// <summary>The items at a pipe graph's Sink and the virtual time the request took (the critical path of charged latencies).</summary>
+public readonly record struct PipeResult(Value Value, double LatencyMs);
+
+/// <summary>Runs an imported pipe once, on the runtime engine, with named user inputs; failures become diagnostics.</summary>
 public static class PipeRunner
 {
     public static async Task<PipeResult?> RunAsync(IrModule module, IReadOnlyDictionary<string, string> inputs, PipeRunOptions options, DiagnosticBag diags, CancellationToken cancellationToken = default)
@@ -17,15 +22,24 @@ public static class PipeRunner
             return null;
         }
 
-        try
+        // Independent branches run concurrently, so warnings arrive in any order; they are reported in source order.
+        var warnings = new DiagnosticBag();
+        var engine = ServiceEngine.Create(module, new EngineOptions { Executors = [new PipeModuleExecutor(options.WarningsTo(warnings))], TimeLimit = null }, diags);
+        if (engine is null)
         {
-            return await PipeEvaluator.EvaluateAsync(graph, request, new PipeModuleExecutor(options.WarningsTo(diags)), cancellationToken);
-        }
-        catch (PipeRuntimeException e)
-        {
-            diags.Add(e.Diagnostic);
             return null;
         }
+
+        var result = await engine.RunAsync(graph.Name, UserInputs.Complete(graph, request), new RequestInfo(1, 1, 0), cancellationToken);
+        diags.AddRange(warnings.Sorted().Except(diags.Items));
+        if (result.Succeeded)
+        {
+            return new PipeResult(result.Value!, result.LatencyMs);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        diags.Add(result.Failure is PipeRuntimeException e ? e.Diagnostic : Diag.RequestFailed(module.SourceFile, graph.Name, result.Error!));
+        return null;
     }
 
     /// <summary>The request record: given inputs by name (numbers for number inputs); unknown names are diagnostics.</summary>

@@ -6,17 +6,17 @@ namespace Fluxo.Runtime.Caching;
 /// <summary>The embedded default: values in this process, LRU by bytes within the decision's budget.</summary>
 public sealed class InProcessLruCache(CacheDecision decision) : ISubgraphCache
 {
-    private readonly LruIndex<Value[]> _index = new(decision.Bytes);
+    private readonly LruIndex<Value[]> _index = new(decision.Bytes, decision.TtlMs);
 
     public CacheDecision Decision { get; } = decision;
 
     public CacheCounters Stats { get; } = new();
 
-    public ValueTask<Value[]?> GetAsync(ulong key, CancellationToken ct)
+    public ValueTask<Value[]?> GetAsync(ulong key, double nowMs, CancellationToken ct)
     {
         lock (_index)
         {
-            if (_index.TryGet(key, out var v))
+            if (_index.TryGet(key, nowMs, out var v))
             {
                 Stats.Hit();
                 return new(v);
@@ -27,11 +27,11 @@ public sealed class InProcessLruCache(CacheDecision decision) : ISubgraphCache
         return new((Value[]?)null);
     }
 
-    public ValueTask SetAsync(ulong key, Value[] outputs, long bytes, CancellationToken ct)
+    public ValueTask SetAsync(ulong key, Value[] outputs, long bytes, double nowMs, CancellationToken ct)
     {
         lock (_index)
         {
-            foreach (var _ in _index.Add(key, bytes, outputs))
+            foreach (var _ in _index.Add(key, bytes, outputs, nowMs))
             {
                 Stats.Evicted();
             }

@@ -10,7 +10,7 @@ namespace Fluxo.Runtime.Caching;
 /// </summary>
 public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, string prefix) : ISubgraphCache
 {
-    private readonly LruIndex<bool> _index = new(decision.Bytes);
+    private readonly LruIndex<bool> _index = new(decision.Bytes, decision.TtlMs);
 
     public CacheDecision Decision { get; } = decision;
 
@@ -18,12 +18,12 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
 
     private RedisKey Key(ulong key) => prefix + key.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    public async ValueTask<Value[]?> GetAsync(ulong key, CancellationToken ct)
+    public async ValueTask<Value[]?> GetAsync(ulong key, double nowMs, CancellationToken ct)
     {
         bool present;
         lock (_index)
         {
-            present = _index.TryGet(key, out _);
+            present = _index.TryGet(key, nowMs, out _);
         }
 
         var stored = present ? await db.StringGetAsync(Key(key)).ConfigureAwait(false) : RedisValue.Null;
@@ -46,12 +46,12 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
         return [.. ValueJson.Parse(stored.ToString()).AsList];
     }
 
-    public async ValueTask SetAsync(ulong key, Value[] outputs, long bytes, CancellationToken ct)
+    public async ValueTask SetAsync(ulong key, Value[] outputs, long bytes, double nowMs, CancellationToken ct)
     {
         List<ulong> evicted;
         lock (_index)
         {
-            evicted = _index.Add(key, bytes, true);
+            evicted = _index.Add(key, bytes, true, nowMs);
             Stats.Bytes = _index.Bytes;
             Stats.Entries = _index.Count;
         }

@@ -76,7 +76,7 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
             return;
         }
 
-        var entry = await cache.GetAsync(key, run.Ct).ConfigureAwait(false);
+        var entry = await cache.GetAsync(key, run.Info.ArrivalMs, run.Ct).ConfigureAwait(false);
         var afterLookup = run.Virtual ? t + run.Engine.Options.Costs.LookupMs : Math.Max(t, run.Elapsed);
         if (entry is not null && entry.Length == group.Exits.Length)
         {
@@ -91,7 +91,7 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
             bytes += o.ByteSize;
         }
 
-        await cache.SetAsync(key, outputs, bytes, run.Ct).ConfigureAwait(false);
+        await cache.SetAsync(key, outputs, bytes, run.Info.ArrivalMs, run.Ct).ConfigureAwait(false);
         var ready = run.Virtual ? done + run.Engine.Options.Costs.InsertMs : Math.Max(done, run.Elapsed);
         lock (_s)
         {

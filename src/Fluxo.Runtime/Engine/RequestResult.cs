@@ -7,4 +7,8 @@ namespace Fluxo.Runtime.Engine;
 public sealed record RequestResult(long Id, string Handler, Value? Value, string? Error, double LatencyMs, TraceRequest? Trace)
 {
     public bool Succeeded => Error is null;
+
+    /// <summary>What failed the request, when <see cref="Error"/> was made from an exception: a front end whose nodes
+    /// throw their own located diagnostics (pipe modules) reports those instead of the message.</summary>
+    public Exception? Failure { get; init; }
 }

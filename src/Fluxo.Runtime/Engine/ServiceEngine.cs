@@ -186,7 +186,7 @@ public sealed class ServiceEngine
             var error = e is OperationCanceledException && limit.IsCancellationRequested
                 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the request ran longer than its time limit of {Options.TimeLimit?.TotalSeconds:0.###} s")
                 : Describe(e);
-            return new RequestResult(info.Id, handler, null, error, latency, Options.Trace ? run.BuildTrace(latency) : null);
+            return new RequestResult(info.Id, handler, null, error, latency, Options.Trace ? run.BuildTrace(latency) : null) { Failure = e };
         }
     }
 

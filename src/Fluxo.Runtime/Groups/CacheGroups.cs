@@ -40,10 +40,10 @@ internal static class CacheGroups
                 reaches[graph.Name] = reach = new GraphReach(graph);
             }
 
-            var region = CachedRegion.TryCreate(reach, decision.Nodes.IsDefault ? [] : decision.Nodes, out var problem);
+            var region = CachedRegion.ForCache(module, reach, decision.Nodes.IsDefault ? [] : decision.Nodes, decision.TtlMs, out var problem, out var stale);
             if (region is null)
             {
-                diags.Add(problem!.ToDiagnostic(policyPath, where));
+                diags.Add(stale is null ? problem!.ToDiagnostic(policyPath, where) : Diag.BadCacheTtl(policyPath, where + ".ttlSeconds", stale));
                 continue;
             }
 

@@ -23,6 +23,12 @@ public sealed class OpenLoopDriver(Workload workload, ulong seed)
 
     public async Task RunAsync(int requests, Stopwatch wall, Issue issue, CancellationToken ct)
     {
+        if (!workload.Log.IsEmpty)
+        {
+            await ReplayAsync(requests, wall, issue, ct).ConfigureAwait(false);
+            return;
+        }
+
         var arrivals = new SessionRandom(SeededDraw.Hash(seed, -1, 0xA1));
         var running = new List<Task>();
         var next = 0.0;
@@ -45,6 +51,33 @@ public sealed class OpenLoopDriver(Workload workload, ulong seed)
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    /// <summary>A replayed log, open loop: line k is sent as request k at its recorded time, whether or not earlier ones have answered.</summary>
+    private async Task ReplayAsync(int requests, Stopwatch wall, Issue issue, CancellationToken ct)
+    {
+        var running = new List<Task>();
+        var count = Math.Min(requests, workload.Log.Length);
+        for (var k = 0; k < count; k++)
+        {
+            var entry = workload.Log[k];
+            var wait = entry.TimeMs - wall.Elapsed.TotalMilliseconds;
+            if (wait > 1)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
+            }
+
+            running.Add(SendAsync(k + 1, entry));
+            running.RemoveAll(t => t.IsCompletedSuccessfully);
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+
+        async Task SendAsync(long id, LoggedRequest entry)
+        {
+            await issue(id, entry.Handler, entry.Input, entry.Client, wall.Elapsed.TotalMilliseconds, ct).ConfigureAwait(false);
+            Progress?.Invoke(Math.Min(Interlocked.Increment(ref _done), count));
+        }
     }
 
     /// <summary>Session <paramref name="n"/>: its client id, its own random stream and the plan it picked.</summary>

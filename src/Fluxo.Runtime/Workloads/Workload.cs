@@ -38,6 +38,13 @@ public sealed record Workload(
 {
     public const string CurrentFormat = "fluxo-workload/1";
 
+    /// <summary>A recorded log replayed in order instead of sessions drawn at random (<see cref="RequestLog"/>); empty for a drawn workload.</summary>
+    public ImmutableArray<LoggedRequest> Log { get; init; } = [];
+
+    /// <summary>A workload that replays <paramref name="log"/>: the requests, clients and arrival times as recorded.</summary>
+    public static Workload Replay(ImmutableArray<LoggedRequest> log, string? description = null, long? cacheBudgetBytes = null) =>
+        new(1, 1, false, [], cacheBudgetBytes, description) { Log = log };
+
     public SessionPlan Pick(double u)
     {
         var total = Sessions.Sum(s => s.Weight);

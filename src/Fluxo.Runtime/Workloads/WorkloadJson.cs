@@ -10,10 +10,31 @@ namespace Fluxo.Runtime.Workloads;
 /// <summary>Reads a workload file and checks it against the service's handlers and their parameters.</summary>
 public static class WorkloadJson
 {
+    /// <summary>Reads a workload file, or a request log (<c>.jsonl</c>, <see cref="RequestLog"/>) as a workload that replays it.</summary>
     public static Workload? Read(string path, IrModule module, DiagnosticBag diags)
     {
+        if (path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            return RequestLog.Read(path, module, diags) is { } log ? Workload.Replay(log, "request log " + Path.GetFileName(path)) : null;
+        }
+
         var json = InputFile.ReadText(path, diags);
-        return json is null ? null : Parse(path, json, module, diags);
+        var workload = json is null ? null : Parse(path, json, module, diags);
+        if (workload is { Description: var d } && workload.Sessions.IsEmpty && ReplayPath(path, json!) is { } replay)
+        {
+            // A workload of kind "replay": the log it names (relative to the workload file), with the workload's description and budget.
+            return RequestLog.Read(replay, module, diags) is { } log ? Workload.Replay(log, d, workload.CacheBudgetBytes) : null;
+        }
+
+        return workload;
+    }
+
+    private static string? ReplayPath(string path, string json)
+    {
+        using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return doc.RootElement.TryGetProperty("replay", out var r) && r.GetString() is { } file
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", file)
+            : null;
     }
 
     public static Workload? Parse(string path, string json, IrModule module, DiagnosticBag diags)
@@ -52,7 +73,9 @@ public static class WorkloadJson
         }
 
         var seed = root.TryGetProperty("seed", out var sd) && sd.TryGetUInt64(out var sv) ? sv : 1UL;
-        var rate = s.Number(s.Prop(root, "ratePerSecond", "$"), "$.ratePerSecond", 1e-9) ?? 1;
+        // A replayed log brings its own arrival times.
+        var rate = root.TryGetProperty("replay", out _) && !root.TryGetProperty("ratePerSecond", out _) ? 1
+            : s.Number(s.Prop(root, "ratePerSecond", "$"), "$.ratePerSecond", 1e-9) ?? 1;
         var poisson = !root.TryGetProperty("arrival", out var arr) || arr.GetString() != "constant";
         if (root.TryGetProperty("arrival", out arr) && arr.GetString() is not ("poisson" or "constant"))
         {
@@ -111,9 +134,18 @@ public static class WorkloadJson
             }
         }
 
-        if (sessions.Count == 0)
+        var replay = root.TryGetProperty("replay", out var rp) ? rp : default;
+        if (replay.ValueKind != JsonValueKind.Undefined && (replay.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(replay.GetString())))
         {
-            s.Error("$", "a workload needs a 'mix' or 'sessions' entry");
+            s.Error("$.replay", "'replay' names a request log file (JSON Lines), relative to the workload");
+        }
+        else if (replay.ValueKind == JsonValueKind.String && sessions.Count > 0)
+        {
+            s.Error("$.replay", "a workload either replays a log or draws a 'mix' or 'sessions', not both");
+        }
+        else if (sessions.Count == 0 && replay.ValueKind == JsonValueKind.Undefined)
+        {
+            s.Error("$", "a workload needs a 'mix', 'sessions' or 'replay' entry");
         }
 
         return new Workload(seed, rate, poisson, sessions.ToImmutable(), budget, description);

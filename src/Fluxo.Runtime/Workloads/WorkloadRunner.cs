@@ -105,6 +105,9 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
 
     private sealed record Queued(QueuedCall Call) : Event;
 
+    /// <summary>The next line of a replayed log.</summary>
+    private sealed record Replayed(int Index) : Event;
+
     private async Task<RunReport> RunVirtualAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
@@ -112,7 +115,8 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
         long seq = 0;
         long sessions = 0;
         var arrivals = new SessionRandom(SeededDraw.Hash(Seed, -1, 0xA1));
-        events.Enqueue(new Spawn(), (0, seq++));
+        var log = workload.Log;
+        events.Enqueue(log.IsEmpty ? new Spawn() : new Replayed(0), (log.IsEmpty ? 0 : log[0].TimeMs, seq++));
         while (events.TryDequeue(out var ev, out var key))
         {
             ct.ThrowIfCancellationRequested();
@@ -137,6 +141,20 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
                         {
                             var think = plan2.Think.Sample(s.Session.Random.NextBits());
                             events.Enqueue(s with { Index = s.Index + 1 }, (now + r.LatencyMs + think, seq++));
+                        }
+
+                        break;
+                    }
+
+                case Replayed l when _issued < requests:
+                    {
+                        var entry = log[l.Index];
+                        _issued++;
+                        await Issue(entry.Handler, entry.Input, entry.Client, now, ct).ConfigureAwait(false);
+                        Progress?.Invoke(_issued);
+                        if (l.Index + 1 < log.Length)
+                        {
+                            events.Enqueue(new Replayed(l.Index + 1), (log[l.Index + 1].TimeMs, seq++));
                         }
 
                         break;

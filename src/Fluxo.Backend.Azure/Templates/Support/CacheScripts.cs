@@ -4,13 +4,25 @@ namespace Fluxo.Support;
 /// The Redis side of the LRU contract (<c>Fluxo.Policy.CacheKey</c>). Redis cannot hold a byte budget per key
 /// prefix, so each cache keeps its own accounting, updated atomically by these scripts. KEYS: the entry's value
 /// key, the recency order (a sorted set scored by a counter), the counter, the byte total, the entry sizes (a
-/// hash). ARGV of Insert: the entry's key, its stored value, its cost, the budget, the value keys' prefix.
+/// hash), the entries' stamps (a hash: the arrival time, in ms, of the request that stored each). ARGV of Lookup: the
+/// entry's key, the looking request's arrival time and the TTL in ms (0: never expires). ARGV of Insert: the entry's
+/// key, its stored value, its cost, the budget, the value keys' prefix, and the stamp.
 /// </summary>
 public static class CacheScripts
 {
+    /// <summary>A hit moves the entry to the front; an entry older than the TTL is removed and the lookup is a miss (<c>CacheKey.Expired</c>).</summary>
     public const string Lookup = """
         local v = redis.call('GET', KEYS[1])
         if v then
+          local ttl = tonumber(ARGV[3] or '0')
+          if ttl > 0 and tonumber(ARGV[2]) - tonumber(redis.call('HGET', KEYS[6], ARGV[1]) or '-1e300') > ttl then
+            redis.call('DEL', KEYS[1])
+            redis.call('ZREM', KEYS[2], ARGV[1])
+            redis.call('DECRBY', KEYS[4], tonumber(redis.call('HGET', KEYS[5], ARGV[1]) or '0'))
+            redis.call('HDEL', KEYS[5], ARGV[1])
+            redis.call('HDEL', KEYS[6], ARGV[1])
+            return false
+          end
           local t = redis.call('INCR', KEYS[3])
           redis.call('ZADD', KEYS[2], t, ARGV[1])
         end
@@ -28,6 +40,7 @@ public static class CacheScripts
         end
         redis.call('SET', KEYS[1], ARGV[2])
         redis.call('HSET', KEYS[5], ARGV[1], size)
+        if ARGV[6] and KEYS[6] then redis.call('HSET', KEYS[6], ARGV[1], ARGV[6]) end
         local t = redis.call('INCR', KEYS[3])
         redis.call('ZADD', KEYS[2], t, ARGV[1])
         local total = redis.call('INCRBY', KEYS[4], size)
@@ -38,6 +51,7 @@ public static class CacheScripts
           local m = oldest[1]
           local s = tonumber(redis.call('HGET', KEYS[5], m) or '0')
           redis.call('HDEL', KEYS[5], m)
+          if KEYS[6] then redis.call('HDEL', KEYS[6], m) end
           redis.call('DEL', ARGV[5] .. m)
           total = redis.call('DECRBY', KEYS[4], s)
           evicted = evicted + 1

@@ -7,7 +7,8 @@ namespace Fluxo.Support;
 
 /// <summary>
 /// The policy's caches in Redis, following the LRU contract of <see cref="CacheKey"/> (key, entry cost, eviction)
-/// through <see cref="CacheScripts"/>. When Redis is unreachable the cache is bypassed: slower, never wrong.
+/// through <see cref="CacheScripts"/>, entries of an expiring cache stamped with their request's arrival time (unix ms).
+/// When Redis is unreachable the cache is bypassed: slower, never wrong.
 /// </summary>
 public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogger<CacheStore> logger)
 {
@@ -16,7 +17,7 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
 
     private CacheSpec Spec(string cacheId) => model.Caches.First(c => c.Id == cacheId);
 
-    public async Task<Value[]> GetOrComputeAsync(string cacheId, Value[] inputs, Func<Task<Value[]>> compute)
+    public async Task<Value[]> GetOrComputeAsync(string cacheId, Value[] inputs, Func<Task<Value[]>> compute, double arrivalMs = 0)
     {
         var db = redis.Multiplexer is { IsConnected: true } mux ? mux.GetDatabase() : null;
         if (db is null)
@@ -27,10 +28,11 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
         using var span = FluxoTelemetry.StartCache(cacheId);
         var prefix = KeyPrefix(cacheId);
         var member = KeyOf(inputs);
-        RedisKey[] keys = [prefix + "e:" + member, prefix + "lru", prefix + "clock", prefix + "bytes", prefix + "sizes"];
+        RedisKey[] keys = [prefix + "e:" + member, prefix + "lru", prefix + "clock", prefix + "bytes", prefix + "sizes", prefix + "stamps"];
+        var spec = Spec(cacheId);
         try
         {
-            var hit = await db.ScriptEvaluateAsync(CacheScripts.Lookup, keys[..3], [member]);
+            var hit = await db.ScriptEvaluateAsync(CacheScripts.Lookup, keys, [member, arrivalMs, spec.TtlMs]);
             FluxoTelemetry.CacheResult(span, cacheId, !hit.IsNull);
             if (!hit.IsNull)
             {
@@ -46,10 +48,10 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
 
         var outputs = await compute();
         var size = CacheKey.EntryBytes(outputs.Select(v => v.ByteSize));
-        var budget = Spec(cacheId).Bytes;
+        var budget = spec.Bytes;
         try
         {
-            var inserted = (long)await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:"]);
+            var inserted = (long)await db.ScriptEvaluateAsync(CacheScripts.Insert, keys, [member, ValueJson.Serialize(Value.List(outputs)), size, budget, prefix + "e:", arrivalMs]);
             FluxoTelemetry.Evicted(cacheId, inserted - 1);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)

@@ -41,8 +41,9 @@ public sealed record TableSchema(
 /// <summary>A declared record type: its fields, checked when a request carries one.</summary>
 public sealed record RecordSchema(string Name, ImmutableArray<ParamInfo> Fields);
 
-/// <summary>A cache the policy chose: its id, its keyspace (from the key scheme, graph hash and node set, so no other build's cache shares it) and byte budget.</summary>
-public sealed record CacheSpec(string Id, string Keyspace, long Bytes);
+/// <summary>A cache the policy chose: its id, its keyspace (from the key scheme, graph hash and node set, so no other build's cache shares it),
+/// byte budget and how long an entry may serve (0: forever).</summary>
+public sealed record CacheSpec(string Id, string Keyspace, long Bytes, double TtlMs = 0);
 
 /// <summary>
 /// A part of a handler the policy runs ahead of requests: pre-computed (served from the store) or speculated (served

@@ -18,6 +18,9 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public string Id => id;
 
+    /// <summary>When the request arrived (unix ms): what an expiring cache's entries are stamped with and aged against.</summary>
+    public double ArrivalMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>The client's speculation this request was handed at arrival (<see cref="AheadStore.TakeAsync"/>).</summary>
     public SpeculationEntry? Given { get; init; }
 
@@ -87,7 +90,7 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
         {
             computed = true;
             return compute();
-        });
+        }, ArrivalMs);
         if (!computed && trace is not null)
         {
             trace.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
