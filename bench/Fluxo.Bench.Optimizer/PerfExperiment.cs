@@ -6,8 +6,8 @@ using Fluxo.Optimizer;
 using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
 using Fluxo.Policy;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Bench.Optimizer;
@@ -29,7 +29,7 @@ internal static class PerfExperiment
         Directory.CreateDirectory(dir);
         try
         {
-            var module = WeatherGraph.Module();
+            var module = WeatherIr.Module();
             var service = Path.Combine(dir, "weather.ir.json");
             File.WriteAllText(service, IrJson.Serialize(module));
             var trace = Path.Combine(dir, Inv($"weather-{requests}.trace"));

@@ -98,4 +98,38 @@ public sealed class PipeHardeningTests : IDisposable
         Assert.Matches(@"slow\.json\(\d+,\d+\): error FLX\d{4}: .*took longer than 1000 ms", error);
         Assert.DoesNotContain("RegEx engine", error);
     }
+
+    /// <summary>Level 0 calls <c>pipe:fan{prefix}1</c> six times, and so on down to a leaf that fetches; only the first call feeds the output.</summary>
+    private string FanOut(string prefix, int depth)
+    {
+        for (var k = depth; k >= 0; k--)
+        {
+            JsonObject[] modules = k == depth ? [Fetch("http://a.test/news.rss")] : Enumerable.Range(0, 6).Select(j => Module($"pipe:{prefix}{k + 1}", "sw-" + j)).ToArray();
+            var pipe = new JsonObject
+            {
+                ["modules"] = new JsonArray([.. modules, Module("output", "_OUTPUT")]),
+                ["wires"] = new JsonArray(Wire("w0", modules[0]["id"]!.ToString(), "_OUTPUT")),
+            };
+            File.WriteAllText(Path.Combine(_dir, k == 0 ? $"{prefix}.json" : $"pipe_{prefix}{k}.json"), pipe.ToJsonString());
+        }
+
+        return Path.Combine(_dir, $"{prefix}.json");
+    }
+
+    [Fact]
+    public void ASubPipeFanOutIsImportedOnceAndRefusedPastTheModuleLimit()
+    {
+        // Five levels of six calls: each sub-pipe file is read once (9,331 imports before), and the pipe runs.
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var (code, output, error) = Run(FanOut("a", 5));
+        Assert.True(code == 0, error);
+        Assert.Contains("Alpha cats", output);
+        Assert.Equal(5, error.Split('\n').Count(l => l.Contains("warning FLX3008", StringComparison.Ordinal) && l.Contains("'sw-5'", StringComparison.Ordinal)));
+
+        // Seven levels expand to nearly a million modules (26 s and gigabytes before): refused where the limit is passed.
+        (code, _, error) = Run(FanOut("b", 7));
+        Assert.Equal(1, code);
+        Assert.Matches(@"pipe_b1\.json\(\d+,\d+\): error FLX7006: with sub-pipe 'pipe:b2' this pipe expands to more than 100,000 modules", error);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
+    }
 }

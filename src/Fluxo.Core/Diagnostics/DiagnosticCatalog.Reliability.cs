@@ -18,6 +18,9 @@ public static partial class Diag
     public static Diagnostic SubPipeIdNotAName(SourceSpan span, string pipeId) =>
         Error("FLX7005", span, $"sub-pipe id 'pipe:{pipeId}' is not a plain name (letters, digits, '_' and '-'): it would be read as a path");
 
+    public static Diagnostic PipeTooLarge(SourceSpan span, string pipeId, int limit) =>
+        Error("FLX7006", span, $"with sub-pipe 'pipe:{pipeId}' this pipe expands to more than {limit:N0} modules (each sub-pipe call embeds a copy of it): call fewer sub-pipes, or nest them less deeply");
+
     public static Diagnostic RunInterrupted(string service, string? trace, long written) =>
         Error("FLX7010", SourceSpan.None(service), trace is null
             ? "fluxo run was stopped (SIGINT or SIGTERM) before it finished"

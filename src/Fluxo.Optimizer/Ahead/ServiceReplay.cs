@@ -384,6 +384,51 @@ public sealed partial class ServiceReplay
             return Flat.EdgeBytes[at] >= 0 ? Flat.EdgeHash[at] : null;
         }
 
+        /// <summary>
+        /// The hash of the response's field <paramref name="field"/> in row <paramref name="r"/> (what a speculation bound
+        /// to it guesses), or null when the trace cannot tell. The trace keeps the response's hash only, so the field is
+        /// followed back through the graph: a record built in a node is read at its field, a literal hashed, an input
+        /// read from its edge, and an if takes the branch whose inputs carried values in this request.
+        /// </summary>
+        public ulong? ResultFieldHash(int r, string field) => FieldHash(r, Graph.SinkId, new InputExpr(0), field, 0);
+
+        private ulong? FieldHash(int r, int node, Expr e, string field, int depth)
+        {
+            switch (e)
+            {
+                case RecordExpr record:
+                    var f = record.Fields.FirstOrDefault(x => x.Name == field);
+                    return f is null ? NullHash : f.Value switch
+                    {
+                        LitExpr lit => lit.Value.StableHash,
+                        InputExpr i => InputHash(r, node, i.Index),
+                        _ => null,
+                    };
+                case IfExpr branch:
+                    var then = FieldHash(r, node, branch.Then, field, depth);
+                    var otherwise = FieldHash(r, node, branch.Else, field, depth);
+                    return then == otherwise ? then : Taken(r, node, branch) switch { true => then, false => otherwise, null => null };
+                case InputExpr input when depth < 32:
+                    var from = Graph.Nodes[node].Inputs[input.Index];
+                    return from.From == Graph.SourceId || from.Field is not null || Graph.Nodes[from.From].Expr is not { } expr
+                        ? null
+                        : FieldHash(r, from.From, expr, field, depth + 1);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Which branch of an if ran in row <paramref name="r"/>: the one whose always-read inputs carried values while the other's did not.</summary>
+        private bool? Taken(int r, int node, IfExpr branch)
+        {
+            var then = Strictness.Of(branch.Then);
+            var otherwise = Strictness.Of(branch.Else);
+            bool Present(IEnumerable<int> inputs) => inputs.Any() && inputs.All(i => InputHash(r, node, i) is not null);
+            var onlyThen = then.Except(otherwise).ToList();
+            var onlyElse = otherwise.Except(then).ToList();
+            return Present(onlyThen) && !Present(onlyElse) ? true : Present(onlyElse) && !Present(onlyThen) ? false : null;
+        }
+
         /// <summary>Mean self latency of each node over the requests where it ran.</summary>
         public double[] MeanSelf()
         {

@@ -137,7 +137,6 @@ public sealed class HitCurve
         var tree = new Fenwick(lookups);
         long stacked = 0;
         var t = 0;
-
         // An expiring candidate: a reuse after the entry's stamp is older than the TTL misses at every size. Stamps are
         // taken as in a cache that never evicts, so the curve is exact for large caches and close for small ones.
         var ttl = candidate.TtlMs;
