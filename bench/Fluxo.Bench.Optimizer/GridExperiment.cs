@@ -4,7 +4,7 @@ using Fluxo.Ir;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Bench.Optimizer;
@@ -46,7 +46,7 @@ internal static class GridExperiment
             foreach (var (workload, budget) in Workloads())
             {
                 var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
-                var row = Measure(workload.Name, WeatherGraph.Module(), trace, Write(temp, trace), budget, exhaustive: true);
+                var row = Measure(workload.Name, WeatherIr.Module(), trace, Write(temp, trace), budget, exhaustive: true);
                 rows.Add(row);
                 Print(output, row);
             }

@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == "perf")
 if (args.Length > 1 && args[0] == "generate")
 {
     var n = args.Length > 3 && args[2] == "--requests" ? long.Parse(args[3], CultureInfo.InvariantCulture) : 100_000_000;
-    PerfExperiment.Generate(Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper[0], n, args[1]);
+    PerfExperiment.Generate(Fluxo.TestSupport.WeatherWorkload.Paper[0], n, args[1]);
     return 0;
 }
 
@@ -33,7 +33,7 @@ if (grid)
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"Weather experiment: {options.Requests} requests per workload, budget {options.Budget} B, paper N={options.PaperN} K={options.PaperK}, exhaustive grid B/{options.Grid}, seed {options.Seed}"));
 SampleExperiment.Run(options, Console.Out);
-foreach (var workload in Fluxo.Optimizer.Synthetic.WeatherWorkload.Paper)
+foreach (var workload in Fluxo.TestSupport.WeatherWorkload.Paper)
 {
     WeatherExperiment.Run(workload, options, Console.Out);
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Bench.Optimizer;
 
@@ -15,7 +15,7 @@ internal static class ScaleExperiment
         var trace = new WeatherTraceGenerator().Generate(workload, options.Large, options.Seed);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
-        var session = OptimizationSession.Create(WeatherGraph.Module(), trace, workload.Name, options.Budget, new DiagnosticBag())!;
+        var session = OptimizationSession.Create(WeatherIr.Module(), trace, workload.Name, options.Budget, new DiagnosticBag())!;
         var prepare = clock.Elapsed;
         var result = session.Search(SearchMethod.Mrc);
         var total = clock.Elapsed;

@@ -2,7 +2,7 @@ using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Bench.Optimizer;
 
@@ -12,7 +12,7 @@ internal static class WeatherExperiment
     public static void Run(WeatherWorkload workload, BenchOptions options, TextWriter output)
     {
         var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
-        var session = OptimizationSession.Create(WeatherGraph.Module(), trace, workload.Name, options.Budget, new DiagnosticBag())!;
+        var session = OptimizationSession.Create(WeatherIr.Module(), trace, workload.Name, options.Budget, new DiagnosticBag())!;
         Run(Inv($"synthetic {workload.Name} (zip {workload.ZipShare:P0}, hot ip {workload.HotIpShare:P0}, cold ip {workload.ColdIpShare:P0}), budget {options.Budget} B"), session, options, output);
     }
 

@@ -1,5 +1,6 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes;
 using Fluxo.Policy;
 
 namespace Fluxo.Backend.Azure;
@@ -18,6 +19,13 @@ public static class AzureEmitter
             return [];
         }
 
+        // A pipe brings its sub-pipes as graphs of their own, since the service compiles graphs and has no importer.
+        var pipe = PipeDeployment.IsPipe(module);
+        if (pipe)
+        {
+            module = PipeDeployment.Prepare(module, diagnostics);
+        }
+
         var onWorker = module.Graphs.ToDictionary(g => g.Name, g => Tiers.OnWorker(module, g));
         var names = ServiceNames.For(module, onWorker.Values.Any(w => w));
         var plans = module.Graphs.ToDictionary(g => g.Name, g => CachePlan.For(module, g, policy, diagnostics));
@@ -29,11 +37,11 @@ public static class AzureEmitter
         {
             new($"{names.Root}.slnx", ProjectFiles.Solution(names)),
             new("Directory.Build.props", ProjectFiles.BuildProps()),
-            new("Directory.Packages.props", ProjectFiles.PackagesProps()),
+            new("Directory.Packages.props", ProjectFiles.PackagesProps(pipe)),
             new("global.json", ProjectFiles.GlobalJson()),
             new(".dockerignore", ProjectFiles.DockerIgnore()),
             new("README.md", ReadmeWriter.Write(module, names, onWorker, caches, names.Queue)),
-            new($"src/{names.Support}/{names.Support}.csproj", ProjectFiles.SupportProject()),
+            new($"src/{names.Support}/{names.Support}.csproj", ProjectFiles.SupportProject(pipe)),
         };
 
         foreach (var r in EmbeddedSources.Under("Core/"))
@@ -46,11 +54,21 @@ public static class AzureEmitter
             files.Add(new($"src/{names.Support}/{Path.GetFileName(r)}", EmbeddedSources.Read(r)));
         }
 
+        foreach (var r in pipe ? EmbeddedSources.Under("Pipes/") : [])
+        {
+            files.Add(new($"src/{names.Support}/{r}", EmbeddedSources.Read(r)));
+        }
+
         var handlers = $"src/{names.Handlers}";
         files.Add(new($"{handlers}/{names.Handlers}.csproj", ProjectFiles.HandlersProject(names)));
         files.Add(new($"{handlers}/ServiceDefinition.g.cs", ModelWriter.ServiceDefinition(module, names, onWorker, caches, policy)));
         files.Add(new($"{handlers}/Fns.g.cs", ModelWriter.Fns(module, names, diagnostics)));
         files.Add(new($"{handlers}/Externs.g.cs", ExternWriter.Write(module, names)));
+        if (pipe)
+        {
+            files.Add(new($"{handlers}/SubPipes.g.cs", ModelWriter.SubPipes(module, names)));
+        }
+
         foreach (var g in module.Graphs)
         {
             files.Add(new($"{handlers}/{HandlerWriter.ClassName(g.Name)}.g.cs", new HandlerWriter(module, g, plans[g.Name], names.Handlers, diagnostics).Write()));

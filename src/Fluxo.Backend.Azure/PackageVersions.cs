@@ -19,4 +19,10 @@ internal static class PackageVersions
         ("OpenTelemetry.Instrumentation.Http", "1.20.2"),
         ("Azure.Monitor.OpenTelemetry.Exporter", "1.10.0"),
     ];
+
+    /// <summary>Only in a service made from a Yahoo pipe: what the shipped module source reads HTML with.</summary>
+    public static readonly IReadOnlyList<(string Id, string Version)> Pipes =
+    [
+        ("HtmlAgilityPack", "1.13.0"),
+    ];
 }

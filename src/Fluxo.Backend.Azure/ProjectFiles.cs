@@ -23,10 +23,10 @@ internal static class ProjectFiles
 
         """;
 
-    public static string PackagesProps()
+    public static string PackagesProps(bool pipe = false)
     {
         var sb = new StringBuilder("<Project>\n  <ItemGroup>\n");
-        foreach (var (id, version) in PackageVersions.All)
+        foreach (var (id, version) in pipe ? [.. PackageVersions.All, .. PackageVersions.Pipes] : PackageVersions.All)
         {
             sb.Append($"    <PackageVersion Include=\"{id}\" Version=\"{version}\" />\n");
         }
@@ -50,7 +50,11 @@ internal static class ProjectFiles
     public static IEnumerable<string> Projects(ServiceNames n) =>
         n.HasWorker ? [n.Support, n.Handlers, n.FrontEnd, n.Worker] : [n.Support, n.Handlers, n.FrontEnd];
 
-    public static string SupportProject() => """
+    public static string SupportProject(bool pipe) => pipe
+        ? SupportProjectFile.Replace("  </ItemGroup>", string.Concat(PackageVersions.Pipes.Select(p => $"    <PackageReference Include=\"{p.Id}\" />\n")) + "  </ItemGroup>", StringComparison.Ordinal)
+        : SupportProjectFile;
+
+    private const string SupportProjectFile = """
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
             <RootNamespace>Fluxo.Support</RootNamespace>
@@ -109,6 +113,11 @@ internal static class ProjectFiles
         c.Line("builder.Services.AddFluxoExterns(ExternDefinition.All);");
         c.Line("builder.Services.AddFluxoTelemetry(builder.Configuration, ServiceDefinition.Model);");
         c.Line("builder.Services.AddSingleton<HandlerEndpoints>();");
+        if (Fluxo.Pipes.PipeDeployment.IsPipe(module))
+        {
+            c.Line("PipeHost.Configure(builder.Configuration, SubPipes.All);");
+        }
+
         if (refreshes)
         {
             c.Line("builder.Services.AddHostedService<AheadRefresher>();");

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fluxo.Cli.Commands;
+using Fluxo.Cli.Shared;
 
 namespace Fluxo.Cli;
 

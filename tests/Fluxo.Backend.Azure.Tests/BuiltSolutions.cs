@@ -13,6 +13,8 @@ public sealed class BuiltSolutions : IDisposable
     private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
     private readonly Lazy<GeneratedSolution> _weatherReordered = new(() => new GeneratedSolution(Samples.Weather(), WeatherReorderedPolicy()));
 
+    private readonly Lazy<GeneratedSolution> _pipes = new(() => new GeneratedSolution(PipeSources.Combined(), null));
+
     private readonly Lazy<GeneratedSolution> _news = new(() => new GeneratedSolution(Samples.News(), NewsPolicy(Samples.News())));
 
     public GeneratedSolution Weather => _weather.Value;
@@ -40,6 +42,9 @@ public sealed class BuiltSolutions : IDisposable
         };
     }
     public GeneratedSolution Counter => _counter.Value;
+
+    /// <summary>Every deployable pipe of the corpus and the samples, one handler each (<see cref="PipeSources.Combined"/>).</summary>
+    public GeneratedSolution Pipes => _pipes.Value;
 
     /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
     public GeneratedSolution Tour => _tour.Value;
@@ -78,6 +83,11 @@ public sealed class BuiltSolutions : IDisposable
         if (_tour.IsValueCreated)
         {
             _tour.Value.Dispose();
+        }
+
+        if (_pipes.IsValueCreated)
+        {
+            _pipes.Value.Dispose();
         }
 
         if (_news.IsValueCreated)

@@ -41,18 +41,36 @@ public class CompileAzureTests
         Assert.Contains("FLX9001", error, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData("counting.json")]
-    [InlineData("feeds.json")]
-    public void APipeIsRefusedAtItsModulesNeverEmittedHalfBuilt(string pipe)
+    [Fact]
+    public void APipeWhoseModuleServiceIsGoneIsRefusedAtThatModuleAndNothingIsWritten()
     {
         var dir = Path.Combine(Directory.CreateTempSubdirectory("fluxo-cli-pipe-").FullName, "out");
         try
         {
-            var (code, _, error) = Invoke("compile", Path.Combine(RepoPaths.Samples, "pipes", pipe), "-o", dir);
+            var (code, _, error) = Invoke("compile", Path.Combine(RepoPaths.Samples, "pipes", "gone.json"), "-o", dir);
             Assert.Equal(1, code);
-            Assert.Matches($@"{pipe}\(\d+,\d+\): error FLX4200: Yahoo Pipes module", error);
+            Assert.Matches(@"gone\.json\(\d+,\d+\): error FLX4201: module '[^']+' \(\w+\) cannot be deployed to Azure", error);
             Assert.False(Directory.Exists(dir), "nothing may be written when compile refuses");
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(dir)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void APipeCompilesIntoASolutionWithItsModulesAndSubPipes()
+    {
+        var dir = Path.Combine(Directory.CreateTempSubdirectory("fluxo-cli-pipe-").FullName, "out");
+        try
+        {
+            var (code, output, error) = Invoke("compile", Path.Combine(RepoPaths.Samples, "pipes", "subpipes.json"), "-o", dir);
+            Assert.True(code == 0, error);
+            Assert.Contains("wrote", output, StringComparison.Ordinal);
+            var handlers = Directory.GetFiles(dir, "Handler_*.g.cs", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+            Assert.Contains("Handler_run.g.cs", handlers);
+            Assert.Contains(handlers, h => h!.StartsWith("Handler_subpipe_", StringComparison.Ordinal));
+            Assert.True(File.Exists(Directory.GetFiles(dir, "PipeModules.cs", SearchOption.AllDirectories).Single()));
         }
         finally
         {

@@ -1,4 +1,5 @@
 using Fluxo.Cli.Commands;
+using Fluxo.Cli.Running;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.TestSupport;

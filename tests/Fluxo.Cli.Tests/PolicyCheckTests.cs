@@ -47,6 +47,11 @@ public sealed class PolicyCheckTests : IDisposable
             "FLX1030"
         },
         { "negative-budget", Policy(Cache(1)).Replace("8192", "-1", StringComparison.Ordinal), "FLX7002" },
+        {
+            "result-field-without-result",
+            Policy("").Replace("\"speculate\": []", $$""" "speculate": [ { "afterHandler": "weather", "handler": "weather", "graphHash": "{{Hash}}", "nodes": [1], "inputs": [ { "param": "ip", "fromParam": "ip", "fromResult": false, "resultField": "city" } ], "probability": 1, "expectedSavingMs": 0, "expectedWasteMs": 0 } ] """, StringComparison.Ordinal),
+            "FLX7002"
+        },
     };
 
     [Theory]

@@ -18,6 +18,7 @@ public sealed partial class NamespaceCycleTests
     [InlineData("Fluxo.Frontends")]
     [InlineData("Fluxo.Reporting")]
     [InlineData("Fluxo.Backend.Azure")]
+    [InlineData("Fluxo.Cli")]
     public void NoNamespaceDependsOnItselfThroughOthers(string project)
     {
         var graph = NamespaceGraph.Read(Path.Combine(RepoPaths.Root, "src", project));

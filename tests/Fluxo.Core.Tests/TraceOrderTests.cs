@@ -12,11 +12,12 @@ public sealed class TraceOrderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static IrModule Module()
+    /// <summary>A three-node service (Source, one compute node, Sink) whose handler is <paramref name="graphName"/>; other trace tests share it.</summary>
+    internal static IrModule Module(string graphName = "h")
     {
         var props = new NodeProps(true, true, true, [], []);
         Node N(int id, NodeKind kind, NodeInput[] inputs) => new(id, kind, "n" + id, null, [.. inputs], null, null, "string", props, Span);
-        var g = IrJson.WithHash(new Graph("h", [new Param("x", "string")], "string", [N(0, NodeKind.Source, []), N(1, NodeKind.Compute, [new(0, "x")]), N(2, NodeKind.Sink, [new(1)])], 0, 2, "", Span));
+        var g = IrJson.WithHash(new Graph(graphName, [new Param("x", "string")], "string", [N(0, NodeKind.Source, []), N(1, NodeKind.Compute, [new(0, "x")]), N(2, NodeKind.Sink, [new(1)])], 0, 2, "", Span));
         return new IrModule("S", "t.flimp", [], [], [], [], [g]);
     }
 

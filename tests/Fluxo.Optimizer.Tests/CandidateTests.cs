@@ -1,5 +1,5 @@
 using Fluxo.Optimizer.Candidates;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Optimizer.Tests;
 
@@ -8,7 +8,7 @@ public sealed class CandidateTests
     [Fact]
     public void Weather_candidates_are_the_convex_cacheable_subgraphs_whose_keys_are_always_pulled()
     {
-        var facts = new GraphFacts(WeatherGraph.Module().Graphs[0]);
+        var facts = new GraphFacts(WeatherIr.Module().Graphs[0]);
         var names = CandidateEnumerator.Enumerate(facts).Select(c => c.ToString()).Order().ToArray();
         // {If} alone, {cityToWeather, If} and the like are out: their key would need an untaken branch's value.
         Assert.Equal(
@@ -19,12 +19,12 @@ public sealed class CandidateTests
     [Fact]
     public void A_set_with_a_path_that_leaves_and_comes_back_is_not_convex()
     {
-        var facts = new GraphFacts(WeatherGraph.Module().Graphs[0]);
-        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.IpToCity, WeatherGraph.Join], out var why));
+        var facts = new GraphFacts(WeatherIr.Module().Graphs[0]);
+        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherIr.IpToCity, WeatherIr.Join], out var why));
         Assert.Contains("path", why!.Reason);
-        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.Source], out why));
+        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherIr.Source], out why));
         Assert.Contains("Source", why!.Reason);
-        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherGraph.Join], out why));
+        Assert.Null(Candidate.TryCreate(facts, 0, [WeatherIr.Join], out why));
         Assert.Contains("only on some requests", why!.Reason);
     }
 

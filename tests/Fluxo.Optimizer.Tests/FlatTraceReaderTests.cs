@@ -3,7 +3,7 @@ using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Tests;
@@ -31,7 +31,7 @@ public sealed class FlatTraceReaderTests : IDisposable
     [InlineData(false)]
     public void Reading_bytes_straight_into_arrays_flattens_as_the_object_trace_does(bool binary)
     {
-        var module = WeatherGraph.Module();
+        var module = WeatherIr.Module();
         var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[0], 3000, seed: 5);
         var path = Write(trace, binary);
         var diagnostics = new DiagnosticBag();
@@ -57,7 +57,7 @@ public sealed class FlatTraceReaderTests : IDisposable
         // Sampling fits traces with many keys (SHARDS' setting); the caches checked are those keyed on what the
         // sample is keyed on (ip requests carry an empty zip). A cache keyed on part of the fields, or on a value
         // many inputs share, sees its requests thinned instead (docs/trace-format.md).
-        var module = WeatherGraph.Module();
+        var module = WeatherIr.Module();
         var workload = new WeatherWorkload("wide", 0.3, 0.2, 0.5, Zips: 50_000, ZipSkew: 0.8, HotIps: 50_000, HotIpSkew: 0.8, ColdIps: 500_000);
         var trace = new WeatherTraceGenerator().Generate(workload, 200_000, seed: 3);
         var path = Write(trace, binary: true);

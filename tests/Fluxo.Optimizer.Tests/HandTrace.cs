@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -33,7 +33,7 @@ internal static class HandTrace
 
     public static TraceData Of(params TraceRequest[] requests)
     {
-        var graph = WeatherGraph.Module().Graphs[0];
+        var graph = WeatherIr.Module().Graphs[0];
         return new TraceData(new TraceHeader(TraceHeader.CurrentFormat, "Weather", [new TraceGraph(0, graph.Name, graph.Hash, 7)], "virtual"), requests);
     }
 

@@ -1,5 +1,5 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Tests;
@@ -25,7 +25,7 @@ public sealed class HeldOutTests : IDisposable
     }
 
     private static OptimizeReport Optimize(string path, DiagnosticBag diagnostics, double holdOut = ServiceOptimizer.DefaultHoldOut) =>
-        ServiceOptimizer.Optimize(WeatherGraph.Module(), new OptimizeRequest("weather.flimp", path, 16 * 1024, HoldOut: holdOut), diagnostics)!;
+        ServiceOptimizer.Optimize(WeatherIr.Module(), new OptimizeRequest("weather.flimp", path, 16 * 1024, HoldOut: holdOut), diagnostics)!;
 
     [Fact]
     public void The_last_fifth_is_held_out_unless_a_part_would_be_tiny()

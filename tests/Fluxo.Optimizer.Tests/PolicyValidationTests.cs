@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Synthetic;
 using Fluxo.Policy;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Tests;
@@ -57,7 +57,7 @@ public sealed class PolicyValidationTests
     [Fact]
     public void A_trace_of_another_graph_or_with_unknown_events_is_a_diagnostic()
     {
-        var module = WeatherGraph.Module();
+        var module = WeatherIr.Module();
         var good = HandTrace.IpRequest(1, "a", "x", "sunny");
         var badNode = good with { Nodes = good.Nodes.Add(new NodeEvent(42, 0, 1, NodeStatus.Ran)) };
         var badEdge = good with { Edges = good.Edges.Add(new EdgeEvent(5, 1, 0, 1)) };

@@ -1,5 +1,5 @@
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Optimizer.Tests;
 

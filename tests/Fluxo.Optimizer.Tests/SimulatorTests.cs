@@ -1,7 +1,7 @@
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer.Replay;
-using Fluxo.Optimizer.Synthetic;
 using Fluxo.Policy;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Tests;
@@ -13,7 +13,7 @@ public sealed class SimulatorTests
     internal static OptimizationSession Session(TraceData trace, CostModel? cost = null)
     {
         var diagnostics = new DiagnosticBag();
-        var session = OptimizationSession.Create(WeatherGraph.Module(), trace, "hand.log", 1 << 20, diagnostics, cost: cost);
+        var session = OptimizationSession.Create(WeatherIr.Module(), trace, "hand.log", 1 << 20, diagnostics, cost: cost);
         Assert.False(diagnostics.HasErrors, string.Join("\n", diagnostics.Items));
         return session!;
     }
@@ -54,14 +54,14 @@ public sealed class SimulatorTests
         var s = Session(trace, Cost);
         var entry = HandTrace.Bytes("sunny") + Fluxo.Policy.CacheKey.EntryOverheadBytes;
 
-        var one = s.Simulator.Run([Cache(s, entry, WeatherGraph.CityToWeather)]);
+        var one = s.Simulator.Run([Cache(s, entry, WeatherIr.CityToWeather)]);
         // Miss: inputs ready at 10, lookup to 10.5, run 20, insert 0.25, then If and buildHtml: 33.75. Hit: 10.5 + 3 = 13.5.
         Assert.Equal((13.5 + (3 * 33.75)) / 4, one.MeanMs, 9);
         Assert.Equal(1, one.Caches[0].Hits);
         Assert.Equal(4, one.Caches[0].Lookups);
         Assert.Equal(entry, one.Caches[0].PeakBytes);
 
-        var two = s.Simulator.Run([Cache(s, 2 * entry, WeatherGraph.CityToWeather)]);
+        var two = s.Simulator.Run([Cache(s, 2 * entry, WeatherIr.CityToWeather)]);
         Assert.Equal(2, two.Caches[0].Hits);
         Assert.Equal(((2 * 13.5) + (2 * 33.75)) / 4, two.MeanMs, 9);
     }
@@ -87,7 +87,7 @@ public sealed class SimulatorTests
     {
         var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[0], 3000, 5);
         var s = Session(trace);
-        var caches = new[] { Cache(s, 20_000, WeatherGraph.CityToWeather), Cache(s, 30_000, WeatherGraph.ZipToWeather) };
+        var caches = new[] { Cache(s, 20_000, WeatherIr.CityToWeather), Cache(s, 30_000, WeatherIr.ZipToWeather) };
         Assert.Equal(s.Simulator.Run(caches), s.Simulator.Run(caches), new ResultComparer());
     }
 

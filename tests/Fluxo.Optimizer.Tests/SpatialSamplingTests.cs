@@ -1,5 +1,5 @@
 using Fluxo.Diagnostics;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -14,7 +14,7 @@ public sealed class SpatialSamplingTests : IDisposable
     [Fact]
     public void The_key_of_a_recorded_request_is_the_key_of_its_field_values()
     {
-        var graph = WeatherGraph.Module().Graphs[0];
+        var graph = WeatherIr.Module().Graphs[0];
         var fields = SpatialSampling.KeyFields(graph);
         Assert.Equal(["ip", "zip"], fields.ToArray());
         var request = HandTrace.ZipRequest(1, "10.0.0.1", "98052", "rainy");

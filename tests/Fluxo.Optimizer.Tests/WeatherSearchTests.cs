@@ -1,7 +1,7 @@
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
-using Fluxo.Optimizer.Synthetic;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Optimizer.Tests;
 
@@ -13,7 +13,7 @@ public sealed class WeatherSearchTests
     {
         var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[workload], requests, 7);
         var diagnostics = new DiagnosticBag();
-        return OptimizationSession.Create(WeatherGraph.Module(), trace, "synthetic", Budget, diagnostics, objective: objective)!;
+        return OptimizationSession.Create(WeatherIr.Module(), trace, "synthetic", Budget, diagnostics, objective: objective)!;
     }
 
     [Fact]

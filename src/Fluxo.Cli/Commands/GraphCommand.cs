@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Policy;

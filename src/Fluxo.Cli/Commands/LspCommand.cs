@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Flimp;
 

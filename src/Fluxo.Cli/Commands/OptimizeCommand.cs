@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.CommandLine;
 using Fluxo.Cli.Optimizing;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Optimizer;

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Fluxo.Cli.Optimizing;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Pipes;
 

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Fluxo.Cli.Running;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Policy;
@@ -18,29 +20,6 @@ using Fluxo.Values;
 using Spectre.Console;
 
 namespace Fluxo.Cli.Commands;
-
-/// <summary>The options of <c>fluxo run</c>, parsed.</summary>
-internal sealed record RunArgs(
-    string File,
-    string? Handler,
-    IReadOnlyList<string> Inputs,
-    string? Workload,
-    int Requests,
-    string? Trace,
-    string? TraceFormat,
-    string? Policy,
-    ClockMode Clock,
-    ulong? Seed,
-    string? Bindings,
-    string? AzureStorage,
-    string? Redis,
-    string? Fixtures = null,
-    bool AllowPrivate = false,
-    OutputFormat Format = OutputFormat.Text,
-    bool AllowStalePolicy = false,
-    string? Tables = null,
-    bool AllowInternal = false,
-    double? TimeLimitSeconds = null);
 
 /// <summary>`fluxo run`: one request printed as JSON, or a workload with a trace and a latency table.</summary>
 internal static class RunCommand

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fluxo.Cli.Samples;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Policy;
 

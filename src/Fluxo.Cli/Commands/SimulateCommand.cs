@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Fluxo.Cli.Optimizing;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer;
 using Fluxo.Optimizer.Replay;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Runtime;

@@ -25,7 +25,7 @@ internal static class DecisionTable
 
         foreach (var s in policy.Speculate)
         {
-            var inputs = string.Join(", ", s.Inputs.Select(b => b.Param + "=" + (b.FromResult ? s.AfterHandler + ".result" : s.AfterHandler + "." + b.FromParam)));
+            var inputs = string.Join(", ", s.Inputs.Select(b => b.Param + "=" + (b.FromResult ? s.AfterHandler + ".result" + (b.ResultField is { } f ? "." + f : "") : s.AfterHandler + "." + b.FromParam)));
             output.WriteLine(Inv($"  speculate {s.AfterHandler} -> {s.Handler}{{{string.Join(",", s.Nodes)}}} ({inputs}): p={s.Probability:F2}, saves {s.ExpectedSavingMs:F2} ms per {s.Handler} after {s.AfterHandler}, wastes {s.ExpectedWasteMs:F2} ms of work per speculation"));
         }
     }

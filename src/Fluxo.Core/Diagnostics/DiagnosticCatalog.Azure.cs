@@ -14,4 +14,10 @@ public static partial class Diag
 
     public static Diagnostic AzureUndeployableNode(SourceSpan span, string what, string reason) =>
         Error("FLX4200", span, $"{what} cannot be deployed to Azure: {reason}");
+
+    public static Diagnostic AzurePipeModuleUndeployable(SourceSpan span, string moduleId, string type, string why) =>
+        Error("FLX4201", span, $"module '{moduleId}' ({type}) cannot be deployed to Azure: {why}");
+
+    public static Diagnostic AzureSubPipeUndeployable(SourceSpan span, string moduleId, string reason) =>
+        Error("FLX4202", span, $"module '{moduleId}' calls a sub-pipe that cannot be deployed to Azure: {reason}");
 }

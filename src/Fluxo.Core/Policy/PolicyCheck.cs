@@ -126,6 +126,12 @@ public static class PolicyCheck
                 continue;
             }
 
+            if (s is not null && s.Inputs.FirstOrDefault(i => i.ResultField is { } f && (!i.FromResult || f.Length == 0)) is { } field)
+            {
+                Invalid(where, $"input '{field.Param}' names a result field, which needs \"fromResult\": true and a field name");
+                continue;
+            }
+
             if (Current(s, s?.Handler, s?.GraphHash, s?.Nodes ?? default, where) is { } graph)
             {
                 Inner(graph, s!.Nodes, where);

@@ -62,5 +62,6 @@ public sealed record SpeculateDecision(
     long Bytes = 0);
 
 /// <summary>How a speculated request's parameter is guessed: from the earlier request's parameter <see cref="FromParam"/>,
-/// or its whole result when <see cref="FromResult"/> is set.</summary>
-public sealed record InputBinding(string Param, string FromParam, bool FromResult = false);
+/// or, when <see cref="FromResult"/> is set, its whole result or the result's field <see cref="ResultField"/>
+/// (shorten -> preview(code = result.code)). <see cref="SpeculationRule.Guess"/> applies it.</summary>
+public sealed record InputBinding(string Param, string FromParam, bool FromResult = false, string? ResultField = null);

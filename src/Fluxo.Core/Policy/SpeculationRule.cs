@@ -24,6 +24,16 @@ public static class SpeculationRule
         return -1;
     }
 
+    /// <summary>The guessed request of <paramref name="decision"/>'s handler after a request <paramref name="request"/> of its first handler answered <paramref name="result"/>.</summary>
+    public static Values.Value Guess(SpeculateDecision decision, Values.Value request, Values.Value result) =>
+        Values.Value.Record([.. decision.Inputs.Select(b => new KeyValuePair<string, Values.Value>(b.Param, Guess(b, request, result)))]);
+
+    /// <summary>One bound parameter: the earlier request's parameter, its whole result, or one field of the result (none when the result has no such field).</summary>
+    public static Values.Value Guess(InputBinding binding, Values.Value request, Values.Value result) =>
+        !binding.FromResult ? request.GetField(binding.FromParam) ?? Values.Value.Null
+        : binding.ResultField is { } field ? result.GetField(field) ?? Values.Value.Null
+        : result;
+
     /// <summary>
     /// Whether a waiting speculation for <paramref name="expectedHandler"/>, ready at <paramref name="readyAtMs"/>, may
     /// serve a request of <paramref name="handler"/> arriving at <paramref name="arrivalMs"/>: the expected handler, ready

@@ -1,35 +1,42 @@
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 
 namespace Fluxo.Trace;
 
-/// <summary>Reads the text form line by line into a sink, in reused event arrays; every refusal names the line where the trace went wrong.</summary>
+/// <summary>
+/// Reads the text form line by line into a sink, in reused event arrays, parsing each line's bytes where they lie in a
+/// fixed buffer (no string per line), so a trace larger than memory streams through; every refusal names the line
+/// where the trace went wrong. Lines end with LF, CRLF or CR, as a text reader would split them.
+/// </summary>
 internal sealed class TextTraceReader
 {
     private readonly string _path;
     private readonly DiagnosticBag _diags;
-    private readonly StreamReader _reader;
+    private readonly Stream _stream;
+    private byte[] _buf = new byte[1 << 16];
+    private int _pos;
+    private int _len;
+    private bool _eof;
     private NodeEvent[] _nodes = new NodeEvent[64];
     private EdgeEvent[] _edges = new EdgeEvent[64];
     private readonly TraceOrder _order = new();
     private int _line;
-    private string? _current;
 
-    private TextTraceReader(string path, DiagnosticBag diags, StreamReader reader)
+    private TextTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
         _path = path;
         _diags = diags;
-        _reader = reader;
+        _stream = stream;
     }
 
     /// <summary>Streams the trace at <paramref name="path"/> into <paramref name="sink"/>; false after a diagnostic.</summary>
     public static bool Scan(string path, DiagnosticBag diags, ITraceSink sink)
     {
-        using var reader = new StreamReader(path, System.Text.Encoding.UTF8, false, 1 << 16);
-        var ok = new TextTraceReader(path, diags, reader).ReadAll(sink);
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        var ok = new TextTraceReader(path, diags, stream).ReadAll(sink);
         if (ok && !EndsWithNewLine(path))
         {
             diags.Add(Diag.TraceTruncated(path, CountLines(path), "the last line is incomplete"));
@@ -41,21 +48,28 @@ internal sealed class TextTraceReader
 
     private bool ReadAll(ITraceSink sink)
     {
-        if (Next() != TextTraceWriter.Magic)
+        // A UTF-8 byte order mark is no part of the first line.
+        Fill();
+        if (_len >= 3 && _buf.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
+        {
+            _pos = 3;
+        }
+
+        if (!Next(out var first) || !first.SequenceEqual(MagicBytes))
         {
             return Fail($"the first line must be '{TextTraceWriter.Magic}'");
         }
 
-        var headerLine = Next();
-        if (headerLine is null || !headerLine.StartsWith("H ", StringComparison.Ordinal))
+        var hasHeader = Next(out var headerLine);
+        if (!hasHeader || !headerLine.StartsWith("H "u8))
         {
-            return headerLine is null ? Truncated("the header is missing") : Fail("the second line must be the header 'H {...}'");
+            return !hasHeader ? Truncated("the header is missing") : Fail("the second line must be the header 'H {...}'");
         }
 
         TraceHeader? header;
         try
         {
-            header = JsonSerializer.Deserialize<TraceHeader>(headerLine.AsSpan(2), TraceJson.Options);
+            header = JsonSerializer.Deserialize<TraceHeader>(headerLine[2..], TraceJson.Options);
         }
         catch (JsonException e)
         {
@@ -75,20 +89,19 @@ internal sealed class TextTraceReader
         long requests = 0;
         while (true)
         {
-            var line = Next();
-            if (line is null)
+            if (!Next(out var line))
             {
                 return Truncated($"no 'end' line after {requests} requests");
             }
 
-            if (line.StartsWith("end ", StringComparison.Ordinal))
+            if (line.StartsWith("end "u8))
             {
-                if (!long.TryParse(line.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var count) || count != requests)
+                if (!Long(line[4..], out var count) || count != requests)
                 {
-                    return Fail($"the end line counts {line[4..]} requests but the trace holds {requests}");
+                    return Fail($"the end line counts {Encoding.UTF8.GetString(line[4..])} requests but the trace holds {requests}");
                 }
 
-                return Next() is null || Fail("text after the end line");
+                return !Next(out _) || Fail("text after the end line");
             }
 
             if (ReadRequest(line, header, out var nodeCount, out var edgeCount) is not { } head)
@@ -104,12 +117,11 @@ internal sealed class TextTraceReader
         }
     }
 
-    private RequestHead? ReadRequest(string line, TraceHeader header, out int nodeCount, out int edgeCount)
+    private RequestHead? ReadRequest(ReadOnlySpan<byte> s, TraceHeader header, out int nodeCount, out int edgeCount)
     {
         nodeCount = edgeCount = 0;
         Span<Range> parts = stackalloc Range[9];
-        var s = line.AsSpan();
-        if (s.Split(parts, ' ') != 8 || s[parts[0]] is not "R"
+        if (Split(s, parts) != 8 || !s[parts[0]].SequenceEqual("R"u8)
             || !Long(s[parts[1]], out var id) || !Long(s[parts[2]], out var client) || !Long(s[parts[3]], out var graph)
             || !Ms(s[parts[4]], out var arrival) || !Ms(s[parts[5]], out var latency)
             || !Long(s[parts[6]], out var nodes) || !Long(s[parts[7]], out var edges) || nodes > 1 << 20 || edges > 1 << 20)
@@ -147,14 +159,12 @@ internal sealed class TextTraceReader
 
         for (var i = 0; i < nodeCount; i++)
         {
-            var n = Next();
-            if (n is null)
+            if (!Next(out var t))
             {
                 return Truncated<RequestHead>($"request {id} ends after {i} of its {nodeCount} node events");
             }
 
-            var t = n.AsSpan();
-            if (t.Split(parts, ' ') != 5 || t[parts[0]] is not "N" || !Long(t[parts[1]], out var node) || node >= limit
+            if (Split(t, parts) != 5 || !t[parts[0]].SequenceEqual("N"u8) || !Long(t[parts[1]], out var node) || node >= limit
                 || !Ms(t[parts[2]], out var start) || !Ms(t[parts[3]], out var self) || !Status(t[parts[4]], out var status))
             {
                 return Fail<RequestHead>($"expected 'N node startMs selfMs ran|skipped|served' with a node id below {limit}");
@@ -165,14 +175,12 @@ internal sealed class TextTraceReader
 
         for (var i = 0; i < edgeCount; i++)
         {
-            var e = Next();
-            if (e is null)
+            if (!Next(out var t))
             {
                 return Truncated<RequestHead>($"request {id} ends after {i} of its {edgeCount} edge events");
             }
 
-            var t = e.AsSpan();
-            if (t.Split(parts, ' ') != 5 || t[parts[0]] is not "E" || !Long(t[parts[1]], out var from) || !Long(t[parts[2]], out var to)
+            if (Split(t, parts) != 5 || !t[parts[0]].SequenceEqual("E"u8) || !Long(t[parts[1]], out var from) || !Long(t[parts[2]], out var to)
                 || from >= limit || to >= limit
                 || !ulong.TryParse(t[parts[3]], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var hash)
                 || !Long(t[parts[4]], out var bytes))
@@ -186,14 +194,37 @@ internal sealed class TextTraceReader
         return new RequestHead(id, client, (int)graph, arrival, latency);
     }
 
-    private static bool Long(ReadOnlySpan<char> s, out long v) =>
+    private static ReadOnlySpan<byte> MagicBytes => "fluxo-trace/1 text"u8;
+
+    /// <summary>
+    /// Splits <paramref name="s"/> at spaces into at most <paramref name="parts"/>.Length ranges, the last holding the
+    /// rest (as <see cref="MemoryExtensions.Split(ReadOnlySpan{char}, Span{Range}, char, StringSplitOptions)"/> does); the number of ranges.
+    /// </summary>
+    private static int Split(ReadOnlySpan<byte> s, Span<Range> parts)
+    {
+        var start = 0;
+        for (var k = 0; ; k++)
+        {
+            var space = k < parts.Length - 1 ? s[start..].IndexOf((byte)' ') : -1;
+            if (space < 0)
+            {
+                parts[k] = start..s.Length;
+                return k + 1;
+            }
+
+            parts[k] = start..(start + space);
+            start += space + 1;
+        }
+    }
+
+    private static bool Long(ReadOnlySpan<byte> s, out long v) =>
         long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out v);
 
     // "12.345": whole milliseconds and exactly three decimals, read as microseconds like the binary form.
-    private static bool Ms(ReadOnlySpan<char> s, out double ms)
+    private static bool Ms(ReadOnlySpan<byte> s, out double ms)
     {
         ms = 0;
-        var dot = s.IndexOf('.');
+        var dot = s.IndexOf((byte)'.');
         if (dot < 0 || s.Length - dot - 1 != 3 || !Long(s[..dot], out var whole) || !Long(s[(dot + 1)..], out var frac))
         {
             return false;
@@ -203,17 +234,63 @@ internal sealed class TextTraceReader
         return true;
     }
 
-    private static bool Status(ReadOnlySpan<char> s, out NodeStatus status)
+    private static bool Status(ReadOnlySpan<byte> s, out NodeStatus status)
     {
-        status = s switch { "ran" => NodeStatus.Ran, "skipped" => NodeStatus.Skipped, "served" => NodeStatus.Served, _ => (NodeStatus)255 };
+        status = s.SequenceEqual("ran"u8) ? NodeStatus.Ran : s.SequenceEqual("skipped"u8) ? NodeStatus.Skipped : s.SequenceEqual("served"u8) ? NodeStatus.Served : (NodeStatus)255;
         return (byte)status != 255;
     }
 
-    private string? Next()
+    /// <summary>The next line's bytes, valid until the next call; false at the end of the file.</summary>
+    private bool Next(out ReadOnlySpan<byte> line)
     {
-        _current = _reader.ReadLine();
         _line++;
-        return _current;
+        while (true)
+        {
+            var rest = _buf.AsSpan(_pos, _len - _pos);
+            var end = rest.IndexOfAny((byte)'\n', (byte)'\r');
+
+            // A CR as the buffer's last byte may be the first half of a CRLF: read on before deciding.
+            if (end >= 0 && (rest[end] == '\n' || end + 1 < rest.Length || _eof))
+            {
+                line = rest[..end];
+                _pos += end + 1;
+                if (rest[end] == '\r' && end + 1 < rest.Length && rest[end + 1] == '\n')
+                {
+                    _pos++;
+                }
+
+                return true;
+            }
+
+            if (_eof)
+            {
+                line = rest;
+                _pos = _len;
+                return rest.Length > 0;
+            }
+
+            Fill();
+        }
+    }
+
+    /// <summary>Moves the unread bytes to the front (growing the buffer for a line longer than it) and reads more after them.</summary>
+    private void Fill()
+    {
+        var rest = _len - _pos;
+        if (rest == _buf.Length)
+        {
+            Array.Resize(ref _buf, _buf.Length * 2);
+        }
+        else if (_pos > 0)
+        {
+            _buf.AsSpan(_pos, rest).CopyTo(_buf);
+        }
+
+        _pos = 0;
+        _len = rest;
+        var read = _stream.Read(_buf, _len, _buf.Length - _len);
+        _len += read;
+        _eof = read == 0;
     }
 
     private bool Fail(string reason)

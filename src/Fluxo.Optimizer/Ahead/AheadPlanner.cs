@@ -1,3 +1,4 @@
+using Fluxo.Ir;
 using Fluxo.Policy;
 
 namespace Fluxo.Optimizer.Ahead;
@@ -82,7 +83,8 @@ public static class AheadPlanner
             foreach (var param in partB.Graph.Params)
             {
                 var choices = partA.Graph.Params.Select(q => new InputBinding(param.Name, q.Name))
-                    .Append(new InputBinding(param.Name, "", FromResult: true));
+                    .Append(new InputBinding(param.Name, "", FromResult: true))
+                    .Concat(ResultFields(replay.Module, partA.Graph).Select(f => new InputBinding(param.Name, "", FromResult: true, ResultField: f)));
                 var best = choices.Select(c => (c, Agreement(partA, partB, pairsAB, c))).MaxBy(x => x.Item2);
                 if (best.Item2 >= MinAgreement)
                 {
@@ -131,7 +133,8 @@ public static class AheadPlanner
         var agree = 0;
         foreach (var p in pairs)
         {
-            var guess = binding.FromResult ? a.ResultHash(p.RowA) : a.FieldHash(p.RowA, binding.FromParam);
+            var guess = !binding.FromResult ? a.FieldHash(p.RowA, binding.FromParam)
+                : binding.ResultField is { } field ? a.ResultFieldHash(p.RowA, field) : a.ResultHash(p.RowA);
             if (guess is not null && guess == b.FieldHash(p.RowB, binding.Param))
             {
                 agree++;
@@ -140,6 +143,10 @@ public static class AheadPlanner
 
         return (double)agree / pairs.Count;
     }
+
+    /// <summary>The fields of a handler's result when it is a declared record: each may bind a later request's parameter.</summary>
+    private static IEnumerable<string> ResultFields(IrModule module, Graph graph) =>
+        module.Records.FirstOrDefault(r => r.Name == graph.ReturnType.TrimEnd('?'))?.Fields.Select(f => f.Name) ?? [];
 
     private static HashSet<int> Taken(PolicyDocument policy, string handler) =>
     [

@@ -157,7 +157,7 @@ internal sealed class SpecPlan
     /// <summary>The entering values guessed from request <paramref name="rA"/> of the earlier handler.</summary>
     public ulong[] Predict(ServiceReplay.Part a, int rA) => [.. Fields.Select(f =>
         Decision.Inputs.FirstOrDefault(b => b.Param == f) is not { } b ? ServiceReplay.NullHash
-        : b.FromResult ? a.ResultHash(rA) ?? ServiceReplay.NullHash
+        : b.FromResult ? (b.ResultField is { } field ? a.ResultFieldHash(rA, field) : a.ResultHash(rA)) ?? ServiceReplay.NullHash
         : a.FieldHash(rA, b.FromParam) ?? ServiceReplay.NullHash)];
 
     public bool Matches(FlatTrace b, int r, ulong[] predicted)

@@ -93,23 +93,15 @@ public sealed partial class ServiceReplay
 
     /// <summary>
     /// This replay's requests twice, the second pass <paramref name="shiftMs"/> later (caches warm from the first):
-    /// the rows are shared, so the copy costs no flat arrays.
+    /// the rows and their order are shared, so the copy costs nothing per request.
     /// </summary>
-    public ServiceReplay Repeated(double shiftMs)
-    {
-        var order = new (int, int, long, double)[_order.Length * 2];
-        _order.CopyTo(order, 0);
-        for (var i = 0; i < _order.Length; i++)
-        {
-            var (part, row, client, arrival) = _order[i];
-            order[_order.Length + i] = (part, row, client, arrival + shiftMs);
-        }
-
-        return new ServiceReplay(Module, Cost, order, _parts) { TraceRequests = TraceRequests * 2 };
-    }
+    public ServiceReplay Repeated(double shiftMs) =>
+        _secondPass is null
+            ? new ServiceReplay(Module, Cost, _order, _parts, shiftMs) { TraceRequests = TraceRequests * 2 }
+            : throw new InvalidOperationException("a repeated replay is not repeated again");
 
     /// <summary>The arrival of the last request, in milliseconds from the trace's start; 0 for none.</summary>
-    public double LastArrivalMs => _order.Length == 0 ? 0 : _order[^1].Arrival;
+    public double LastArrivalMs => Requests == 0 ? 0 : At(Requests - 1).Arrival;
 
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
     public long TraceRequests { get; private init; }

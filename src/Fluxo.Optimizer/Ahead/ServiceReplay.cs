@@ -15,22 +15,42 @@ namespace Fluxo.Optimizer.Ahead;
 /// </summary>
 public sealed partial class ServiceReplay
 {
+    /// <summary>Distinct policies whose whole replay is kept: the optimizer replays the same one several times (the decision rows, each planner's "without").</summary>
+    private const int RunsKept = 8;
+
     private readonly List<Part> _parts = [];
     private readonly (int Part, int Row, long Client, double Arrival)[] _order;
+    private readonly Dictionary<(string Policy, int MeasureFrom), AheadResult> _runs = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts)
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, double? secondPassShiftMs = null)
     {
         Module = module;
         Cost = cost;
         _order = order;
         _parts = parts;
+        _secondPass = secondPassShiftMs;
+    }
+
+    // With a value, the requests are replayed twice, the second pass this much later (see Repeated): no copy of the order.
+    private readonly double? _secondPass;
+
+    /// <summary>Request i in replay order: its part, row, client and arrival.</summary>
+    private (int Part, int Row, long Client, double Arrival) At(int i)
+    {
+        if (i < _order.Length)
+        {
+            return _order[i];
+        }
+
+        var (part, row, client, arrival) = _order[i - _order.Length];
+        return (part, row, client, arrival + _secondPass!.Value);
     }
 
     public IrModule Module { get; }
 
     public CostModel Cost { get; }
 
-    public int Requests => _order.Length;
+    public int Requests => _secondPass is null ? _order.Length : _order.Length * 2;
 
     /// <summary>
     /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
@@ -132,22 +152,76 @@ public sealed partial class ServiceReplay
     /// <summary>Consecutive requests of one client, in arrival order: (part of A, row of A, part of B, row of B, gap from A's end to B's arrival).</summary>
     internal IEnumerable<(int PartA, int RowA, int PartB, int RowB)> SessionPairs()
     {
-        var last = new Dictionary<long, int>();
-        for (var i = 0; i < _order.Length; i++)
+        var previous = PreviousOfClient();
+        for (var i = 0; i < previous.Length; i++)
         {
-            var (part, row, client, _) = _order[i];
-            if (last.TryGetValue(client, out var prev))
+            if (previous[i] >= 0)
             {
-                yield return (_order[prev].Part, _order[prev].Row, part, row);
+                var (partA, rowA, _, _) = At(previous[i]);
+                var (partB, rowB, _, _) = At(i);
+                yield return (partA, rowA, partB, rowB);
             }
+        }
+    }
 
+    // Per request, its client's previous request (-1 for none): found once, since each planning step asks again
+    // and a trace of one-off clients would build a dictionary of every request each time.
+    private int[]? _previousOfClient;
+
+    private int[] PreviousOfClient()
+    {
+        lock (_runs)
+        {
+            if (_previousOfClient is { } known)
+            {
+                return known;
+            }
+        }
+
+        var previous = new int[Requests];
+        var last = new Dictionary<long, int>();
+        for (var i = 0; i < previous.Length; i++)
+        {
+            var client = At(i).Client;
+            previous[i] = last.TryGetValue(client, out var p) ? p : -1;
             last[client] = i;
+        }
+
+        lock (_runs)
+        {
+            return _previousOfClient ??= previous;
         }
     }
 
     /// <summary>Replays the trace under <paramref name="policy"/>; decisions for handlers the trace lacks are ignored.</summary>
     /// <param name="measureFrom">Requests before this position in the trace only warm the caches; the latencies are those of the rest.</param>
     public AheadResult Run(PolicyDocument policy, int measureFrom = 0)
+    {
+        // A replay is deterministic: the same policy (all of it is in its JSON) gives the same result.
+        var key = (PolicyJson.Serialize(policy), measureFrom);
+        lock (_runs)
+        {
+            if (_runs.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+        }
+
+        var result = Replay(policy, measureFrom);
+        lock (_runs)
+        {
+            if (_runs.Count == RunsKept)
+            {
+                _runs.Clear();
+            }
+
+            _runs[key] = result;
+        }
+
+        return result;
+    }
+
+    private AheadResult Replay(PolicyDocument policy, int measureFrom)
     {
         var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
@@ -157,7 +231,10 @@ public sealed partial class ServiceReplay
             plans[a].LaunchTarget = targets.Count == 0 ? null : (targets[0].j, targets[0].k);
         }
 
-        var latencies = new double[_order.Length];
+        // Only the measured requests' latencies are kept.
+        var requests = Requests;
+        measureFrom = Math.Min(measureFrom, requests);
+        var measured = new double[requests - measureFrom];
         var byHandler = new double[_parts.Count];
         var countByHandler = new int[_parts.Count];
         var lastByTable = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -166,9 +243,9 @@ public sealed partial class ServiceReplay
         var pending = new Dictionary<long, Pending>();
         long started = 0, used = 0, wasted = 0, peak = 0;
         double usedWork = 0, wastedWork = 0;
-        for (var i = 0; i < _order.Length; i++)
+        for (var i = 0; i < requests; i++)
         {
-            var (pi, r, client, arrival) = _order[i];
+            var (pi, r, client, arrival) = At(i);
             var part = _parts[pi];
             var plan = plans[pi];
             var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
@@ -194,7 +271,11 @@ public sealed partial class ServiceReplay
             }
 
             var latency = program.Run(part.Flat, r, hits, plan.Ready, Cost.LookupMs, Cost.InsertMs);
-            latencies[i] = latency;
+            if (i >= measureFrom)
+            {
+                measured[i - measureFrom] = latency;
+            }
+
             byHandler[pi] += latency;
             countByHandler[pi]++;
             foreach (var (v, table, pk) in plan.Writers)
@@ -234,12 +315,11 @@ public sealed partial class ServiceReplay
         foreach (var pre in policy.Precompute.Where(p => PartOf(p.Handler) is not null))
         {
             // The runtime refreshes at the first request of every refresh period that has one.
-            var n = pre.RefreshSeconds > 0 ? _order.Select(o => Math.Floor(o.Arrival / (pre.RefreshSeconds * 1000))).Distinct().LongCount() : 1;
+            var n = pre.RefreshSeconds > 0 ? Enumerable.Range(0, requests).Select(i => Math.Floor(At(i).Arrival / (pre.RefreshSeconds * 1000))).Distinct().LongCount() : 1;
             refreshes += n;
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var measured = latencies[Math.Min(measureFrom, latencies.Length)..];
         var mean = measured.Length == 0 ? 0 : measured.Average();
         var (p50, p95, p99) = measured.Length == 0 ? (0, 0, 0) : Percentiles.Of(measured, measured.Length);
         return new AheadResult(measured.Length, mean, p50, p95, p99,
@@ -302,6 +382,51 @@ public sealed partial class ServiceReplay
             var e = Facts.EdgeIndex[Graph.SinkId][0];
             var at = (r * Facts.Edges.Count) + e;
             return Flat.EdgeBytes[at] >= 0 ? Flat.EdgeHash[at] : null;
+        }
+
+        /// <summary>
+        /// The hash of the response's field <paramref name="field"/> in row <paramref name="r"/> (what a speculation bound
+        /// to it guesses), or null when the trace cannot tell. The trace keeps the response's hash only, so the field is
+        /// followed back through the graph: a record built in a node is read at its field, a literal hashed, an input
+        /// read from its edge, and an if takes the branch whose inputs carried values in this request.
+        /// </summary>
+        public ulong? ResultFieldHash(int r, string field) => FieldHash(r, Graph.SinkId, new InputExpr(0), field, 0);
+
+        private ulong? FieldHash(int r, int node, Expr e, string field, int depth)
+        {
+            switch (e)
+            {
+                case RecordExpr record:
+                    var f = record.Fields.FirstOrDefault(x => x.Name == field);
+                    return f is null ? NullHash : f.Value switch
+                    {
+                        LitExpr lit => lit.Value.StableHash,
+                        InputExpr i => InputHash(r, node, i.Index),
+                        _ => null,
+                    };
+                case IfExpr branch:
+                    var then = FieldHash(r, node, branch.Then, field, depth);
+                    var otherwise = FieldHash(r, node, branch.Else, field, depth);
+                    return then == otherwise ? then : Taken(r, node, branch) switch { true => then, false => otherwise, null => null };
+                case InputExpr input when depth < 32:
+                    var from = Graph.Nodes[node].Inputs[input.Index];
+                    return from.From == Graph.SourceId || from.Field is not null || Graph.Nodes[from.From].Expr is not { } expr
+                        ? null
+                        : FieldHash(r, from.From, expr, field, depth + 1);
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>Which branch of an if ran in row <paramref name="r"/>: the one whose always-read inputs carried values while the other's did not.</summary>
+        private bool? Taken(int r, int node, IfExpr branch)
+        {
+            var then = Strictness.Of(branch.Then);
+            var otherwise = Strictness.Of(branch.Else);
+            bool Present(IEnumerable<int> inputs) => inputs.Any() && inputs.All(i => InputHash(r, node, i) is not null);
+            var onlyThen = then.Except(otherwise).ToList();
+            var onlyElse = otherwise.Except(then).ToList();
+            return Present(onlyThen) && !Present(onlyElse) ? true : Present(onlyElse) && !Present(onlyThen) ? false : null;
         }
 
         /// <summary>Mean self latency of each node over the requests where it ran.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
@@ -10,8 +12,9 @@ internal static class Percentiles
     /// <summary>Beyond this many buckets per latency a histogram costs more than selection.</summary>
     private const int MaxBucketsPerValue = 4;
 
-    [ThreadStatic]
-    private static int[]? t_counts;
+    // Histograms (a few MB for latencies of seconds at microseconds) are pooled, not kept per thread: replays run on
+    // whichever pool threads are free, and a buffer per thread that ever ran one would add up.
+    private static readonly ConcurrentBag<int[]> Histograms = [];
 
     [ThreadStatic]
     private static double[]? t_bucket;
@@ -39,26 +42,91 @@ internal static class Percentiles
             return (NearestRank(values, 0.50, n, Rank(0.95, n)), q95, q99);
         }
 
-        var counts = t_counts is { } c && c.Length >= span ? c : t_counts = new int[Math.Max(span, 1024)];
+        var counts = Histograms.TryTake(out var c) && c.Length >= span ? c : new int[Math.Max(span, 1024)];
+        try
+        {
+            return Of(values, n, low, span, counts);
+        }
+        finally
+        {
+            Histograms.Add(counts);
+        }
+    }
+
+    private static (double P50, double P95, double P99) Of(double[] values, int n, long low, long span, int[] counts)
+    {
         Array.Clear(counts, 0, (int)span);
         for (var i = 0; i < n; i++)
         {
             counts[Bucket(values[i], low)]++;
         }
 
-        var ranks = new[] { Rank(0.50, n), Rank(0.95, n), Rank(0.99, n) };
-        var found = new double[3];
+        Span<int> ranks = [Rank(0.50, n), Rank(0.95, n), Rank(0.99, n)];
+        Span<long> buckets = stackalloc long[3];
+        Span<int> below = stackalloc int[3];
         var seen = 0L;
         var next = 0;
-        for (var b = 0; b < span && next < 3; b++)
+        for (var b = 0L; b < span && next < 3; b++)
         {
             while (next < 3 && ranks[next] < seen + counts[b])
             {
-                found[next] = Select(values, n, low, b, ranks[next] - (int)seen, counts[b]);
+                buckets[next] = b;
+                below[next] = (int)seen;
                 next++;
             }
 
             seen += counts[b];
+        }
+
+        return Select(values, n, low, ranks, buckets, below, counts);
+    }
+
+    /// <summary>
+    /// Each rank's value, selected among the latencies of its bucket (<paramref name="below"/> latencies lie in lower
+    /// buckets): one pass gathers the latencies of the (at most three) buckets, side by side.
+    /// </summary>
+    private static (double, double, double) Select(double[] values, int n, long low, ReadOnlySpan<int> ranks, ReadOnlySpan<long> buckets, ReadOnlySpan<int> below, int[] counts)
+    {
+        // The buckets ascend with the ranks, so equal ones are neighbours and share a stretch of the buffer.
+        Span<int> start = stackalloc int[3];
+        var total = 0;
+        for (var q = 0; q < 3; q++)
+        {
+            if (q > 0 && buckets[q] == buckets[q - 1])
+            {
+                start[q] = start[q - 1];
+                continue;
+            }
+
+            start[q] = total;
+            total += counts[buckets[q]];
+        }
+
+        var gathered = t_bucket is { } t && t.Length >= total ? t : t_bucket = new double[Math.Max(total, 256)];
+        Span<int> fill = [start[0], start[1], start[2]];
+        var (b0, b1, b2) = (buckets[0], buckets[1], buckets[2]);
+        for (var i = 0; i < n; i++)
+        {
+            var b = Bucket(values[i], low);
+            if (b == b0)
+            {
+                gathered[fill[0]++] = values[i];
+            }
+            else if (b == b1)
+            {
+                gathered[fill[1]++] = values[i];
+            }
+            else if (b == b2)
+            {
+                gathered[fill[2]++] = values[i];
+            }
+        }
+
+        Span<double> found = stackalloc double[3];
+        for (var q = 0; q < 3; q++)
+        {
+            var count = counts[buckets[q]];
+            found[q] = NearestRankAt(gathered.AsSpan(start[q], count), ranks[q] - below[q], count, count);
         }
 
         return (found[0], found[1], found[2]);
@@ -67,29 +135,13 @@ internal static class Percentiles
     // Monotonic: a <= b gives Bucket(a) <= Bucket(b), which is all the ranks need.
     private static long Bucket(double ms, long low) => (long)Math.Floor(ms * 1000.0) - low;
 
-    /// <summary>The k-th smallest (0-based) of the <paramref name="count"/> values in bucket <paramref name="b"/>.</summary>
-    private static double Select(double[] values, int n, long low, long b, int k, int count)
-    {
-        var bucket = t_bucket is { } t && t.Length >= count ? t : t_bucket = new double[Math.Max(count, 256)];
-        var m = 0;
-        for (var i = 0; i < n; i++)
-        {
-            if (Bucket(values[i], low) == b)
-            {
-                bucket[m++] = values[i];
-            }
-        }
-
-        return NearestRankAt(bucket, k, m, m);
-    }
-
     /// <summary>
     /// The p-th percentile of values[0..n] by selection; partially reorders the array. Pass a smaller
     /// <paramref name="limit"/> after asking for a higher percentile: everything from that rank on is already above.
     /// </summary>
     public static double NearestRank(double[] values, double p, int n, int limit) => NearestRankAt(values, Rank(p, n), n, limit);
 
-    private static double NearestRankAt(double[] values, int k, int n, int limit)
+    private static double NearestRankAt(Span<double> values, int k, int n, int limit)
     {
         int lo = 0, hi = Math.Min(n, Math.Max(limit, k + 1)) - 1;
         while (lo < hi)

@@ -128,8 +128,8 @@ public sealed class ServiceSimulator
             }
         }
 
-        var result = Parts[part].Run(caches);
-        var latencies = Parts[part].LastLatencies.ToArray();
+        var result = Parts[part].Run(caches, keep: true, out var kept);
+        var latencies = kept!;
         lock (_memo)
         {
             if (_memoized + latencies.Length > MemoLimit)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Fluxo.Optimizer.Candidates;
 using Fluxo.Policy;
 
@@ -7,13 +8,13 @@ namespace Fluxo.Optimizer.Replay;
 /// Replays a flattened trace under a set of caches, exactly per the shared cache semantics: requests
 /// in trace order, one byte-budgeted LRU per cache, each request's latency the Sink's finish in
 /// virtual time. Deterministic: the same trace and policy give the same numbers. Replays may run
-/// concurrently: each thread reuses its own buffers, so a replay allocates nothing proportional to the trace
-/// but its caches.
+/// concurrently: each takes a latency buffer from a pool and gives it back, so a replay allocates nothing proportional
+/// to the trace but its caches, and the buffers number the replays that ran at once, not the threads that ever ran one.
 /// </summary>
 public sealed class Simulator
 {
     private readonly Dictionary<string, CandidateKeys?> _keys = [];
-    private readonly ThreadLocal<double[]> _latencies;
+    private readonly ConcurrentBag<double[]> _buffers = [];
     private readonly Lock _baseLock = new();
     private double[]? _base;
 
@@ -21,7 +22,6 @@ public sealed class Simulator
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
-        _latencies = new ThreadLocal<double[]>(() => new double[trace.Requests]);
     }
 
     public FlatTrace Trace { get; }
@@ -57,7 +57,10 @@ public sealed class Simulator
         && ReplayProgram.UnitOrder(Trace.Facts, [.. caches.Select(c => c.Candidate)]) is not null;
 
     /// <summary>Replays the trace; throws <see cref="ArgumentException"/> for caches that <see cref="CanRun"/> rejects.</summary>
-    public SimulationResult Run(IReadOnlyList<CachePlacement> caches)
+    public SimulationResult Run(IReadOnlyList<CachePlacement> caches) => Run(caches, keep: false, out _);
+
+    /// <summary><see cref="Run(IReadOnlyList{CachePlacement})"/>; with <paramref name="keep"/>, also every request's latency, in no particular order (percentile selection reorders them).</summary>
+    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies)
     {
         if (!CanRun(caches))
         {
@@ -70,7 +73,7 @@ public sealed class Simulator
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
-        var latencies = _latencies.Value!;
+        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
         var sum = 0.0;
@@ -94,17 +97,16 @@ public sealed class Simulator
             }
 
             var latency = program.Run(Trace, r, hits, ready, lookupMs, insertMs);
-            latencies[r] = latency;
+            buffer[r] = latency;
             sum += latency;
         }
 
         var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Trace.WholeBytes(lrus[j].PeakBytes), Trace.WholeBytes(lrus[j].UsedBytes))).ToArray();
-        var (p50, p95, p99) = Percentiles.Of(latencies, Trace.Requests);
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
+        _buffers.Add(buffer);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
-
-    /// <summary>The latencies of this thread's last <see cref="Run"/>, one per request in no particular order (percentile selection reorders them).</summary>
-    internal ReadOnlySpan<double> LastLatencies => _latencies.Value;
 
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
     internal double[] BaseLatencies()
@@ -130,22 +132,18 @@ public sealed class Simulator
         }
     }
 
-    /// <summary>Per request that demands <paramref name="candidate"/>, the latency when it alone always hits and always misses.</summary>
-    internal (double[] Hit, double[] Miss) Outcomes(Candidate candidate, int[] entryBytes)
-    {
-        var one = ReplayProgram.Compile(Trace, [candidate])!;
-        var ready = new double[Trace.Facts.NodeCount];
-        var h = new double[Trace.Requests];
-        var m = new double[Trace.Requests];
-        for (var r = 0; r < Trace.Requests; r++)
-        {
-            if (entryBytes[r] >= 0)
-            {
-                h[r] = one.Run(Trace, r, 1, ready, Cost.LookupMs, Cost.InsertMs);
-                m[r] = one.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
-            }
-        }
+    /// <summary>
+    /// A request's latency when <paramref name="candidate"/> alone always hits or always misses, replayed one request
+    /// at a time, so a caller asks only for the requests it needs and keeps no array per request; one per thread.
+    /// </summary>
+    internal Outcome Outcomes(Candidate candidate) => new(this, ReplayProgram.Compile(Trace, [candidate])!);
 
-        return (h, m);
+    internal sealed class Outcome(Simulator simulator, ReplayProgram program)
+    {
+        private readonly double[] _ready = new double[simulator.Trace.Facts.NodeCount];
+
+        public double Hit(int r) => program.Run(simulator.Trace, r, 1, _ready, simulator.Cost.LookupMs, simulator.Cost.InsertMs);
+
+        public double Miss(int r) => program.Run(simulator.Trace, r, 0, _ready, simulator.Cost.LookupMs, simulator.Cost.InsertMs);
     }
 }

@@ -119,18 +119,28 @@ public sealed class HitCurve
         var trace = simulator.Trace;
         var perRequest = service.Requests;
         var baseLatency = simulator.BaseLatencies();
-        var (hitLatency, missLatency) = simulator.Outcomes(candidate, keys.EntryBytes);
-        var distance = new long[trace.Requests];
-        var weight = new double[trace.Requests];
+        var outcomes = simulator.Outcomes(candidate);
+
+        // Positions in the tree are lookups, not requests: requests that skip the subgraph would only be zeros in it.
+        var lookups = 0;
+        for (var r = 0; r < trace.Requests; r++)
+        {
+            lookups += keys.EntryBytes[r] >= 0 ? 1 : 0;
+        }
+
+        var distance = new long[Math.Min(lookups, 1024)];
+        var weight = new double[distance.Length];
         var reuses = 0;
         var lastUse = new int[keys.DistinctKeys];
+        var lastSize = new int[keys.DistinctKeys];
         Array.Fill(lastUse, -1);
-        var tree = new Fenwick(trace.Requests);
+        var tree = new Fenwick(lookups);
+        long stacked = 0;
+        var t = 0;
         // An expiring candidate: a reuse after the entry's stamp is older than the TTL misses at every size. Stamps are
         // taken as in a cache that never evicts, so the curve is exact for large caches and close for small ones.
         var ttl = candidate.TtlMs;
         var stamp = ttl > 0 ? new double[keys.DistinctKeys] : null;
-        long lookups = 0;
         var baseline = 0.0;
         for (var r = 0; r < trace.Requests; r++)
         {
@@ -140,9 +150,9 @@ public sealed class HitCurve
                 continue;
             }
 
-            lookups++;
             var key = keys.KeyIds[r];
-            baseline -= missLatency[r] - baseLatency[r];
+            var miss = outcomes.Miss(r);
+            baseline -= miss - baseLatency[r];
             var previous = lastUse[key];
             var expired = false;
             if (stamp is not null)
@@ -157,18 +167,28 @@ public sealed class HitCurve
 
             if (previous >= 0)
             {
-                var d = trace.WholeBytes(tree.Sum(previous + 1, r - 1)) + size;
+                // Bytes of the entries used since the key's last use: everything stacked after its position.
+                var d = trace.WholeBytes(stacked - tree.Prefix(previous)) + size;
                 if (d <= maxBytes && !expired)
                 {
+                    if (reuses == distance.Length)
+                    {
+                        Array.Resize(ref distance, reuses * 2);
+                        Array.Resize(ref weight, reuses * 2);
+                    }
+
                     distance[reuses] = d;
-                    weight[reuses++] = missLatency[r] - hitLatency[r];
+                    weight[reuses++] = miss - outcomes.Hit(r);
                 }
 
-                tree.Add(previous, -keys.EntryBytes[previous]);
+                tree.Add(previous, -lastSize[key]);
+                stacked -= lastSize[key];
             }
 
-            tree.Add(r, size);
-            lastUse[key] = r;
+            tree.Add(t, size);
+            stacked += size;
+            lastUse[key] = t++;
+            lastSize[key] = size;
         }
 
         Array.Sort(distance, weight, 0, reuses);
@@ -211,12 +231,8 @@ public sealed class HitCurve
             }
         }
 
-        public long Sum(int from, int to)
-        {
-            return from > to ? 0 : Prefix(to) - Prefix(from - 1);
-        }
-
-        private long Prefix(int i)
+        /// <summary>The sum over positions 0..<paramref name="i"/>.</summary>
+        public long Prefix(int i)
         {
             long s = 0;
             for (i++; i > 0; i -= i & -i)

@@ -8,6 +8,14 @@ namespace Fluxo.Pipes.Fetching;
 public sealed record FetchLimits(bool AllowPrivateAddresses = false, long MaxBytes = 8 * 1024 * 1024, TimeSpan? Timeout = null)
 {
     public TimeSpan EffectiveTimeout => Timeout ?? TimeSpan.FromSeconds(15);
+
+    /// <summary>Endpoints (<c>host:port</c>, as connected to) let through although private: a named server of one's
+    /// own, such as an egress proxy, without opening every private address.</summary>
+    public IReadOnlyCollection<string> AllowedEndpoints { get; init; } = [];
+
+    /// <summary>An HTTP proxy every fetch goes through; null uses the environment's (HTTP_PROXY, ...). The address
+    /// guard then applies to the proxy's address.</summary>
+    public Uri? Proxy { get; init; }
 }
 
 /// <summary>
@@ -30,6 +38,12 @@ public sealed class HttpFetcher : IFetcher, IDisposable
             AutomaticDecompression = DecompressionMethods.All,
             ConnectCallback = ConnectAsync,
         };
+        if (_limits.Proxy is { } proxy)
+        {
+            handler.Proxy = new WebProxy(proxy);
+            handler.UseProxy = true;
+        }
+
         _client = new HttpClient(handler) { Timeout = _limits.EffectiveTimeout };
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Fluxo-Pipes", "1.0"));
     }
@@ -98,7 +112,8 @@ public sealed class HttpFetcher : IFetcher, IDisposable
     {
         var host = context.DnsEndPoint.Host;
         var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, cancellationToken);
-        var allowed = addresses.Where(a => _limits.AllowPrivateAddresses || !IsPrivate(a)).ToArray();
+        var listed = _limits.AllowedEndpoints.Contains($"{host}:{context.DnsEndPoint.Port}", StringComparer.OrdinalIgnoreCase);
+        var allowed = addresses.Where(a => _limits.AllowPrivateAddresses || listed || !IsPrivate(a)).ToArray();
         if (allowed.Length == 0)
         {
             throw new FetchException(FetchFailure.Refused, host, "the host resolves to a private or loopback address");

@@ -27,7 +27,7 @@ internal static class PipeGraphBuilder
             bool dependsOnInput;
             if (ModuleCatalog.ShapeOf(m.Type) == ModuleShape.UserInput)
             {
-                var name = UserInputs.NameOf(m.Conf) ?? m.Id;
+                var name = Settings.InputName(m.Conf) ?? m.Id;
                 if (!parameters.Exists(p => p.Name == name))
                 {
                     parameters.Add(new Param(name, UserInputs.IrType(m.Type)));

@@ -5,6 +5,13 @@ namespace Fluxo.Pipes;
 /// <summary>Reading Yahoo's settings: typed values that may also be written as a terminal or an item field.</summary>
 internal static class Settings
 {
+    /// <summary>The request field a user-input module reads: its name setting, when it has one.</summary>
+    public static string? InputName(JsonObject conf)
+    {
+        var name = conf["name"].At("value")?.ToString();
+        return string.IsNullOrEmpty(name) ? null : name;
+    }
+
     /// <summary>A list setting, accepting Yahoo's quirk of a one-element list written as the bare element.</summary>
     public static IEnumerable<(JsonNode? Node, string Path)> ListOrBare(JsonNode? node, string path)
     {

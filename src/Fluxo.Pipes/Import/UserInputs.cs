@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Text.Json.Nodes;
 using Fluxo.Ir;
 using Fluxo.Values;
 
@@ -15,7 +14,7 @@ public static class UserInputs
         [.. graph.Nodes
             .Where(n => n.Kind == NodeKind.PipeModule && ModuleCatalog.ShapeOf(n.Target ?? "") == ModuleShape.UserInput && n.Config is not null)
             .Select(n => new PipeUserInput(
-                NameOf(n.Config!) ?? n.Label,
+                Settings.InputName(n.Config!) ?? n.Label,
                 n.Target!,
                 n.Config!["default"].At("type")?.ToString() ?? "text",
                 n.Config!["default"].At("value")?.ToString() ?? "",
@@ -32,12 +31,6 @@ public static class UserInputs
     /// <summary><paramref name="request"/> with every user input it leaves out added as none.</summary>
     public static Value Complete(Graph graph, Value request) =>
         Value.Record(request.AsRecord.Concat(Defaulted(graph, request.AsRecord.Select(f => f.Key))));
-
-    internal static string? NameOf(JsonObject conf)
-    {
-        var name = conf["name"].At("value")?.ToString();
-        return string.IsNullOrEmpty(name) ? null : name;
-    }
 
     internal static string IrType(string moduleType) => moduleType == "numberinput" ? "float" : "string";
 }

@@ -18,7 +18,7 @@ internal static class ValueModules
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
             ? Value.Float(d)
-            : text.Length == 0 ? Value.Null : throw call.BadSetting(UserInputs.NameOf(call.Conf) ?? "default", $"'{text}' is not a number");
+            : text.Length == 0 ? Value.Null : throw call.BadSetting(Settings.InputName(call.Conf) ?? "default", $"'{text}' is not a number");
     }
 
     public static Value StrConcat(ModuleCall call) =>

@@ -98,8 +98,7 @@ public sealed class AheadWork
         }
 
         var s = _policy.Speculate[d];
-        var guess = Value.Record([.. s.Inputs.Select(b => new KeyValuePair<string, Value>(b.Param,
-            b.FromResult ? result : request.GetField(b.FromParam) ?? Value.Null))]);
+        var guess = SpeculationRule.Guess(s, request, result);
         var g = _engine.Compiled(s.Handler)!;
         var group = g.Groups[g.GroupOf[s.Nodes[0]]];
         var hashes = group.Entering.Select(e => (e.Field is null ? Value.Null : guess.GetField(e.Field) ?? Value.Null).StableHash).ToArray();

@@ -138,7 +138,7 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
 
         var s = ahead.Policy.Speculate[d];
         var part = ahead.Parts.First(p => p.Speculated && p.Decisions.Contains(d));
-        var guess = Value.Record([.. s.Inputs.Select(b => new KeyValuePair<string, Value>(b.Param, b.FromResult ? result : request.GetField(b.FromParam) ?? Value.Null))]);
+        var guess = SpeculationRule.Guess(s, request, result);
         _ = Task.Run(() => SpeculateAsync(services, d, part, guess, client, generation));
     }
 

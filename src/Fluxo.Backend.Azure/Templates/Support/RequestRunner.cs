@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Fluxo.Support;
 
 /// <summary>A handler's logic failed (e.g. a field of none): the same input fails the same way, so it is answered, not retried.</summary>
-public sealed class HandlerFailedException(string message) : Exception(message);
+public sealed class HandlerFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>
 /// Runs handlers. Front-end handlers (no writes, no enqueues) run directly. Worker handlers run journaled:

@@ -18,6 +18,9 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
     public string Id => id;
 
+    /// <summary>A scope for a graph run inside this request's (a pipe's sub-pipe): same id and services, no trace of its own.</summary>
+    public RequestScope Nested() => new(id, services, ct);
+
     /// <summary>When the request arrived (unix ms): what an expiring cache's entries are stamped with and aged against.</summary>
     public double ArrivalMs { get; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 

@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>`--warnaserror`: warnings fail the command, with one diagnostic saying so (the warnings themselves stay warnings).</summary>
 internal static class WarningGate

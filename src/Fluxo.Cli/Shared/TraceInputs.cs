@@ -2,7 +2,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Trace;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>
 /// The trace a command reads, from one file, several or a folder: several are joined into one temporary binary trace

@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>
 /// The `--format json` document every command writes: one object with the command, its exit code, its own

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>How a command prints its result: for people (text) or for programs (json, sarif).</summary>
 internal enum OutputFormat

@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>Writes diagnostics one per line, in source order.</summary>
 internal static class DiagnosticPrinter

@@ -5,7 +5,7 @@ using Fluxo.Runtime.Queues;
 using Fluxo.Runtime.Tables;
 using StackExchange.Redis;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Running;
 
 /// <summary>The pluggable parts `fluxo run` uses: embedded defaults unless Azure Storage or Redis is given.</summary>
 internal sealed class Backends : IAsyncDisposable

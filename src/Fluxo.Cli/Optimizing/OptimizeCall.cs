@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Ir;
@@ -7,7 +8,7 @@ using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
 using Spectre.Console;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Optimizing;
 
 /// <summary>
 /// The options `fluxo optimize` and `fluxo report` share and the one optimizer call behind both, so the report's

@@ -3,7 +3,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Policy;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>`fluxo compile --emit azure`: writes the generated Azure solution (made in memory by <see cref="AzureEmitter"/>) to a folder.</summary>
 internal static class AzureCompile

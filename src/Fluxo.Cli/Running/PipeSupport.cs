@@ -6,7 +6,7 @@ using Fluxo.Pipes.Fetching;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Running;
 
 /// <summary>What `fluxo run` adds for Yahoo pipes: the module executor with its fetcher.</summary>
 internal static class PipeSupport

@@ -1,4 +1,4 @@
-namespace Fluxo.Optimizer.Synthetic;
+namespace Fluxo.TestSupport;
 
 /// <summary>
 /// A skewed input mix for the Weather service in the paper's style: three classes of requests take

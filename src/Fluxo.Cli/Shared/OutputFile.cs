@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Cli;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>Writes a command's result to a file ('-' is standard output), reporting failures as diagnostics.</summary>
 internal static class OutputFile

@@ -1,7 +1,7 @@
 using Fluxo.Backend.Azure;
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>
 /// The folder `fluxo compile` writes a solution to. It must be new, empty or written by an earlier compile (it then

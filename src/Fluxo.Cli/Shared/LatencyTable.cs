@@ -4,7 +4,7 @@ using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Workloads;
 using Spectre.Console;
 
-namespace Fluxo.Cli.Commands;
+namespace Fluxo.Cli.Shared;
 
 /// <summary>The table `fluxo run --workload` ends with: plain text for pipes and tests, Spectre on a terminal.</summary>
 internal static class LatencyTable

@@ -3,7 +3,7 @@ using Fluxo.Ir;
 using Fluxo.Trace;
 using Fluxo.Values;
 
-namespace Fluxo.Optimizer.Synthetic;
+namespace Fluxo.TestSupport;
 
 /// <summary>
 /// A seeded trace of the Weather service that follows the trace contract: per request every node's
@@ -17,10 +17,10 @@ public sealed class WeatherTraceGenerator
     private readonly Dictionary<string, (ulong Hash, int Bytes)> _values = [];
     private readonly Graph _graph;
 
-    /// <summary>Traces for <paramref name="graph"/> (default: <see cref="WeatherGraph"/>); it must have the Weather shape, its name and hash go in the header.</summary>
+    /// <summary>Traces for <paramref name="graph"/> (default: <see cref="WeatherIr"/>); it must have the Weather shape, its name and hash go in the header.</summary>
     public WeatherTraceGenerator(Graph? graph = null)
     {
-        _graph = graph ?? WeatherGraph.Module().Graphs[0];
+        _graph = graph ?? WeatherIr.Module().Graphs[0];
     }
 
     /// <summary>Mean self latency per node in ms; each draw is this times a seeded log-normal factor.</summary>
@@ -79,17 +79,17 @@ public sealed class WeatherTraceGenerator
             edges.Add(new EdgeEvent(from, to, hash, bytes));
         }
 
-        Edge(WeatherGraph.Source, WeatherGraph.IpToCity, ip);
+        Edge(WeatherIr.Source, WeatherIr.IpToCity, ip);
         if (!byZip)
         {
-            Edge(WeatherGraph.IpToCity, WeatherGraph.CityToWeather, cityName);
+            Edge(WeatherIr.IpToCity, WeatherIr.CityToWeather, cityName);
         }
 
-        Edge(WeatherGraph.Source, WeatherGraph.ZipToWeather, zip);
-        Edge(WeatherGraph.Source, WeatherGraph.Join, zip);
-        Edge(byZip ? WeatherGraph.ZipToWeather : WeatherGraph.CityToWeather, WeatherGraph.Join, report);
-        Edge(WeatherGraph.Join, WeatherGraph.BuildHtml, report);
-        Edge(WeatherGraph.BuildHtml, WeatherGraph.Sink, html);
+        Edge(WeatherIr.Source, WeatherIr.ZipToWeather, zip);
+        Edge(WeatherIr.Source, WeatherIr.Join, zip);
+        Edge(byZip ? WeatherIr.ZipToWeather : WeatherIr.CityToWeather, WeatherIr.Join, report);
+        Edge(WeatherIr.Join, WeatherIr.BuildHtml, report);
+        Edge(WeatherIr.BuildHtml, WeatherIr.Sink, html);
 
         var finish = new double[7];
         var nodes = ImmutableArray.CreateBuilder<NodeEvent>(7);
@@ -103,17 +103,17 @@ public sealed class WeatherTraceGenerator
 
             var start = v switch
             {
-                WeatherGraph.CityToWeather => finish[WeatherGraph.IpToCity],
-                WeatherGraph.Join => byZip ? finish[WeatherGraph.ZipToWeather] : finish[WeatherGraph.CityToWeather],
-                WeatherGraph.BuildHtml => finish[WeatherGraph.Join],
-                WeatherGraph.Sink => finish[WeatherGraph.BuildHtml],
+                WeatherIr.CityToWeather => finish[WeatherIr.IpToCity],
+                WeatherIr.Join => byZip ? finish[WeatherIr.ZipToWeather] : finish[WeatherIr.CityToWeather],
+                WeatherIr.BuildHtml => finish[WeatherIr.Join],
+                WeatherIr.Sink => finish[WeatherIr.BuildHtml],
                 _ => 0,
             };
             finish[v] = start + self[v];
             nodes.Add(new NodeEvent(v, start, self[v], NodeStatus.Ran));
         }
 
-        return new TraceRequest(id, id, 0, arrival, finish[WeatherGraph.Sink], nodes.MoveToImmutable(), edges.ToImmutable());
+        return new TraceRequest(id, id, 0, arrival, finish[WeatherIr.Sink], nodes.MoveToImmutable(), edges.ToImmutable());
     }
 
     private static int CityOf(int ipIndex, Zipf cities, int seed)
