@@ -171,13 +171,16 @@ internal static class ProjectFiles
         return c.ToString();
     }
 
+    // Azure.Core logs every storage call at Information and every 404 at Warning; outages are logged once each by the
+    // service's DependencyHealth instead.
     public static string AppSettings() => """
         {
           "Logging": {
             "LogLevel": {
               "Default": "Information",
               "Microsoft.AspNetCore": "Warning",
-              "System.Net.Http.HttpClient": "Warning"
+              "System.Net.Http.HttpClient": "Warning",
+              "Azure.Core": "Error"
             }
           },
           "AllowedHosts": "*",

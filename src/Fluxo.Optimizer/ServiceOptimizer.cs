@@ -11,7 +11,7 @@ namespace Fluxo.Optimizer;
 /// <summary>What `fluxo optimize` asks of the optimizer.</summary>
 /// <param name="ServicePath">Where the service was read from, for diagnostics.</param>
 /// <param name="Handler">The only handler whose caches are searched; null for every handler under one budget.</param>
-/// <param name="StalenessSeconds">How stale a pre-computed feed or table read may be; null: only deterministic parts.</param>
+/// <param name="StalenessSeconds">How stale a pre-computed or cached feed or table read may be; null: only deterministic parts and externs declared fresh.</param>
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,

@@ -123,7 +123,7 @@ public class CounterEndToEndTests(BuiltSolutions built)
     }
 
     /// <summary>The enqueued record handler wrote exactly rows 1..count for the name (eventually: it runs after hit answers).</summary>
-    private static async Task AssertLogged(AzuriteServer azurite, string name, int count)
+    internal static async Task AssertLogged(AzuriteServer azurite, string name, int count)
     {
         var table = new TableServiceClient(azurite.ConnectionString).GetTableClient("counterLog");
         var deadline = DateTime.UtcNow.AddSeconds(60);

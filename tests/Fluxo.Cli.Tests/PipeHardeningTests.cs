@@ -132,4 +132,24 @@ public sealed class PipeHardeningTests : IDisposable
         Assert.Matches(@"pipe_b1\.json\(\d+,\d+\): error FLX7006: with sub-pipe 'pipe:b2' this pipe expands to more than 100,000 modules", error);
         Assert.True(sw.Elapsed < TimeSpan.FromSeconds(60), $"took {sw.Elapsed}");
     }
+
+    [Fact]
+    public async Task AChainOfSixThousandModulesRunsWithoutOverflowingTheStack()
+    {
+        // Each module demands the one before it; the demands nested on the stack and the process died (exit 134).
+        // A child process, so an overflow fails this test instead of ending the test run.
+        var pipe = Pipe("chain.json", [Fetch("http://a.test/news.rss"), .. Enumerable.Range(0, 5999).Select(i => Module("reverse", "r" + i))]);
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "fluxo.dll"), "run", pipe, "--fixtures", Fixtures })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var child = System.Diagnostics.Process.Start(psi)!;
+        var stderr = child.StandardError.ReadToEndAsync();
+        var stdout = await child.StandardOutput.ReadToEndAsync();
+        await child.WaitForExitAsync();
+        Assert.True(child.ExitCode == 0, $"exit {child.ExitCode}: {await stderr}");
+        Assert.Contains("Alpha cats", stdout);
+    }
 }

@@ -80,10 +80,14 @@ public static class Ports
     }
 }
 
-/// <summary>A real redis-server on a free loopback port, with a memory limit, stopped on dispose.</summary>
+/// <summary>
+/// A real redis-server on a free loopback port, with a memory limit, stopped on dispose. <see cref="Stop"/> and
+/// <see cref="Start"/> take it down and bring it back on the same port, as an outage would.
+/// </summary>
 public sealed class RedisServer : IDisposable
 {
-    private readonly Process _process;
+    private readonly long _maxMemoryBytes;
+    private Process? _process;
 
     public int Port { get; }
 
@@ -92,6 +96,13 @@ public sealed class RedisServer : IDisposable
     public RedisServer(long maxMemoryBytes = 64 * 1024 * 1024)
     {
         Port = Ports.Free();
+        _maxMemoryBytes = maxMemoryBytes;
+        Start();
+    }
+
+    /// <summary>Starts the server (again) on its port; its data starts empty.</summary>
+    public void Start()
+    {
         var exe = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
         var psi = new ProcessStartInfo(exe)
         {
@@ -99,7 +110,7 @@ public sealed class RedisServer : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--maxmemory", maxMemoryBytes.ToString(), "--maxmemory-policy", "allkeys-lru" })
+        foreach (var a in new[] { "--bind", "127.0.0.1", "--port", Port.ToString(), "--save", "", "--appendonly", "no", "--maxmemory", _maxMemoryBytes.ToString(), "--maxmemory-policy", "allkeys-lru" })
         {
             psi.ArgumentList.Add(a);
         }
@@ -112,8 +123,14 @@ public sealed class RedisServer : IDisposable
         Ports.WaitOpen(Port, TimeSpan.FromSeconds(20), _process);
     }
 
-    public void Dispose()
+    /// <summary>Kills the server, as a crash would, and waits for its port to close.</summary>
+    public void Stop()
     {
+        if (_process is null)
+        {
+            return;
+        }
+
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -125,14 +142,22 @@ public sealed class RedisServer : IDisposable
 
         Ports.WaitClosed(Port, TimeSpan.FromSeconds(5));
         _process.Dispose();
+        _process = null;
     }
+
+    public void Dispose() => Stop();
 }
 
-/// <summary>A real Azurite (queues and tables, in memory) on free loopback ports, stopped on dispose.</summary>
+/// <summary>
+/// A real Azurite (queues, tables and blobs) on free loopback ports, stopped on dispose: in memory by default, or kept
+/// on disk in its work folder (<c>persistent</c>) so that <see cref="Stop"/> and <see cref="Start"/> make an outage that
+/// loses nothing; in memory, a restart is a storage reset (every queue, table and row gone).
+/// </summary>
 public sealed class AzuriteServer : IDisposable
 {
-    private readonly Process _process;
     private readonly string _workDir;
+    private readonly bool _persistent;
+    private Process? _process;
 
     public int BlobPort { get; }
     public int QueuePort { get; }
@@ -146,7 +171,7 @@ public sealed class AzuriteServer : IDisposable
         $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
         $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
 
-    public AzuriteServer()
+    public AzuriteServer(bool persistent = false)
     {
         var exe = Path.Combine(RepoPaths.Root, "tools", "node_modules", ".bin", "azurite");
         if (!File.Exists(exe))
@@ -157,8 +182,15 @@ public sealed class AzuriteServer : IDisposable
         BlobPort = Ports.Free();
         QueuePort = Ports.Free();
         TablePort = Ports.Free();
+        _persistent = persistent;
         _workDir = Directory.CreateTempSubdirectory("fluxo-azurite-").FullName;
-        var psi = new ProcessStartInfo(exe)
+        Start();
+    }
+
+    /// <summary>Starts Azurite (again) on its ports.</summary>
+    public void Start()
+    {
+        var psi = new ProcessStartInfo(Path.Combine(RepoPaths.Root, "tools", "node_modules", ".bin", "azurite"))
         {
             WorkingDirectory = _workDir,
             RedirectStandardOutput = true,
@@ -170,38 +202,71 @@ public sealed class AzuriteServer : IDisposable
             "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(),
             "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(),
             "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(),
-            "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
+            "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent",
         })
         {
             psi.ArgumentList.Add(a);
         }
 
-        _process = Process.Start(psi) ?? throw new InvalidOperationException("azurite did not start");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        if (_persistent)
+        {
+            psi.ArgumentList.Add("--location");
+            psi.ArgumentList.Add(_workDir);
+        }
+        else
+        {
+            psi.ArgumentList.Add("--inMemoryPersistence");
+        }
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("azurite did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         // Node takes long to start on a loaded machine (eight builds at once); a dead Azurite still fails at once.
         try
         {
-            Ports.WaitOpen(QueuePort, TimeSpan.FromSeconds(120), _process);
-            Ports.WaitOpen(TablePort, TimeSpan.FromSeconds(120), _process);
+            Ports.WaitOpen(QueuePort, TimeSpan.FromSeconds(120), process);
+            Ports.WaitOpen(TablePort, TimeSpan.FromSeconds(120), process);
+            Ports.WaitOpen(BlobPort, TimeSpan.FromSeconds(30), process);
         }
         catch (Exception e) when (e is TimeoutException or InvalidOperationException)
         {
             // No Dispose follows a failed constructor: leave no Azurite behind.
-            _process.Kill(entireProcessTree: true);
+            process.Kill(entireProcessTree: true);
             throw;
         }
-        Ports.WaitOpen(BlobPort, TimeSpan.FromSeconds(30), _process);
+
+        _process = process;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// Stops Azurite and waits for its ports to close. On disk it gets SIGTERM, so it saves what it holds (a kill could
+    /// lose its last seconds of writes, which would be the emulator's loss, not the service's); in memory it is killed.
+    /// </summary>
+    public void Stop()
     {
+        if (_process is null)
+        {
+            return;
+        }
+
         try
         {
-            _process.Kill(entireProcessTree: true);
-            _process.WaitForExit(5000);
+            if (_persistent)
+            {
+                using var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                term.WaitForExit();
+                if (!_process.WaitForExit(30_000))
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+            }
+            else
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
         }
         catch (InvalidOperationException)
         {
@@ -209,7 +274,14 @@ public sealed class AzuriteServer : IDisposable
 
         Ports.WaitClosed(QueuePort, TimeSpan.FromSeconds(5));
         Ports.WaitClosed(TablePort, TimeSpan.FromSeconds(5));
+        Ports.WaitClosed(BlobPort, TimeSpan.FromSeconds(5));
         _process.Dispose();
+        _process = null;
+    }
+
+    public void Dispose()
+    {
+        Stop();
         try
         {
             Directory.Delete(_workDir, recursive: true);

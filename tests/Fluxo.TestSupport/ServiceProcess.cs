@@ -1,21 +1,27 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Fluxo.TestSupport;
 
-namespace Fluxo.Backend.Azure.Tests;
+namespace Fluxo.TestSupport;
 
-/// <summary>A generated deployable run as `dotnet X.dll --urls http://127.0.0.1:port`, configured by environment variables.</summary>
+/// <summary>
+/// A generated deployable run as `dotnet X.dll --urls http://127.0.0.1:port`, configured by environment variables
+/// (used by the end-to-end tests and the soak in bench/Fluxo.Soak). With a log file, every line it prints is kept there too.
+/// </summary>
 public sealed class ServiceProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _log = new();
+    private readonly StreamWriter? _logFile;
+    private bool _closed;
 
     public int Port { get; }
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
-    public ServiceProcess(string dll, IReadOnlyDictionary<string, string> environment)
+    /// <param name="healthy">Wait for /healthz to answer 200; when false, for it to answer at all (a dependency may be down).</param>
+    public ServiceProcess(string dll, IReadOnlyDictionary<string, string> environment, string? logFile = null, bool healthy = true)
     {
         Port = Ports.Free();
+        _logFile = logFile is null ? null : new StreamWriter(logFile, append: true) { AutoFlush = true };
         var psi = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -38,7 +44,26 @@ public sealed class ServiceProcess : IDisposable
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        WaitHealthy();
+        WaitHealthy(healthy);
+    }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The process's resident memory (VmRSS), in bytes; 0 once it has exited.</summary>
+    public long ResidentBytes
+    {
+        get
+        {
+            try
+            {
+                var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+                return line is null ? 0 : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+            }
+            catch (IOException)
+            {
+                return 0;
+            }
+        }
     }
 
     /// <summary>The last lines the process printed, for failure messages.</summary>
@@ -51,15 +76,23 @@ public sealed class ServiceProcess : IDisposable
             return;
         }
 
+        lock (_log)
+        {
+            if (!_closed)
+            {
+                _logFile?.WriteLine(line);
+            }
+        }
+
         _log.Enqueue(line);
         while (_log.Count > 200 && _log.TryDequeue(out _))
         {
         }
     }
 
-    private void WaitHealthy()
+    private void WaitHealthy(bool healthy)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
         var sw = Stopwatch.StartNew();
         while (true)
         {
@@ -70,7 +103,7 @@ public sealed class ServiceProcess : IDisposable
 
             try
             {
-                if (http.GetAsync(BaseUrl + "/healthz").Result.IsSuccessStatusCode)
+                if (http.GetAsync(BaseUrl + "/healthz").Result is var answer && (answer.IsSuccessStatusCode || !healthy))
                 {
                     return;
                 }
@@ -79,9 +112,9 @@ public sealed class ServiceProcess : IDisposable
             {
             }
 
-            if (sw.Elapsed > TimeSpan.FromSeconds(60))
+            if (sw.Elapsed > TimeSpan.FromSeconds(120))
             {
-                throw new TimeoutException($"service not healthy after 60 s:\n{Log}");
+                throw new TimeoutException($"service not healthy after 120 s:\n{Log}");
             }
 
             Thread.Sleep(100);
@@ -120,5 +153,10 @@ public sealed class ServiceProcess : IDisposable
     {
         Kill();
         _process.Dispose();
+        lock (_log)
+        {
+            _closed = true;
+            _logFile?.Dispose();
+        }
     }
 }

@@ -50,7 +50,7 @@ internal static class OptimizeCall
 
         public Option<double> HoldOut { get; } = new("--hold-out") { Description = "Share of the trace, at its end, kept out of the search and used to check the policy's gain (0 to search the whole trace).", DefaultValueFactory = _ => ServiceOptimizer.DefaultHoldOut };
 
-        public Option<string?> Staleness { get; } = new("--staleness") { Description = "How stale a pre-computed feed or table read may be (60s, 5m); without it only deterministic parts are pre-computed." };
+        public Option<string?> Staleness { get; } = new("--staleness") { Description = "How stale a pre-computed or cached feed or table read may be (60s, 5m; caps an extern's fresh bound); without it only deterministic parts and externs declared fresh are reused." };
 
         public Option<double> Sample { get; } = new("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
 

@@ -17,6 +17,16 @@ namespace Fluxo.Runtime.Engine;
 /// </summary>
 internal sealed class RequestRun
 {
+    /// <summary>
+    /// Demands nest on the stack while nodes finish synchronously (always, under virtual time): a node demands its
+    /// inputs, which demand theirs, so a chain of 6,000 nodes overflowed the stack. Past this many nested demands on one
+    /// thread the next node runs after a yield, on a fresh stack, so the depth no longer follows the program's size.
+    /// </summary>
+    private const int MaxNestedDemands = 64;
+
+    [ThreadStatic]
+    private static int t_nestedDemands;
+
     private readonly Value _request;
     private readonly long _startTicks;
 
@@ -89,7 +99,24 @@ internal sealed class RequestRun
                 return new ValueTask<Value>(p);
             }
 
-            var vt = RunNodeAsync(id);
+            ValueTask<Value> vt;
+            if (t_nestedDemands >= MaxNestedDemands)
+            {
+                vt = RunNodeLaterAsync(id);
+            }
+            else
+            {
+                t_nestedDemands++;
+                try
+                {
+                    vt = RunNodeAsync(id);
+                }
+                finally
+                {
+                    t_nestedDemands--;
+                }
+            }
+
             if (vt.IsCompletedSuccessfully)
             {
                 return vt;
@@ -169,6 +196,12 @@ internal sealed class RequestRun
     }
 
     // ---- running one node ----
+
+    private async ValueTask<Value> RunNodeLaterAsync(int id)
+    {
+        await Task.Yield();
+        return await RunNodeAsync(id).ConfigureAwait(false);
+    }
 
     private async ValueTask<Value> RunNodeAsync(int id)
     {

@@ -1,4 +1,5 @@
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Azure;
@@ -26,6 +27,7 @@ public static class AzureClients
     {
         var credential = new DefaultAzureCredential();
         services.AddSingleton<TokenCredential>(credential);
+        services.AddSingleton<DependencyHealth>();
         var storage = configuration.GetConnectionString("Storage");
         var queues = configuration["Storage:QueueServiceUri"];
         var tables = configuration["Storage:TableServiceUri"];
@@ -56,13 +58,20 @@ public static class AzureClients
             }
 
             clients.UseCredential(credential);
+            // A storage that stops answering (rather than refusing) must not hold a request for the SDK's 100 s per try.
+            var timeout = TimeSpan.FromSeconds(configuration.GetValue("Fluxo:StorageTimeoutSeconds", 10.0));
+            clients.ConfigureDefaults((options, sp) =>
+            {
+                options.Retry.NetworkTimeout = timeout;
+                options.AddPolicy(new StorageWatch(sp.GetRequiredService<DependencyHealth>()), HttpPipelinePosition.PerCall);
+            });
         });
 
         var redis = configuration.GetConnectionString("Redis");
         var host = configuration["Redis:HostName"];
         if (!string.IsNullOrEmpty(redis))
         {
-            services.AddSingleton(_ => new RedisConnection(ConnectRedis(ConfigurationOptions.Parse(redis))));
+            services.AddSingleton(sp => new RedisConnection(ConnectRedis(ConfigurationOptions.Parse(redis), sp.GetRequiredService<DependencyHealth>())));
         }
         else if (!string.IsNullOrEmpty(host))
         {
@@ -70,10 +79,10 @@ public static class AzureClients
             var options = ConfigurationOptions.Parse(host);
             options.Ssl = true;
             options.User = user;
-            services.AddSingleton(_ =>
+            services.AddSingleton(sp =>
             {
                 options.Password = credential.GetToken(new TokenRequestContext([RedisScope]), CancellationToken.None).Token;
-                return new RedisConnection(ConnectRedis(options));
+                return new RedisConnection(ConnectRedis(options, sp.GetRequiredService<DependencyHealth>()));
             });
             services.AddHostedService(sp => new RedisTokenRenewal(sp.GetRequiredService<RedisConnection>(), options, credential, sp.GetRequiredService<ILogger<RedisTokenRenewal>>()));
         }
@@ -85,14 +94,19 @@ public static class AzureClients
         return services;
     }
 
-    // Short timeouts and no abort on connect failure: a missing Redis must only make requests slower.
-    private static IConnectionMultiplexer ConnectRedis(ConfigurationOptions options)
+    // Short timeouts and no abort on connect failure: a missing Redis must only make requests slower. Its connection's
+    // events say when it goes and comes back (one log line each, in DependencyHealth).
+    private static IConnectionMultiplexer ConnectRedis(ConfigurationOptions options, DependencyHealth health)
     {
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 2000);
         options.AsyncTimeout = Math.Min(options.AsyncTimeout, 1000);
         options.SyncTimeout = Math.Min(options.SyncTimeout, 1000);
-        return ConnectionMultiplexer.Connect(options);
+        var mux = ConnectionMultiplexer.Connect(options);
+        mux.ConnectionFailed += (_, e) => health.Report(DependencyHealth.Redis, false, e.Exception?.Message.Split('\n')[0] ?? e.FailureType.ToString());
+        mux.ConnectionRestored += (_, _) => health.Report(DependencyHealth.Redis, true);
+        health.Report(DependencyHealth.Redis, mux.IsConnected, "no connection at start");
+        return mux;
     }
 
     /// <summary>

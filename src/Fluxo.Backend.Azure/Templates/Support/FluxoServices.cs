@@ -68,10 +68,25 @@ public static class FluxoSetup
         return services;
     }
 
-    /// <summary>Creates tables and queues, then maps /healthz.</summary>
+    /// <summary>
+    /// Creates tables and queues, then maps /healthz. Storage that is down at start is not fatal: the service answers
+    /// 503 meanwhile, and the first call that finds a queue or table missing creates them (<see cref="StorageWatch"/>).
+    /// </summary>
     public static async Task UseFluxoAsync(this WebApplication app)
     {
-        await app.Services.GetRequiredService<FluxoServices>().EnsureCreatedAsync(CancellationToken.None);
-        app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Json(new { status = "ok", service = app.Services.GetRequiredService<ServiceModel>().Service }));
+        var fluxo = app.Services.GetRequiredService<FluxoServices>();
+        var health = app.Services.GetRequiredService<DependencyHealth>();
+        health.Recreate = fluxo.EnsureCreatedAsync;
+        try
+        {
+            await fluxo.EnsureCreatedAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (DependencyHealth.IsStorageFault(e))
+        {
+            health.Report(DependencyHealth.Storage, false, DependencyHealth.Reason(e));
+        }
+
+        var redis = app.Services.GetRequiredService<RedisConnection>();
+        app.MapGet("/healthz", () => health.AnswerAsync(fluxo, redis));
     }
 }

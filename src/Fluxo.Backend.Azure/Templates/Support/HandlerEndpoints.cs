@@ -1,13 +1,15 @@
 using Fluxo.Values;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Fluxo.Support;
 
 /// <summary>
 /// What each POST/GET /&lt;handler&gt; does: bind and check the parameters, then run the handler here (front-end tier)
-/// or queue it for the worker tier and wait for its journaled result. Answers are the result's JSON.
+/// or queue it for the worker tier and wait for its journaled result. Answers are the result's JSON; errors are
+/// problem details (RFC 9457) that never hold a stack trace.
 /// </summary>
-public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner, TraceSink traces)
+public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runner, TraceSink traces, ILogger<HandlerEndpoints> logger)
 {
     public const string RequestIdHeader = "X-Request-Id";
 
@@ -90,9 +92,17 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         {
             return Error(502, "extern_failed", e.Message, null);
         }
-        catch (Azure.RequestFailedException e)
+        // Storage did not answer after the clients' retries. A worker request may still have been queued or applied: the
+        // journal makes a retry with the same id apply it exactly once, so the answer names the id to retry with.
+        catch (Exception e) when (DependencyHealth.IsStorageFault(e) && !http.RequestAborted.IsCancellationRequested)
         {
-            return Error(503, "storage_unavailable", e.Message, null);
+            http.Response.Headers.RetryAfter = "5";
+            return Error(503, "storage_unavailable", $"storage is unavailable ({DependencyHealth.Reason(e)}); retry with the same {RequestIdHeader}", null, id);
+        }
+        catch (Exception e) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            logger.LogError(e, "request {Id} of {Handler} failed", id, handlerName);
+            return Error(500, "internal_error", $"the service failed on request {id}; its log has the details", null, id);
         }
     }
 
@@ -172,6 +182,11 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
         }
     }
 
-    private static IResult Error(int status, string code, string message, string? parameter) =>
-        Results.Json(new { error = code, message, parameter }, statusCode: status);
+    /// <summary>A problem-details answer; <c>error</c>, <c>message</c> and <c>parameter</c> stay for clients that read them.</summary>
+    private static IResult Error(int status, string code, string message, string? parameter, string? requestId = null) =>
+        Results.Problem(
+            detail: message,
+            statusCode: status,
+            title: code.Replace('_', ' '),
+            extensions: new Dictionary<string, object?> { ["error"] = code, ["message"] = message, ["parameter"] = parameter, ["requestId"] = requestId });
 }

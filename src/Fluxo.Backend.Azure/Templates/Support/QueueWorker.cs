@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Fluxo.Values;
@@ -29,9 +28,9 @@ public sealed class QueueWorker(string handlerName, FluxoServices services, Requ
             {
                 messages = (await queue.ReceiveMessagesAsync(BatchSize, services.VisibilityTimeout, stoppingToken)).Value;
             }
-            catch (RequestFailedException e)
+            // Exhausted retries arrive as an AggregateException; the outage itself is logged once, by DependencyHealth.
+            catch (Exception e) when (DependencyHealth.IsStorageFault(e) && !stoppingToken.IsCancellationRequested)
             {
-                logger.LogWarning("queue {Queue} unavailable: {Message}", queue.Name, e.Message);
                 await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
                 continue;
             }
@@ -63,6 +62,10 @@ public sealed class QueueWorker(string handlerName, FluxoServices services, Requ
 
             await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct, call.Given);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && DependencyHealth.IsStorageFault(e))
+        {
+            logger.LogDebug("message {Id} of {Handler} waits for storage (try {Count}): {Message}", message.MessageId, handler.Name, message.DequeueCount, DependencyHealth.Reason(e));
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -25,6 +25,7 @@ public sealed class TraceSink : BackgroundService
 
     private readonly ServiceModel _model;
     private readonly ILogger<TraceSink> _logger;
+    private readonly DependencyHealth _health;
     private readonly Channel<(RequestTrace Trace, Value Request)> _channel;
     private readonly BlobContainerClient? _container;
     private readonly string _name;
@@ -35,10 +36,11 @@ public sealed class TraceSink : BackgroundService
     private AppendBlobStream? _blob;
     private string _hour = "";
 
-    public TraceSink(ServiceModel model, IConfiguration configuration, IEnumerable<BlobServiceClient> blobs, ILogger<TraceSink> logger)
+    public TraceSink(ServiceModel model, IConfiguration configuration, IEnumerable<BlobServiceClient> blobs, DependencyHealth health, ILogger<TraceSink> logger)
     {
         _model = model;
         _logger = logger;
+        _health = health;
         Enabled = configuration.GetValue("Fluxo:Trace:Enabled", true);
         SampleRate = Math.Clamp(configuration.GetValue("Fluxo:Trace:SampleRate", 1.0), double.Epsilon, 1.0);
         _flushEvery = TimeSpan.FromSeconds(configuration.GetValue("Fluxo:Trace:FlushSeconds", 2.0));
@@ -168,10 +170,10 @@ public sealed class TraceSink : BackgroundService
 
             _writer!.Write(trace.Build(request));
         }
-        catch (Exception e) when (e is RequestFailedException or IOException)
+        catch (Exception e) when (DependencyHealth.IsStorageFault(e))
         {
             Interlocked.Increment(ref _dropped);
-            _logger.LogWarning("trace write failed: {Message}", e.Message);
+            _logger.Log(Level, "trace write failed: {Message}", DependencyHealth.Reason(e));
         }
     }
 
@@ -198,11 +200,14 @@ public sealed class TraceSink : BackgroundService
         {
             action();
         }
-        catch (Exception e) when (e is RequestFailedException or IOException)
+        catch (Exception e) when (DependencyHealth.IsStorageFault(e))
         {
-            _logger.LogWarning("trace {What} failed: {Message}", what, e.Message);
+            _logger.Log(Level, "trace {What} failed: {Message}", what, DependencyHealth.Reason(e));
         }
     }
+
+    // While storage is down its outage has been logged once already (DependencyHealth).
+    private LogLevel Level => _health.IsUp(DependencyHealth.Storage) ? LogLevel.Warning : LogLevel.Debug;
 
     private void EnsureContainer() => _container!.CreateIfNotExists();
 

@@ -1,0 +1,360 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Azure.Storage.Queues;
+using Fluxo.TestSupport;
+
+// The soak of issue 18 (deliverable 8): the generated messaging service (front end + worker) on Azurite and
+// redis-server under a steady load, a worker killed every minute and Redis restarted twice. A client retries a 503 or
+// 504 with the same X-Request-Id, as the answer asks. At the end every answered post is checked against the tables:
+// its outbox row and one mail row per recipient, each exactly once. scripts/soak.sh builds everything and runs this.
+var options = Options.Parse(args);
+try
+{
+    return await SoakAsync(options);
+}
+catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException)
+{
+    // Caught, so the servers' using blocks stop them: a failed soak leaves no process behind.
+    Console.Error.WriteLine($"soak failed: {e.Message}");
+    return 2;
+}
+
+static async Task<int> SoakAsync(Options options)
+{
+    Directory.CreateDirectory(options.Out);
+    var frontDll = Directory.GetFiles(Path.Combine(options.Solution, "src"), "*.FrontEnd.dll", SearchOption.AllDirectories).Single(p => p.Contains("/bin/Release/", StringComparison.Ordinal));
+    var workerDll = Directory.GetFiles(Path.Combine(options.Solution, "src"), "*.Worker.dll", SearchOption.AllDirectories).Single(p => p.Contains("/bin/Release/", StringComparison.Ordinal));
+
+    using var azurite = new AzuriteServer();
+    using var redis = new RedisServer(256L * 1024 * 1024);
+    var environment = new Dictionary<string, string>
+    {
+        ["ConnectionStrings__Storage"] = azurite.ConnectionString,
+        ["ConnectionStrings__Redis"] = redis.ConnectionString,
+        ["Fluxo__VisibilityTimeoutSeconds"] = "10",
+        ["Fluxo__ResultTimeoutSeconds"] = "30",
+        ["Fluxo__Trace__Enabled"] = "false",
+        ["Logging__LogLevel__Default"] = "Warning",
+    };
+    foreach (var e in options.Externs)
+    {
+        environment["Externs__" + e] = options.StandIns.TrimEnd('/') + "/" + e;
+    }
+
+    using var frontEnd = new ServiceProcess(frontDll, environment, Path.Combine(options.Out, "frontend.log"));
+    var worker = new ServiceProcess(workerDll, environment, Path.Combine(options.Out, "worker.log"), healthy: false);
+    try
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+        var load = new Load(http, options.Seed);
+        var clock = Stopwatch.StartNew();
+        var duration = TimeSpan.FromMinutes(options.Minutes);
+        var events = new List<string>();
+        void Note(string what)
+        {
+            var line = $"{clock.Elapsed.TotalSeconds,7:F1}s {what}";
+            events.Add(line);
+            Console.WriteLine(line);
+        }
+
+        Note($"front end on {frontEnd.BaseUrl}, worker pid {worker.ProcessId}; {options.Rate} requests/s for {options.Minutes} min");
+        var sending = load.RunAsync(options.Rate, duration);
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds / 4)));
+        var frontStart = frontEnd.ResidentBytes;
+        var workerStart = worker.ResidentBytes;
+        var frontPeak = frontStart;
+        var redisAt = Enumerable.Range(1, options.RedisRestarts).Select(i => duration * i / (options.RedisRestarts + 1)).ToList();
+        var nextKill = TimeSpan.FromSeconds(options.KillEverySeconds);
+        var kills = 0;
+        while (clock.Elapsed < duration)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            frontPeak = Math.Max(frontPeak, frontEnd.ResidentBytes);
+            if (clock.Elapsed >= nextKill && clock.Elapsed < duration)
+            {
+                worker.Kill();
+                worker.Dispose();
+                kills++;
+                worker = new ServiceProcess(workerDll, environment, Path.Combine(options.Out, "worker.log"), healthy: false);
+                Note($"worker killed (SIGKILL) and started again, pid {worker.ProcessId}; {load.Summary()}");
+                nextKill += TimeSpan.FromSeconds(options.KillEverySeconds);
+            }
+
+            if (redisAt.Count > 0 && clock.Elapsed >= redisAt[0])
+            {
+                redisAt.RemoveAt(0);
+                redis.Stop();
+                Note("redis-server killed");
+                await Task.Delay(TimeSpan.FromSeconds(5));
+                redis.Start();
+                Note("redis-server started again (empty)");
+            }
+        }
+
+        var frontEndRss = frontEnd.ResidentBytes;
+        var workerEnd = worker.ResidentBytes;
+        Note($"load stopped; waiting for the requests in flight; {load.Summary()}");
+        await sending;
+        Note($"all requests finished; {load.Summary()}; waiting for the deliveries to drain");
+        var check = await Check.RunAsync(azurite.ConnectionString, load.Posts.ToList(), TimeSpan.FromMinutes(3));
+
+        var degraded = File.ReadLines(Path.Combine(options.Out, "frontend.log")).Concat(File.ReadLines(Path.Combine(options.Out, "worker.log")))
+            .Count(l => l.Contains("degraded:", StringComparison.Ordinal));
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"minutes\t{options.Minutes}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"rate_per_second\t{options.Rate}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"workers_killed\t{kills}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"redis_restarts\t{options.RedisRestarts}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_sent\t{load.Sent}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_answered\t{load.Answered}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_lost\t{load.Lost}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_failed\t{load.Failed}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"retries_after_503_504\t{load.Retries}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"posts_answered\t{check.Posts}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"writes_expected\t{check.Expected}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"writes_lost\t{check.Lost}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"writes_doubled\t{check.Doubled}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"rows_unexplained\t{check.Unexplained}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_start\t{frontStart / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_end\t{frontEndRss / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_peak\t{frontPeak / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"worker_rss_mb_first_start\t{workerStart / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"worker_rss_mb_end\t{workerEnd / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"degraded_log_lines\t{degraded}");
+        File.WriteAllText(Path.Combine(options.Out, "soak.tsv"), report.ToString());
+        File.WriteAllLines(Path.Combine(options.Out, "events.txt"), events);
+        Console.Write(report);
+        return load.Lost == 0 && load.Failed == 0 && check.Lost == 0 && check.Doubled == 0 && check.Unexplained == 0 ? 0 : 1;
+    }
+    finally
+    {
+        worker.Dispose();
+    }
+}
+
+internal sealed record Options(string Solution, string StandIns, string[] Externs, double Minutes, double Rate, int KillEverySeconds, int RedisRestarts, string Out, int Seed)
+{
+    public static Options Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            map[args[i].TrimStart('-')] = args[i + 1];
+        }
+
+        string Get(string name, string? fallback = null) => map.TryGetValue(name, out var v) ? v : fallback ?? throw new ArgumentException($"--{name} is required");
+        return new Options(
+            Path.GetFullPath(Get("solution")),
+            Get("standins"),
+            Get("externs", "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+            double.Parse(Get("minutes", "30"), CultureInfo.InvariantCulture),
+            double.Parse(Get("rate", "20"), CultureInfo.InvariantCulture),
+            int.Parse(Get("kill-every", "60"), CultureInfo.InvariantCulture),
+            int.Parse(Get("redis-restarts", "2"), CultureInfo.InvariantCulture),
+            Path.GetFullPath(Get("out", "out/soak")),
+            int.Parse(Get("seed", "18"), CultureInfo.InvariantCulture));
+    }
+}
+
+/// <summary>An answered post: its sender (one per post), recipients and the id the service gave it.</summary>
+internal sealed record Post(string Sender, string[] Recipients, string Id);
+
+/// <summary>
+/// A steady open-loop load: posts (each from its own sender, to one to three of 20 users) and reads of the users'
+/// inboxes. A request is retried with its id on 503 and 504 (and when the front end cannot be reached) for up to
+/// three minutes; then it counts as lost. Any other answer than 200 is a failure.
+/// </summary>
+internal sealed class Load(HttpClient http, int seed)
+{
+    private static readonly string[] Bodies = [.. Enumerable.Range(0, 12).Select(i => $"# Note {i}\n\nPlease read **item {i}** and the [notes](https://example.com/{i}).")];
+    private readonly ConcurrentBag<Post> _posts = [];
+    private long _sent;
+    private long _answered;
+    private long _lost;
+    private long _failed;
+    private long _retries;
+
+    public IEnumerable<Post> Posts => _posts;
+    public long Sent => Interlocked.Read(ref _sent);
+    public long Answered => Interlocked.Read(ref _answered);
+    public long Lost => Interlocked.Read(ref _lost);
+    public long Failed => Interlocked.Read(ref _failed);
+    public long Retries => Interlocked.Read(ref _retries);
+
+    public string Summary() => $"sent {Sent}, answered {Answered}, lost {Lost}, failed {Failed}, retries {Retries}";
+
+    public async Task RunAsync(double rate, TimeSpan duration)
+    {
+        var random = new Random(seed);
+        var clock = Stopwatch.StartNew();
+        var running = new List<Task>();
+        for (var n = 0; clock.Elapsed < duration; n++)
+        {
+            var due = TimeSpan.FromSeconds(n / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var roll = random.NextDouble();
+            var user = "u" + random.Next(20).ToString(CultureInfo.InvariantCulture);
+            var id = "soak-" + n.ToString(CultureInfo.InvariantCulture);
+            if (roll < 0.6)
+            {
+                var to = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => "u" + random.Next(20).ToString(CultureInfo.InvariantCulture)).Distinct().ToArray();
+                var sender = "s" + n.ToString(CultureInfo.InvariantCulture);
+                var body = JsonSerializer.Serialize(new { sender, recipients = string.Join(",", to), subject = "Update " + (n % 5).ToString(CultureInfo.InvariantCulture), body = Bodies[random.Next(Bodies.Length)] });
+                running.Add(SendAsync("/post", id, body, answer =>
+                {
+                    using var doc = JsonDocument.Parse(answer);
+                    if (doc.RootElement.GetProperty("ok").GetBoolean())
+                    {
+                        _posts.Add(new Post(sender, to, doc.RootElement.GetProperty("id").GetString()!));
+                    }
+                }));
+            }
+            else
+            {
+                var body = roll < 0.85 ? JsonSerializer.Serialize(new { user, folder = "inbox", limit = 10 }) : JsonSerializer.Serialize(new { user });
+                running.Add(SendAsync(roll < 0.85 ? "/listFolder" : "/unreadCount", id, body, _ => { }));
+            }
+
+            running.RemoveAll(t => t.IsCompleted);
+        }
+
+        await Task.WhenAll(running);
+    }
+
+    private async Task SendAsync(string path, string id, string json, Action<string> answered)
+    {
+        Interlocked.Increment(ref _sent);
+        var giveUp = DateTime.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+                request.Headers.Add("X-Request-Id", id);
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    answered(body);
+                    Interlocked.Increment(ref _answered);
+                    return;
+                }
+
+                if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
+                {
+                    Console.WriteLine($"request {id} {path}: {(int)response.StatusCode} {body}");
+                    Interlocked.Increment(ref _failed);
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            if (DateTime.UtcNow > giveUp)
+            {
+                Console.WriteLine($"request {id} {path}: no answer in 3 minutes");
+                Interlocked.Increment(ref _lost);
+                return;
+            }
+
+            Interlocked.Increment(ref _retries);
+            await Task.Delay(1000);
+        }
+    }
+}
+
+/// <summary>Every answered post against the tables, once the worker has drained its queues.</summary>
+internal sealed record Check(int Posts, int Expected, int Lost, int Doubled, int Unexplained)
+{
+    public static async Task<Check> RunAsync(string storage, List<Post> posts, TimeSpan drain)
+    {
+        var tables = new TableServiceClient(storage);
+        var names = new List<string>();
+        await foreach (var t in tables.QueryAsync())
+        {
+            names.Add(t.Name);
+        }
+
+        var outbox = tables.GetTableClient(names.Single(n => n.EndsWith("Outbox", StringComparison.Ordinal)));
+        var mail = tables.GetTableClient(names.Single(n => n.EndsWith("Mail", StringComparison.Ordinal)));
+        var queues = new QueueServiceClient(storage);
+        var deadline = DateTime.UtcNow + drain;
+        var last = -1;
+        while (DateTime.UtcNow < deadline)
+        {
+            var waiting = 0;
+            await foreach (var q in queues.GetQueuesAsync())
+            {
+                if (!q.Name.EndsWith("-poison", StringComparison.Ordinal))
+                {
+                    waiting += (await queues.GetQueueClient(q.Name).GetPropertiesAsync()).Value.ApproximateMessagesCount;
+                }
+            }
+
+            var rows = await CountAsync(mail);
+            if (waiting == 0 && rows == last)
+            {
+                break;
+            }
+
+            last = rows;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+        }
+
+        // Row keys are mailKey(sentAt, id): "<9999999999999 - sentAt>-<id>".
+        static string IdOf(string rowKey) => rowKey[(rowKey.IndexOf('-', StringComparison.Ordinal) + 1)..];
+        var outboxRows = await RowsAsync(outbox);
+        var mailRows = await RowsAsync(mail);
+        var expected = 0;
+        var lost = 0;
+        var doubled = 0;
+        var explained = new HashSet<(string, string)>();
+        foreach (var p in posts)
+        {
+            foreach (var (table, partition) in p.Recipients.Select(r => (mailRows, r)).Prepend((outboxRows, p.Sender)))
+            {
+                expected++;
+                explained.Add((partition, p.Id));
+                var n = table.Count(r => r.Partition == partition && IdOf(r.Row) == p.Id);
+                lost += n == 0 ? 1 : 0;
+                doubled += Math.Max(0, n - 1);
+            }
+        }
+
+        // A row no answered post explains: a post applied twice under two ids, or one applied though never answered.
+        var unexplained = outboxRows.Concat(mailRows).Count(r => !explained.Contains((r.Partition, IdOf(r.Row))));
+        return new Check(posts.Count, expected, lost, doubled, unexplained);
+    }
+
+    private static async Task<int> CountAsync(TableClient table)
+    {
+        var n = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(select: ["PartitionKey"]))
+        {
+            n++;
+        }
+
+        return n;
+    }
+
+    private static async Task<List<(string Partition, string Row)>> RowsAsync(TableClient table)
+    {
+        var rows = new List<(string, string)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(select: ["PartitionKey", "RowKey"]))
+        {
+            rows.Add((e.PartitionKey, e.RowKey));
+        }
+
+        return rows;
+    }
+}
