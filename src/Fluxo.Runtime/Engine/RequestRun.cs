@@ -25,7 +25,7 @@ internal sealed class RequestRun
     private const int MaxNestedDemands = 64;
 
     [ThreadStatic]
-    private static int t_nestedDemands;
+    private static int NestedDemands;
 
     private readonly Value _request;
     private readonly long _startTicks;
@@ -100,20 +100,20 @@ internal sealed class RequestRun
             }
 
             ValueTask<Value> vt;
-            if (t_nestedDemands >= MaxNestedDemands)
+            if (NestedDemands >= MaxNestedDemands)
             {
                 vt = RunNodeLaterAsync(id);
             }
             else
             {
-                t_nestedDemands++;
+                NestedDemands++;
                 try
                 {
                     vt = RunNodeAsync(id);
                 }
                 finally
                 {
-                    t_nestedDemands--;
+                    NestedDemands--;
                 }
             }
 
