@@ -323,7 +323,9 @@ internal static class InfraWriter
         sb.Append("    template: {\n      containers: [\n        {\n");
         sb.Append($"          name: '{role}'\n          image: '{PlaceholderImage}'\n");
         sb.Append("          resources: { cpu: json('0.5'), memory: '1Gi' }\n          env: env\n");
-        sb.Append("          probes: [ { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } } ]\n        }\n      ]\n");
+        // /healthz answers 503 while storage is down; as a liveness probe it would restart every replica during an outage,
+        // so it only takes a replica out of traffic, and liveness asks whether the process still listens.
+        sb.Append("          probes: [\n            { type: 'Liveness', tcpSocket: { port: 8080 } }\n            { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }\n          ]\n        }\n      ]\n");
         sb.Append($"      scale: {{\n        minReplicas: 1\n        maxReplicas: {maxReplicas}\n");
         sb.Append(scaleRules.Replace("\n      ", "\n        ", StringComparison.Ordinal).Insert(0, "  "));
         sb.Append("      }\n    }\n  }\n");

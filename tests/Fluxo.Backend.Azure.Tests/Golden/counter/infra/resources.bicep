@@ -158,7 +158,10 @@ resource frontend 'Microsoft.App/containerApps@2025-01-01' = {
           image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
           resources: { cpu: json('0.5'), memory: '1Gi' }
           env: env
-          probes: [ { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } } ]
+          probes: [
+            { type: 'Liveness', tcpSocket: { port: 8080 } }
+            { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }
+          ]
         }
       ]
       scale: {
@@ -192,7 +195,10 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = {
           image: 'mcr.microsoft.com/azuredocs/containerapps-helloworld:latest'
           resources: { cpu: json('0.5'), memory: '1Gi' }
           env: env
-          probes: [ { type: 'Liveness', httpGet: { path: '/healthz', port: 8080 } } ]
+          probes: [
+            { type: 'Liveness', tcpSocket: { port: 8080 } }
+            { type: 'Readiness', httpGet: { path: '/healthz', port: 8080 } }
+          ]
         }
       ]
       scale: {
