@@ -124,6 +124,11 @@ internal static class ProjectFiles
         }
 
         c.Line("var app = builder.Build();");
+        if (Fluxo.Pipes.PipeDeployment.IsPipe(module))
+        {
+            c.Line("PipeHost.LogWarningsTo(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(\"Fluxo.Pipes\"));");
+        }
+
         c.Line("await app.UseFluxoAsync();");
         c.Line("var endpoints = app.Services.GetRequiredService<HandlerEndpoints>();");
         // Internal handlers get no route: only the worker runs them, from the queue.

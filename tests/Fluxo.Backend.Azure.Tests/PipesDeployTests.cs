@@ -114,6 +114,7 @@ public class PipesDeployTests(BuiltSolutions built, Xunit.Abstractions.ITestOutp
 
         var items = 0;
         var errors = 0;
+        var warnings = new List<string>();
         foreach (var (handler, module) in PipeSources.Deployable())
         {
             var diags = new DiagnosticBag();
@@ -124,6 +125,7 @@ public class PipesDeployTests(BuiltSolutions built, Xunit.Abstractions.ITestOutp
             {
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{handler}: {(int)response.StatusCode} {body}\n{frontEnd.Log}");
                 Assert.Equal(ValueJson.Serialize(ok.Value), ValueJson.Serialize(ValueJson.Parse(body)));
+                warnings.AddRange(diags.Items.Where(d => d.Severity == Severity.Warning && d.Code == "FLX3200").Select(d => d.Message));
                 items++;
 
                 // The proxy serves what the fixtures hold: the offline run gives the same items.
@@ -140,6 +142,15 @@ public class PipesDeployTests(BuiltSolutions built, Xunit.Abstractions.ITestOutp
             }
         }
 
+        // A response the module could read no items from is a warning in the service's log, as fluxo run prints it.
+        Assert.NotEmpty(warnings);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (warnings.Any(w => !frontEnd.Log.Contains(w, StringComparison.Ordinal)) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.All(warnings, w => Assert.True(frontEnd.Log.Contains(w, StringComparison.Ordinal), $"warning not logged: {w}\n{frontEnd.Log}"));
         output.WriteLine($"{items + errors} pipes compared: {items} gave items, {errors} failed alike; {proxy.Served} fetches served");
         Assert.True(proxy.Served > 0, "no fetch reached the proxy");
         Assert.Equal(PipeSources.Deployable().Count, items + errors);

@@ -8,6 +8,7 @@ using Fluxo.Pipes.Fetching;
 using Fluxo.Pipes.Modules;
 using Fluxo.Values;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
 
 namespace Fluxo.Support;
 
@@ -18,7 +19,8 @@ namespace Fluxo.Support;
 /// </summary>
 public static class PipeHost
 {
-    private static PipeModules _modules = new(PipeRunOptions.With(new HttpFetcher()));
+    private static PipeRunOptions _options = PipeRunOptions.With(new HttpFetcher());
+    private static PipeModules _modules = new(_options);
     private static IReadOnlyDictionary<string, Func<RequestScope, Value, Task<Value>>> _subPipes = new Dictionary<string, Func<RequestScope, Value, Task<Value>>>();
 
     /// <summary>
@@ -36,9 +38,15 @@ public static class PipeHost
         IBuiltinContext? clock = configuration["Pipes:Now"] is { Length: > 0 } now
             ? new FixedClock(DateTimeOffset.Parse(now, CultureInfo.InvariantCulture).ToUnixTimeMilliseconds())
             : null;
-        _modules = new PipeModules(PipeRunOptions.With(new HttpFetcher(limits), clock));
+        _options = PipeRunOptions.With(new HttpFetcher(limits), clock);
+        _modules = new PipeModules(_options);
         _subPipes = subPipes;
     }
+
+    /// <summary>A module's warnings (a response it could read no items from, FLX3200) go to the service's log, where
+    /// <c>fluxo run</c> would print them; the request still answers with the items the pipe has.</summary>
+    public static void LogWarningsTo(ILogger logger) =>
+        _modules = new PipeModules(_options with { Warn = d => logger.LogWarning("{Diagnostic}", d.Format()) });
 
     /// <summary>One module node. A failed fetch is the upstream's failure (502); any other located diagnostic is the pipe's (422).</summary>
     public static async Task<Value> RunAsync(RequestScope scope, string type, JsonObject conf, string label, (string Port, Value Value)[] ports, SourceSpan span)
