@@ -24,10 +24,15 @@ internal static class ReadmeWriter
         sb.Append("A handler that writes a table or enqueues, or is enqueued, runs in the worker tier behind an Azure Storage Queue: ");
         sb.Append("the front end queues the request and waits for its journaled result. Every other handler runs in the front end.\n\n");
         sb.Append("| handler | parameters | tier | queue |\n|---|---|---|---|\n");
+        // A pipe's internal graphs are its sub-pipes, which the calling module runs in process; a Flimp service's are
+        // handlers that only an enqueue reaches.
+        var internalNote = Fluxo.Pipes.PipeDeployment.IsPipe(module)
+            ? " (sub-pipe: no route, run by the modules that call it)"
+            : " (internal: no route, only enqueue runs it)";
         foreach (var g in module.Graphs)
         {
             var ps = T(string.Join(", ", g.Params.Select(p => $"{p.Name}: {p.Type}")));
-            sb.Append($"| `{T(g.Name)}` | `{ps}` | {(onWorker[g.Name] ? "worker" : "front end")}{(g.Internal ? " (internal: no route, only enqueue runs it)" : "")} | {(onWorker[g.Name] ? "`" + queueName(g.Name) + "`" : "")} |\n");
+            sb.Append($"| `{T(g.Name)}` | `{ps}` | {(onWorker[g.Name] ? "worker" : "front end")}{(g.Internal ? internalNote : "")} | {(onWorker[g.Name] ? "`" + queueName(g.Name) + "`" : "")} |\n");
         }
 
         if (!module.Tables.IsEmpty)

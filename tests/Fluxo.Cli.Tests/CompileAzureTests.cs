@@ -71,6 +71,11 @@ public class CompileAzureTests
             Assert.Contains("Handler_run.g.cs", handlers);
             Assert.Contains(handlers, h => h!.StartsWith("Handler_subpipe_", StringComparison.Ordinal));
             Assert.True(File.Exists(Directory.GetFiles(dir, "PipeModules.cs", SearchOption.AllDirectories).Single()));
+
+            // Sub-pipes are run by the modules that call them, not by an enqueue as a Flimp service's internal handlers.
+            var readme = File.ReadAllText(Path.Combine(dir, "README.md"));
+            Assert.Contains("(sub-pipe: no route, run by the modules that call it)", readme, StringComparison.Ordinal);
+            Assert.DoesNotContain("only enqueue runs it", readme, StringComparison.Ordinal);
         }
         finally
         {
