@@ -69,15 +69,10 @@ internal static class AheadGroups
             return;
         }
 
-        if (members.FirstOrDefault(m => groupOf[m] >= 0) is var taken && taken > 0)
+        if (SubgraphGroup.Claim(groupOf, members, groups.Length) is { } taken)
         {
             diags.Add(Diag.PolicyDoesNotFit(path, where, $"node {taken} is already in another cache or pre-computed part"));
             return;
-        }
-
-        foreach (var m in members)
-        {
-            groupOf[m] = groups.Length;
         }
 
         var group = new SubgraphGroup

@@ -54,15 +54,10 @@ internal static class CacheGroups
             }
 
             var (groupOf, groups) = entry;
-            if (members.FirstOrDefault(m => groupOf[m] >= 0) is var taken && taken > 0)
+            if (SubgraphGroup.Claim(groupOf, members, groups.Length) is { } taken)
             {
                 diags.Add(Diag.PolicyDoesNotFit(policyPath, where, $"node {taken} is already in another cache"));
                 continue;
-            }
-
-            foreach (var m in members)
-            {
-                groupOf[m] = groups.Length;
             }
 
             var group = new SubgraphGroup
