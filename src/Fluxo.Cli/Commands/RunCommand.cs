@@ -271,7 +271,7 @@ internal static class RunCommand
             {
                 diags.Add(Diag.InputGivenTwice(name));
             }
-            else if (Fluxo.Ir.ParamValues.FromText(text[(eq + 1)..], param.Type, module, out var problem) is { } value)
+            else if (ParamValues.FromText(text[(eq + 1)..], param.Type, module.DeclaredFields, out var problem) is { } value)
             {
                 fields.Add(new(name, value));
             }
