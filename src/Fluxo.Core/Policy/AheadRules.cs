@@ -92,33 +92,6 @@ public static class AheadRules
         return null;
     }
 
-    /// <summary>How a hot key is written in a policy: the part's key (<see cref="CacheKey.Combine"/> of its entering values) as 16 hex digits.</summary>
-    public static string FormatHotKey(ulong key) => key.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The keys of a hot-key part, or null when one is not 16 hex digits.</summary>
-    public static HashSet<ulong>? ParseHotKeys(IEnumerable<string?> keys)
-    {
-        var result = new HashSet<ulong>();
-        foreach (var k in keys)
-        {
-            if (k is not { Length: 16 } || !ulong.TryParse(k, System.Globalization.NumberStyles.AllowHexSpecifier, System.Globalization.CultureInfo.InvariantCulture, out var key))
-            {
-                return null;
-            }
-
-            result.Add(key);
-        }
-
-        return result;
-    }
-
-    /// <summary>
-    /// Whether a request whose part key is <paramref name="key"/> is served by a hot-key part: only listed keys are; for them
-    /// an entry is stored at the first demand (a miss, looked up and inserted like a cache's) and served from then on, refreshed
-    /// with the others every refresh period. Any other key runs as if there were no part, with no lookup.
-    /// </summary>
-    public static bool IsHotKey(IReadOnlySet<ulong> hotKeys, ulong key) => hotKeys.Contains(key);
-
     /// <summary>The edges into a part from outside it, in (to-node, input) order: the values its key is made of.</summary>
     public static Edge[] Entering(Graph graph, IReadOnlyCollection<int> members)
     {

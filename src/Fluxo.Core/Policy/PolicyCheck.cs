@@ -104,7 +104,7 @@ public static class PolicyCheck
         for (var j = 0; j < Count(policy.Precompute); j++)
         {
             var p = policy.Precompute[j];
-            if (p is { KeyedByRequest: true } && AheadRules.ParseHotKeys(p.HotKeys) is null)
+            if (p is { KeyedByRequest: true } && PrecomputeRule.ParseHotKeys(p.HotKeys) is null)
             {
                 diagnostics.Add(Diag.BadHotKey(path, $"$.precompute[{j}].hotKeys"));
                 continue;

@@ -42,7 +42,7 @@ public sealed record CacheDecision(
 /// A subgraph served from storage and refreshed on a schedule: one entry when its inputs do not depend on the request,
 /// or, with <see cref="HotKeys"/>, one entry per listed key (the hottest inputs of the trace) of a part that reads request
 /// fields only. A hot key's entry is computed the first time a request needs it (as a cache miss), then kept and refreshed
-/// with the others; a key not listed runs as if there were no decision (<see cref="AheadRules.IsHotKey"/>).
+/// with the others; a key not listed runs as if there were no decision (<see cref="PrecomputeRule"/>).
 /// </summary>
 public sealed record PrecomputeDecision(
     string Handler,

@@ -140,7 +140,7 @@ public static class AheadPlanner
         var self = part.MeanSelf();
         var work = nodes.Sum(v => self[v]);
         return new PrecomputeDecision(part.Graph.Name, part.Graph.Hash, [.. nodes], refreshSeconds, replay.Cost.LookupMs, Math.Round(work, 4),
-            refreshSeconds > 0 ? Math.Round(chosen.Count * work * 3600 / refreshSeconds, 2) : 0, total, [.. chosen.Select(AheadRules.FormatHotKey)]);
+            refreshSeconds > 0 ? Math.Round(chosen.Count * work * 3600 / refreshSeconds, 2) : 0, total, [.. chosen.Select(CacheKey.Format)]);
     }
 
     /// <summary>Speculations learned from client sessions: for each handler A, its most likely successor B and the part of B computable from A's parameters and result.</summary>

@@ -70,7 +70,7 @@ internal sealed class PartPlan
             var block = ServiceReplay.Block(facts, p.Nodes);
             if (p.KeyedByRequest)
             {
-                var listed = AheadRules.ParseHotKeys(p.HotKeys) ?? throw new ArgumentException($"a hot key of {name} is not 16 hex digits");
+                var listed = PrecomputeRule.ParseHotKeys(p.HotKeys) ?? throw new ArgumentException($"a hot key of {name} is not 16 hex digits");
                 hot.Add(new HotPart(blocks.Count, listed, part.PartKeys(block), p.RefreshSeconds * 1000, p.ComputeCostMs));
             }
             else
@@ -129,7 +129,7 @@ internal sealed class PartPlan
 
     /// <summary>
     /// The program for a request whose hot-key parts in <paramref name="bypass"/> (bits of block positions) run as if there
-    /// were no part (<see cref="AheadRules.IsHotKey"/>), served by speculation <paramref name="spec"/> when not null.
+    /// were no part (<see cref="PrecomputeRule.IsHotKey"/>), served by speculation <paramref name="spec"/> when not null.
     /// </summary>
     public ReplayProgram ProgramFor(ulong bypass, SpecPlan? spec = null)
     {
@@ -207,7 +207,7 @@ internal sealed class HotPart(int bit, HashSet<ulong> listed, ulong?[] keys, dou
     /// <summary>True: served; false: a listed key's first demand (stored now); null: not demanded here or not a hot key.</summary>
     public bool? Access(int r)
     {
-        if (keys[r] is not { } key || !AheadRules.IsHotKey(listed, key))
+        if (keys[r] is not { } key || !PrecomputeRule.IsHotKey(listed, key))
         {
             return null;
         }
@@ -221,7 +221,7 @@ internal sealed class HotPart(int bit, HashSet<ulong> listed, ulong?[] keys, dou
         if (refreshMs > 0 && arrivalMs >= _nextRefresh)
         {
             Refreshes += _stored.Count;
-            _nextRefresh = (Math.Floor(arrivalMs / refreshMs) + 1) * refreshMs;
+            _nextRefresh = PrecomputeRule.NextRefreshMs(arrivalMs, refreshMs / 1000);
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class AheadWork
         _tables = tables;
         _stored = new Value[]?[policy.Precompute.Length];
         _nextRefresh = new double[policy.Precompute.Length];
-        _hot = [.. policy.Precompute.Select(p => p.KeyedByRequest ? new HotStore(AheadRules.ParseHotKeys(p.HotKeys)!) : null)];
+        _hot = [.. policy.Precompute.Select(p => p.KeyedByRequest ? new HotStore(PrecomputeRule.ParseHotKeys(p.HotKeys)!) : null)];
     }
 
     // Per precompute decision stored per hot key: its listed keys and, per key stored so far, the values and the request fields to refresh them from.
@@ -47,8 +47,8 @@ public sealed class AheadWork
         public Dictionary<ulong, (Value[] Values, Value Request)> Stored { get; } = [];
     }
 
-    /// <summary>Whether precompute decision <paramref name="index"/> stores the key <paramref name="key"/> (<see cref="AheadRules.IsHotKey"/>).</summary>
-    internal bool IsHot(int index, ulong key) => _hot[index] is { } h && AheadRules.IsHotKey(h.Listed, key);
+    /// <summary>Whether precompute decision <paramref name="index"/> stores the key <paramref name="key"/> (<see cref="PrecomputeRule.IsHotKey"/>).</summary>
+    internal bool IsHot(int index, ulong key) => _hot[index] is { } h && PrecomputeRule.IsHotKey(h.Listed, key);
 
     /// <summary>The stored entry of a hot key, or null before its first demand.</summary>
     internal Value[]? HotEntry(int index, ulong key)
@@ -197,8 +197,7 @@ public sealed class AheadWork
     private async Task RefreshHotAsync(int d, double nowMs, CancellationToken ct)
     {
         var p = _policy.Precompute[d];
-        var period = p.RefreshSeconds * 1000;
-        _nextRefresh[d] = period > 0 ? (Math.Floor(nowMs / period) + 1) * period : double.PositiveInfinity;
+        _nextRefresh[d] = PrecomputeRule.NextRefreshMs(nowMs, p.RefreshSeconds);
         var g = _engine.Compiled(p.Handler)!;
         var group = g.Groups[g.GroupOf[p.Nodes[0]]];
         List<KeyValuePair<ulong, (Value[] Values, Value Request)>> entries;
@@ -231,11 +230,7 @@ public sealed class AheadWork
         var run = new RequestRun(_engine, g, Value.Record([]), new RequestInfo(id, 0, nowMs), false, ct);
         var (values, _, work) = await run.Groups.RunPartAsync(group.Exits).ConfigureAwait(false);
         _stored[d] = values;
-        var period = p.RefreshSeconds * 1000;
-
-        // Refreshes fall on whole periods of the run's clock, so a run and its simulation refresh at the same times;
-        // a part with no refresh period is deterministic and never goes stale.
-        _nextRefresh[d] = period > 0 ? (Math.Floor(nowMs / period) + 1) * period : double.PositiveInfinity;
+        _nextRefresh[d] = PrecomputeRule.NextRefreshMs(nowMs, p.RefreshSeconds);
         _refreshes++;
         _refreshWork += work;
     }

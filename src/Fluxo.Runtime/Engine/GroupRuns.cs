@@ -102,7 +102,7 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
     }
 
     /// <summary>
-    /// A part stored per hot key (<see cref="AheadRules.IsHotKey"/>): a key not listed runs as if there were no part; a listed
+    /// A part stored per hot key (<see cref="PrecomputeRule.IsHotKey"/>): a key not listed runs as if there were no part; a listed
     /// key is looked up, served when stored, else computed and stored like a cache miss (its refreshes are <see cref="AheadWork"/>'s).
     /// </summary>
     private async ValueTask RunHotKeyAsync(int grp, int decision, AheadWork work, Value[] values, ulong key, double t)
