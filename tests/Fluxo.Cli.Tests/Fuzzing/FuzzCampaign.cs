@@ -50,7 +50,11 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
     }
 
     /// <summary>A format: its seeds, the file name a mutant is written to, and the commands (for input number k) that read it.</summary>
-    private sealed record Format(string Name, IReadOnlyList<Seed> Seeds, bool Binary, string FileName, Func<string, int, Seed, string[][]> Commands);
+    private sealed record Format(string Name, IReadOnlyList<Seed> Seeds, bool Binary, string FileName, Func<string, int, Seed, string[][]> Commands)
+    {
+        /// <summary>Rewrites a mutant (input number k) before it is tried; by default it is tried as mutated.</summary>
+        public Func<byte[], int, byte[]> Prepare { get; init; } = (bytes, _) => bytes;
+    }
 
     public FuzzResult Run(string format, int inputs, int seed)
     {
@@ -66,7 +70,7 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
         {
             tried++;
             var source = f.Seeds[k % f.Seeds.Count];
-            var bytes = f.Binary ? mutator.Bytes(source.Bytes) : System.Text.Encoding.UTF8.GetBytes(mutator.Text(System.Text.Encoding.UTF8.GetString(source.Bytes)));
+            var bytes = f.Prepare(f.Binary ? mutator.Bytes(source.Bytes) : System.Text.Encoding.UTF8.GetBytes(mutator.Text(System.Text.Encoding.UTF8.GetString(source.Bytes))), k);
             var path = Path.Combine(dir, f.FileName);
             File.WriteAllBytes(path, bytes);
             string Keep()
@@ -216,7 +220,10 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
             yield return new(name, [new Seed(File.ReadAllBytes(seedTrace), weather)], name == "trace-binary", file,
                 (p, k, _) => k % 10 == 0
                     ? [["simulate", Weather, "--trace", p, "--policy", Policy], ["traces", "convert", p, Beside(p, "converted")], ["traces", "sample", Weather, p, "--rate", "0.5", "-o", Beside(p, "sampled")], ["optimize", Weather, "--trace", p, "--budget", "64KB", "-o", Beside(p, "policy.json")]]
-                    : [["simulate", Weather, "--trace", p, "--policy", Policy]]);
+                    : [["simulate", Weather, "--trace", p, "--policy", Policy]])
+            {
+                Prepare = (bytes, k) => k % 2 == 1 ? Reseal(bytes, name == "trace-binary") : bytes,
+            };
         }
 
         yield return new("policy", Files([Policy]), false, "policy.json",
@@ -227,6 +234,26 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
             (p, _, _) => [["run", Weather, "-w", p, "-n", "20"]]);
         yield return new("bindings", Files([Path.Combine(weather, "weather.bindings.json")]), false, "weather.bindings.json",
             (p, _, _) => [["run", Weather, "--bindings", p, "-w", HotIps, "-n", "20"]]);
+    }
+
+    /// <summary>
+    /// A trace's checksum made to match its mutated content again (docs/trace-format.md: the binary form's last 8
+    /// bytes, the text form's last line), so half the mutants reach the reader's checks beyond the checksum.
+    /// </summary>
+    private static byte[] Reseal(byte[] trace, bool binary)
+    {
+        if (binary)
+        {
+            if (trace.Length > 8)
+            {
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(trace.AsSpan(trace.Length - 8), Fluxo.Trace.TraceWriter.Checksum(trace.AsSpan(0, trace.Length - 8)));
+            }
+
+            return trace;
+        }
+
+        var line = trace.AsSpan().LastIndexOf("\nchecksum "u8) + 1;
+        return line == 0 ? trace : [.. trace.AsSpan(0, line), .. System.Text.Encoding.ASCII.GetBytes($"checksum {Fluxo.Trace.TraceWriter.Checksum(trace.AsSpan(0, line)):x16}\n")];
     }
 
     private void Record(string trace, string format)
