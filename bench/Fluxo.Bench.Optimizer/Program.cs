@@ -4,6 +4,12 @@ using Fluxo.Bench.Optimizer;
 // dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [grid] [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
 // ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
+// ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
+if (args.Length > 0 && args[0] == "checksum")
+{
+    return ChecksumExperiment.Run(args, Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "perf")
 {
     return PerfExperiment.Run(args, Console.Out);
