@@ -10,8 +10,10 @@ using Fluxo.TestSupport;
 
 // The soak of issue 18 (deliverable 8): the generated messaging service (front end + worker) on Azurite and
 // redis-server under a steady load, a worker killed every minute and Redis restarted twice. A client retries a 503 or
-// 504 with the same X-Request-Id, as the answer asks. At the end every answered post is checked against the tables:
-// its outbox row and one mail row per recipient, each exactly once. scripts/soak.sh builds everything and runs this.
+// 504 with the same X-Request-Id, as the answer asks. At the end every post, answered or not, is checked against the
+// tables: a request is lost when it got no answer (or an error) and its write is not applied; a post whose client gave
+// up but whose writes are all there exactly once is "unanswered, applied once"; a write applied more than once is doubled.
+// scripts/soak.sh builds everything and runs this.
 var options = Options.Parse(args);
 try
 {
@@ -68,6 +70,8 @@ static async Task<int> SoakAsync(Options options)
         var frontStart = frontEnd.ResidentBytes;
         var workerStart = worker.ResidentBytes;
         var frontPeak = frontStart;
+        var samples = new List<Sample>();
+        var nextSample = TimeSpan.Zero;
         var redisAt = Enumerable.Range(1, options.RedisRestarts).Select(i => duration * i / (options.RedisRestarts + 1)).ToList();
         var nextKill = TimeSpan.FromSeconds(options.KillEverySeconds);
         var kills = 0;
@@ -75,6 +79,12 @@ static async Task<int> SoakAsync(Options options)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
             frontPeak = Math.Max(frontPeak, frontEnd.ResidentBytes);
+            if (clock.Elapsed >= nextSample)
+            {
+                samples.Add(new Sample(clock.Elapsed.TotalSeconds, frontEnd.ResidentBytes, worker.ResidentBytes, Sample.LoadAverage(), load.Sent, load.Answered, load.Waiting));
+                nextSample += TimeSpan.FromSeconds(30);
+            }
+
             if (clock.Elapsed >= nextKill && clock.Elapsed < duration)
             {
                 worker.Kill();
@@ -102,6 +112,10 @@ static async Task<int> SoakAsync(Options options)
         await sending;
         Note($"all requests finished; {load.Summary()}; waiting for the deliveries to drain");
         var check = await Check.RunAsync(azurite.ConnectionString, load.Posts.ToList(), TimeSpan.FromMinutes(3));
+        var lost = load.UnansweredReads + check.UnansweredNotApplied;
+        File.WriteAllLines(Path.Combine(options.Out, "memory.tsv"), samples.Select(x => x.Row()).Prepend(Sample.Header));
+        var loads = samples.Select(x => x.Load).DefaultIfEmpty(0).ToList();
+        var half = samples.Where(x => x.Seconds >= duration.TotalSeconds / 2).Select(x => x.FrontEnd).DefaultIfEmpty(frontStart).First();
 
         var degraded = File.ReadLines(Path.Combine(options.Out, "frontend.log")).Concat(File.ReadLines(Path.Combine(options.Out, "worker.log")))
             .Count(l => l.Contains("degraded:", StringComparison.Ordinal));
@@ -112,15 +126,23 @@ static async Task<int> SoakAsync(Options options)
         report.AppendLine(CultureInfo.InvariantCulture, $"redis_restarts\t{options.RedisRestarts}");
         report.AppendLine(CultureInfo.InvariantCulture, $"requests_sent\t{load.Sent}");
         report.AppendLine(CultureInfo.InvariantCulture, $"requests_answered\t{load.Answered}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"requests_lost\t{load.Lost}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_unanswered\t{load.GaveUp + load.Failed}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_gave_up_after_3_min\t{load.GaveUp}");
         report.AppendLine(CultureInfo.InvariantCulture, $"requests_failed\t{load.Failed}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"unanswered_posts_applied_once\t{check.UnansweredAppliedOnce}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_lost\t{lost}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"requests_doubled\t{check.PostsDoubled}");
         report.AppendLine(CultureInfo.InvariantCulture, $"retries_after_503_504\t{load.Retries}");
-        report.AppendLine(CultureInfo.InvariantCulture, $"posts_answered\t{check.Posts}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"posts_sent\t{check.Posts}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"posts_answered\t{check.Answered}");
         report.AppendLine(CultureInfo.InvariantCulture, $"writes_expected\t{check.Expected}");
         report.AppendLine(CultureInfo.InvariantCulture, $"writes_lost\t{check.Lost}");
         report.AppendLine(CultureInfo.InvariantCulture, $"writes_doubled\t{check.Doubled}");
         report.AppendLine(CultureInfo.InvariantCulture, $"rows_unexplained\t{check.Unexplained}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"load_average_mean\t{loads.Average():F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"load_average_max\t{loads.Max():F1}");
         report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_start\t{frontStart / 1048576.0:F1}");
+        report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_half\t{half / 1048576.0:F1}");
         report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_end\t{frontEndRss / 1048576.0:F1}");
         report.AppendLine(CultureInfo.InvariantCulture, $"frontend_rss_mb_peak\t{frontPeak / 1048576.0:F1}");
         report.AppendLine(CultureInfo.InvariantCulture, $"worker_rss_mb_first_start\t{workerStart / 1048576.0:F1}");
@@ -129,7 +151,7 @@ static async Task<int> SoakAsync(Options options)
         File.WriteAllText(Path.Combine(options.Out, "soak.tsv"), report.ToString());
         File.WriteAllLines(Path.Combine(options.Out, "events.txt"), events);
         Console.Write(report);
-        return load.Lost == 0 && load.Failed == 0 && check.Lost == 0 && check.Doubled == 0 && check.Unexplained == 0 ? 0 : 1;
+        return lost == 0 && check.PostsDoubled == 0 && check.Lost == 0 && check.Doubled == 0 && check.Unexplained == 0 ? 0 : 1;
     }
     finally
     {
@@ -161,13 +183,26 @@ internal sealed record Options(string Solution, string StandIns, string[] Extern
     }
 }
 
-/// <summary>An answered post: its sender (one per post), recipients and the id the service gave it.</summary>
-internal sealed record Post(string Sender, string[] Recipients, string Id);
+/// <summary>A post: its sender (one per post, so its outbox partition is its own), recipients, and the id the service answered with (null when unanswered).</summary>
+internal sealed record Post(string Sender, string[] Recipients, string? Id);
+
+/// <summary>One row of memory.tsv: the processes' resident memory, the machine's load and the load's progress, every 30 s.</summary>
+internal sealed record Sample(double Seconds, long FrontEnd, long Worker, double Load, long Sent, long Answered, long Waiting)
+{
+    public const string Header = "seconds\tfrontend_rss_mb\tworker_rss_mb\tload_average_1min\tsent\tanswered\twaiting";
+
+    /// <summary>The one-minute load average: other jobs on the machine slow Azurite, so a figure says what it ran beside.</summary>
+    public static double LoadAverage() =>
+        double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    public string Row() => string.Create(CultureInfo.InvariantCulture, $"{Seconds:F0}\t{FrontEnd / 1048576.0:F1}\t{Worker / 1048576.0:F1}\t{Load:F1}\t{Sent}\t{Answered}\t{Waiting}");
+}
 
 /// <summary>
 /// A steady open-loop load: posts (each from its own sender, to one to three of 20 users) and reads of the users'
 /// inboxes. A request is retried with its id on 503 and 504 (and when the front end cannot be reached) for up to
-/// three minutes; then it counts as lost. Any other answer than 200 is a failure.
+/// three minutes; then the client gives up. Any other answer than 200 is a failure. Every post is kept, answered or
+/// not, so the tables can say whether its write was applied.
 /// </summary>
 internal sealed class Load(HttpClient http, int seed)
 {
@@ -175,18 +210,23 @@ internal sealed class Load(HttpClient http, int seed)
     private readonly ConcurrentBag<Post> _posts = [];
     private long _sent;
     private long _answered;
-    private long _lost;
+    private long _gaveUp;
     private long _failed;
+    private long _unansweredReads;
     private long _retries;
 
     public IEnumerable<Post> Posts => _posts;
     public long Sent => Interlocked.Read(ref _sent);
     public long Answered => Interlocked.Read(ref _answered);
-    public long Lost => Interlocked.Read(ref _lost);
+    public long GaveUp => Interlocked.Read(ref _gaveUp);
     public long Failed => Interlocked.Read(ref _failed);
-    public long Retries => Interlocked.Read(ref _retries);
 
-    public string Summary() => $"sent {Sent}, answered {Answered}, lost {Lost}, failed {Failed}, retries {Retries}";
+    /// <summary>Reads that got no answer: nothing to apply, so each is lost.</summary>
+    public long UnansweredReads => Interlocked.Read(ref _unansweredReads);
+    public long Retries => Interlocked.Read(ref _retries);
+    public long Waiting => Sent - Answered - GaveUp - Failed;
+
+    public string Summary() => $"sent {Sent}, answered {Answered}, waiting {Waiting}, gave up {GaveUp}, failed {Failed}, retries {Retries}";
 
     public async Task RunAsync(double rate, TimeSpan duration)
     {
@@ -209,19 +249,12 @@ internal sealed class Load(HttpClient http, int seed)
                 var to = Enumerable.Range(0, 1 + random.Next(3)).Select(_ => "u" + random.Next(20).ToString(CultureInfo.InvariantCulture)).Distinct().ToArray();
                 var sender = "s" + n.ToString(CultureInfo.InvariantCulture);
                 var body = JsonSerializer.Serialize(new { sender, recipients = string.Join(",", to), subject = "Update " + (n % 5).ToString(CultureInfo.InvariantCulture), body = Bodies[random.Next(Bodies.Length)] });
-                running.Add(SendAsync("/post", id, body, answer =>
-                {
-                    using var doc = JsonDocument.Parse(answer);
-                    if (doc.RootElement.GetProperty("ok").GetBoolean())
-                    {
-                        _posts.Add(new Post(sender, to, doc.RootElement.GetProperty("id").GetString()!));
-                    }
-                }));
+                running.Add(PostAsync(id, body, sender, to));
             }
             else
             {
                 var body = roll < 0.85 ? JsonSerializer.Serialize(new { user, folder = "inbox", limit = 10 }) : JsonSerializer.Serialize(new { user });
-                running.Add(SendAsync(roll < 0.85 ? "/listFolder" : "/unreadCount", id, body, _ => { }));
+                running.Add(ReadAsync(roll < 0.85 ? "/listFolder" : "/unreadCount", id, body));
             }
 
             running.RemoveAll(t => t.IsCompleted);
@@ -230,7 +263,29 @@ internal sealed class Load(HttpClient http, int seed)
         await Task.WhenAll(running);
     }
 
-    private async Task SendAsync(string path, string id, string json, Action<string> answered)
+    private async Task PostAsync(string id, string body, string sender, string[] to)
+    {
+        var answer = await SendAsync("/post", id, body);
+        string? answeredId = null;
+        if (answer is not null)
+        {
+            using var doc = JsonDocument.Parse(answer);
+            answeredId = doc.RootElement.GetProperty("ok").GetBoolean() ? doc.RootElement.GetProperty("id").GetString() : null;
+        }
+
+        _posts.Add(new Post(sender, to, answeredId));
+    }
+
+    private async Task ReadAsync(string path, string id, string body)
+    {
+        if (await SendAsync(path, id, body) is null)
+        {
+            Interlocked.Increment(ref _unansweredReads);
+        }
+    }
+
+    /// <summary>The answer's body, or null when there was none (the client gave up, or an answer other than 200, 503, 504).</summary>
+    private async Task<string?> SendAsync(string path, string id, string json)
     {
         Interlocked.Increment(ref _sent);
         var giveUp = DateTime.UtcNow.AddMinutes(3);
@@ -244,16 +299,15 @@ internal sealed class Load(HttpClient http, int seed)
                 var body = await response.Content.ReadAsStringAsync();
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    answered(body);
                     Interlocked.Increment(ref _answered);
-                    return;
+                    return body;
                 }
 
                 if (response.StatusCode is not (HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout))
                 {
                     Console.WriteLine($"request {id} {path}: {(int)response.StatusCode} {body}");
                     Interlocked.Increment(ref _failed);
-                    return;
+                    return null;
                 }
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -263,8 +317,8 @@ internal sealed class Load(HttpClient http, int seed)
             if (DateTime.UtcNow > giveUp)
             {
                 Console.WriteLine($"request {id} {path}: no answer in 3 minutes");
-                Interlocked.Increment(ref _lost);
-                return;
+                Interlocked.Increment(ref _gaveUp);
+                return null;
             }
 
             Interlocked.Increment(ref _retries);
@@ -273,8 +327,13 @@ internal sealed class Load(HttpClient http, int seed)
     }
 }
 
-/// <summary>Every answered post against the tables, once the worker has drained its queues.</summary>
-internal sealed record Check(int Posts, int Expected, int Lost, int Doubled, int Unexplained)
+/// <summary>
+/// Every post against the tables, once the worker has drained its queues. A post's writes are its outbox row (in its
+/// sender's partition, which no other post shares) and one mail row per recipient, all under the id the service gave it.
+/// An answered post must have them under the answered id; an unanswered one either has none (lost) or has them exactly
+/// once (applied though unanswered). Any row more is doubled.
+/// </summary>
+internal sealed record Check(int Posts, int Answered, int UnansweredAppliedOnce, int UnansweredNotApplied, int PostsDoubled, int Expected, int Lost, int Doubled, int Unexplained)
 {
     public static async Task<Check> RunAsync(string storage, List<Post> posts, TimeSpan drain)
     {
@@ -295,7 +354,8 @@ internal sealed record Check(int Posts, int Expected, int Lost, int Doubled, int
             var waiting = 0;
             await foreach (var q in queues.GetQueuesAsync())
             {
-                if (!q.Name.EndsWith("-poison", StringComparison.Ordinal))
+                // Replies nobody waits for any more stay until they expire; they hold no work.
+                if (!q.Name.EndsWith("-poison", StringComparison.Ordinal) && !q.Name.Contains("-replies-", StringComparison.Ordinal))
                 {
                     waiting += (await queues.GetQueueClient(q.Name).GetPropertiesAsync()).Value.ApproximateMessagesCount;
                 }
@@ -313,27 +373,45 @@ internal sealed record Check(int Posts, int Expected, int Lost, int Doubled, int
 
         // Row keys are mailKey(sentAt, id): "<9999999999999 - sentAt>-<id>".
         static string IdOf(string rowKey) => rowKey[(rowKey.IndexOf('-', StringComparison.Ordinal) + 1)..];
-        var outboxRows = await RowsAsync(outbox);
-        var mailRows = await RowsAsync(mail);
-        var expected = 0;
-        var lost = 0;
-        var doubled = 0;
+        var outboxIds = (await RowsAsync(outbox)).ToLookup(r => r.Partition, r => IdOf(r.Row));
+        var mailRows = (await RowsAsync(mail)).GroupBy(r => (r.Partition, IdOf(r.Row))).ToDictionary(g => g.Key, g => g.Count());
+        int answered = 0, appliedOnce = 0, notApplied = 0, postsDoubled = 0, expected = 0, lost = 0, doubled = 0;
         var explained = new HashSet<(string, string)>();
         foreach (var p in posts)
         {
-            foreach (var (table, partition) in p.Recipients.Select(r => (mailRows, r)).Prepend((outboxRows, p.Sender)))
+            var ids = outboxIds[p.Sender].ToList();
+            answered += p.Id is null ? 0 : 1;
+            if (p.Id is null && ids.Count == 0)
             {
-                expected++;
-                explained.Add((partition, p.Id));
-                var n = table.Count(r => r.Partition == partition && IdOf(r.Row) == p.Id);
+                notApplied++;
+                continue;
+            }
+
+            // The post's id: the answered one, else the one its single outbox row carries.
+            var id = p.Id ?? ids[0];
+            var rows = 0;
+            expected += 1 + p.Recipients.Length;
+            var outboxRows = ids.Count(i => i == id);
+            lost += outboxRows == 0 ? 1 : 0;
+            doubled += Math.Max(0, outboxRows - 1) + (ids.Count - outboxRows);
+            rows += ids.Count;
+            foreach (var r in p.Recipients)
+            {
+                explained.Add((r, id));
+                var n = mailRows.GetValueOrDefault((r, id));
                 lost += n == 0 ? 1 : 0;
                 doubled += Math.Max(0, n - 1);
+                rows += n;
             }
+
+            var once = rows == 1 + p.Recipients.Length && outboxRows == 1 && p.Recipients.All(r => mailRows.GetValueOrDefault((r, id)) == 1);
+            postsDoubled += rows > 1 + p.Recipients.Length ? 1 : 0;
+            appliedOnce += p.Id is null && once ? 1 : 0;
         }
 
-        // A row no answered post explains: a post applied twice under two ids, or one applied though never answered.
-        var unexplained = outboxRows.Concat(mailRows).Count(r => !explained.Contains((r.Partition, IdOf(r.Row))));
-        return new Check(posts.Count, expected, lost, doubled, unexplained);
+        // A mail row no post explains: a post applied twice under two ids, or a write from nowhere.
+        var unexplained = mailRows.Where(kv => !explained.Contains(kv.Key)).Sum(kv => kv.Value);
+        return new Check(posts.Count, answered, appliedOnce, notApplied, postsDoubled, expected, lost, doubled, unexplained);
     }
 
     private static async Task<int> CountAsync(TableClient table)

@@ -174,13 +174,16 @@ public sealed class DependencyHealth(ServiceModel model, ILogger<DependencyHealt
 /// </summary>
 public sealed class StorageWatch(DependencyHealth health) : HttpPipelinePolicy
 {
+    /// <summary>A message property: the call is to a resource another process owns (a front end's reply queue), so a 404 re-creates nothing.</summary>
+    public const string ForeignResource = "Fluxo.ForeignResource";
+
     public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         var started = Stopwatch.GetTimestamp();
         try
         {
             await ProcessNextAsync(message, pipeline);
-            if (Missing(message.Response) is { } missing && await health.RecreateAsync(missing, message.CancellationToken))
+            if (Missing(message.Response) is { } missing && !message.TryGetProperty(ForeignResource, out _) && await health.RecreateAsync(missing, message.CancellationToken))
             {
                 await ProcessNextAsync(message, pipeline);
             }

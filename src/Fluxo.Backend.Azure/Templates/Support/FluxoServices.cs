@@ -18,6 +18,7 @@ public sealed class FluxoServices(
     QueueBus queues,
     Journal journal,
     AheadStore ahead,
+    WorkerReplies replies,
     IConfiguration configuration)
 {
     public ServiceModel Model => model;
@@ -27,6 +28,7 @@ public sealed class FluxoServices(
     public QueueBus Queues => queues;
     public Journal Journal => journal;
     public AheadStore Ahead => ahead;
+    public WorkerReplies Replies => replies;
 
     /// <summary>How often a message may be tried before it goes to the poison queue.</summary>
     public int MaxDequeueCount => configuration.GetValue("Fluxo:MaxDequeueCount", 5);
@@ -42,6 +44,7 @@ public sealed class FluxoServices(
         await tables.EnsureCreatedAsync(ct);
         await journal.EnsureCreatedAsync(ct);
         await queues.EnsureCreatedAsync(ct);
+        await replies.EnsureCreatedAsync(ct);
     }
 }
 
@@ -61,6 +64,8 @@ public static class FluxoSetup
         services.AddSingleton<AheadStore>();
         services.AddSingleton<QueueBus>();
         services.AddSingleton<Journal>();
+        services.AddSingleton<WorkerReplies>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<WorkerReplies>());
         services.AddSingleton<FluxoServices>();
         services.AddSingleton<RequestRunner>();
         services.AddSingleton<TraceSink>();

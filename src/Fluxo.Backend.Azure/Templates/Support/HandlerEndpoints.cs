@@ -121,22 +121,21 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
 
     private async Task<(IResult Answer, Value? Result)> ThroughWorkerAsync(HandlerInfo handler, string id, Value args, SpeculationEntry? given, CancellationToken ct)
     {
+        // The journal answers a request that is already done (a client's retry) without queueing it again.
         var entry = await services.Journal.GetAsync(handler.Name, id, ct);
         if (entry is not { State: JournalEntry.Done })
         {
-            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args), given), ct);
-            var deadline = DateTime.UtcNow + services.ResultTimeout;
-            var delay = TimeSpan.FromMilliseconds(10);
-            while (entry is not { State: JournalEntry.Done })
+            // The worker's reply, not a poll of the journal per waiting request, ends the wait (WorkerReplies). A reply too big
+            // to carry the result, or none in time (it was lost with a killed worker or a reset storage), means one journal read.
+            using var expected = await services.Replies.ExpectAsync(handler.Name, id, ct);
+            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args), given, services.Replies.Address), ct);
+            var reply = await expected.WithinAsync(services.ResultTimeout, ct);
+            entry = reply is { Inline: true }
+                ? new JournalEntry(JournalEntry.Done, reply.ResultJson, reply.Error, [], default)
+                : await services.Journal.GetAsync(handler.Name, id, ct);
+            if (entry is not { State: JournalEntry.Done })
             {
-                if (DateTime.UtcNow > deadline)
-                {
-                    return (Error(504, "timeout", $"no result yet for request {id}; retry with the same {RequestIdHeader}", null), null);
-                }
-
-                await Task.Delay(delay, ct);
-                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 1.5, 200));
-                entry = await services.Journal.GetAsync(handler.Name, id, ct);
+                return (Error(504, "timeout", $"no result yet for request {id}; retry with the same {RequestIdHeader}", null), null);
             }
         }
 

@@ -5,9 +5,10 @@ namespace Fluxo.Support;
 
 /// <summary>
 /// A queued handler call: the request (or message) id that makes it idempotent, its arguments as JSON, and the client's
-/// speculation the front end took for it at arrival, if any (<see cref="AheadStore"/>).
+/// speculation the front end took for it at arrival, if any (<see cref="AheadStore"/>), and the reply queue of the front end
+/// that waits for its result, if one does (<see cref="WorkerReplies"/>).
 /// </summary>
-public sealed record QueuedCall(string Id, string Handler, string ArgsJson, SpeculationEntry? Given = null);
+public sealed record QueuedCall(string Id, string Handler, string ArgsJson, SpeculationEntry? Given = null, string? ReplyTo = null);
 
 /// <summary>One Azure Storage Queue per worker handler, plus its poison queue.</summary>
 public sealed class QueueBus(QueueServiceClient service, ServiceModel model)

@@ -9,7 +9,7 @@ namespace Fluxo.Support;
 
 /// <summary>
 /// Runs one worker handler's queue. A message is deleted only after its request is journaled done (result stored,
-/// effects applied); a failure leaves it to reappear after the visibility timeout; after
+/// effects applied) and the front end waiting for it, if any, is told; a failure leaves it to reappear after the visibility timeout; after
 /// <see cref="FluxoServices.MaxDequeueCount"/> tries it moves to the poison queue.
 /// </summary>
 public sealed class QueueWorker(string handlerName, FluxoServices services, RequestRunner runner, ILogger<QueueWorker> logger) : BackgroundService
@@ -60,7 +60,8 @@ public sealed class QueueWorker(string handlerName, FluxoServices services, Requ
                 return;
             }
 
-            await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct, call.Given);
+            var entry = await runner.RunJournaledAsync(handler, call.Id, ValueJson.Parse(call.ArgsJson), ct, call.Given);
+            await services.Replies.SendAsync(call, entry, ct);
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested && DependencyHealth.IsStorageFault(e))
