@@ -6,6 +6,12 @@ using Fluxo.Bench.Optimizer;
 // ... -- hotkeys [--requests N]: what hot-key pre-computation adds on the four services (issue 13 item 6)
 // ... -- run-tracing --fluxo FLUXO.dll [--run-rounds 3]: only what tracing costs `fluxo run` (part of perf)
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
+// ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
+if (args.Length > 0 && args[0] == "checksum")
+{
+    return ChecksumExperiment.Run(args, Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "perf")
 {
     return PerfExperiment.Run(args, Console.Out);
