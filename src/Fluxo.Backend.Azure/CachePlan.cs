@@ -163,7 +163,7 @@ internal sealed class CachePlan
             var at = groups.Count;
             var reads = members.Select(m => graph[m]).Where(AheadRules.IsTableRead).Select(AheadRules.TableAccess).OfType<(string Table, int? PartitionInput)>().ToList();
             groups.Add(new CacheGroup(
-                $"{graph.Name}.{at}", at, [.. members], [.. AheadRules.Entering(graph, members).Select(e => (e.To, e.ToInput))], [.. AheadRules.Exits(graph, members)], bytes)
+                $"{graph.Name}.{at}", at, [.. members], [.. RegionBoundary.KeyEdges(graph, members).Select(e => (e.To, e.ToInput))], RegionBoundary.Outputs(graph, members), bytes)
             {
                 Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, members),
                 Kind = kind,

@@ -91,18 +91,4 @@ public static class AheadRules
 
         return null;
     }
-
-    /// <summary>The edges into a part from outside it, in (to-node, input) order: the values its key is made of.</summary>
-    public static Edge[] Entering(Graph graph, IReadOnlyCollection<int> members)
-    {
-        var set = members.ToHashSet();
-        return [.. graph.Edges().Where(e => !set.Contains(e.From) && set.Contains(e.To)).OrderBy(e => e.To).ThenBy(e => e.ToInput)];
-    }
-
-    /// <summary>Members of <paramref name="nodes"/> read by a node outside the set: what a stored entry holds.</summary>
-    public static int[] Exits(Graph graph, IReadOnlyCollection<int> nodes)
-    {
-        var set = nodes.ToHashSet();
-        return [.. nodes.Order().Where(m => graph.Nodes.Any(n => !set.Contains(n.Id) && n.Inputs.Any(i => i.From == m)))];
-    }
 }

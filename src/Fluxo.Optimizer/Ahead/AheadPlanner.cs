@@ -1,5 +1,6 @@
 using Fluxo.Ir;
 using Fluxo.Policy;
+using Fluxo.Regions;
 
 namespace Fluxo.Optimizer.Ahead;
 
@@ -246,7 +247,7 @@ public static class AheadPlanner
     /// <summary>Mean bytes of the values the part's exits produced, plus the entry overhead.</summary>
     private static long EntryBytes(ServiceReplay.Part part, int[] nodes)
     {
-        var exits = AheadRules.Exits(part.Graph, nodes).ToHashSet();
+        var exits = RegionBoundary.Outputs(part.Graph, nodes).ToHashSet();
         var edges = part.Facts.Edges.Count;
         var total = 0L;
         for (var r = 0; r < part.Flat.Requests; r++)
