@@ -165,7 +165,7 @@ internal static class PerfExperiment
         }
     }
 
-    private static double Flatten(IrModule module, string path, out ServiceReplay replay)
+    internal static double Flatten(IrModule module, string path, out ServiceReplay replay)
     {
         ServiceReplay? read = null;
         var seconds = Cpu(() =>
@@ -178,7 +178,7 @@ internal static class PerfExperiment
     }
 
     /// <summary>Process CPU seconds of a single-threaded step: on a loaded machine wall time measures the neighbours.</summary>
-    private static double Cpu(Action step)
+    internal static double Cpu(Action step)
     {
         var before = Process.GetCurrentProcess().TotalProcessorTime;
         step();

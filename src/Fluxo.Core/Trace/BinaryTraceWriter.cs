@@ -78,6 +78,14 @@ internal sealed class BinaryTraceWriter : TraceWriter
         FlushBuffer();
     }
 
+    protected override void WriteChecksum(ulong checksum)
+    {
+        Reserve(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buf.AsSpan(_len), checksum);
+        _len += 8;
+        FlushBuffer();
+    }
+
     private void Reserve(int n)
     {
         if (_len + n > _buf.Length)

@@ -7,6 +7,9 @@ internal sealed class TextTraceWriter : TraceWriter
 {
     public const string Magic = "fluxo-trace/1 text";
 
+    /// <summary>The last line: the checksum of every byte above it, 16 hex digits.</summary>
+    public const string ChecksumPrefix = "checksum ";
+
     private readonly byte[] _buf = new byte[1 << 16];
     private int _len;
 
@@ -73,6 +76,16 @@ internal sealed class TextTraceWriter : TraceWriter
     {
         Ascii("end ");
         Long(count);
+        NewLine();
+        FlushBuffer();
+    }
+
+    protected override void WriteChecksum(ulong checksum)
+    {
+        Reserve(32);
+        Ascii(ChecksumPrefix);
+        Utf8Formatter.TryFormat(checksum, _buf.AsSpan(_len), out var n, new System.Buffers.StandardFormat('x', 16));
+        _len += n;
         NewLine();
         FlushBuffer();
     }
