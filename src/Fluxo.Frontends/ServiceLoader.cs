@@ -2,6 +2,7 @@ using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Flimp;
 using Fluxo.Ir;
+using Fluxo.Pipes.Import;
 
 namespace Fluxo.Frontends;
 
@@ -27,7 +28,7 @@ public static class ServiceLoader
 
         if (path.EndsWith(".json", StringComparison.OrdinalIgnoreCase))
         {
-            return Pipes.PipeImporter.Import(path, text, Pipes.PipeSearchPath.Beside(path), diagnostics);
+            return PipeImporter.Import(path, text, PipeSearchPath.Beside(path), diagnostics);
         }
 
         diagnostics.Add(Diag.UnknownServiceFormat(path));

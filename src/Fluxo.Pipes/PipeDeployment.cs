@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes.Import;
 using Fluxo.Pipes.Modules;
 
 namespace Fluxo.Pipes;

@@ -17,6 +17,7 @@ public sealed partial class NamespaceCycleTests
     [InlineData("Fluxo.Flimp")]
     [InlineData("Fluxo.Frontends")]
     [InlineData("Fluxo.Reporting")]
+    [InlineData("Fluxo.Pipes")]
     [InlineData("Fluxo.Backend.Azure")]
     [InlineData("Fluxo.Cli")]
     public void NoNamespaceDependsOnItselfThroughOthers(string project)

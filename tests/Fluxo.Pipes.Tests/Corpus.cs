@@ -1,5 +1,8 @@
 using Fluxo.Diagnostics;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
+using Fluxo.Pipes.Running;
 using Fluxo.TestSupport;
 
 namespace Fluxo.Pipes.Tests;

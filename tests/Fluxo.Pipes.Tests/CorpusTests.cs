@@ -1,4 +1,6 @@
 using Fluxo.Ir;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
 using Fluxo.Values;
 
 namespace Fluxo.Pipes.Tests;

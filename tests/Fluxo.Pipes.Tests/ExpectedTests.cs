@@ -1,3 +1,4 @@
+using Fluxo.Pipes.Import;
 using Fluxo.Pipes.Modules;
 using Fluxo.Values;
 

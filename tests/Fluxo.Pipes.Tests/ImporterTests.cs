@@ -1,5 +1,7 @@
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
 
 namespace Fluxo.Pipes.Tests;
 

@@ -2,6 +2,9 @@ using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
+using Fluxo.Pipes.Running;
 using Fluxo.TestSupport;
 using Fluxo.Values;
 

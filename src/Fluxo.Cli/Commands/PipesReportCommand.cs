@@ -2,7 +2,8 @@ using System.CommandLine;
 using Fluxo.Cli.Optimizing;
 using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
-using Fluxo.Pipes;
+using Fluxo.Pipes.Modules;
+using Fluxo.Pipes.Running;
 
 namespace Fluxo.Cli.Commands;
 

@@ -6,6 +6,7 @@ using Fluxo.Cli.Running;
 using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
+using Fluxo.Pipes.Import;
 using Fluxo.Policy;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Caching;
@@ -112,7 +113,7 @@ internal static class RunCommand
         var pipe = PipeSupport.IsPipe(module);
         if (pipe && args.Handler is null && args.Workload is null)
         {
-            args = args with { Handler = Fluxo.Pipes.PipeImporter.HandlerName };
+            args = args with { Handler = PipeImporter.HandlerName };
         }
 
         if ((args.Handler is null) == (args.Workload is null))
@@ -209,9 +210,9 @@ internal static class RunCommand
 
         BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
         var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
-        if (r.Trace is not null)
+        if (r.Recorded is not null)
         {
-            trace!.Record(r.Trace);
+            trace!.Record(r.Recorded);
         }
 
         trace?.Dispose();
@@ -270,7 +271,7 @@ internal static class RunCommand
             {
                 diags.Add(Diag.InputGivenTwice(name));
             }
-            else if (Fluxo.Ir.ParamValues.FromText(text[(eq + 1)..], param.Type, module, out var problem) is { } value)
+            else if (ParamValues.FromText(text[(eq + 1)..], param.Type, module.DeclaredFields, out var problem) is { } value)
             {
                 fields.Add(new(name, value));
             }
@@ -282,7 +283,7 @@ internal static class RunCommand
 
         if (PipeSupport.IsPipe(module))
         {
-            fields.AddRange(Fluxo.Pipes.UserInputs.Defaulted(graph, fields.Select(f => f.Key)));
+            fields.AddRange(UserInputs.Defaulted(graph, fields.Select(f => f.Key)));
         }
 
         foreach (var p in graph.Params.Where(p => !fields.Exists(f => f.Key == p.Name)))

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
-using Fluxo.Pipes;
+using Fluxo.Pipes.Import;
 using Fluxo.Policy;
 
 namespace Fluxo.Cli.Optimizing;

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
-using Fluxo.Pipes;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Pipes.Modules;
+using Fluxo.Pipes.Running;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 

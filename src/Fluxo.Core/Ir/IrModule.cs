@@ -19,4 +19,10 @@ public sealed record IrModule(
     public FnDecl? FindFunction(string name) => Functions.FirstOrDefault(f => f.Name == name);
 
     public TableDecl? FindTable(string name) => Tables.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>The fields of a record type, or of a table's rows (keys first), for checking values (<see cref="Values.ParamValues"/>).</summary>
+    public IReadOnlyList<(string Name, string Type)>? DeclaredFields(string type) =>
+        Records.FirstOrDefault(r => r.Name == type) is { } record ? [.. record.Fields.Select(f => (f.Name, f.Type))]
+        : FindTable(type) is { } t ? [.. new[] { t.PartitionKey, t.RowKey }.Concat(t.Fields).Select(f => (f.Name, f.Type))]
+        : null;
 }

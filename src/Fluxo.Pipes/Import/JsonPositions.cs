@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Import;
 
 /// <summary>Line and column of every value in a JSON text, by JSON path (<c>$.modules[3].conf</c>), for located diagnostics.</summary>
 internal sealed class JsonPositions

@@ -2,8 +2,9 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes.Modules;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Import;
 
 /// <summary>Turns checked, ordered modules and wires into the IR graph and its node properties.</summary>
 internal static class PipeGraphBuilder

@@ -3,8 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes.Modules;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Import;
 
 /// <summary>
 /// Yahoo Pipes JSON to the dataflow IR: one graph <c>run</c> whose parameters are the pipe's user inputs and

@@ -1,4 +1,4 @@
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Import;
 
 /// <summary>Directories in which a sub-pipe <c>pipe:ID</c> is looked up as <c>pipe_ID.json</c> (or <c>ID.json</c>), first match wins.</summary>
 public sealed class PipeSearchPath(IEnumerable<string> directories)

@@ -1,8 +1,9 @@
 using System.Collections.Immutable;
 using Fluxo.Ir;
+using Fluxo.Pipes.Modules;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Import;
 
 /// <summary>A user input of a pipe as Yahoo declared it: name, Yahoo type, default and prompt.</summary>
 public sealed record PipeUserInput(string Name, string Module, string YahooType, string Default, string Prompt);

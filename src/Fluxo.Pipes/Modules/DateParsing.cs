@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>Dates as Yahoo read and wrote them: RSS/ISO/US strings, relative phrases ("-1 day"), and date records.</summary>
 public static partial class DateParsing

@@ -22,7 +22,7 @@ internal static class StreamModules
     public static Value SubElement(ModuleCall call)
     {
         var setting = call.Conf["path"];
-        var path = Fluxo.Pipes.Settings.Subkey(setting) ?? call.Text(setting);
+        var path = Settings.Subkey(setting) ?? call.Text(setting);
         if (path.Length == 0)
         {
             throw call.BadSetting("path", "is empty");

@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Running;
 
 /// <summary>
 /// Sub-pipes on the runtime engine: each distinct sub-pipe is imported once (so its errors name its own file) and
@@ -19,7 +21,7 @@ internal sealed class EngineSubPipes(PipeModuleExecutor executor) : ISubPipes
 
     public async Task<ModuleResult> RunAsync(JsonObject subPipe, Value request, CancellationToken cancellationToken)
     {
-        var engine = _engines.GetOrAdd(Fluxo.Pipes.Modules.SubPipeNames.Definition(subPipe), _ => new Lazy<ServiceEngine>(() => Create(subPipe))).Value;
+        var engine = _engines.GetOrAdd(SubPipeNames.Definition(subPipe), _ => new Lazy<ServiceEngine>(() => Create(subPipe))).Value;
         var graph = engine.Module.Graphs[0];
         var result = await engine.RunAsync(graph.Name, UserInputs.Complete(graph, request), new RequestInfo(0, 0, 0), cancellationToken);
         if (!result.Succeeded)
@@ -35,7 +37,7 @@ internal sealed class EngineSubPipes(PipeModuleExecutor executor) : ISubPipes
     {
         var file = subPipe["file"]?.ToString() ?? "sub-pipe";
         var diags = new DiagnosticBag();
-        var module = PipeImporter.Import(file, Fluxo.Pipes.Modules.SubPipeNames.Definition(subPipe), PipeSearchPath.Empty, diags);
+        var module = PipeImporter.Import(file, SubPipeNames.Definition(subPipe), PipeSearchPath.Empty, diags);
         var engine = module is null ? null : ServiceEngine.Create(module, new EngineOptions { Executors = [executor], TimeLimit = null }, diags);
         return engine ?? throw new PipeRuntimeException(diags.Items.FirstOrDefault(d => d.Severity == Severity.Error)
             ?? Diag.PipeBadShape(SourceSpan.None(file), "the embedded sub-pipe does not import"));

@@ -2,8 +2,10 @@ using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Pipes.Fetching;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Running;
 
 /// <summary>One pipe in the corpus report.</summary>
 public sealed record PipeReportRow(

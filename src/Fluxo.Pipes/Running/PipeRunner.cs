@@ -1,11 +1,13 @@
 using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
+using Fluxo.Pipes.Import;
+using Fluxo.Pipes.Modules;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Engine;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Running;
 
 /// <summary>The items at a pipe graph's Sink and the virtual time the request took (the critical path of charged latencies).</summary>
 public readonly record struct PipeResult(Value Value, double LatencyMs);

@@ -171,7 +171,7 @@ public static class RequestLog
                     continue;
                 }
 
-                var value = ParamValues.Conform(ValueJson.FromElement(v), p.Type, module, p.Name, out var problem);
+                var value = ParamValues.Conform(ValueJson.FromElement(v), p.Type, module.DeclaredFields, p.Name, out var problem);
                 if (value is null)
                 {
                     return Invalid("$.inputs." + p.Name, problem ?? $"expected {p.Type}");

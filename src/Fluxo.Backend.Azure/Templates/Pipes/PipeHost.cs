@@ -3,7 +3,6 @@ using System.Runtime.ExceptionServices;
 using System.Text.Json.Nodes;
 using Fluxo.Builtins;
 using Fluxo.Diagnostics;
-using Fluxo.Pipes;
 using Fluxo.Pipes.Fetching;
 using Fluxo.Pipes.Modules;
 using Fluxo.Values;

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using System.Text.Json;
 using Fluxo.Values;
 using Microsoft.AspNetCore.Http;
@@ -62,7 +61,7 @@ public static class RequestBinder
             }
 
             var p = handler.Params.First(x => x.Name == name);
-            return FromText(raw.ToString(), p.Type, name);
+            return FromText(raw.ToString(), p.Type, model, name);
         });
     }
 
@@ -88,89 +87,12 @@ public static class RequestBinder
         return Value.Record(fields.ToImmutable());
     }
 
-    private static Value FromText(string text, string type, string name)
-    {
-        var t = type.TrimEnd('?');
-        switch (t)
-        {
-            case "string":
-                return Value.String(text);
-            case "int":
-                return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) ? Value.Int(i) : throw Wrong(name, type);
-            case "float":
-                return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? Value.Float(d) : throw Wrong(name, type);
-            case "bool":
-                return text is "true" or "false" ? Value.Bool(text == "true") : throw Wrong(name, type);
-            default:
-                try
-                {
-                    return ValueJson.Parse(text);
-                }
-                catch (JsonException)
-                {
-                    throw new BadRequestException($"parameter '{name}' must be {type} written as JSON", name);
-                }
-        }
-    }
+    /// <summary>A parameter's value checked by Core's rule (<see cref="ParamValues"/>), so the service refuses exactly what <c>fluxo run</c> refuses.</summary>
+    private static Value Check(Value v, string type, ServiceModel model, string name) =>
+        ParamValues.Conform(v, type, model.DeclaredFields, name, out var problem) ?? throw Wrong(name, type, problem);
 
-    /// <summary>Checks a value against a type text; ints are accepted where floats are asked for, and become floats.</summary>
-    public static Value Check(Value v, string type, ServiceModel model, string name)
-    {
-        if (type.EndsWith('?'))
-        {
-            return v.IsNull ? v : Check(v, type[..^1], model, name);
-        }
+    private static Value FromText(string text, string type, ServiceModel model, string name) =>
+        ParamValues.FromText(text, type, model.DeclaredFields, out var problem) ?? throw Wrong(name, type, problem);
 
-        switch (type)
-        {
-            case "any":
-                return v;
-            case "string" when v.Kind == ValueKind.String:
-            case "int" when v.Kind == ValueKind.Int:
-            case "bool" when v.Kind == ValueKind.Bool:
-            case "float" when v.Kind == ValueKind.Float:
-                return v;
-            case "float" when v.Kind == ValueKind.Int:
-                return Value.Float(v.AsFloat);
-            case "unit" when v.IsNull:
-                return v;
-        }
-
-        if (type.StartsWith("list<", StringComparison.Ordinal) && type.EndsWith('>'))
-        {
-            if (v.Kind != ValueKind.List)
-            {
-                throw Wrong(name, type);
-            }
-
-            var item = type[5..^1];
-            return Value.List(v.AsList.Select((x, i) => Check(x, item, model, name + "[" + i.ToString(CultureInfo.InvariantCulture) + "]")));
-        }
-
-        if (model.Records.FirstOrDefault(r => r.Name == type) is { } record)
-        {
-            if (v.Kind != ValueKind.Record)
-            {
-                throw Wrong(name, type);
-            }
-
-            var fields = ImmutableArray.CreateBuilder<KeyValuePair<string, Value>>();
-            foreach (var f in record.Fields)
-            {
-                var fv = v.GetField(f.Name);
-                if (fv is null && !f.Type.EndsWith('?'))
-                {
-                    throw new BadRequestException($"parameter '{name}' lacks field '{f.Name}' ({f.Type})", name);
-                }
-
-                fields.Add(new(f.Name, Check(fv ?? Value.Null, f.Type, model, name + "." + f.Name)));
-            }
-
-            return Value.Record(fields.ToImmutable());
-        }
-
-        throw Wrong(name, type);
-    }
-
-    private static BadRequestException Wrong(string name, string type) => new($"parameter '{name}' must be {type}", name.Split('.', '[')[0]);
+    private static BadRequestException Wrong(string name, string type, string? problem) => new($"parameter '{name}' must be {type}: {problem}", name);
 }

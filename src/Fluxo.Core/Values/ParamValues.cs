@@ -1,18 +1,23 @@
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
-using Fluxo.Values;
 
-namespace Fluxo.Ir;
+namespace Fluxo.Values;
+
+/// <summary>The fields a named record type declares (a record, or a table's row), each as (name, type text); null when
+/// no record type has that name.</summary>
+public delegate IReadOnlyList<(string Name, string Type)>? DeclaredFields(string type);
 
 /// <summary>
-/// Request values checked against a parameter's type text (<see cref="Param"/>), so a wrong value is refused where it
-/// is given instead of failing later inside a node with no location. Ints are accepted where floats are asked for.
+/// Request values checked against a parameter's type text, so a wrong value is refused where it is given instead of
+/// failing later inside a node with no location. Ints are accepted where floats are asked for. The one rule for every
+/// door a request comes in by: <c>fluxo run</c>'s inputs, a workload's requests and the generated service's binder
+/// (which ships this file).
 /// </summary>
 public static class ParamValues
 {
     /// <summary>A value written on a command line: scalars as written, anything else as JSON. Null when it does not fit; <paramref name="problem"/> says why.</summary>
-    public static Value? FromText(string text, string type, IrModule module, out string? problem)
+    public static Value? FromText(string text, string type, DeclaredFields records, out string? problem)
     {
         problem = null;
         var inner = type.TrimEnd('?');
@@ -66,16 +71,16 @@ public static class ParamValues
             return null;
         }
 
-        return Conform(parsed, type, module, "value", out problem);
+        return Conform(parsed, type, records, "value", out problem);
     }
 
     /// <summary>The value as the type wants it (ints widened to floats), or null with the first mismatch in <paramref name="problem"/>.</summary>
-    public static Value? Conform(Value v, string type, IrModule module, string where, out string? problem)
+    public static Value? Conform(Value v, string type, DeclaredFields records, string where, out string? problem)
     {
         problem = null;
         if (type.EndsWith('?'))
         {
-            return v.IsNull ? v : Conform(v, type[..^1], module, where, out problem);
+            return v.IsNull ? v : Conform(v, type[..^1], records, where, out problem);
         }
 
         switch (type)
@@ -96,7 +101,7 @@ public static class ParamValues
             var items = ImmutableArray.CreateBuilder<Value>(v.AsList.Length);
             for (var k = 0; k < v.AsList.Length; k++)
             {
-                if (Conform(v.AsList[k], type[5..^1], module, $"{where}[{k}]", out problem) is not { } item)
+                if (Conform(v.AsList[k], type[5..^1], records, $"{where}[{k}]", out problem) is not { } item)
                 {
                     return null;
                 }
@@ -107,9 +112,7 @@ public static class ParamValues
             return Value.List(items.MoveToImmutable());
         }
 
-        var fields = module.Records.FirstOrDefault(r => r.Name == type)?.Fields
-            ?? (module.FindTable(type) is { } t ? [t.PartitionKey, t.RowKey, .. t.Fields] : (ImmutableArray<Param>?)null);
-        if (fields is { } declared && v.Kind == ValueKind.Record)
+        if (records(type) is { } declared && v.Kind == ValueKind.Record)
         {
             var unknown = v.AsRecord.FirstOrDefault(kv => !declared.Any(f => f.Name == kv.Key)).Key;
             if (unknown is not null)
@@ -118,7 +121,7 @@ public static class ParamValues
                 return null;
             }
 
-            var conformed = ImmutableArray.CreateBuilder<KeyValuePair<string, Value>>(declared.Length);
+            var conformed = ImmutableArray.CreateBuilder<KeyValuePair<string, Value>>(declared.Count);
             foreach (var f in declared)
             {
                 var fv = v.GetField(f.Name);
@@ -128,7 +131,7 @@ public static class ParamValues
                     return null;
                 }
 
-                if (Conform(fv ?? Value.Null, f.Type, module, $"{where}.{f.Name}", out problem) is not { } field)
+                if (Conform(fv ?? Value.Null, f.Type, records, $"{where}.{f.Name}", out problem) is not { } field)
                 {
                     return null;
                 }

@@ -2,7 +2,7 @@ using Fluxo.Builtins;
 using Fluxo.Diagnostics;
 using Fluxo.Pipes.Fetching;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>What running pipe modules needs from outside: the web, the clock, the regex time limit, and where warnings go
 /// (a module that reads no items from a response warns and the pipe goes on).</summary>

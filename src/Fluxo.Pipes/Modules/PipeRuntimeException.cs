@@ -1,6 +1,6 @@
 using Fluxo.Diagnostics;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>A module could not produce its output; carries the located diagnostic (its message is the formatted diagnostic,
 /// which is what the engine reports for a failed request).</summary>

@@ -1,9 +1,10 @@
 using System.Collections.Immutable;
 using Fluxo.Ir;
+using Fluxo.Pipes.Modules;
 using Fluxo.Runtime;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Running;
 
 /// <summary>
 /// The engine's door to pipe modules (<see cref="NodeKind.PipeModule"/> nodes): hands each node's terminals to

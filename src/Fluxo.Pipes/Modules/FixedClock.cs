@@ -1,6 +1,6 @@
 using Fluxo.Builtins;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>A clock that always reads the same instant: what "now" means for pipes under the virtual clock.</summary>
 public sealed class FixedClock(long nowMs) : IBuiltinContext

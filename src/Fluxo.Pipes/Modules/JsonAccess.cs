@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>Reading settings that may have any shape: a property of something that is not an object is absent.</summary>
 internal static class JsonAccess

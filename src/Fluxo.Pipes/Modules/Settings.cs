@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>Reading Yahoo's settings: typed values that may also be written as a terminal or an item field.</summary>
 internal static class Settings

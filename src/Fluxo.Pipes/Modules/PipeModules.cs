@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Fluxo.Diagnostics;
-using Fluxo.Pipes.Modules;
 using Fluxo.Values;
 
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>A module's output and the time it charges: its own code's measured time (unless the options say not to)
 /// plus its fetches (a fixture's nominal latency, or the measured fetch), loop bodies and sub-pipes.</summary>
@@ -21,7 +20,7 @@ public interface ISubPipes
 
 /// <summary>
 /// Yahoo Pipes' modules with Yahoo's semantics, by type: the one home of what each module does. The local engine
-/// calls it through <see cref="PipeModuleExecutor"/>; a generated service ships this source and calls it from each
+/// calls it through <c>Running.PipeModuleExecutor</c>; a generated service ships this source and calls it from each
 /// compiled module node, so both compute the same items. A module that cannot produce its output throws
 /// <see cref="PipeRuntimeException"/> carrying a located diagnostic.
 /// </summary>

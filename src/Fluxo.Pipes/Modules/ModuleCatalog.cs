@@ -1,4 +1,4 @@
-namespace Fluxo.Pipes;
+namespace Fluxo.Pipes.Modules;
 
 /// <summary>What a module produces: a stream of items (a list of records), one value, or a user input.</summary>
 public enum ModuleShape
