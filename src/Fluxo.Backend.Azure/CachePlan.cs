@@ -138,7 +138,8 @@ internal sealed class CachePlan
         foreach (var (kind, index, handler, nodes, bytes) in parts.Where(p => p.Handler == graph.Name))
         {
             int[] members = nodes.IsDefault ? [] : [.. nodes.Distinct().Order()];
-            if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate) is { } problem)
+            var hotKeys = kind == GroupKind.Precompute && policy!.Precompute[index].KeyedByRequest;
+            if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate, hotKeys) is { } problem)
             {
                 diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, members, Where(kind, index)), graph.Name, problem));
                 continue;
@@ -162,7 +163,7 @@ internal sealed class CachePlan
             var at = groups.Count;
             var reads = members.Select(m => graph[m]).Where(AheadRules.IsTableRead).Select(AheadRules.TableAccess).OfType<(string Table, int? PartitionInput)>().ToList();
             groups.Add(new CacheGroup(
-                $"{graph.Name}.{at}", at, [.. members], [.. AheadRules.Entering(graph, members).Select(e => (e.To, e.ToInput))], [.. AheadRules.Exits(graph, members)], bytes)
+                $"{graph.Name}.{at}", at, [.. members], [.. RegionBoundary.KeyEdges(graph, members).Select(e => (e.To, e.ToInput))], RegionBoundary.Outputs(graph, members), bytes)
             {
                 Keyspace = CacheKey.Keyspace(CacheGroup.KeyScheme, graph.Name, graph.Hash, members),
                 Kind = kind,

@@ -9,9 +9,10 @@ using StackExchange.Redis;
 namespace Fluxo.Backend.Azure.Tests;
 
 /// <summary>
-/// The LRU contract (<see cref="CacheKey"/>) holds in all three places that implement it: one key sequence through
-/// the optimizer's replay LRU, the runtime's LRU and the generated service's Redis scripts (on a real
-/// redis-server) gives the same hit or miss, the same entries and the same bytes at every step, with and without expiry.
+/// The LRU contract (<see cref="CacheKey"/>) holds in every place that implements it: one key sequence through
+/// the optimizer's replay LRU, the runtime's in-process LRU, the runtime's Redis cache (<c>fluxo run --redis</c>) and
+/// the generated service's Redis scripts (both on a real redis-server) gives the same hit or miss, the same entries
+/// and the same bytes at every step, with and without expiry.
 /// </summary>
 public sealed class LruContractTests
 {
@@ -39,7 +40,7 @@ public sealed class LruContractTests
     }
 
     /// <summary>
-    /// Feeds one key sequence (with arrival times) through the three implementations and checks after every step that
+    /// Feeds one key sequence (with arrival times) through the four implementations and checks after every step that
     /// they agree on the hit, the number of entries and the bytes held. Answers the hits and the runtime's evictions.
     /// </summary>
     private static async Task<(int Hits, long Evictions)> RunContract(double ttlMs)
@@ -60,10 +61,12 @@ public sealed class LruContractTests
         Assert.Equal(keys.Length, keys.Distinct().Count());
 
         var replay = new ByteLru(Budget, values.Length);
-        var runtime = new InProcessLruCache(new CacheDecision("h", "0", [1], Budget, "lru", 0, 0, ttlMs / 1000));
+        var decision = new CacheDecision("h", "0", [1], Budget, "lru", 0, 0, ttlMs / 1000);
+        var runtime = new InProcessLruCache(decision);
         using var server = new RedisServer();
         await using var mux = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
         var db = mux.GetDatabase();
+        var runtimeRedis = new RedisCacheFactory(mux, "fluxo-run").Create(decision, 0);
         var prefix = "fluxo:t:h.0:";
         var hits = 0;
         for (var step = 0; step < sequence.Length; step++)
@@ -77,6 +80,17 @@ public sealed class LruContractTests
             {
                 await runtime.SetAsync(keys[k], [values[k]], sizes[k], now, default);
             }
+
+            var runtimeRedisValue = await runtimeRedis.GetAsync(keys[k], now, default);
+            Assert.True(runtimeRedisValue is null || runtimeRedisValue.SequenceEqual([values[k]]), $"step {step}: the runtime's Redis cache served another value");
+            if (runtimeRedisValue is null)
+            {
+                await runtimeRedis.SetAsync(keys[k], [values[k]], sizes[k], now, default);
+            }
+
+            Assert.True(runtimeHit == (runtimeRedisValue is not null), $"step {step}, key {k}: runtime {runtimeHit}, runtime on Redis {!runtimeHit}");
+            Assert.True(runtime.Stats.Entries == runtimeRedis.Stats.Entries && runtime.Stats.Bytes == runtimeRedis.Stats.Bytes,
+                $"step {step}: runtime {runtime.Stats.Entries} entries, {runtime.Stats.Bytes} bytes; on Redis {runtimeRedis.Stats.Entries}, {runtimeRedis.Stats.Bytes}");
 
             var member = keys[k].ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
             RedisKey[] redisKeys = [prefix + "e:" + member, prefix + "lru", prefix + "clock", prefix + "bytes", prefix + "sizes", prefix + "stamps"];
@@ -99,6 +113,12 @@ public sealed class LruContractTests
         var members = await db.SortedSetRangeByRankAsync(prefix + "lru");
         Assert.Equal(members.Length, await db.HashLengthAsync(prefix + "sizes"));
         Assert.Equal(members.Length, await db.HashLengthAsync(prefix + "stamps"));
+
+        // The runtime's Redis cache deletes what it evicts: Redis holds exactly its entries' values.
+        // (its deletes are fire-and-forget: a ping on the same connection comes back after them).
+        await db.PingAsync();
+        var stored = mux.GetServer(mux.GetEndPoints()[0]).Keys(pattern: "fluxo-run:*").Count();
+        Assert.Equal(runtimeRedis.Stats.Entries, stored);
         return (hits, runtime.Stats.Evictions);
     }
 }

@@ -77,22 +77,8 @@ public sealed class CachedRegion
             return null;
         }
 
-        var keyEdges = ImmutableArray.CreateBuilder<Edge>();
-        foreach (var v in nodes)
-        {
-            var inputs = g.Nodes[v].Inputs;
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                if (nodes.BinarySearch(inputs[i].From) < 0)
-                {
-                    keyEdges.Add(new Edge(inputs[i].From, v, i, inputs[i].Field));
-                }
-            }
-        }
-
-        var outputs = nodes.Where(v => reach.Consumers[v].Any(c => nodes.BinarySearch(c) < 0)).ToImmutableArray();
         var maxAge = maxAgeMs is null ? double.PositiveInfinity : nodes.Min(v => maxAgeMs[v]);
-        return new CachedRegion(g, nodes, keyEdges.ToImmutable(), outputs, maxAge);
+        return new CachedRegion(g, nodes, RegionBoundary.KeyEdges(g, nodes), RegionBoundary.Outputs(g, nodes), maxAge);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal sealed class TextTraceWriter : TraceWriter
         NewLine();
     }
 
-    protected override void WriteRequest(TraceRequest r)
+    protected override void WriteRequest(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         Ascii("R ");
         Long(r.Id);
@@ -39,11 +39,11 @@ internal sealed class TextTraceWriter : TraceWriter
         Space();
         Ms(r.LatencyMs);
         Space();
-        Long(r.Nodes.Length);
+        Long(nodes.Length);
         Space();
-        Long(r.Edges.Length);
+        Long(edges.Length);
         NewLine();
-        foreach (var n in r.Nodes)
+        foreach (var n in nodes)
         {
             Ascii("N ");
             Long(n.Node);
@@ -56,7 +56,7 @@ internal sealed class TextTraceWriter : TraceWriter
             NewLine();
         }
 
-        foreach (var e in r.Edges)
+        foreach (var e in edges)
         {
             Ascii("E ");
             Long(e.From);

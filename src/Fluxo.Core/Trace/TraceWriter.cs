@@ -37,14 +37,18 @@ public abstract class TraceWriter : IDisposable
     public static TraceWriter Create(Stream output, TraceHeader header, bool binary) =>
         binary ? new BinaryTraceWriter(output, header) : new TextTraceWriter(output, header);
 
-    public void Write(TraceRequest request)
+    public void Write(TraceRequest request) =>
+        Write(new RequestHead(request.Id, request.Client, request.Graph, request.ArrivalMs, request.LatencyMs), request.Nodes.AsSpan(), request.Edges.AsSpan());
+
+    /// <summary>One request from its parts, in trace order: what a reader hands its sink, and what the runtime records into reused arrays.</summary>
+    public void Write(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        WriteRequest(request);
+        WriteRequest(head, nodes, edges);
         RequestCount++;
     }
 
-    protected abstract void WriteRequest(TraceRequest request);
+    protected abstract void WriteRequest(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges);
 
     protected abstract void WriteEnd(long count);
 

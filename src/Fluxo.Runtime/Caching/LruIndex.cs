@@ -19,6 +19,9 @@ public sealed class LruIndex<TPayload>(long budgetBytes, double ttlMs = 0)
 
     public int Count => _map.Count;
 
+    /// <summary>Whether <paramref name="key"/> is in, expired or not, without touching its recency.</summary>
+    public bool Contains(ulong key) => _map.ContainsKey(key);
+
     /// <summary>A hit for a request arriving at <paramref name="nowMs"/> moves the entry to the front; an expired entry is removed (a miss).</summary>
     public bool TryGet(ulong key, double nowMs, out TPayload payload)
     {

@@ -20,10 +20,17 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
 
     public async ValueTask<Value[]?> GetAsync(ulong key, double nowMs, CancellationToken ct)
     {
-        bool present;
+        bool present, expired;
         lock (_index)
         {
+            var had = _index.Contains(key);
             present = _index.TryGet(key, nowMs, out _);
+            expired = had && !present;
+        }
+
+        if (expired)
+        {
+            await db.KeyDeleteAsync(Key(key), CommandFlags.FireAndForget).ConfigureAwait(false);
         }
 
         var stored = present ? await db.StringGetAsync(Key(key)).ConfigureAwait(false) : RedisValue.Null;
@@ -49,14 +56,21 @@ public sealed class RedisSubgraphCache(IDatabase db, CacheDecision decision, str
     public async ValueTask SetAsync(ulong key, Value[] outputs, long bytes, double nowMs, CancellationToken ct)
     {
         List<ulong> evicted;
+        bool kept;
         lock (_index)
         {
             evicted = _index.Add(key, bytes, true, nowMs);
+            kept = _index.Contains(key);
             Stats.Bytes = _index.Bytes;
             Stats.Entries = _index.Count;
         }
 
-        await db.StringSetAsync(Key(key), ValueJson.Serialize(Value.List(outputs))).ConfigureAwait(false);
+        // An entry larger than the whole budget is not kept; writing it would leave a value nothing ever deletes.
+        if (kept)
+        {
+            await db.StringSetAsync(Key(key), ValueJson.Serialize(Value.List(outputs))).ConfigureAwait(false);
+        }
+
         foreach (var k in evicted)
         {
             Stats.Evicted();

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Policy;
+using Fluxo.Regions;
 
 namespace Fluxo.Runtime.Groups;
 
@@ -50,7 +51,7 @@ internal static class AheadGroups
         }
 
         var members = nodes.IsDefault ? [] : nodes.Distinct().Order().ToArray();
-        if (AheadRules.PartProblem(graph, members, speculate) is { } problem)
+        if (AheadRules.PartProblem(graph, members, speculate, ahead.Precompute?.KeyedByRequest ?? false) is { } problem)
         {
             diags.Add(Diag.PolicyDoesNotFit(path, where, problem));
             return;
@@ -79,8 +80,8 @@ internal static class AheadGroups
         {
             Ahead = ahead,
             Members = members,
-            Entering = AheadRules.Entering(graph, members),
-            Exits = AheadRules.Exits(graph, members),
+            Entering = [.. RegionBoundary.KeyEdges(graph, members)],
+            Exits = [.. RegionBoundary.Outputs(graph, members)],
         };
         result[graph.Name] = (groupOf, [.. groups, group]);
     }
