@@ -71,6 +71,11 @@ internal static class PerfExperiment
                 output.WriteLine(Inv($"fluxo optimize --search mrc (default 20% hold-out): {cpu:F2} s CPU = {cpu / exact:F1}x a replay (target <= 25x); peak RSS {rss / 1e6:F0} MB = {rss / (double)size:F2}x the trace (target <= 3x)"));
             }
 
+            if (fluxo is not null && !args.Contains("--no-run"))
+            {
+                RunTracing.Run(fluxo, Arg(args, "--run-rounds", 3), dir, output);
+            }
+
             if (paperRequests > 0)
             {
                 Paper(module, workload, paperRequests, dir, output);
@@ -160,7 +165,7 @@ internal static class PerfExperiment
         }
     }
 
-    private static double Flatten(IrModule module, string path, out ServiceReplay replay)
+    internal static double Flatten(IrModule module, string path, out ServiceReplay replay)
     {
         ServiceReplay? read = null;
         var seconds = Cpu(() =>
@@ -173,7 +178,7 @@ internal static class PerfExperiment
     }
 
     /// <summary>Process CPU seconds of a single-threaded step: on a loaded machine wall time measures the neighbours.</summary>
-    private static double Cpu(Action step)
+    internal static double Cpu(Action step)
     {
         var before = Process.GetCurrentProcess().TotalProcessorTime;
         step();
@@ -247,6 +252,13 @@ internal static class PerfExperiment
 
     private static (double CpuSeconds, long PeakBytes) TimeChild(string program, string[] args, TextWriter output)
     {
+        var (cpu, peak, _) = TimeChild(program, args);
+        return (cpu, peak);
+    }
+
+    /// <summary>Runs a child under /usr/bin/time: its user + system CPU seconds, peak resident bytes and standard output.</summary>
+    public static (double CpuSeconds, long PeakBytes, string Output) TimeChild(string program, string[] args)
+    {
         var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-f", "FLUXOTIME %U %S %M", program }.Concat(args))
         {
@@ -262,7 +274,12 @@ internal static class PerfExperiment
         var parts = line.Split(' ');
         var user = double.Parse(parts[1], CultureInfo.InvariantCulture);
         var sys = double.Parse(parts[2], CultureInfo.InvariantCulture);
-        return (user + sys, long.Parse(parts[3], CultureInfo.InvariantCulture) * 1024);
+        if (p.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{program} {string.Join(' ', args)} exited with {p.ExitCode}: {stderr}");
+        }
+
+        return (user + sys, long.Parse(parts[3], CultureInfo.InvariantCulture) * 1024, stdout.Result);
     }
 
     private static int Arg(string[] args, string name, int fallback)
@@ -271,7 +288,7 @@ internal static class PerfExperiment
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+    public static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
 
-    private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    public static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }

@@ -3,10 +3,33 @@ using Fluxo.Bench.Optimizer;
 
 // dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [grid] [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
 // ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
+// ... -- hotkeys [--requests N]: what hot-key pre-computation adds on the four services (issue 13 item 6)
+// ... -- run-tracing --fluxo FLUXO.dll [--run-rounds 3]: only what tracing costs `fluxo run` (part of perf)
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
+// ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
+if (args.Length > 0 && args[0] == "checksum")
+{
+    return ChecksumExperiment.Run(args, Console.Out);
+}
+
 if (args.Length > 0 && args[0] == "perf")
 {
     return PerfExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 2 && args[0] == "run-tracing" && args[1] == "--fluxo")
+{
+    var rounds = args.Length > 4 && args[3] == "--run-rounds" ? int.Parse(args[4], CultureInfo.InvariantCulture) : 3;
+    var dir = Directory.CreateTempSubdirectory("fluxo-run-tracing-").FullName;
+    RunTracing.Run(args[2], rounds, dir, Console.Out);
+    Directory.Delete(dir, recursive: true);
+    return 0;
+}
+
+if (args.Length > 2 && args[0] == "run-tracing-warm")
+{
+    RunTracing.Warm(args[1], int.Parse(args[2], CultureInfo.InvariantCulture), Console.Out);
+    return 0;
 }
 
 if (args.Length > 1 && args[0] == "generate")
@@ -14,6 +37,12 @@ if (args.Length > 1 && args[0] == "generate")
     var n = args.Length > 3 && args[2] == "--requests" ? long.Parse(args[3], CultureInfo.InvariantCulture) : 100_000_000;
     PerfExperiment.Generate(Fluxo.TestSupport.WeatherWorkload.Paper[0], n, args[1]);
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "hotkeys")
+{
+    var hotOptions = BenchOptions.Parse(args[1..]);
+    return hotOptions is null ? 1 : HotKeyExperiment.Run(hotOptions, Console.Out);
 }
 
 var grid = args.Length > 0 && args[0] == "grid";

@@ -2,6 +2,7 @@ using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
+using Fluxo.Policy;
 using Fluxo.Runtime.Engine;
 using Fluxo.Runtime.Externs;
 using Fluxo.Runtime.Tracing;
@@ -78,22 +79,25 @@ internal static class SampleExperiment
     }
 
     /// <summary>Runs the workload with tracing on, with `fluxo run`'s defaults (virtual clock, seed 1, the workload's own seed).</summary>
-    private static bool Record(IrModule module, string bindingsPath, Workload workload, int requests, string tracePath, DiagnosticBag diagnostics)
+    private static bool Record(IrModule module, string bindingsPath, Workload workload, int requests, string tracePath, DiagnosticBag diagnostics) =>
+        RunWorkload(module, bindingsPath, workload, requests, tracePath, null, diagnostics) is not null;
+
+    /// <summary>Runs the workload as `fluxo run` does (virtual clock, seed 1), with a trace to <paramref name="tracePath"/> and the policy when given; null with diagnostics when the engine cannot start.</summary>
+    public static RunReport? RunWorkload(IrModule module, string bindingsPath, Workload workload, int requests, string? tracePath, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
         using var http = new HttpClient();
         var bindings = ServiceBindings.Read(bindingsPath, module, http, diagnostics);
-        var engine = bindings is null ? null : ServiceEngine.Create(module, new EngineOptions { Bindings = bindings, Trace = true }, diagnostics);
+        var engine = bindings is null ? null : ServiceEngine.Create(module, new EngineOptions { Bindings = bindings, Trace = tracePath is not null, Policy = policy }, diagnostics);
         if (engine is null || diagnostics.HasErrors)
         {
-            return false;
+            return null;
         }
 
-        using var trace = BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
-        new WorkloadRunner(engine, workload, trace).RunAsync(requests, CancellationToken.None).GetAwaiter().GetResult();
-        return true;
+        using var trace = tracePath is null ? null : BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
+        return new WorkloadRunner(engine, workload, trace).RunAsync(requests, CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private static string RepoRoot()
+    public static string RepoRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Fluxo.sln")))

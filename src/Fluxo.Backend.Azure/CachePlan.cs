@@ -138,7 +138,8 @@ internal sealed class CachePlan
         foreach (var (kind, index, handler, nodes, bytes) in parts.Where(p => p.Handler == graph.Name))
         {
             int[] members = nodes.IsDefault ? [] : [.. nodes.Distinct().Order()];
-            if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate) is { } problem)
+            var hotKeys = kind == GroupKind.Precompute && policy!.Precompute[index].KeyedByRequest;
+            if (AheadRules.PartProblem(graph, members, kind == GroupKind.Speculate, hotKeys) is { } problem)
             {
                 diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, members, Where(kind, index)), graph.Name, problem));
                 continue;

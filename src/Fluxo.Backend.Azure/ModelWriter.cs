@@ -78,7 +78,7 @@ internal static class ModelWriter
         c.Line("        [");
         foreach (var p in policy.Precompute)
         {
-            c.Line($"            new Fluxo.Policy.PrecomputeDecision({CSharp.String(p.Handler)}, {CSharp.String(p.GraphHash)}, [{Ints(p.Nodes)}], {Num(p.RefreshSeconds)}, {Num(p.LoadCostMs)}, {Num(p.ComputeCostMs)}, {Num(p.RefreshCostMsPerHour)}, {p.Bytes}),");
+            c.Line($"            new Fluxo.Policy.PrecomputeDecision({CSharp.String(p.Handler)}, {CSharp.String(p.GraphHash)}, [{Ints(p.Nodes)}], {Num(p.RefreshSeconds)}, {Num(p.LoadCostMs)}, {Num(p.ComputeCostMs)}, {Num(p.RefreshCostMsPerHour)}, {p.Bytes}{(p.KeyedByRequest ? $", [{string.Join(", ", p.HotKeys.Select(CSharp.String))}]" : "")}),");
         }
 
         c.Line("        ],");

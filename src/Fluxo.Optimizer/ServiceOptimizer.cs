@@ -13,10 +13,11 @@ namespace Fluxo.Optimizer;
 /// <param name="Handler">The only handler whose caches are searched; null for every handler under one budget.</param>
 /// <param name="StalenessSeconds">How stale a pre-computed or cached feed or table read may be; null: only deterministic parts and externs declared fresh.</param>
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
+/// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); off only to measure what they add.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
     Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
-    double Sample = 1.0);
+    double Sample = 1.0, bool HotKeys = true);
 
 /// <summary>
 /// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later
@@ -96,7 +97,7 @@ public static class ServiceOptimizer
         var references = session.References();
         var chosenCaches = session.Simulator.Run(found.Placement);
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
-        var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds);
+        var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds, request.HotKeys ? request.Objective : null);
         var check = kept is null ? null : Check(request, whole, replay, policy, diagnostics);
         return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check, wanted);
     }
@@ -166,7 +167,7 @@ public static class ServiceOptimizer
     }
 
     /// <summary>Plans pre-computation and speculation around <paramref name="caches"/>; returns the whole policy and each kind of decision's replay.</summary>
-    private static (PolicyDocument Policy, IReadOnlyList<DecisionRow> Rows) PlanAhead(ServiceReplay replay, PolicyDocument caches, double? staleness)
+    private static (PolicyDocument Policy, IReadOnlyList<DecisionRow> Rows) PlanAhead(ServiceReplay replay, PolicyDocument caches, double? staleness, Objective? hotKeys)
     {
         var none = PolicyDocument.Empty(caches.Service, caches.BudgetBytes);
 
@@ -175,13 +176,18 @@ public static class ServiceOptimizer
         var preNodes = pre.Select(p => (p.Handler, p.Nodes)).ToList();
         var kept = caches with { Caches = [.. caches.Caches.Where(c => !preNodes.Any(p => p.Handler == c.Handler && p.Nodes.Intersect(c.Nodes).Any()))] };
         var withPre = kept with { Precompute = [.. pre] };
+        if (hotKeys is { } objective)
+        {
+            withPre = AheadPlanner.HotKeys(replay, withPre, r => Score(r, objective));
+        }
+
         var withSpec = AheadPlanner.Plan(replay, caches, staleness, precompute: false);
         var all = AheadPlanner.Plan(replay, withPre, staleness, precompute: false);
         DecisionRow[] rows =
         [
             new("none", replay.Run(none)),
             new("caches only", replay.Run(caches)),
-            new("precompute only", replay.Run(none with { Precompute = [.. pre] })),
+            new("precompute only", replay.Run(none with { Precompute = withPre.Precompute })),
             new("speculation only", replay.Run(AheadPlanner.Plan(replay, none, staleness, precompute: false))),
             new("caches + precompute", replay.Run(withPre)),
             new("caches + speculation", replay.Run(withSpec)),

@@ -81,6 +81,10 @@ public sealed class AheadEndToEndTests(BuiltSolutions built, Xunit.Abstractions.
                 // The user's own post, then digest in the worker tier: it gets its speculation through the queue.
                 requests.Add(("post", u, [user, ("id", Value.String($"d{round}")), ("text", Value.String($"digest {round}"))], Expect.Any));
                 requests.Add(("digest", u, [user], Expect.Speculated));
+
+                // The card of the hot user is stored at its first request and served from then on; other users' are computed.
+                requests.Add(("card", u, [user], Expect.Any));
+                requests.Add(("card", u, [("user", Value.String(BuiltSolutions.HotUser))], Expect.Any));
             }
         }
 
@@ -88,6 +92,7 @@ public sealed class AheadEndToEndTests(BuiltSolutions built, Xunit.Abstractions.
         var first = new Dictionary<string, int> { ["inbox"] = 2, ["digest"] = 1 };
 
         var servedByRuntime = new List<bool>();
+        var cardsServedByRuntime = new List<bool>();
         var latencies = new List<double>();
         for (var i = 0; i < requests.Count; i++)
         {
@@ -98,6 +103,7 @@ public sealed class AheadEndToEndTests(BuiltSolutions built, Xunit.Abstractions.
             var expected = await runtime.Engine.RunAsync(handler, request, new RequestInfo(i + 1, client, 1000.0 * i));
             Assert.True(expected.Succeeded, expected.Error);
             servedByRuntime.Add(first.TryGetValue(handler, out var part) && expected.Trace!.Nodes.Any(n => n.Node == part && n.Status == NodeStatus.Served));
+            cardsServedByRuntime.Add(handler == "card" && expected.Trace!.Nodes.Any(n => n.Node == 1 && n.Status == NodeStatus.Served));
 
             using var message = new HttpRequestMessage(HttpMethod.Post, "/" + handler) { Content = new StringContent(ValueJson.Serialize(request), Encoding.UTF8, "application/json") };
             message.Headers.Add("X-Client-Id", client.ToString(CultureInfo.InvariantCulture));
@@ -145,6 +151,11 @@ public sealed class AheadEndToEndTests(BuiltSolutions built, Xunit.Abstractions.
         Assert.Contains(served, i => requests[i].Handler == "digest");
         Assert.All(served, i => Assert.All(Enumerable.Range(first[requests[i].Handler], 4), n => Assert.True(Served(i, n))));
         var headlines = Enumerable.Range(0, requests.Count).Count(i => trace.Requests[i].Graph == inbox && Served(i, 1));
+
+        // Hot keys: the service serves exactly the cards the runtime serves, every hot user's card after its first.
+        var hotCards = Enumerable.Range(0, requests.Count).Where(i => requests[i].Handler == "card" && requests[i].Args[0].Item2.AsString == BuiltSolutions.HotUser).ToList();
+        Assert.Equal(hotCards.Skip(1), Enumerable.Range(0, requests.Count).Where(i => cardsServedByRuntime[i]));
+        Assert.Equal(hotCards.Skip(1), Enumerable.Range(0, requests.Count).Where(i => requests[i].Handler == "card" && Served(i, 1)));
 
         // Every other headline call is the worker's refresher, on its 5 s schedule: at least twice, at most once a period.
         var refreshes = headlineCalls - (inboxes - headlines);

@@ -22,7 +22,11 @@ public sealed class BuiltSolutions : IDisposable
     /// <summary>The news service with a pre-computed headline and the inbox's posts speculated after login.</summary>
     public GeneratedSolution News => _news.Value;
 
+    /// <summary>The one user whose card (render of a text made of the user) the news policy stores as a hot key.</summary>
+    public const string HotUser = "u0";
+
     /// <summary>
+    /// card's render stored for <see cref="HotUser"/> only (a hot key; deterministic, never refreshed);
     /// inbox's headline (node 1, needs nothing from the request) pre-computed every 5 s; after login, inbox's query,
     /// map, join and render (nodes 2-5, which need only the user) speculated with login's user; after post, the same
     /// part of digest (nodes 1-4, in the worker tier) with post's user.
@@ -31,9 +35,14 @@ public sealed class BuiltSolutions : IDisposable
     {
         var inbox = module.FindGraph("inbox")!;
         var digest = module.FindGraph("digest")!;
+        var card = module.FindGraph("card")!;
         return PolicyDocument.Empty("News", 4096) with
         {
-            Precompute = [new PrecomputeDecision("inbox", inbox.Hash, [1], 5, 0.1, 40, 28_800, 64)],
+            Precompute =
+            [
+                new PrecomputeDecision("inbox", inbox.Hash, [1], 5, 0.1, 40, 28_800, 64),
+                new PrecomputeDecision("card", card.Hash, [1], 0, 0.1, 20, 0, 64, [CacheKey.Format(CacheKey.Combine([Fluxo.Values.Value.String(HotUser).StableHash]))]),
+            ],
             Speculate =
             [
                 new SpeculateDecision("login", "inbox", inbox.Hash, [2, 3, 4, 5], [new InputBinding("user", "user")], 1, 20, 5, 256),

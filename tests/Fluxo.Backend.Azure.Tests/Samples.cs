@@ -72,6 +72,10 @@ public static class Samples
               return top + " | " + shown;
             }
 
+            handler card(user: string) -> string {
+              return render("card of " + user);
+            }
+
             table Seen(partition user: string, row kind: string) { n: int; }
 
             handler digest(user: string) -> string {

@@ -24,8 +24,8 @@ public sealed class HeldOutTests : IDisposable
         return path;
     }
 
-    private static OptimizeReport Optimize(string path, DiagnosticBag diagnostics, double holdOut = ServiceOptimizer.DefaultHoldOut) =>
-        ServiceOptimizer.Optimize(WeatherIr.Module(), new OptimizeRequest("weather.flimp", path, 16 * 1024, HoldOut: holdOut), diagnostics)!;
+    private static OptimizeReport Optimize(string path, DiagnosticBag diagnostics, double holdOut = ServiceOptimizer.DefaultHoldOut, bool hotKeys = true) =>
+        ServiceOptimizer.Optimize(WeatherIr.Module(), new OptimizeRequest("weather.flimp", path, 16 * 1024, HoldOut: holdOut, HotKeys: hotKeys), diagnostics)!;
 
     [Fact]
     public void The_last_fifth_is_held_out_unless_a_part_would_be_tiny()
@@ -43,13 +43,19 @@ public sealed class HeldOutTests : IDisposable
     {
         var path = Write("steady", new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[2], 10_000, 4));
         var diagnostics = new DiagnosticBag();
-        var report = Optimize(path, diagnostics);
+        var report = Optimize(path, diagnostics, hotKeys: false);
         var check = report.HeldOut!;
         Assert.Equal((8000, 2000), (check.InSampleRequests, check.HeldOutRequests));
         Assert.Equal(8000, report.TraceRequests);
         Assert.True(check.InSampleGain > 5, $"{check.InSampleGain}");
-        Assert.True(check.GapPoints <= 3, $"{check.InSampleGain} vs {check.HeldOutGain}");
+        Assert.True(check.GapPoints <= 2, $"{check.InSampleGain} vs {check.HeldOutGain}");
         Assert.DoesNotContain(diagnostics.Items, d => d.Code == "FLX2200");
+
+        // Hot keys chosen from the in-sample requests serve those requests best, so they widen the gap a little (2.4
+        // points here), but they gain on the held-out requests too (44.9% against 40.4% with an LRU on the same node).
+        var hot = Optimize(path, new DiagnosticBag()).HeldOut!;
+        Assert.True(hot.HeldOutGain > check.HeldOutGain + 1, $"held out: {hot.HeldOutGain} with hot keys, {check.HeldOutGain} without");
+        Assert.True(hot.GapPoints <= 3, $"{hot.InSampleGain} vs {hot.HeldOutGain}");
         Assert.Null(Optimize(path, new DiagnosticBag(), holdOut: 0).HeldOut);
     }
 

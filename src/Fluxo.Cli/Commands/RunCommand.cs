@@ -169,9 +169,9 @@ internal static class RunCommand
 
         BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
         var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
-        if (r.Trace is not null)
+        if (r.Recorded is not null)
         {
-            trace!.Record(r.Trace);
+            trace!.Record(r.Recorded);
         }
 
         trace?.Dispose();

@@ -79,7 +79,7 @@ internal static class TraceConvertCommand
 
         public bool Request(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
         {
-            _writer!.Write(new TraceRequest(head.Id, head.Client, head.Graph, head.ArrivalMs, head.LatencyMs, [.. nodes], [.. edges]));
+            _writer!.Write(head, nodes, edges);
             return true;
         }
 

@@ -25,7 +25,7 @@ internal static class HttpLoad
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
         using var inFlight = new SemaphoreSlim(concurrency);
-        var latencies = new ConcurrentDictionary<string, List<(double, bool)>>(StringComparer.Ordinal);
+        var latencies = new ConcurrentDictionary<string, LatencyLog>(StringComparer.Ordinal);
         var answers = new ConcurrentBag<Answer>();
         var steps = new ConcurrentDictionary<long, int>();
         var failures = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -61,10 +61,10 @@ internal static class HttpLoad
 
             var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
             var ok = status is >= 200 and < 300;
-            var list = latencies.GetOrAdd(name, _ => []);
-            lock (list)
+            var log = latencies.GetOrAdd(name, _ => new LatencyLog());
+            lock (log)
             {
-                list.Add((ms, ok));
+                log.Add(ms, ok);
             }
 
             if (!ok)

@@ -20,7 +20,7 @@ internal static class DecisionTable
 
         foreach (var p in policy.Precompute)
         {
-            output.WriteLine(Inv($"  precompute {p.Handler}{{{string.Join(",", p.Nodes)}}}: load {p.LoadCostMs:F2} ms vs compute {p.ComputeCostMs:F2} ms, refresh every {(p.RefreshSeconds > 0 ? p.RefreshSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s" : "never")}, {p.RefreshCostMsPerHour:F1} ms of work per hour, {p.Bytes} B"));
+            output.WriteLine(Inv($"  precompute {p.Handler}{{{string.Join(",", p.Nodes)}}}: load {p.LoadCostMs:F2} ms vs compute {p.ComputeCostMs:F2} ms, refresh every {(p.RefreshSeconds > 0 ? p.RefreshSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s" : "never")}, {p.RefreshCostMsPerHour:F1} ms of work per hour, {p.Bytes} B{(p.KeyedByRequest ? $", the {p.HotKeys.Length} hottest keys" : "")}"));
         }
 
         foreach (var s in policy.Speculate)

@@ -59,7 +59,7 @@ internal static class LatencyTable
         }
 
         var clockName = clock == ClockMode.Virtual ? "virtual" : "real";
-        output.WriteLine($"{N(report.Requests)} requests over {F(report.ClockSeconds)} s of {clockName} time; engine wall time {F(report.WallSeconds)} s ({F(report.Requests / Math.Max(report.WallSeconds, 1e-9))} req/s)");
+        output.WriteLine($"{N(report.Requests)} requests over {F(report.ClockSeconds)} s of {clockName} time; engine wall time {F(report.WallSeconds)} s ({F(report.Requests / Math.Max(report.WallSeconds, 1e-9))} req/s), {F(report.CpuSeconds)} s CPU");
         if (tracePath is not null)
         {
             output.WriteLine($"trace: {tracePath}");
@@ -73,6 +73,7 @@ internal static class LatencyTable
         w.WriteString("clock", clock == ClockMode.Virtual ? "virtual" : "real");
         w.WriteNumber("clockSeconds", report.ClockSeconds);
         w.WriteNumber("wallSeconds", report.WallSeconds);
+        w.WriteNumber("cpuSeconds", report.CpuSeconds);
         if (tracePath is not null)
         {
             w.WriteString("trace", tracePath);

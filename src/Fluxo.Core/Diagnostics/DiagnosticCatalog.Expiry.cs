@@ -24,4 +24,7 @@ public static partial class Diag
 
     public static Diagnostic RequestLogTooManyErrors(string path, int shown) =>
         Error("FLX5105", SourceSpan.None(path), $"more than {shown} bad lines; the rest are not checked");
+
+    public static Diagnostic BadHotKey(string path, string where) =>
+        Error("FLX5106", new SourceSpan(path, 1, 1, 1, 1, where), "a hot key is a part's key written as 16 hex digits (fluxo optimize writes them)");
 }

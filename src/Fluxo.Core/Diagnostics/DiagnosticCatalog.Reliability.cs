@@ -29,6 +29,11 @@ public static partial class Diag
     public static Diagnostic RunBadTimeLimit(double seconds) =>
         Error("FLX7011", new SourceSpan("<command line>", 1, 1, 1, 1, "--time-limit"), $"--time-limit must be a number of seconds, 0 or more, not {seconds}");
 
+    /// <summary>A trace whose closing checksum differs from its content: located at the checksum line (text) or byte (binary).</summary>
+    public static Diagnostic TraceChecksumMismatch(string path, int line, long? byteOffset = null) =>
+        Error("FLX7050", byteOffset is { } at ? new SourceSpan(path, 1, 1, 1, 1, $"byte {at}") : SourceSpan.At(path, line, 1),
+            "the trace's checksum does not match its content: it was edited or damaged after it was written (a hash, time or id changed, lines or bytes added or lost); record it again");
+
     /// <summary>The file that marks a folder as fluxo compile's output and lists what it wrote there.</summary>
     public const string GeneratedMarker = ".fluxo-generated";
 }

@@ -23,9 +23,13 @@ public static class AheadRules
     /// anything else that is not deterministic (clock, ids, randomness, passwords) is not, since a stored
     /// value of it is simply wrong.
     /// </summary>
-    public static bool MayPrecompute(Node node) =>
+    public static bool MayPrecompute(Node node) => MayPrecompute(node, hotKeys: false);
+
+    /// <param name="node">The node.</param>
+    /// <param name="hotKeys">For a part stored per hot key (keyed by the request fields it reads), nodes may depend on the request.</param>
+    public static bool MayPrecompute(Node node, bool hotKeys) =>
         node.Kind is not (NodeKind.Source or NodeKind.Sink)
-        && !node.Props.DependsOnInput
+        && (hotKeys || !node.Props.DependsOnInput)
         && node.Props.SideEffectFree && node.Props.Writes.IsDefaultOrEmpty
         && (node.Props.Deterministic || node.Kind is NodeKind.Extern or NodeKind.PipeModule or NodeKind.TableGet or NodeKind.TableQuery);
 
@@ -66,7 +70,8 @@ public static class AheadRules
     /// each allowed by <see cref="MayPrecompute"/> or <see cref="MaySpeculate"/>, every input from the part (or, for a
     /// speculation, a request field).
     /// </summary>
-    public static string? PartProblem(Graph graph, IReadOnlyList<int> members, bool speculate)
+    /// <param name="hotKeys">A pre-computed part stored per hot key: like a speculation, it may read request fields.</param>
+    public static string? PartProblem(Graph graph, IReadOnlyList<int> members, bool speculate, bool hotKeys = false)
     {
         if (members.Count == 0 || members.Any(m => m <= graph.SourceId || m >= graph.SinkId))
         {
@@ -77,8 +82,8 @@ public static class AheadRules
         foreach (var m in members)
         {
             var node = graph[m];
-            var allowed = speculate ? MaySpeculate(node) : MayPrecompute(node);
-            if (!allowed || node.Inputs.Any(i => i.From == graph.SourceId ? !speculate : !set.Contains(i.From)))
+            var allowed = speculate ? MaySpeculate(node) : MayPrecompute(node, hotKeys);
+            if (!allowed || node.Inputs.Any(i => i.From == graph.SourceId ? !(speculate || hotKeys) : !set.Contains(i.From)))
             {
                 return $"node {m} ({node.Label}) may not run ahead of its request: it has side effects, reads the clock or randomness, or needs a value from outside the subgraph";
             }

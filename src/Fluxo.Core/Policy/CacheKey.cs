@@ -41,6 +41,9 @@ public static class CacheKey
         return XxHash64.HashToUInt64(buf);
     }
 
+    /// <summary>A key as the generated service's Redis keys and a policy's hot keys write it: 16 hex digits.</summary>
+    public static string Format(ulong key) => key.ToString("x16", CultureInfo.InvariantCulture);
+
     /// <summary>
     /// The name of a deployed cache's keyspace: a hash of the key scheme (how entry keys are made from values),
     /// the graph's hash and the cached node set. Two builds share entries only when all three agree, so a

@@ -104,6 +104,12 @@ public static class PolicyCheck
         for (var j = 0; j < Count(policy.Precompute); j++)
         {
             var p = policy.Precompute[j];
+            if (p is { KeyedByRequest: true } && PrecomputeRule.ParseHotKeys(p.HotKeys) is null)
+            {
+                diagnostics.Add(Diag.BadHotKey(path, $"$.precompute[{j}].hotKeys"));
+                continue;
+            }
+
             if (Current(p, p?.Handler, p?.GraphHash, p?.Nodes ?? default, $"$.precompute[{j}]") is { } graph)
             {
                 Inner(graph, p!.Nodes, $"$.precompute[{j}]");

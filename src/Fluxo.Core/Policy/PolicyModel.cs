@@ -38,7 +38,12 @@ public sealed record CacheDecision(
     public double TtlMs => TtlSeconds * 1000;
 }
 
-/// <summary>A subgraph whose inputs do not depend on the request, served from storage and refreshed on a schedule.</summary>
+/// <summary>
+/// A subgraph served from storage and refreshed on a schedule: one entry when its inputs do not depend on the request,
+/// or, with <see cref="HotKeys"/>, one entry per listed key (the hottest inputs of the trace) of a part that reads request
+/// fields only. A hot key's entry is computed the first time a request needs it (as a cache miss), then kept and refreshed
+/// with the others; a key not listed runs as if there were no decision (<see cref="PrecomputeRule"/>).
+/// </summary>
 public sealed record PrecomputeDecision(
     string Handler,
     string GraphHash,
@@ -47,7 +52,13 @@ public sealed record PrecomputeDecision(
     double LoadCostMs,
     double ComputeCostMs,
     double RefreshCostMsPerHour,
-    long Bytes);
+    long Bytes,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] ImmutableArray<string> HotKeys = default)
+{
+    /// <summary>Whether the part is keyed by request fields, one stored entry per hot key.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool KeyedByRequest => !HotKeys.IsDefaultOrEmpty;
+}
 
 /// <summary>After <see cref="AfterHandler"/> completes for a client, start <see cref="Nodes"/> of <see cref="Handler"/> early.</summary>
 public sealed record SpeculateDecision(

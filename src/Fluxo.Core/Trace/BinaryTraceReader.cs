@@ -34,6 +34,10 @@ internal sealed class BinaryTraceReader
     private bool _ended;
     private readonly TraceOrder _order = new();
 
+    // Every byte up to the checksum goes through it as the buffer lets it go; _hashedTo is how far the buffer is in.
+    private readonly System.IO.Hashing.XxHash3 _checksum = TraceWriter.NewChecksum();
+    private int _hashedTo;
+
     private BinaryTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
         _path = path;
@@ -128,12 +132,7 @@ internal sealed class BinaryTraceReader
 
                     _lastWhole = Offset;
                     _ended = true;
-                    if (_pos < _len || Fill() > 0)
-                    {
-                        throw new CorruptException(Offset, "bytes after the end record");
-                    }
-
-                    return true;
+                    return Checked();
                 }
 
                 if (tag != BinaryTraceWriter.RequestTag)
@@ -169,6 +168,41 @@ internal sealed class BinaryTraceReader
             _diags.Add(Diag.TraceBinaryMalformed(_path, e.Offset, e.Message));
             return false;
         }
+    }
+
+    /// <summary>
+    /// After the end record: the 8-byte checksum of every byte before it, which must match. A trace written before
+    /// traces carried one ends at the end record and is read unchecked.
+    /// </summary>
+    private bool Checked()
+    {
+        _checksum.Append(_buf.AsSpan(_hashedTo, _pos - _hashedTo));
+        _hashedTo = _pos;
+        var expected = _checksum.GetCurrentHashAsUInt64();
+        var at = Offset;
+        while (_len - _pos < 9 && Fill() > 0)
+        {
+        }
+
+        if (_len == _pos)
+        {
+            return true;
+        }
+
+        if (_len - _pos != 8)
+        {
+            throw new CorruptException(at, _len - _pos < 8 ? "the checksum after the end record is cut short" : "bytes after the end record's checksum");
+        }
+
+        if (BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos)) != expected)
+        {
+            _diags.Add(Diag.TraceChecksumMismatch(_path, 1, at));
+            return false;
+        }
+
+        _pos += 8;
+        _lastWhole = Offset;
+        return true;
     }
 
     private RequestHead ReadRequest(TraceHeader header, out int nodeCount, out int edgeCount)
@@ -261,6 +295,8 @@ internal sealed class BinaryTraceReader
         var rest = _len - _pos;
         if (_pos > 0)
         {
+            _checksum.Append(_buf.AsSpan(_hashedTo, _pos - _hashedTo));
+            _hashedTo = 0;
             _buf.AsSpan(_pos, rest).CopyTo(_buf);
             _base += _pos;
             _pos = 0;

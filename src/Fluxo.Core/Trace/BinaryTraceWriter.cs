@@ -22,32 +22,27 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Output.Write(json);
     }
 
-    protected override void WriteRequest(TraceRequest r)
+    protected override void WriteRequest(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         // Room for the largest encoding of this request, reserved once: the varints below then skip bounds checks.
-        var need = 1 + (7 * 10) + (r.Nodes.Length * 31) + (r.Edges.Length * 38);
+        var need = 1 + (7 * 10) + (nodes.Length * 31) + (edges.Length * 38);
         if (need > _buf.Length - _len)
         {
             FlushBuffer();
             if (need > _buf.Length)
             {
-                WriteLarge(r, need);
+                var big = new byte[need];
+                var n = 0;
+                Encode(r, nodes, edges, big, ref n);
+                Output.Write(big, 0, n);
                 return;
             }
         }
 
-        Encode(r, _buf, ref _len);
+        Encode(r, nodes, edges, _buf, ref _len);
     }
 
-    private void WriteLarge(TraceRequest r, int need)
-    {
-        var big = new byte[need];
-        var n = 0;
-        Encode(r, big, ref n);
-        Output.Write(big, 0, n);
-    }
-
-    private static void Encode(TraceRequest r, byte[] buf, ref int len)
+    private static void Encode(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges, byte[] buf, ref int len)
     {
         buf[len++] = RequestTag;
         Varint(buf, ref len, (ulong)r.Id);
@@ -55,8 +50,8 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Varint(buf, ref len, (ulong)r.Graph);
         Varint(buf, ref len, (ulong)ToMicros(r.ArrivalMs));
         Varint(buf, ref len, (ulong)ToMicros(r.LatencyMs));
-        Varint(buf, ref len, (ulong)r.Nodes.Length);
-        foreach (var n in r.Nodes)
+        Varint(buf, ref len, (ulong)nodes.Length);
+        foreach (var n in nodes)
         {
             Varint(buf, ref len, (ulong)n.Node);
             Varint(buf, ref len, (ulong)ToMicros(n.StartMs));
@@ -64,8 +59,8 @@ internal sealed class BinaryTraceWriter : TraceWriter
             buf[len++] = (byte)n.Status;
         }
 
-        Varint(buf, ref len, (ulong)r.Edges.Length);
-        foreach (var e in r.Edges)
+        Varint(buf, ref len, (ulong)edges.Length);
+        foreach (var e in edges)
         {
             Varint(buf, ref len, (ulong)e.From);
             Varint(buf, ref len, (ulong)e.To);
@@ -80,6 +75,14 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Reserve(16);
         _buf[_len++] = EndTag;
         Varint((ulong)count);
+        FlushBuffer();
+    }
+
+    protected override void WriteChecksum(ulong checksum)
+    {
+        Reserve(8);
+        BinaryPrimitives.WriteUInt64LittleEndian(_buf.AsSpan(_len), checksum);
+        _len += 8;
         FlushBuffer();
     }
 

@@ -1,8 +1,5 @@
 namespace Fluxo.Trace;
 
-/// <summary>The fields of one request record, without its events.</summary>
-public readonly record struct RequestHead(long Id, long Client, int Graph, double ArrivalMs, double LatencyMs);
-
 /// <summary>
 /// Receives a trace as a reader parses it, one request at a time, so a trace need never be held whole:
 /// the event spans are the reader's own buffers, valid only during the call.

@@ -25,6 +25,11 @@ internal sealed class TextTraceReader
     private readonly TraceOrder _order = new();
     private int _line;
 
+    // Every line above the checksum line goes through it, with LF ends, as the buffer lets it go; _hashedTo is how far
+    // the buffer is in. Line ends count as LF and a byte order mark not at all, as the reader reads them.
+    private readonly System.IO.Hashing.XxHash3 _checksum = TraceWriter.NewChecksum();
+    private int _hashedTo;
+
     private TextTraceReader(string path, DiagnosticBag diags, Stream stream)
     {
         _path = path;
@@ -52,7 +57,7 @@ internal sealed class TextTraceReader
         Fill();
         if (_len >= 3 && _buf.AsSpan(0, 3).SequenceEqual("\uFEFF"u8))
         {
-            _pos = 3;
+            _pos = _hashedTo = 3;
         }
 
         if (!Next(out var first) || !first.SequenceEqual(MagicBytes))
@@ -101,7 +106,7 @@ internal sealed class TextTraceReader
                     return Fail($"the end line counts {Encoding.UTF8.GetString(line[4..])} requests but the trace holds {requests}");
                 }
 
-                return !Next(out _) || Fail("text after the end line");
+                return Checked();
             }
 
             if (ReadRequest(line, header, out var nodeCount, out var edgeCount) is not { } head)
@@ -194,6 +199,50 @@ internal sealed class TextTraceReader
         return new RequestHead(id, client, (int)graph, arrival, latency);
     }
 
+    /// <summary>
+    /// After the end line: the checksum of every byte above its line, which must match. A trace written before traces
+    /// carried one ends at the end line and is read unchecked.
+    /// </summary>
+    private bool Checked()
+    {
+        HashConsumed();
+        _hashedTo = _pos;
+        var expected = _checksum.GetCurrentHashAsUInt64();
+        if (!Next(out var line))
+        {
+            return true;
+        }
+
+        var prefix = Encoding.ASCII.GetBytes(TextTraceWriter.ChecksumPrefix);
+        var hex = line.StartsWith(prefix) ? line[prefix.Length..] : default;
+        if (hex.Length != 16 || !ulong.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var sum))
+        {
+            return Fail($"after the end line only '{TextTraceWriter.ChecksumPrefix}<16 hex digits>' may follow");
+        }
+
+        if (sum != expected)
+        {
+            _diags.Add(Diag.TraceChecksumMismatch(_path, _line));
+            return false;
+        }
+
+        return !Next(out _) || Fail("text after the checksum line");
+    }
+
+    /// <summary>Adds the lines read since the last call to the checksum, each CR or CRLF as the LF the writer wrote.</summary>
+    private void HashConsumed()
+    {
+        var s = _buf.AsSpan(_hashedTo, _pos - _hashedTo);
+        for (var cr = s.IndexOf((byte)'\r'); cr >= 0; cr = s.IndexOf((byte)'\r'))
+        {
+            _checksum.Append(s[..cr]);
+            _checksum.Append("\n"u8);
+            s = s[(cr + (cr + 1 < s.Length && s[cr + 1] == '\n' ? 2 : 1))..];
+        }
+
+        _checksum.Append(s);
+    }
+
     private static ReadOnlySpan<byte> MagicBytes => "fluxo-trace/1 text"u8;
 
     /// <summary>
@@ -277,6 +326,8 @@ internal sealed class TextTraceReader
     private void Fill()
     {
         var rest = _len - _pos;
+        HashConsumed();
+        _hashedTo = 0;
         if (rest == _buf.Length)
         {
             Array.Resize(ref _buf, _buf.Length * 2);

@@ -7,6 +7,9 @@ internal sealed class TextTraceWriter : TraceWriter
 {
     public const string Magic = "fluxo-trace/1 text";
 
+    /// <summary>The last line: the checksum of every byte above it, 16 hex digits.</summary>
+    public const string ChecksumPrefix = "checksum ";
+
     private readonly byte[] _buf = new byte[1 << 16];
     private int _len;
 
@@ -23,7 +26,7 @@ internal sealed class TextTraceWriter : TraceWriter
         NewLine();
     }
 
-    protected override void WriteRequest(TraceRequest r)
+    protected override void WriteRequest(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         Ascii("R ");
         Long(r.Id);
@@ -36,11 +39,11 @@ internal sealed class TextTraceWriter : TraceWriter
         Space();
         Ms(r.LatencyMs);
         Space();
-        Long(r.Nodes.Length);
+        Long(nodes.Length);
         Space();
-        Long(r.Edges.Length);
+        Long(edges.Length);
         NewLine();
-        foreach (var n in r.Nodes)
+        foreach (var n in nodes)
         {
             Ascii("N ");
             Long(n.Node);
@@ -53,7 +56,7 @@ internal sealed class TextTraceWriter : TraceWriter
             NewLine();
         }
 
-        foreach (var e in r.Edges)
+        foreach (var e in edges)
         {
             Ascii("E ");
             Long(e.From);
@@ -73,6 +76,16 @@ internal sealed class TextTraceWriter : TraceWriter
     {
         Ascii("end ");
         Long(count);
+        NewLine();
+        FlushBuffer();
+    }
+
+    protected override void WriteChecksum(ulong checksum)
+    {
+        Reserve(32);
+        Ascii(ChecksumPrefix);
+        Utf8Formatter.TryFormat(checksum, _buf.AsSpan(_len), out var n, new System.Buffers.StandardFormat('x', 16));
+        _len += n;
         NewLine();
         FlushBuffer();
     }

@@ -94,6 +94,9 @@ public static class EventOrder
     }
 }
 
+/// <summary>The fields of one request record, without its events.</summary>
+public readonly record struct RequestHead(long Id, long Client, int Graph, double ArrivalMs, double LatencyMs);
+
 /// <summary>Everything observed for one request, in the order the runtime saw it.</summary>
 public sealed record TraceRequest(
     long Id,

@@ -1,3 +1,4 @@
+using System.IO.Hashing;
 using System.Text;
 using System.Text.Json;
 
@@ -10,11 +11,13 @@ namespace Fluxo.Trace;
 /// </summary>
 public abstract class TraceWriter : IDisposable
 {
+    private readonly ChecksumStream _checksum;
     private bool _disposed;
 
     protected TraceWriter(Stream output, TraceHeader header)
     {
-        Output = output;
+        _checksum = new ChecksumStream(output);
+        Output = _checksum;
         Header = header;
     }
 
@@ -34,16 +37,32 @@ public abstract class TraceWriter : IDisposable
     public static TraceWriter Create(Stream output, TraceHeader header, bool binary) =>
         binary ? new BinaryTraceWriter(output, header) : new TextTraceWriter(output, header);
 
-    public void Write(TraceRequest request)
+    public void Write(TraceRequest request) =>
+        Write(new RequestHead(request.Id, request.Client, request.Graph, request.ArrivalMs, request.LatencyMs), request.Nodes.AsSpan(), request.Edges.AsSpan());
+
+    /// <summary>One request from its parts, in trace order: what a reader hands its sink, and what the runtime records into reused arrays.</summary>
+    public void Write(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        WriteRequest(request);
+        WriteRequest(head, nodes, edges);
         RequestCount++;
     }
 
-    protected abstract void WriteRequest(TraceRequest request);
+    protected abstract void WriteRequest(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges);
 
     protected abstract void WriteEnd(long count);
+
+    /// <summary>Writes the checksum that closes the trace, after the end record, and flushes it.</summary>
+    protected abstract void WriteChecksum(ulong checksum);
+
+    /// <summary>
+    /// The checksum that closes a trace: XXH3 (64 bits) of every byte before it, so an edit anywhere (an edge's hash,
+    /// a time, a node id) is refused when the trace is read instead of replayed as if it had been recorded.
+    /// </summary>
+    public static ulong Checksum(ReadOnlySpan<byte> bytes) => XxHash3.HashToUInt64(bytes);
+
+    /// <summary>The same checksum computed a block at a time, as readers stream.</summary>
+    internal static XxHash3 NewChecksum() => new();
 
     /// <summary>
     /// Hands every request written so far to the stream, so a sink that appends blocks (a blob) holds whole
@@ -73,8 +92,52 @@ public abstract class TraceWriter : IDisposable
 
         _disposed = true;
         WriteEnd(RequestCount);
+        FlushBuffer();
+        WriteChecksum(_checksum.Hash.GetCurrentHashAsUInt64());
         Output.Flush();
         Output.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Passes every byte written on to the file and into the checksum.</summary>
+    private sealed class ChecksumStream(Stream inner) : Stream
+    {
+        public XxHash3 Hash { get; } = new();
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Hash.Append(buffer);
+            inner.Write(buffer);
+        }
+
+        public override void Flush() => inner.Flush();
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
     }
 }

@@ -11,9 +11,15 @@ internal sealed class PartPlan
     private readonly ByteLru[] _lrus;
     private readonly double[] _ttls;
     private readonly ulong _always;
+    private readonly List<HotPart> _hot = [];
+    private readonly List<Candidate> _blocks;
+    private readonly FlatTrace _flat;
+    private readonly Dictionary<(ulong Bypass, int Spec), ReplayProgram> _programs = [];
 
-    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, double[] ttls, ulong always, int specBit, double[] ready)
+    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, double[] ttls, ulong always, int specBit, double[] ready, List<Candidate> blocks, FlatTrace flat)
     {
+        _blocks = blocks;
+        _flat = flat;
         _ttls = ttls;
         Base = program;
         _keys = keys;
@@ -58,14 +64,26 @@ internal sealed class PartPlan
 
         var blocks = new List<Candidate>(caches);
         ulong always = 0;
+        var hot = new List<HotPart>();
         foreach (var p in policy.Precompute.Where(p => p.Handler == name))
         {
-            always |= 1UL << blocks.Count;
-            blocks.Add(ServiceReplay.Block(facts, p.Nodes));
+            var block = ServiceReplay.Block(facts, p.Nodes);
+            if (p.KeyedByRequest)
+            {
+                var listed = PrecomputeRule.ParseHotKeys(p.HotKeys) ?? throw new ArgumentException($"a hot key of {name} is not 16 hex digits");
+                hot.Add(new HotPart(blocks.Count, listed, part.PartKeys(block), p.RefreshSeconds * 1000, p.ComputeCostMs));
+            }
+            else
+            {
+                always |= 1UL << blocks.Count;
+            }
+
+            blocks.Add(block);
         }
 
         var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
-        var plan = new PartPlan(program, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount]);
+        var plan = new PartPlan(program, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount], blocks, part.Flat);
+        plan._hot.AddRange(hot);
         var self = part.MeanSelf();
         for (var d = 0; d < policy.Speculate.Length; d++)
         {
@@ -95,10 +113,68 @@ internal sealed class PartPlan
         return plan;
     }
 
-    /// <summary>Looks request <paramref name="r"/>, arriving at <paramref name="arrivalMs"/>, up in every cache it demands (LRU order changes) and returns the hit bits, pre-computed parts included.</summary>
-    public ulong CacheHits(int r, double arrivalMs)
+    /// <summary>Before any request of the service: the refreshes of this handler's hot-key parts that are due.</summary>
+    public void RefreshDue(double arrivalMs)
     {
+        foreach (var h in _hot)
+        {
+            h.RefreshDue(arrivalMs);
+        }
+    }
+
+    /// <summary>Refreshes of stored hot-key entries so far (each one entry recomputed off any request's path).</summary>
+    public long HotRefreshes => _hot.Sum(h => h.Refreshes);
+
+    public double HotRefreshWorkMs => _hot.Sum(h => h.RefreshWorkMs);
+
+    /// <summary>
+    /// The program for a request whose hot-key parts in <paramref name="bypass"/> (bits of block positions) run as if there
+    /// were no part (<see cref="PrecomputeRule.IsHotKey"/>), served by speculation <paramref name="spec"/> when not null.
+    /// </summary>
+    public ReplayProgram ProgramFor(ulong bypass, SpecPlan? spec = null)
+    {
+        if (bypass == 0)
+        {
+            return spec?.Program ?? Base;
+        }
+
+        var key = (bypass, spec?.Index ?? -1);
+        if (!_programs.TryGetValue(key, out var program))
+        {
+            // A bypassed part keeps its position (the hit bits are positions) but holds no nodes.
+            var blocks = _blocks.Select((b, j) => (bypass & (1UL << j)) != 0 ? new Candidate(-1, [], [], [], b.Handler) : b).ToList();
+            if (spec is not null)
+            {
+                blocks.Add(spec.Block);
+            }
+
+            program = _programs[key] = ReplayProgram.Compile(_flat, blocks)!;
+        }
+
+        return program;
+    }
+
+    /// <summary>
+    /// Looks request <paramref name="r"/>, arriving at <paramref name="arrivalMs"/>, up in every cache it demands (LRU order changes) and returns
+    /// the hit bits, pre-computed parts included; <paramref name="bypass"/> gets the hot-key parts the request runs without.
+    /// </summary>
+    public ulong CacheHits(int r, double arrivalMs, out ulong bypass)
+    {
+        bypass = 0;
         var hits = _always;
+        foreach (var h in _hot)
+        {
+            switch (h.Access(r))
+            {
+                case true:
+                    hits |= 1UL << h.Bit;
+                    break;
+                case null:
+                    bypass |= 1UL << h.Bit;
+                    break;
+            }
+        }
+
         for (var j = 0; j < _keys.Length; j++)
         {
             var size = _keys[j].EntryBytes[r];
@@ -109,6 +185,44 @@ internal sealed class PartPlan
         }
 
         return hits;
+    }
+}
+
+/// <summary>
+/// A part stored per hot key in a replay: the runtime's rule (<c>AheadWork</c>): every stored entry is recomputed at the first
+/// request of each refresh period (off the request's path), a listed key's entry is stored at its first demand (a miss) and
+/// served from then on, and a key not listed runs without the part.
+/// </summary>
+internal sealed class HotPart(int bit, HashSet<ulong> listed, ulong?[] keys, double refreshMs, double workMs)
+{
+    private readonly HashSet<ulong> _stored = [];
+    private double _nextRefresh;
+
+    public int Bit { get; } = bit;
+
+    public long Refreshes { get; private set; }
+
+    public double RefreshWorkMs => Refreshes * workMs;
+
+    /// <summary>True: served; false: a listed key's first demand (stored now); null: not demanded here or not a hot key.</summary>
+    public bool? Access(int r)
+    {
+        if (keys[r] is not { } key || !PrecomputeRule.IsHotKey(listed, key))
+        {
+            return null;
+        }
+
+        return !_stored.Add(key);
+    }
+
+    /// <summary>Before any request of the service, arriving at <paramref name="arrivalMs"/>: recompute every stored entry when a new period has begun.</summary>
+    public void RefreshDue(double arrivalMs)
+    {
+        if (refreshMs > 0 && arrivalMs >= _nextRefresh)
+        {
+            Refreshes += _stored.Count;
+            _nextRefresh = PrecomputeRule.NextRefreshMs(arrivalMs, refreshMs / 1000);
+        }
     }
 }
 

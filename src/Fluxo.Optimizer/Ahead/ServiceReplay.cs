@@ -249,8 +249,13 @@ public sealed partial class ServiceReplay
             var part = _parts[pi];
             var plan = plans[pi];
             var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
-            var program = plan.Base;
-            var hits = plan.CacheHits(r, arrival);
+            foreach (var pl in plans)
+            {
+                pl.RefreshDue(arrival);
+            }
+
+            var hits = plan.CacheHits(r, arrival, out var bypass);
+            var program = plan.ProgramFor(bypass);
             if (pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];
@@ -258,7 +263,7 @@ public sealed partial class ServiceReplay
                         () => Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
                     && spec.Block.Nodes.Any(v => shape.Ran[v]) && spec.Matches(part.Flat, r, p.Predicted))
                 {
-                    program = spec.Program;
+                    program = plan.ProgramFor(bypass, spec);
                     hits |= 1UL << plan.SpecBit;
                     used++;
                     usedWork += p.Work;
@@ -310,9 +315,10 @@ public sealed partial class ServiceReplay
             wastedWork += p.Work;
         }
 
-        var refreshes = 0L;
-        var refreshWork = 0.0;
-        foreach (var pre in policy.Precompute.Where(p => PartOf(p.Handler) is not null))
+        var refreshes = plans.Sum(pl => pl.HotRefreshes);
+        var refreshWork = plans.Sum(pl => pl.HotRefreshWorkMs);
+
+        foreach (var pre in policy.Precompute.Where(p => !p.KeyedByRequest && PartOf(p.Handler) is not null))
         {
             // The runtime refreshes at the first request of every refresh period that has one.
             var n = pre.RefreshSeconds > 0 ? Enumerable.Range(0, requests).Select(i => Math.Floor(At(i).Arrival / (pre.RefreshSeconds * 1000))).Distinct().LongCount() : 1;
@@ -427,6 +433,35 @@ public sealed partial class ServiceReplay
             var onlyThen = then.Except(otherwise).ToList();
             var onlyElse = otherwise.Except(then).ToList();
             return Present(onlyThen) && !Present(onlyElse) ? true : Present(onlyElse) && !Present(onlyThen) ? false : null;
+        }
+
+        /// <summary>Per request, the key of <paramref name="block"/> (<see cref="CacheKey.Combine"/> of its entering values, as the runtime
+        /// computes it), or null when the request did not demand the block or an entering value is missing.</summary>
+        public ulong?[] PartKeys(Candidate block)
+        {
+            var keys = new ulong?[Flat.Requests];
+            var edges = Facts.Edges.Count;
+            var hashes = new ulong[block.EnteringEdges.Length];
+            for (var r = 0; r < Flat.Requests; r++)
+            {
+                var shape = Flat.Shapes[Flat.ShapeOf[r]];
+                if (!block.Nodes.Any(v => shape.Ran[v]))
+                {
+                    continue;
+                }
+
+                var present = true;
+                for (var k = 0; k < hashes.Length && present; k++)
+                {
+                    var at = (r * edges) + block.EnteringEdges[k];
+                    present = Flat.EdgeBytes[at] >= 0;
+                    hashes[k] = Flat.EdgeHash[at];
+                }
+
+                keys[r] = present ? CacheKey.Combine(hashes) : null;
+            }
+
+            return keys;
         }
 
         /// <summary>Mean self latency of each node over the requests where it ran.</summary>

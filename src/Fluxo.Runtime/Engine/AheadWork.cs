@@ -36,6 +36,36 @@ public sealed class AheadWork
         _tables = tables;
         _stored = new Value[]?[policy.Precompute.Length];
         _nextRefresh = new double[policy.Precompute.Length];
+        _hot = [.. policy.Precompute.Select(p => p.KeyedByRequest ? new HotStore(PrecomputeRule.ParseHotKeys(p.HotKeys)!) : null)];
+    }
+
+    // Per precompute decision stored per hot key: its listed keys and, per key stored so far, the values and the request fields to refresh them from.
+    private readonly HotStore?[] _hot;
+
+    private sealed record HotStore(HashSet<ulong> Listed)
+    {
+        public Dictionary<ulong, (Value[] Values, Value Request)> Stored { get; } = [];
+    }
+
+    /// <summary>Whether precompute decision <paramref name="index"/> stores the key <paramref name="key"/> (<see cref="PrecomputeRule.IsHotKey"/>).</summary>
+    internal bool IsHot(int index, ulong key) => _hot[index] is { } h && PrecomputeRule.IsHotKey(h.Listed, key);
+
+    /// <summary>The stored entry of a hot key, or null before its first demand.</summary>
+    internal Value[]? HotEntry(int index, ulong key)
+    {
+        lock (_pending)
+        {
+            return _hot[index]!.Stored.TryGetValue(key, out var e) ? e.Values : null;
+        }
+    }
+
+    /// <summary>Stores a hot key's entry at its first demand, with the request fields its refreshes recompute it from.</summary>
+    internal void StoreHot(int index, ulong key, Value[] values, Value request)
+    {
+        lock (_pending)
+        {
+            _hot[index]!.Stored.TryAdd(key, (values, request));
+        }
     }
 
     /// <summary>The counters so far; speculations still waiting count as wasted.</summary>
@@ -58,6 +88,16 @@ public sealed class AheadWork
     {
         for (var d = 0; d < _stored.Length; d++)
         {
+            if (_hot[d] is not null)
+            {
+                if (info.ArrivalMs >= _nextRefresh[d])
+                {
+                    await RefreshHotAsync(d, info.ArrivalMs, ct).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
             if (_stored[d] is null || info.ArrivalMs >= _nextRefresh[d])
             {
                 await RefreshAsync(d, info.ArrivalMs, ct).ConfigureAwait(false);
@@ -153,6 +193,34 @@ public sealed class AheadWork
         }
     }
 
+    /// <summary>Recomputes every stored entry of hot-key decision <paramref name="d"/> from its request fields, at whole periods as <see cref="RefreshAsync"/>.</summary>
+    private async Task RefreshHotAsync(int d, double nowMs, CancellationToken ct)
+    {
+        var p = _policy.Precompute[d];
+        _nextRefresh[d] = PrecomputeRule.NextRefreshMs(nowMs, p.RefreshSeconds);
+        var g = _engine.Compiled(p.Handler)!;
+        var group = g.Groups[g.GroupOf[p.Nodes[0]]];
+        List<KeyValuePair<ulong, (Value[] Values, Value Request)>> entries;
+        lock (_pending)
+        {
+            entries = [.. _hot[d]!.Stored];
+        }
+
+        foreach (var (key, (_, request)) in entries)
+        {
+            var id = long.MinValue / 2 + Interlocked.Increment(ref _runs);
+            var run = new RequestRun(_engine, g, request, new RequestInfo(id, 0, nowMs), false, ct);
+            var (values, _, work) = await run.Groups.RunPartAsync(group.Exits).ConfigureAwait(false);
+            lock (_pending)
+            {
+                _hot[d]!.Stored[key] = (values, request);
+            }
+
+            _refreshes++;
+            _refreshWork += work;
+        }
+    }
+
     private async Task RefreshAsync(int d, double nowMs, CancellationToken ct)
     {
         var p = _policy.Precompute[d];
@@ -162,11 +230,7 @@ public sealed class AheadWork
         var run = new RequestRun(_engine, g, Value.Record([]), new RequestInfo(id, 0, nowMs), false, ct);
         var (values, _, work) = await run.Groups.RunPartAsync(group.Exits).ConfigureAwait(false);
         _stored[d] = values;
-        var period = p.RefreshSeconds * 1000;
-
-        // Refreshes fall on whole periods of the run's clock, so a run and its simulation refresh at the same times;
-        // a part with no refresh period is deterministic and never goes stale.
-        _nextRefresh[d] = period > 0 ? (Math.Floor(nowMs / period) + 1) * period : double.PositiveInfinity;
+        _nextRefresh[d] = PrecomputeRule.NextRefreshMs(nowMs, p.RefreshSeconds);
         _refreshes++;
         _refreshWork += work;
     }

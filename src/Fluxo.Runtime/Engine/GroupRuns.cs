@@ -60,6 +60,12 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
         var group = _g.Groups[grp];
         // A cache demands its entering values together; a pre-computed or speculated part one after another.
         var (values, key, t) = await EnteringAsync(group, together: group.Cache is not null).ConfigureAwait(false);
+        if (group.Ahead is { Precompute.KeyedByRequest: true } hot && run.Engine.Ahead is { } work)
+        {
+            await RunHotKeyAsync(grp, hot.Index, work, values, key, t).ConfigureAwait(false);
+            return;
+        }
+
         if (group.Cache is not { } cache)
         {
             var ahead = group.Ahead!;
@@ -92,6 +98,42 @@ internal sealed class GroupRuns(RequestRun run, PendingSpeculation? pending)
         }
 
         await cache.SetAsync(key, outputs, bytes, run.Info.ArrivalMs, run.Ct).ConfigureAwait(false);
+        Inserted(grp, done);
+    }
+
+    /// <summary>
+    /// A part stored per hot key (<see cref="PrecomputeRule.IsHotKey"/>): a key not listed runs as if there were no part; a listed
+    /// key is looked up, served when stored, else computed and stored like a cache miss (its refreshes are <see cref="AheadWork"/>'s).
+    /// </summary>
+    private async ValueTask RunHotKeyAsync(int grp, int decision, AheadWork work, Value[] values, ulong key, double t)
+    {
+        if (!work.IsHot(decision, key))
+        {
+            await RunExitsAsync(grp, t, floor: null).ConfigureAwait(false);
+            return;
+        }
+
+        var group = _g.Groups[grp];
+        var afterLookup = run.Virtual ? t + run.Engine.Options.Costs.LookupMs : Math.Max(t, run.Elapsed);
+        if (work.HotEntry(decision, key) is { } entry && entry.Length == group.Exits.Length)
+        {
+            Serve(grp, values, t, afterLookup, entry);
+            return;
+        }
+
+        var (outputs, done) = await RunExitsAsync(grp, afterLookup, floor: afterLookup).ConfigureAwait(false);
+
+        // The part reads request fields only (AheadRules.PartProblem), so they are all a refresh needs.
+        var fields = group.Entering.Select((e, k) => (e.Field, Value: values[k])).Where(x => x.Field is not null).DistinctBy(x => x.Field)
+            .Select(x => KeyValuePair.Create(x.Field!, x.Value));
+        work.StoreHot(decision, key, outputs, Value.Record(fields));
+        Inserted(grp, done);
+    }
+
+    /// <summary>After a miss stored the values of group <paramref name="grp"/>, whose last exit was done at <paramref name="done"/>: they are released after the insert.</summary>
+    private void Inserted(int grp, double done)
+    {
+        var group = _g.Groups[grp];
         var ready = run.Virtual ? done + run.Engine.Options.Costs.InsertMs : Math.Max(done, run.Elapsed);
         lock (_s)
         {

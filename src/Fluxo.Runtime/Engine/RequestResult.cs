@@ -1,11 +1,15 @@
+using Fluxo.Runtime.Tracing;
 using Fluxo.Trace;
 using Fluxo.Values;
 
 namespace Fluxo.Runtime.Engine;
 
 /// <summary>One request's outcome: a value, or an error from the service's own logic; never an exception.</summary>
-public sealed record RequestResult(long Id, string Handler, Value? Value, string? Error, double LatencyMs, TraceRequest? Trace)
+public sealed record RequestResult(long Id, string Handler, Value? Value, string? Error, double LatencyMs, RecordedTrace? Recorded)
 {
+    /// <summary>A copy of the request's trace record (when tracing), until a trace writer has taken it.</summary>
+    public TraceRequest? Trace => Recorded?.ToRequest();
+
     public bool Succeeded => Error is null;
 
     /// <summary>What failed the request, when <see cref="Error"/> was made from an exception: a front end whose nodes

@@ -40,7 +40,7 @@ internal sealed class RequestRun
         Virtual = engine.Options.Clock == ClockMode.Virtual;
         _startTicks = Stopwatch.GetTimestamp();
         States = new NodeStates(g.Nodes.Length);
-        Trace = trace ? new RequestTrace(g.Nodes.Length + 4) : null;
+        Trace = trace ? new RequestTrace(g.Nodes.Length) : null;
         Groups = new GroupRuns(this, pending);
         Calls = new RequestCalls(this);
         Limit = new WorkLimit(engine.Options.WorkLimit, g, ct);
@@ -245,7 +245,7 @@ internal sealed class RequestRun
     }
 
     /// <summary>This request's trace record; only for a run made with tracing on, once it has finished.</summary>
-    public TraceRequest BuildTrace(double latency)
+    public RecordedTrace BuildTrace(double latency)
     {
         lock (States)
         {

@@ -51,7 +51,7 @@ internal static class AheadGroups
         }
 
         var members = nodes.IsDefault ? [] : nodes.Distinct().Order().ToArray();
-        if (AheadRules.PartProblem(graph, members, speculate) is { } problem)
+        if (AheadRules.PartProblem(graph, members, speculate, ahead.Precompute?.KeyedByRequest ?? false) is { } problem)
         {
             diags.Add(Diag.PolicyDoesNotFit(path, where, problem));
             return;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Fluxo.Trace;
 
 namespace Fluxo.Runtime.Tracing;
 
@@ -12,7 +11,7 @@ internal sealed class ArrivalOrderedTrace(BackgroundTraceWriter trace, Stopwatch
 {
     private readonly object _gate = new();
     private readonly SortedSet<(double Arrival, long Id)> _running = [];
-    private readonly PriorityQueue<TraceRequest?, (double Arrival, long Id)> _finished = new();
+    private readonly PriorityQueue<RecordedTrace?, (double Arrival, long Id)> _finished = new();
 
     /// <summary>The arrival time of request <paramref name="id"/>, taken under the lock so arrivals are handed out in increasing order.</summary>
     public double Start(long id)
@@ -26,7 +25,7 @@ internal sealed class ArrivalOrderedTrace(BackgroundTraceWriter trace, Stopwatch
     }
 
     /// <summary>Request <paramref name="id"/> is over (its trace is null when it recorded none, e.g. it was cancelled).</summary>
-    public void Finish(double arrival, long id, TraceRequest? request)
+    public void Finish(double arrival, long id, RecordedTrace? request)
     {
         lock (_gate)
         {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Fluxo.Trace;
 
@@ -36,11 +35,12 @@ public sealed class BackgroundTraceWriter : IDisposable
         }
     }
 
-    public void Record(TraceRequest request)
+    /// <summary>Writes <paramref name="request"/>, whose arrays then go back to the pool.</summary>
+    public void Record(RecordedTrace request)
     {
         lock (_gate)
         {
-            _writer.Write(request);
+            request.WriteTo(_writer);
         }
     }
 
@@ -58,10 +58,19 @@ public sealed class BackgroundTraceWriter : IDisposable
         }
     }
 
-    /// <summary>A write-only stream that hands pooled copies of what it is given to a thread that writes them to the file.</summary>
+    /// <summary>
+    /// A write-only stream that hands copies of what it is given to a thread that writes them to the file, in a fixed
+    /// set of buffers: when the file falls behind, the writer waits for a free buffer instead of allocating more (chunks
+    /// that queue up long enough to survive collections made a loaded machine's garbage collector compact them).
+    /// </summary>
     private sealed class ChunkPipe : Stream
     {
-        private readonly BlockingCollection<(byte[] Buffer, int Length)> _chunks = new(boundedCapacity: 256);
+        private const int Buffers = 8;
+        private const int BufferSize = 1 << 16;
+
+        // Collections of a class, not of a tuple: code over a struct is compiled afresh in every process.
+        private readonly BlockingCollection<Chunk> _chunks = new(boundedCapacity: Buffers);
+        private readonly BlockingCollection<Chunk> _free = new(boundedCapacity: Buffers);
         private readonly Stream _file;
         private readonly Thread _thread;
         private Exception? _failure;
@@ -69,19 +78,24 @@ public sealed class BackgroundTraceWriter : IDisposable
         public ChunkPipe(Stream file)
         {
             _file = file;
+            for (var i = 0; i < Buffers; i++)
+            {
+                _free.Add(new Chunk());
+            }
+
             _thread = new Thread(Drain) { IsBackground = true, Name = "fluxo-trace-writer" };
             _thread.Start();
         }
 
         private void Drain()
         {
-            foreach (var (buffer, length) in _chunks.GetConsumingEnumerable())
+            foreach (var chunk in _chunks.GetConsumingEnumerable())
             {
                 try
                 {
                     if (_failure is null)
                     {
-                        _file.Write(buffer, 0, length);
+                        _file.Write(chunk.Buffer, 0, chunk.Length);
                     }
                 }
                 catch (IOException e)
@@ -90,7 +104,7 @@ public sealed class BackgroundTraceWriter : IDisposable
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    _free.Add(chunk);
                 }
             }
         }
@@ -99,9 +113,14 @@ public sealed class BackgroundTraceWriter : IDisposable
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
-            var copy = ArrayPool<byte>.Shared.Rent(buffer.Length);
-            buffer.CopyTo(copy);
-            _chunks.Add((copy, buffer.Length));
+            while (!buffer.IsEmpty)
+            {
+                var chunk = _free.Take();
+                chunk.Length = Math.Min(chunk.Buffer.Length, buffer.Length);
+                buffer[..chunk.Length].CopyTo(chunk.Buffer);
+                _chunks.Add(chunk);
+                buffer = buffer[chunk.Length..];
+            }
         }
 
         public override void Flush()
@@ -115,6 +134,7 @@ public sealed class BackgroundTraceWriter : IDisposable
                 _chunks.CompleteAdding();
                 _thread.Join();
                 _chunks.Dispose();
+                _free.Dispose();
                 _file.Dispose();
                 if (_failure is not null)
                 {
@@ -123,6 +143,13 @@ public sealed class BackgroundTraceWriter : IDisposable
             }
 
             base.Dispose(disposing);
+        }
+
+        private sealed class Chunk
+        {
+            public byte[] Buffer { get; } = new byte[BufferSize];
+
+            public int Length { get; set; }
         }
 
         public override bool CanRead => false;

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Fluxo.Ir;
 using Fluxo.Trace;
 using Fluxo.Values;
@@ -7,41 +6,35 @@ namespace Fluxo.Runtime.Tracing;
 
 /// <summary>
 /// What one request records for its trace beyond the engine's per-node arrays: the values that crossed
-/// edges, each with the time it was ready. Not thread-safe: the request run calls it under its lock.
+/// edges, each with the time it was ready, in arrays reused from request to request (a traced request allocates
+/// nothing in proportion to its events). Not thread-safe: the request run calls it under its lock.
 /// </summary>
-internal sealed class RequestTrace(int capacity)
+internal sealed class RequestTrace(int nodes)
 {
-    private readonly List<(double At, EdgeEvent Edge)> _edges = new(capacity);
+    private readonly TraceBuffers _buffers = TraceBuffers.Rent(nodes);
 
-    public void Edge(double at, int from, int to, Value v) => _edges.Add((at, new EdgeEvent(from, to, v.StableHash, v.ByteSize)));
+    public void Edge(double at, int from, int to, Value v) => _buffers.AddEdge(at, new EdgeEvent(from, to, v.StableHash, v.ByteSize));
 
     /// <summary>
     /// The request's trace record from the run's per-node arrays: node events sorted by start, edge events
     /// by ready time (stable: ties keep id and arrival order), plus the request's fields on edges into nodes
-    /// that did not run.
+    /// that did not run. The record takes this trace's arrays; the trace is not used again.
     /// </summary>
-    public TraceRequest Build(RequestInfo info, int graphIndex, Graph graph, Value request, double latency,
+    public RecordedTrace Build(RequestInfo info, int graphIndex, Graph graph, Value request, double latency,
         bool[] done, double[] start, double[] self, NodeStatus[] status)
     {
         var n = done.Length;
-        var nodes = new NodeEvent[n];
+        var nodes = _buffers.Nodes;
         for (var i = 0; i < n; i++)
         {
             nodes[i] = done[i] ? new NodeEvent(i, start[i], self[i], status[i]) : new NodeEvent(i, 0, 0, NodeStatus.Skipped);
         }
 
-        EventOrder.SortNodes(nodes);
+        _buffers.NodeCount = n;
+        EventOrder.SortNodes(nodes.AsSpan(0, n));
         AddUnpulledRequestFields(graph, request, done, status);
-        var edges = new EdgeEvent[_edges.Count];
-        var times = new double[_edges.Count];
-        for (var i = 0; i < _edges.Count; i++)
-        {
-            (times[i], edges[i]) = _edges[i];
-        }
-
-        EventOrder.SortEdges(edges, times);
-        return new TraceRequest(info.Id, info.Client, graphIndex, info.ArrivalMs, latency,
-            ImmutableCollectionsMarshal.AsImmutableArray(nodes), ImmutableCollectionsMarshal.AsImmutableArray(edges));
+        EventOrder.SortEdges(_buffers.Edges.AsSpan(0, _buffers.EdgeCount), _buffers.Times.AsSpan(0, _buffers.EdgeCount));
+        return new RecordedTrace(new RequestHead(info.Id, info.Client, graphIndex, info.ArrivalMs, latency), _buffers);
     }
 
     /// <summary>

@@ -11,27 +11,90 @@ public sealed record RunReport(IReadOnlyList<LatencyRow> Rows, long Requests, do
     /// <summary>Work done ahead of requests, when the policy asked for any.</summary>
     public Engine.AheadStats? Ahead { get; init; }
 
+    /// <summary>The process's CPU time (every thread: tracing, garbage collection) while the workload ran: a steadier measure than wall time on a shared machine.</summary>
+    public double CpuSeconds { get; init; }
+
     /// <summary>The first few failed requests of each handler, with their messages.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> FirstErrors { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
 
-    public static RunReport Build(IReadOnlyDictionary<string, List<(double Latency, bool Ok)>> byHandler, double clockSeconds, double wallSeconds, IReadOnlyList<CacheRow> caches)
+    public static RunReport Build(IReadOnlyDictionary<string, LatencyLog> byHandler, double clockSeconds, double wallSeconds, IReadOnlyList<CacheRow> caches)
     {
         var rows = byHandler.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Row(kv.Key, kv.Value, clockSeconds)).ToList();
-        rows.Add(Row("all", [.. byHandler.Values.SelectMany(v => v)], clockSeconds));
+        rows.Add(Row("all", byHandler.Count == 1 ? byHandler.Values.First() : LatencyLog.Join(byHandler.Values), clockSeconds));
         return new RunReport(rows, rows[^1].Requests, clockSeconds, wallSeconds, caches);
     }
 
-    private static LatencyRow Row(string handler, List<(double Latency, bool Ok)> samples, double seconds)
+    private static LatencyRow Row(string handler, LatencyLog log, double seconds)
     {
-        var ok = samples.Where(s => s.Ok).Select(s => s.Latency).Order().ToArray();
-        return new LatencyRow(handler, samples.Count, samples.Count - ok.Length,
-            ok.Length == 0 ? 0 : ok.Average(), Percentile(ok, 0.50), Percentile(ok, 0.95), Percentile(ok, 0.99),
-            seconds > 0 ? samples.Count / seconds : 0);
+        var ok = log.SortedOk();
+        var sum = 0.0;
+        foreach (var x in ok)
+        {
+            sum += x;
+        }
+
+        return new LatencyRow(handler, log.Requests, log.Requests - ok.Length,
+            ok.Length == 0 ? 0 : sum / ok.Length, Percentile(ok, 0.50), Percentile(ok, 0.95), Percentile(ok, 0.99),
+            seconds > 0 ? log.Requests / seconds : 0);
     }
 
     /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static double Percentile(double[] sorted, double p) =>
+    public static double Percentile(ReadOnlySpan<double> sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+}
+
+/// <summary>
+/// One handler's latencies in a run: the successful requests' in one growing array (8 bytes a request, sorted in place
+/// for the report) and a count of the rest. Not thread-safe: callers lock it.
+/// </summary>
+public sealed class LatencyLog
+{
+    private double[] _ok = new double[1024];
+    private int _okCount;
+
+    public long Requests { get; private set; }
+
+    public void Add(double latencyMs, bool ok)
+    {
+        Requests++;
+        if (!ok)
+        {
+            return;
+        }
+
+        if (_okCount == _ok.Length)
+        {
+            Array.Resize(ref _ok, _ok.Length * 2);
+        }
+
+        _ok[_okCount++] = latencyMs;
+    }
+
+    /// <summary>The successful requests' latencies, ascending.</summary>
+    public ReadOnlySpan<double> SortedOk()
+    {
+        var ok = _ok.AsSpan(0, _okCount);
+        ok.Sort();
+        return ok;
+    }
+
+    public static LatencyLog Join(IEnumerable<LatencyLog> logs)
+    {
+        var all = new LatencyLog();
+        foreach (var log in logs)
+        {
+            all.Requests += log.Requests;
+            if (all._ok.Length - all._okCount < log._okCount)
+            {
+                Array.Resize(ref all._ok, all._okCount + log._okCount);
+            }
+
+            log._ok.AsSpan(0, log._okCount).CopyTo(all._ok.AsSpan(all._okCount));
+            all._okCount += log._okCount;
+        }
+
+        return all;
+    }
 }
 
 /// <summary>How one cache did in a run.</summary>

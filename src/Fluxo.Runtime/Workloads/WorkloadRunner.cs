@@ -14,7 +14,7 @@ namespace Fluxo.Runtime.Workloads;
 /// </summary>
 public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, BackgroundTraceWriter? trace = null)
 {
-    private readonly Dictionary<string, List<(double, bool)>> _latencies = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LatencyLog> _latencies = new(StringComparer.Ordinal);
     private long _nextId;
     private long _issued;
     private double _lastFinish;
@@ -40,12 +40,12 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     {
         lock (_latencies)
         {
-            if (!_latencies.TryGetValue(r.Handler, out var list))
+            if (!_latencies.TryGetValue(r.Handler, out var log))
             {
-                _latencies[r.Handler] = list = [];
+                _latencies[r.Handler] = log = new LatencyLog();
             }
 
-            list.Add((r.LatencyMs, r.Succeeded));
+            log.Add(r.LatencyMs, r.Succeeded);
             if (r.Error is not null)
             {
                 if (!_errors.TryGetValue(r.Handler, out var first))
@@ -62,9 +62,9 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
             _lastFinish = Math.Max(_lastFinish, arrival + r.LatencyMs);
         }
 
-        if (r.Trace is not null && _ordered is null)
+        if (r.Recorded is not null && _ordered is null)
         {
-            trace?.Record(r.Trace);
+            trace?.Record(r.Recorded);
         }
     }
 
@@ -82,18 +82,21 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
         }
         finally
         {
-            ordered?.Finish(arrival, id, r?.Trace);
+            ordered?.Finish(arrival, id, r?.Recorded);
         }
 
         Record(r, arrival);
         return r;
     }
 
+    private TimeSpan _cpuAtStart;
+
     private RunReport Report(double clockSeconds, double wallSeconds) =>
         RunReport.Build(_latencies, clockSeconds, wallSeconds,
             [.. engine.Caches.Select(c => new CacheRow(c.Decision.Handler, string.Join(",", c.Decision.Nodes), c.Decision.Bytes, c.Stats.Hits, c.Stats.Misses, c.Stats.Evictions, c.Stats.Bytes))]) with
         {
             Ahead = engine.Ahead?.Stats,
+            CpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - _cpuAtStart).TotalSeconds,
             FirstErrors = _errors.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<string>)[.. kv.Value], StringComparer.Ordinal),
         };
 
@@ -111,6 +114,7 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private async Task<RunReport> RunVirtualAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
+        _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
         var events = new PriorityQueue<Event, (double, long)>();
         long seq = 0;
         long sessions = 0;
@@ -177,6 +181,7 @@ public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, Back
     private async Task<RunReport> RunRealAsync(int requests, CancellationToken ct)
     {
         var wall = Stopwatch.StartNew();
+        _cpuAtStart = Process.GetCurrentProcess().TotalProcessorTime;
 
         // Workload requests take ids 1..requests from the driver (seeded ids: newId() and random() draw from them),
         // enqueued calls the ids after those, in the order they are received.

@@ -62,4 +62,24 @@ public sealed class FuzzFindingsTests : IDisposable
         File.WriteAllLines(trace, lines);
         RefusedCleanly("simulate", Weather, "--trace", trace, "--policy", Path.Combine(RepoPaths.Samples, "weather", "policy-ip-subgraph.json"));
     }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("binary")]
+    public void ATraceWithAnEditedHash(string form)
+    {
+        // Issue 18, defect 10: the edited trace was replayed as if it had been recorded (exit 0).
+        var trace = Path.Combine(_dir, "t." + form);
+        Assert.Equal(0, CliRunner.Run("run", Weather, "-w", HotIps, "-n", "20", "-t", trace, "--trace-format", form).Exit);
+        var edge = Fluxo.Trace.TraceFile.Read(trace, new Fluxo.Diagnostics.DiagnosticBag())!.Requests[5].Edges[0];
+        var hash = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(hash, edge.Hash);
+        var bytes = File.ReadAllBytes(trace);
+        var at = bytes.AsSpan().IndexOf(form == "text" ? System.Text.Encoding.ASCII.GetBytes($"{edge.Hash:x16}") : hash);
+        bytes[at] = form == "text" ? (byte)(bytes[at] == '1' ? '2' : '1') : (byte)(bytes[at] ^ 1);
+        File.WriteAllBytes(trace, bytes);
+        var (exit, _, error) = CliRunner.Run("simulate", Weather, "--trace", trace, "--policy", Path.Combine(RepoPaths.Samples, "weather", "policy-ip-subgraph.json"));
+        Assert.Equal(1, exit);
+        Assert.Contains("error FLX7050", error, StringComparison.Ordinal);
+    }
 }

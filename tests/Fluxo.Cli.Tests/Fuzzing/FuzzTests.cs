@@ -17,6 +17,14 @@ public sealed class FuzzTests(ITestOutputHelper log) : IDisposable
         {
             Directory.Delete(_work, recursive: true);
         }
+        else
+        {
+            // A campaign keeps its findings; the build folders and scratch files are large and only the findings matter.
+            foreach (var sub in Directory.GetDirectories(_work).Where(d => Path.GetFileName(d) != "Findings"))
+            {
+                Directory.Delete(sub, recursive: true);
+            }
+        }
     }
 
     public static TheoryData<string> Formats => ["flimp", "ir-json", "pipes-json", "trace-text", "trace-binary", "policy", "workload", "bindings"];
@@ -25,10 +33,14 @@ public sealed class FuzzTests(ITestOutputHelper log) : IDisposable
     [MemberData(nameof(Formats))]
     public void MutatedInputsNeverCrashOrHang(string format)
     {
-        var inputs = int.TryParse(Environment.GetEnvironmentVariable("FLUXO_FUZZ_INPUTS"), CultureInfo.InvariantCulture, out var n) ? n : 12;
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("FLUXO_FUZZ_SEED"), CultureInfo.InvariantCulture, out var s) ? s : 18;
-        var result = new FuzzCampaign(_work, TimeSpan.FromSeconds(30)).Run(format, inputs, seed);
-        var line = string.Create(CultureInfo.InvariantCulture, $"{result.Format}\t{result.Inputs}\t{result.Crashes}\t{result.Hangs}\t{result.Elapsed.TotalSeconds:F1}");
+        var inputs = Setting("FLUXO_FUZZ_INPUTS", 12);
+        var seed = Setting("FLUXO_FUZZ_SEED", 18);
+        var options = new FuzzOptions(TimeSpan.FromSeconds(30), Setting("FLUXO_FUZZ_PROCESS_EVERY", 1000), Setting("FLUXO_FUZZ_BUILDS", 0),
+            Setting("FLUXO_FUZZ_SECONDS", 0) is > 0 and var seconds ? TimeSpan.FromSeconds(seconds) : null);
+        var result = new FuzzCampaign(_work, options).Run(format, inputs, seed);
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"{result.Format}\t{result.Inputs}\t{result.Crashes}\t{result.Hangs}\t{result.Compiled}\t{result.Built}\t{result.BuildFailures}\t{result.ProcessRuns}\t{result.Elapsed.TotalSeconds:F1}");
         log.WriteLine(line);
         if (Environment.GetEnvironmentVariable("FLUXO_FUZZ_REPORT") is { Length: > 0 } report)
         {
@@ -37,4 +49,7 @@ public sealed class FuzzTests(ITestOutputHelper log) : IDisposable
 
         Assert.True(result.Findings.Count == 0, string.Join("\n", result.Findings));
     }
+
+    private static int Setting(string name, int otherwise) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), CultureInfo.InvariantCulture, out var n) ? n : otherwise;
 }

@@ -72,13 +72,18 @@ internal sealed class Mutator(int seed)
     /// <summary>Replaces the value after a random "key": with a token.</summary>
     private string ReplaceValue(string s)
     {
-        var colons = Enumerable.Range(0, s.Length).Where(i => s[i] == ':').ToList();
-        if (colons.Count == 0)
+        var count = s.AsSpan().Count(':');
+        if (count == 0)
         {
             return s;
         }
 
-        var at = colons[_random.Next(colons.Count)] + 1;
+        var at = 0;
+        for (var nth = _random.Next(count); nth >= 0; nth--)
+        {
+            at = s.IndexOf(':', at) + 1;
+        }
+
         var end = at;
         var depth = 0;
         var inString = false;

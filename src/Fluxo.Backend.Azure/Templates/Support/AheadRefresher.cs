@@ -1,3 +1,4 @@
+using Fluxo.Policy;
 using Fluxo.Values;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -52,11 +53,29 @@ public sealed class AheadRefresher(FluxoServices services, ILogger<AheadRefreshe
                 return now + Recheck;
             }
 
-            var scope = new RequestScope("refresh." + Guid.NewGuid().ToString("N"), services, ct);
-            var values = await services.Model.Handler(part.Handler).RunPart!(scope, Value.Record([]), part.Part);
-            if (!await services.Ahead.StoreAsync(part, values))
+            if (services.Ahead.HotKeys(part) is not null)
             {
-                return now + Retry;
+                // Hot keys are stored at their first demand; a refresh recomputes those stored so far from their request fields.
+                if (refreshSeconds <= 0)
+                {
+                    return now + Recheck;
+                }
+
+                foreach (var (key, request) in await services.Ahead.HotRequestsAsync(part))
+                {
+                    var hotScope = new RequestScope("refresh." + Guid.NewGuid().ToString("N"), services, ct);
+                    var hotValues = await services.Model.Handler(part.Handler).RunPart!(hotScope, request, part.Part);
+                    await services.Ahead.StoreAsync(part, hotValues, key, request);
+                }
+            }
+            else
+            {
+                var scope = new RequestScope("refresh." + Guid.NewGuid().ToString("N"), services, ct);
+                var values = await services.Model.Handler(part.Handler).RunPart!(scope, Value.Record([]), part.Part);
+                if (!await services.Ahead.StoreAsync(part, values))
+                {
+                    return now + Retry;
+                }
             }
 
             FluxoTelemetry.Ahead(part.Id, "refreshed");
@@ -74,8 +93,6 @@ public sealed class AheadRefresher(FluxoServices services, ILogger<AheadRefreshe
         }
 
         // Whole periods of the clock, as the runtime refreshes on whole periods of the run's clock.
-        var period = refreshSeconds * 1000;
-        var next = (Math.Floor(now.ToUnixTimeMilliseconds() / period) + 1) * period;
-        return DateTimeOffset.FromUnixTimeMilliseconds((long)next);
+        return DateTimeOffset.FromUnixTimeMilliseconds((long)PrecomputeRule.NextRefreshMs(now.ToUnixTimeMilliseconds(), refreshSeconds));
     }
 }

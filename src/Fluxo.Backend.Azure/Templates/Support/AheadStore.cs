@@ -37,7 +37,14 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
     /// <summary>Whether the policy speculates: then requests take their client's entry and table writes are versioned.</summary>
     public bool Speculates => model.Ahead is { Policy.Speculate.Length: > 0 };
 
-    public async Task<Value[]?> LoadAsync(AheadPart part)
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HashSet<ulong>?> _hotKeys = new();
+
+    /// <summary>The keys a pre-computed part stores one entry each for (<see cref="PrecomputeRule"/>); null for a part with one entry or a speculation.</summary>
+    public IReadOnlySet<ulong>? HotKeys(AheadPart part) => part.Speculated ? null : _hotKeys.GetOrAdd(part.Id, _ =>
+        model.Ahead!.Policy.Precompute[part.Decisions[0]] is { KeyedByRequest: true } p ? PrecomputeRule.ParseHotKeys(p.HotKeys) : null);
+
+    /// <summary>The stored values of a part, or of one hot key's entry when <paramref name="key"/> is given; null when none is stored or Redis is not there.</summary>
+    public async Task<Value[]?> LoadAsync(AheadPart part, string? key = null)
     {
         if (Db is not { } db)
         {
@@ -46,7 +53,7 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
 
         try
         {
-            var v = await db.StringGetAsync(Prefix + part.Keyspace + ":stored");
+            var v = await db.StringGetAsync(Stored(part, key));
             return v.IsNull ? null : [.. ValueJson.Parse((string)v!).AsList];
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
@@ -56,8 +63,11 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
         }
     }
 
-    /// <summary>Stores a pre-computed part's values; false when Redis is not there (the refresher tries again).</summary>
-    public async Task<bool> StoreAsync(AheadPart part, Value[] values)
+    /// <summary>
+    /// Stores a pre-computed part's values, or one hot key's with the request fields its refreshes recompute it from; false
+    /// when Redis is not there (the refresher tries again).
+    /// </summary>
+    public async Task<bool> StoreAsync(AheadPart part, Value[] values, string? key = null, Value? request = null)
     {
         if (Db is not { } db)
         {
@@ -66,7 +76,12 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
 
         try
         {
-            await db.StringSetAsync(Prefix + part.Keyspace + ":stored", ValueJson.Serialize(Value.List(values)));
+            await db.StringSetAsync(Stored(part, key), ValueJson.Serialize(Value.List(values)));
+            if (key is not null && request is not null)
+            {
+                await db.HashSetAsync(Prefix + part.Keyspace + ":requests", key, ValueJson.Serialize(request));
+            }
+
             return true;
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException)
@@ -76,7 +91,21 @@ public sealed class AheadStore(RedisConnection redis, ServiceModel model, ILogge
         }
     }
 
-    public async Task<bool> StoredAsync(AheadPart part) => Db is { } db && await db.KeyExistsAsync(Prefix + part.Keyspace + ":stored");
+    public async Task<bool> StoredAsync(AheadPart part) => Db is { } db && await db.KeyExistsAsync(Stored(part, null));
+
+    /// <summary>The hot keys of a part stored so far, with the request fields each was computed from.</summary>
+    public async Task<(string Key, Value Request)[]> HotRequestsAsync(AheadPart part)
+    {
+        if (Db is not { } db)
+        {
+            return [];
+        }
+
+        var entries = await db.HashGetAllAsync(Prefix + part.Keyspace + ":requests");
+        return [.. entries.Select(e => ((string)e.Name!, ValueJson.Parse((string)e.Value!)))];
+    }
+
+    private string Stored(AheadPart part, string? key) => Prefix + part.Keyspace + ":stored" + (key is null ? "" : ":" + key);
 
     /// <summary>
     /// A request of <paramref name="handler"/> from <paramref name="client"/> arrives: takes the client's waiting

@@ -64,5 +64,5 @@ public sealed class CacheStore(RedisConnection redis, ServiceModel model, ILogge
 
     /// <summary>The entry key, per the LRU contract (<see cref="CacheKey"/>): the runtime's key, in hex.</summary>
     public static string KeyOf(Value[] inputs) =>
-        CacheKey.Combine([.. inputs.Select(v => v.StableHash)]).ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
+        CacheKey.Format(CacheKey.Combine([.. inputs.Select(v => v.StableHash)]));
 }

@@ -109,6 +109,11 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
     public async Task<Value[]> Ahead(string partId, Value[] inputs, Func<Task<Value[]>> compute, int[] members, (int From, int To, int Input)[] entering)
     {
         var part = services.Model.Ahead!.Part(partId);
+        if (services.Ahead.HotKeys(part) is { } hot)
+        {
+            return await HotAsync(part, hot, inputs, compute, members, entering);
+        }
+
         var stored = !part.Speculated ? await services.Ahead.LoadAsync(part)
             : Given is { } given && given.Keyspace == part.Keyspace && part.Decisions.Contains(given.Decision) && given.Key == CacheStore.KeyOf(inputs)
                 ? [.. ValueJson.Parse(given.Values).AsList]
@@ -121,6 +126,36 @@ public sealed class RequestScope(string id, FluxoServices services, Cancellation
 
         trace?.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
         return stored;
+    }
+
+    /// <summary>
+    /// A part stored per hot key (Core's <see cref="Fluxo.Policy.PrecomputeRule"/>): a key not listed is computed with no
+    /// lookup; a listed one is served when stored, else computed and stored with the request fields its refreshes need.
+    /// </summary>
+    private async Task<Value[]> HotAsync(AheadPart part, IReadOnlySet<ulong> hot, Value[] inputs, Func<Task<Value[]>> compute, int[] members, (int From, int To, int Input)[] entering)
+    {
+        var key = Fluxo.Policy.CacheKey.Combine([.. inputs.Select(v => v.StableHash)]);
+        if (!Fluxo.Policy.PrecomputeRule.IsHotKey(hot, key))
+        {
+            return await compute();
+        }
+
+        var text = Fluxo.Policy.CacheKey.Format(key);
+        if (await services.Ahead.LoadAsync(part, text) is { } stored)
+        {
+            FluxoTelemetry.Ahead(part.Id, "served");
+            trace?.Served(members, [.. entering.Select((e, k) => (e.From, e.To, e.Input, inputs[k]))]);
+            return stored;
+        }
+
+        FluxoTelemetry.Ahead(part.Id, "computed");
+        var values = await compute();
+
+        // The part reads request fields only (AheadRules.PartProblem): they are all a refresh needs.
+        var request = Value.Record(part.KeyFields.Select((f, k) => (f, k)).Where(x => x.f is not null).DistinctBy(x => x.f)
+            .Select(x => KeyValuePair.Create(x.f!, inputs[x.k])));
+        await services.Ahead.StoreAsync(part, values, text, request);
+        return values;
     }
 
     // What compiled nodes report to the request's trace; without one they cost a null check.

@@ -19,6 +19,8 @@ app.MapPost("/post", (HttpContext http) => endpoints.PostAsync(http, "post"));
 app.MapGet("/post", (HttpContext http) => endpoints.GetAsync(http, "post"));
 app.MapPost("/inbox", (HttpContext http) => endpoints.PostAsync(http, "inbox"));
 app.MapGet("/inbox", (HttpContext http) => endpoints.GetAsync(http, "inbox"));
+app.MapPost("/card", (HttpContext http) => endpoints.PostAsync(http, "card"));
+app.MapGet("/card", (HttpContext http) => endpoints.GetAsync(http, "card"));
 app.MapPost("/digest", (HttpContext http) => endpoints.PostAsync(http, "digest"));
 app.MapGet("/digest", (HttpContext http) => endpoints.GetAsync(http, "digest"));
 await app.RunAsync();

@@ -14,7 +14,8 @@ public static class ServiceDefinition
             new HandlerInfo("login", [new ParamInfo("user", "string")], "string", false, Handler_login.RunAsync, new GraphShape(0, "610833cab4e65205", 3, 0, [(1, "user")], ["user"])),
             new HandlerInfo("post", [new ParamInfo("user", "string"), new ParamInfo("id", "string"), new ParamInfo("text", "string")], "bool", true, Handler_post.RunAsync, new GraphShape(1, "0c36edcf77017111", 4, 0, [(1, "user"), (1, "id"), (1, "text")], ["user", "id", "text"])),
             new HandlerInfo("inbox", [new ParamInfo("user", "string")], "string", false, Handler_inbox.RunAsync, new GraphShape(2, "05c79a9aef8f5800", 8, 0, [(2, "user")], ["user"])) { RunPart = Handler_inbox.RunPartAsync },
-            new HandlerInfo("digest", [new ParamInfo("user", "string")], "string", true, Handler_digest.RunAsync, new GraphShape(3, "1b9ad590143c4a54", 8, 0, [(1, "user"), (6, "user")], ["user"])) { RunPart = Handler_digest.RunPartAsync },
+            new HandlerInfo("card", [new ParamInfo("user", "string")], "string", false, Handler_card.RunAsync, new GraphShape(3, "3b6ee0d735104bf9", 3, 0, [(1, "user")], ["user"])) { RunPart = Handler_card.RunPartAsync },
+            new HandlerInfo("digest", [new ParamInfo("user", "string")], "string", true, Handler_digest.RunAsync, new GraphShape(4, "1b9ad590143c4a54", 8, 0, [(1, "user"), (6, "user")], ["user"])) { RunPart = Handler_digest.RunPartAsync },
         ],
         [
         ],
@@ -29,6 +30,7 @@ public static class ServiceDefinition
             new Fluxo.Policy.PolicyDocument("fluxo-policy/1", "News", 4096, [],
             [
                 new Fluxo.Policy.PrecomputeDecision("inbox", "05c79a9aef8f5800", [1], 5d, 0.1d, 40d, 28800d, 64),
+                new Fluxo.Policy.PrecomputeDecision("card", "3b6ee0d735104bf9", [1], 0d, 0.1d, 20d, 0d, 64, ["7a64a5b955873e2c"]),
             ],
             [
                 new Fluxo.Policy.SpeculateDecision("login", "inbox", "05c79a9aef8f5800", [2, 3, 4, 5], [new Fluxo.Policy.InputBinding("user", "user", false)], 1d, 20d, 5d, 256),
@@ -37,8 +39,9 @@ public static class ServiceDefinition
             [
                 new AheadPart("inbox.0", "inbox", 0, "47a56d64d245c078", false, [0], [], [], []),
                 new AheadPart("inbox.1", "inbox", 1, "10e3cc3b41cedd10", true, [0], ["user"], ["Posts"], []),
+                new AheadPart("card.0", "card", 0, "70fc61e3c8f8fce8", false, [1], ["user"], [], []),
                 new AheadPart("digest.0", "digest", 0, "436286721c67eec8", true, [1], ["user"], ["Posts"], []),
             ],
-            4032),
+            3968),
     };
 }
