@@ -43,6 +43,20 @@ public class PolicyDecisionTests
     }
 
     [Fact]
+    public void ASecondCacheOnANodeAlreadyCachedIsSkippedWithAWarning()
+    {
+        // Node 1 is in the first cache, so the second one (including node 1, which is the graph's first node after the
+        // request) is dropped; the first stays.
+        var hash = Samples.Weather().Graphs[0].Hash;
+        var policy = PolicyDocument.Empty("Weather", 2000) with { Caches = [new CacheDecision("weather", hash, [1, 2], 1000, "lru", 0.5, 10), new CacheDecision("weather", hash, [1], 1000, "lru", 0.5, 10)] };
+        var (files, diagnostics) = Emit(policy);
+        var d = Assert.Single(diagnostics.Items);
+        Assert.Contains("node 1 is already in another cache", d.Message, StringComparison.Ordinal);
+        Assert.Contains("scope.Cached(\"weather.0\"", Handler(files), StringComparison.Ordinal);
+        Assert.DoesNotContain("scope.Cached(\"weather.1\"", Handler(files), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ACacheOverTheSinkIsSkippedWithAWarning()
     {
         var module = Samples.Weather();
