@@ -71,7 +71,7 @@ internal sealed class CachePlan
     public static CachePlan For(IrModule module, Graph graph, PolicyDocument? policy, DiagnosticBag diagnostics)
     {
         var groups = ImmutableArray.CreateBuilder<CacheGroup>();
-        var taken = new HashSet<int>();
+        var taken = NodeClaims.Empty(graph.Nodes.Length);
         var reach = new GraphReach(graph);
         var decisions = policy?.Caches ?? [];
         for (var i = 0; i < decisions.Length; i++)
@@ -90,15 +90,14 @@ internal sealed class CachePlan
                 continue;
             }
 
-            var clash = region.Nodes.FirstOrDefault(taken.Contains, -1);
-            if (d.Bytes <= 0 || clash >= 0)
+            var index = groups.Count;
+            var clash = d.Bytes <= 0 ? null : NodeClaims.Claim(taken, region.Nodes, index);
+            if (d.Bytes <= 0 || clash is not null)
             {
                 diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, region.Nodes, $"$.caches[{i}]"), graph.Name, d.Bytes <= 0 ? "no bytes" : $"node {clash} is already in another cache"));
                 continue;
             }
 
-            taken.UnionWith(region.Nodes);
-            var index = groups.Count;
             groups.Add(new CacheGroup(
                 $"{graph.Name}.{index}", index, [.. region.Nodes], [.. region.KeyEdges.Select(e => (e.To, e.ToInput))], region.Outputs, d.Bytes)
             {
@@ -128,7 +127,7 @@ internal sealed class CachePlan
     /// The policy's pre-computed and speculated parts of <paramref name="graph"/>, by the rules the runtime follows
     /// (<c>Runtime.Groups.AheadGroups</c>): speculations after different handlers that guess the same part share one group.
     /// </summary>
-    private static void AddAhead(Graph graph, PolicyDocument? policy, ImmutableArray<CacheGroup>.Builder groups, HashSet<int> taken, DiagnosticBag diagnostics)
+    private static void AddAhead(Graph graph, PolicyDocument? policy, ImmutableArray<CacheGroup>.Builder groups, int[] taken, DiagnosticBag diagnostics)
     {
         IEnumerable<(GroupKind Kind, int Index, string Handler, ImmutableArray<int> Nodes, long Bytes)> parts =
         [
@@ -152,15 +151,13 @@ internal sealed class CachePlan
                 continue;
             }
 
-            var clash = members.FirstOrDefault(taken.Contains, -1);
-            if (clash >= 0)
+            var at = groups.Count;
+            if (NodeClaims.Claim(taken, members, at) is { } clash)
             {
                 diagnostics.Add(Diag.AzureBadCache(DecisionSpan(graph, members, Where(kind, index)), graph.Name, $"node {clash} is already in another cache or pre-computed part"));
                 continue;
             }
 
-            taken.UnionWith(members);
-            var at = groups.Count;
             var reads = members.Select(m => graph[m]).Where(AheadRules.IsTableRead).Select(AheadRules.TableAccess).OfType<(string Table, int? PartitionInput)>().ToList();
             groups.Add(new CacheGroup(
                 $"{graph.Name}.{at}", at, [.. members], [.. RegionBoundary.KeyEdges(graph, members).Select(e => (e.To, e.ToInput))], RegionBoundary.Outputs(graph, members), bytes)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Policy;
 
@@ -30,24 +29,8 @@ public sealed class GeneratedSolution : IDisposable
 
     public static (int ExitCode, string Output) Run(string exe, string dir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var psi = new ProcessStartInfo(exe) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var (k, v) in environment)
-        {
-            psi.Environment[k] = v;
-        }
-
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stderr = p.StandardError.ReadToEndAsync();
-        var stdout = p.StandardOutput.ReadToEnd();
-        p.WaitForExit();
-        return (p.ExitCode, stdout + stderr.Result);
+        var (exit, output, _) = Fluxo.TestSupport.ChildProcess.Run(exe, dir, args, environment: environment);
+        return (exit, output);
     }
 
     public void Dispose()

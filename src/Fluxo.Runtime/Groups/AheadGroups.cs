@@ -70,7 +70,7 @@ internal static class AheadGroups
             return;
         }
 
-        if (SubgraphGroup.Claim(groupOf, members, groups.Length) is { } taken)
+        if (NodeClaims.Claim(groupOf, members, groups.Length) is { } taken)
         {
             diags.Add(Diag.PolicyDoesNotFit(path, where, $"node {taken} is already in another cache or pre-computed part"));
             return;

@@ -54,7 +54,7 @@ internal static class CacheGroups
             }
 
             var (groupOf, groups) = entry;
-            if (SubgraphGroup.Claim(groupOf, members, groups.Length) is { } taken)
+            if (NodeClaims.Claim(groupOf, members, groups.Length) is { } taken)
             {
                 diags.Add(Diag.PolicyDoesNotFit(policyPath, where, $"node {taken} is already in another cache"));
                 continue;

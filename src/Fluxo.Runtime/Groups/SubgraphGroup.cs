@@ -20,27 +20,4 @@ internal sealed class SubgraphGroup
     public required Edge[] Entering { get; init; }
 
     public required int[] Exits { get; init; }
-
-    /// <summary>
-    /// Gives <paramref name="members"/> to the group at <paramref name="index"/> in <paramref name="groupOf"/>, unless one
-    /// of them already belongs to another group: a node is served by at most one cache or part. Returns that node (and
-    /// changes nothing), or null.
-    /// </summary>
-    public static int? Claim(int[] groupOf, int[] members, int index)
-    {
-        foreach (var m in members)
-        {
-            if (groupOf[m] >= 0)
-            {
-                return m;
-            }
-        }
-
-        foreach (var m in members)
-        {
-            groupOf[m] = index;
-        }
-
-        return null;
-    }
 }

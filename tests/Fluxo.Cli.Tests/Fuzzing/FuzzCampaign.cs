@@ -162,28 +162,7 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
         return escaped is null ? (exit, output + "\n" + error, false) : (-2, escaped.ToString(), false);
     }
 
-    private (int Exit, string Text, bool Hung) RunProcess(string[] args)
-    {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        psi.ArgumentList.Add(Binary);
-        foreach (var a in args)
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(options.HangAfter))
-        {
-            p.Kill(entireProcessTree: true);
-            return (-1, "", true);
-        }
-
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + "\n" + stderr.Result, false);
-    }
+    private (int Exit, string Text, bool Hung) RunProcess(string[] args) => ChildProcess.Run("dotnet", null, [Binary, .. args], options.HangAfter);
 
     private static string FirstLines(string text) => string.Join(" | ", text.Split('\n').Where(l => l.Contains("exception", StringComparison.OrdinalIgnoreCase) || l.Contains(" at ", StringComparison.Ordinal)).Take(3));
 

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Cli.Tests.Fuzzing;
 
@@ -109,28 +109,8 @@ internal sealed class OutputBuilder(string folder, int max) : IDisposable
         }
     }
 
-    private static (int Exit, string Log, bool TimedOut) DotnetBuild(string dir)
-    {
-        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "build", "-nologo", "-v", "q", "-m:1", "-nodeReuse:false" })
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        psi.Environment["DOTNET_NOLOGO"] = "1";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(BuildLimit))
-        {
-            p.Kill(entireProcessTree: true);
-            return (-1, "", true);
-        }
-
-        p.WaitForExit();
-        return (p.ExitCode, stdout.Result + stderr.Result, false);
-    }
+    private static (int Exit, string Log, bool TimedOut) DotnetBuild(string dir) =>
+        ChildProcess.Run("dotnet", dir, ["build", "-nologo", "-v", "q", "-m:1", "-nodeReuse:false"], BuildLimit);
 
     private static string ContentHash(string root, string[] files)
     {
