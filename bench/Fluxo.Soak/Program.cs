@@ -19,7 +19,7 @@ try
 {
     return await SoakAsync(options);
 }
-catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException)
+catch (Exception e) when (e is TimeoutException or InvalidOperationException or IOException or HttpRequestException or Azure.RequestFailedException or AggregateException)
 {
     // Caught, so the servers' using blocks stop them: a failed soak leaves no process behind.
     Console.Error.WriteLine($"soak failed: {e.Message}");
@@ -115,9 +115,11 @@ static async Task<int> SoakAsync(Options options)
         Note($"load stopped; waiting for the requests in flight; {load.Summary()}");
         await sending;
         Note($"all requests finished; {load.Summary()}; waiting for the deliveries to drain");
+        // Written before the tables are read: a storage that stopped answering must not take the figures with it.
+        File.WriteAllLines(Path.Combine(options.Out, "memory.tsv"), samples.Select(x => x.Row()).Prepend(Sample.Header));
+        File.WriteAllLines(Path.Combine(options.Out, "events.txt"), events);
         var check = await Check.RunAsync(azurite.ConnectionString, load.Posts.ToList(), TimeSpan.FromMinutes(3));
         var lost = load.UnansweredReads + check.UnansweredNotApplied;
-        File.WriteAllLines(Path.Combine(options.Out, "memory.tsv"), samples.Select(x => x.Row()).Prepend(Sample.Header));
         var loads = samples.Select(x => x.Load).DefaultIfEmpty(0).ToList();
         var half = samples.Where(x => x.Seconds >= duration.TotalSeconds / 2).Select(x => x.FrontEnd).DefaultIfEmpty(frontStart).First();
 

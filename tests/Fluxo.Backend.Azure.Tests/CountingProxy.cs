@@ -5,14 +5,15 @@ namespace Fluxo.Backend.Azure.Tests;
 
 /// <summary>
 /// A pass-through HTTP proxy in front of one Azurite endpoint that counts the requests a service sends it, by method and
-/// first path segment after the account (the queue or table they touch). Headers and body go through unchanged, so the
+/// first path segment after the account (the queue or table they touch); a call the client retried counts once (its tries
+/// share an <c>x-ms-client-request-id</c>). Headers and body go through unchanged, so the
 /// storage clients' shared-key signatures still verify.
 /// </summary>
 public sealed class CountingProxy : LoopbackHttpServer
 {
     private static readonly HashSet<string> HopByHop = new(StringComparer.OrdinalIgnoreCase) { "Host", "Connection", "Keep-Alive", "Transfer-Encoding", "Content-Length", "Expect" };
     private readonly HttpClient _client = new(new HttpClientHandler { UseProxy = false, AllowAutoRedirect = false, AutomaticDecompression = DecompressionMethods.None });
-    private readonly ConcurrentQueue<(string Method, string Resource)> _seen = new();
+    private readonly ConcurrentQueue<(string Method, string Resource, string Call)> _seen = new();
     private readonly int _target;
 
     public CountingProxy(int targetPort)
@@ -25,13 +26,13 @@ public sealed class CountingProxy : LoopbackHttpServer
     public void Reset() => _seen.Clear();
 
     /// <summary>Requests counted since the last <see cref="Reset"/> whose method and resource match.</summary>
-    public int Count(Func<string, string, bool> match) => _seen.Count(s => match(s.Method, s.Resource));
+    public int Count(Func<string, string, bool> match) => _seen.Where(s => match(s.Method, s.Resource)).Select(s => s.Call).Distinct().Count();
 
     protected override async Task HandleAsync(HttpListenerContext ctx)
     {
         var raw = ctx.Request.RawUrl ?? "/";
         var segments = raw.Split('?')[0].Split('/', StringSplitOptions.RemoveEmptyEntries);
-        _seen.Enqueue((ctx.Request.HttpMethod, segments.Length > 1 ? segments[1] : ""));
+        _seen.Enqueue((ctx.Request.HttpMethod, segments.Length > 1 ? segments[1] : "", ctx.Request.Headers["x-ms-client-request-id"] ?? Guid.NewGuid().ToString()));
         using var body = new MemoryStream();
         await ctx.Request.InputStream.CopyToAsync(body);
         using var forward = new HttpRequestMessage(new HttpMethod(ctx.Request.HttpMethod), $"http://127.0.0.1:{_target}{raw}");
