@@ -41,7 +41,7 @@ internal static class HotKeyExperiment
                 }
 
                 var budget = workload.CacheBudgetBytes ?? 16 * 1024;
-                var request = new OptimizeRequest(service, trace, budget, StalenessSeconds: StalenessSeconds);
+                var request = new OptimizeRequest(service, trace, budget, StalenessSeconds: StalenessSeconds, HotKeys: true);
                 var without = ServiceOptimizer.Optimize(module!, request with { HotKeys = false }, diagnostics);
                 var with = ServiceOptimizer.Optimize(module!, request, diagnostics);
                 if (without is null || with is null)

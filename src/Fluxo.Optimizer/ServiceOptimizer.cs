@@ -13,11 +13,11 @@ namespace Fluxo.Optimizer;
 /// <param name="Handler">The only handler whose caches are searched; null for every handler under one budget.</param>
 /// <param name="StalenessSeconds">How stale a pre-computed or cached feed or table read may be; null: only deterministic parts and externs declared fresh.</param>
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
-/// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); off only to measure what they add.</param>
+/// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); off by default (<c>--hot-keys</c> turns them on).</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
     Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
-    double Sample = 1.0, bool HotKeys = true);
+    double Sample = 1.0, bool HotKeys = false);
 
 /// <summary>
 /// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later

@@ -36,7 +36,7 @@ public sealed class HotKeyTests : IDisposable
         var policyPath = Path.Combine(_dir, "policy.json");
         var (code, _, error) = CliRunner.Run("run", Messaging, "-w", Workload, "-n", "3000", "-t", trace);
         Assert.True(code == 0, error);
-        (code, var optimized, error) = CliRunner.Run("optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "-o", policyPath);
+        (code, var optimized, error) = CliRunner.Run("optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "--hot-keys", "-o", policyPath);
         Assert.True(code == 0, error);
         var policy = PolicyJson.Read(policyPath, new DiagnosticBag())!;
         var hot = policy.Precompute.Where(p => p.KeyedByRequest).ToList();

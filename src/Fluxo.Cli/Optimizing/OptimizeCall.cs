@@ -18,7 +18,7 @@ internal static class OptimizeCall
 {
     public sealed record Inputs(
         string File, string Trace, string Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null, Objective Objective = Objective.Mean,
-        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut);
+        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut, bool HotKeys = false);
 
     /// <summary>What the call answers: the optimizer's report and the request it was given, with the module; all null after errors.</summary>
     public sealed record Answer(IrModule? Module, OptimizeRequest? Request, OptimizeReport? Report);
@@ -54,10 +54,12 @@ internal static class OptimizeCall
 
         public Option<double> Sample { get; } = new("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
 
+        public Option<bool> HotKeys { get; } = new("--hot-keys") { Description = "Let caches whose key is request fields alone become parts that store the trace's hottest keys, refreshed off the request path (issue 13; off by default while the reports and the baseline gate do not yet show such parts)." };
+
         public void AddTo(Command command)
         {
             command.Add(File);
-            foreach (var option in new Option[] { Trace, Budget, Search, Handler, Objective, PaperN, PaperK, Progress, Staleness, Sample, HoldOut })
+            foreach (var option in new Option[] { Trace, Budget, Search, Handler, Objective, PaperN, PaperK, Progress, Staleness, Sample, HoldOut, HotKeys })
             {
                 command.Add(option);
             }
@@ -66,7 +68,7 @@ internal static class OptimizeCall
         public Inputs Read(ParseResult parse) => new(
             parse.GetRequiredValue(File).ToString(), string.Join(TraceInputs.Separator, parse.GetRequiredValue(Trace)), parse.GetRequiredValue(Budget),
             parse.GetValue(Search), parse.GetValue(Handler), parse.GetValue(Objective), parse.GetValue(PaperN), parse.GetValue(PaperK),
-            StatusConsole.Shows(true, parse.GetValue(Progress)), parse.GetValue(Staleness), parse.GetValue(Sample), parse.GetValue(HoldOut));
+            StatusConsole.Shows(true, parse.GetValue(Progress)), parse.GetValue(Staleness), parse.GetValue(Sample), parse.GetValue(HoldOut), parse.GetValue(HotKeys));
     }
 
     /// <summary>
@@ -91,7 +93,7 @@ internal static class OptimizeCall
 
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
         var request = new OptimizeRequest(
-            args.File, traces.Path, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample);
+            args.File, traces.Path, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample, args.HotKeys);
         if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
         {
             diagnostics.Add(Diag.BadHoldOut(args.HoldOut));
