@@ -92,12 +92,14 @@ public class DependencyFaultTests(BuiltSolutions built)
             await CounterEndToEndTests.AssertLogged(azurite, n, perName);
         }
 
-        // One line when storage went, one when it came back, in each process: not one per failed call.
-        foreach (var (process, role) in new[] { (frontEnd, "front end"), (worker, "worker") })
-        {
-            Assert.True(Count(process.Log, "degraded: storage is unavailable") == 1, $"{role}:\n{process.Log}");
-            Assert.True(Count(process.Log, "recovered: storage is available again") == 1, $"{role}:\n{process.Log}");
-        }
+        // One line when storage went and one when it came back, not one per failed call. The front end answers health
+        // checks, so it always sees the outage; the worker sees it only when a call of its own exhausts its retries
+        // while storage is down, which depends on timing (in a loaded CI run its retries outlasted the outage).
+        Assert.True(Count(frontEnd.Log, "degraded: storage is unavailable") == 1, $"front end:\n{frontEnd.Log}");
+        Assert.True(Count(frontEnd.Log, "recovered: storage is available again") == 1, $"front end:\n{frontEnd.Log}");
+        var workerDown = Count(worker.Log, "degraded: storage is unavailable");
+        Assert.True(workerDown <= 1, $"worker:\n{worker.Log}");
+        Assert.True(Count(worker.Log, "recovered: storage is available again") == workerDown, $"worker:\n{worker.Log}");
     }
 
     [Fact]
