@@ -2,10 +2,12 @@
 # Soak of the generated messaging service (issue 18, deliverable 8), on loopback only: compile samples/messaging with
 # a policy the optimizer chose from a local trace (so Redis holds its caches), build it, start the extern stand-ins,
 # then bench/Fluxo.Soak runs Azurite, redis-server, the front end and a worker under a steady load for N minutes,
-# kills the worker every minute, restarts Redis twice, and checks every answered post against the tables.
+# kills the worker every minute (once its replacement is up), restarts Redis twice, and checks every post, answered
+# or not, against the tables.
 # Usage: bash scripts/soak.sh [MINUTES=30] [RATE=20 requests/s]
-# Prints and writes out/soak/soak.tsv: requests sent, answered, lost; writes lost and doubled; memory at start and end.
-# Exit 1 when a request or write was lost or doubled.
+# Prints and writes out/soak/soak.tsv: requests sent, answered, unanswered but applied once, lost (no answer and no
+# write), doubled; writes lost and doubled; memory at start, half time and end; the load average; memory.tsv has a
+# row every 30 s. Exit 1 when a request or write was lost or doubled.
 set -euo pipefail
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export NO_PROXY=127.0.0.1,localhost no_proxy=127.0.0.1,localhost

@@ -2,8 +2,10 @@ using System.Globalization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Optimizer.Search;
+using Fluxo.Policy;
 using Fluxo.TestSupport;
 using Fluxo.Trace;
 
@@ -33,7 +35,12 @@ internal static class GridExperiment
         return result;
     }
 
-    public sealed record Row(string Name, long Budget, SimulationResult Chosen, IReadOnlyList<ScoredPolicy> References, SimulationResult? Optimum, HeldOutCheck? HeldOut, double? WholeGain = null, double? BestSingleGain = null);
+    /// <param name="WindowGap">
+    /// Not a target, an explanation: the gap when the in-sample gain is taken, like the held-out one, over the requests that follow
+    /// a warm-up (the last held-out-sized stretch of the in-sample requests, after the ones before it) rather than over a second
+    /// pass of them, where every key has been seen before.
+    /// </param>
+    public sealed record Row(string Name, long Budget, SimulationResult Chosen, IReadOnlyList<ScoredPolicy> References, SimulationResult? Optimum, HeldOutCheck? HeldOut, double? WholeGain = null, double? BestSingleGain = null, double? WindowGap = null);
 
     public static void Run(BenchOptions options, TextWriter output)
     {
@@ -42,7 +49,7 @@ internal static class GridExperiment
         try
         {
             output.WriteLine(Inv($"## grid: {Workloads().Count} Weather workloads, {options.Requests} requests each, objective mean, seed {options.Seed}"));
-            output.WriteLine("workload                    budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out");
+            output.WriteLine("workload                    budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out (window gap)");
             foreach (var (workload, budget) in Workloads())
             {
                 var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
@@ -53,7 +60,7 @@ internal static class GridExperiment
 
             output.WriteLine();
             output.WriteLine("## samples: whole service under one budget");
-            output.WriteLine("sample                      budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out  whole  best single");
+            output.WriteLine("sample                      budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out (window gap)  whole  best single");
             foreach (var (name, module, trace, path, budget) in SampleExperiment.RecordAll(options, temp))
             {
                 var row = Measure(name, module, trace, path, budget, exhaustive: false, singles: true);
@@ -90,7 +97,26 @@ internal static class GridExperiment
             single = session.BestSingleHandler(SearchMethod.Mrc).Select(s => Gain(none, s.Found.Result.MeanMs)).DefaultIfEmpty(0).Max();
         }
 
-        return new Row(name, budget, chosen.Result, references, optimum, report?.HeldOut, whole, single);
+        return new Row(name, budget, chosen.Result, references, optimum, report?.HeldOut, whole, single, report is null ? null : WindowGap(module, path, report));
+    }
+
+    private static double? WindowGap(IrModule module, string path, OptimizeReport report)
+    {
+        var whole = ServiceReplay.Read(module, path, new DiagnosticBag());
+        if (whole is null || report.HeldOut is not { } check)
+        {
+            return null;
+        }
+
+        var inSample = whole.Prefix(check.InSampleRequests);
+        var held = whole.Requests - inSample.Requests;
+        double Gain(ServiceReplay r, int from)
+        {
+            var none = r.Run(PolicyDocument.Empty(report.Policy.Service, report.Policy.BudgetBytes), from).MeanMs;
+            return none <= 0 ? 0 : (none - r.Run(report.Policy, from).MeanMs) / none * 100;
+        }
+
+        return Math.Abs(Gain(inSample, Math.Max(0, inSample.Requests - held)) - Gain(whole, inSample.Requests));
     }
 
     private static string Write(string dir, TraceData trace)
@@ -109,7 +135,7 @@ internal static class GridExperiment
     {
         var cells = r.References.Select(x => Inv($"{Gain(x.Result.MeanMs, r.Chosen.MeanMs),+8:F1}%"));
         var gap = r.Optimum is null ? "       -" : Inv($"{((r.Chosen.MeanMs / r.Optimum.MeanMs) - 1) * 100,+7:F2}%");
-        var held = r.HeldOut is null ? "        -          -" : Inv($"{r.HeldOut.InSampleGain,8:F1}%  {r.HeldOut.HeldOutGain,8:F1}%");
+        var held = r.HeldOut is null ? "        -          -" : Inv($"{r.HeldOut.InSampleGain,8:F1}%  {r.HeldOut.HeldOutGain,8:F1}% ({r.WindowGap,4:F1})");
         var whole = r.WholeGain is null ? "" : Inv($"  {r.WholeGain,5:F1}%  {r.BestSingleGain,5:F1}%");
         output.WriteLine(Inv($"{r.Name,-26} {r.Budget,7}  {r.Chosen.MeanMs,8:F2}  {string.Join("  ", cells)}        {gap}  {held}{whole}"));
     }
@@ -144,6 +170,7 @@ internal static class GridExperiment
         output.WriteLine(Inv($"         more than 1% worse than some reference on p50, mean or p95 in {worseBy1.Count} of {rows.Count} rows{(worseBy1.Count == 0 ? "" : ": " + string.Join(", ", worseBy1))}"));
         output.WriteLine(Inv($"         within 1% of the exhaustive grid optimum (B/16, up to 3 caches) in {within1} of {withOptimum.Count} rows"));
         output.WriteLine(Inv($"         held-out gain within 3 points of in-sample in {heldWithin3} of {held.Count} rows (largest gap {held.Select(r => r.HeldOut!.GapPoints).DefaultIfEmpty(0).Max():F1} points)"));
+        output.WriteLine(Inv($"         (in brackets, the gap with in-sample measured after a warm-up as held out is: within 3 points in {held.Count(r => r.WindowGap <= 3)} of {held.Count} rows)"));
         output.WriteLine(Inv($"         whole-service gain at least the best single-handler gain in {wholeOk} of {samples.Count} samples"));
     }
 

@@ -71,6 +71,7 @@ static async Task<int> SoakAsync(Options options)
         var workerStart = worker.ResidentBytes;
         var frontPeak = frontStart;
         var samples = new List<Sample>();
+        var azuritePid = Sample.ProcessListening("--queuePort " + azurite.QueuePort.ToString(CultureInfo.InvariantCulture));
         var nextSample = TimeSpan.Zero;
         var redisAt = Enumerable.Range(1, options.RedisRestarts).Select(i => duration * i / (options.RedisRestarts + 1)).ToList();
         var nextKill = TimeSpan.FromSeconds(options.KillEverySeconds);
@@ -81,17 +82,20 @@ static async Task<int> SoakAsync(Options options)
             frontPeak = Math.Max(frontPeak, frontEnd.ResidentBytes);
             if (clock.Elapsed >= nextSample)
             {
-                samples.Add(new Sample(clock.Elapsed.TotalSeconds, frontEnd.ResidentBytes, worker.ResidentBytes, Sample.LoadAverage(), load.Sent, load.Answered, load.Waiting));
+                samples.Add(new Sample(clock.Elapsed.TotalSeconds, frontEnd.ResidentBytes, worker.ResidentBytes, Sample.LoadAverage(), load.Sent, load.Answered, load.Waiting, Sample.CpuSeconds(azuritePid)));
                 nextSample += TimeSpan.FromSeconds(30);
             }
 
+            // The replacement starts first, as a second replica would be there: on this loaded machine a worker takes 20-30 s
+            // to start, and with none running for that long each minute the queue grew without bound. The kill is the same.
             if (clock.Elapsed >= nextKill && clock.Elapsed < duration)
             {
+                var next = new ServiceProcess(workerDll, environment, Path.Combine(options.Out, "worker.log"), healthy: false);
                 worker.Kill();
                 worker.Dispose();
                 kills++;
-                worker = new ServiceProcess(workerDll, environment, Path.Combine(options.Out, "worker.log"), healthy: false);
-                Note($"worker killed (SIGKILL) and started again, pid {worker.ProcessId}; {load.Summary()}");
+                worker = next;
+                Note($"worker killed (SIGKILL) once its replacement was up, pid {worker.ProcessId}; {load.Summary()}");
                 nextKill += TimeSpan.FromSeconds(options.KillEverySeconds);
             }
 
@@ -187,21 +191,59 @@ internal sealed record Options(string Solution, string StandIns, string[] Extern
 internal sealed record Post(string Sender, string[] Recipients, string? Id);
 
 /// <summary>One row of memory.tsv: the processes' resident memory, the machine's load and the load's progress, every 30 s.</summary>
-internal sealed record Sample(double Seconds, long FrontEnd, long Worker, double Load, long Sent, long Answered, long Waiting)
+internal sealed record Sample(double Seconds, long FrontEnd, long Worker, double Load, long Sent, long Answered, long Waiting, double AzuriteCpu)
 {
-    public const string Header = "seconds\tfrontend_rss_mb\tworker_rss_mb\tload_average_1min\tsent\tanswered\twaiting";
+    public const string Header = "seconds\tfrontend_rss_mb\tworker_rss_mb\tload_average_1min\tsent\tanswered\twaiting\tazurite_cpu_s";
+
+    /// <summary>The process whose command line holds <paramref name="argument"/> (Azurite runs under node, started by the test support), or 0.</summary>
+    public static int ProcessListening(string argument)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(dir), out var pid) && File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ').Contains(argument, StringComparison.Ordinal))
+                {
+                    return pid;
+                }
+            }
+            catch (IOException)
+            {
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>CPU time (user + system) a process has used, from /proc/PID/stat (clock ticks of 1/100 s).</summary>
+    public static double CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>The one-minute load average: other jobs on the machine slow Azurite, so a figure says what it ran beside.</summary>
     public static double LoadAverage() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
 
-    public string Row() => string.Create(CultureInfo.InvariantCulture, $"{Seconds:F0}\t{FrontEnd / 1048576.0:F1}\t{Worker / 1048576.0:F1}\t{Load:F1}\t{Sent}\t{Answered}\t{Waiting}");
+    public string Row() => string.Create(CultureInfo.InvariantCulture, $"{Seconds:F0}\t{FrontEnd / 1048576.0:F1}\t{Worker / 1048576.0:F1}\t{Load:F1}\t{Sent}\t{Answered}\t{Waiting}\t{AzuriteCpu:F1}");
 }
 
 /// <summary>
 /// A steady open-loop load: posts (each from its own sender, to one to three of 20 users) and reads of the users'
-/// inboxes. A request is retried with its id on 503 and 504 (and when the front end cannot be reached) for up to
-/// three minutes; then the client gives up. Any other answer than 200 is a failure. Every post is kept, answered or
+/// inboxes. A request is retried with its id on 503 (after its Retry-After) and 504 (and when the front end cannot be
+/// reached, after 1 s) for up to three minutes; then the client gives up. Any other answer than 200 is a failure. Every post is kept, answered or
 /// not, so the tables can say whether its write was applied.
 /// </summary>
 internal sealed class Load(HttpClient http, int seed)
@@ -291,6 +333,7 @@ internal sealed class Load(HttpClient http, int seed)
         var giveUp = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
+            var wait = TimeSpan.FromSeconds(1);
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
@@ -309,6 +352,9 @@ internal sealed class Load(HttpClient http, int seed)
                     Interlocked.Increment(ref _failed);
                     return null;
                 }
+
+                // As a well-behaved client does: a 503 says when to come back.
+                wait = response.Headers.RetryAfter?.Delta ?? wait;
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
@@ -322,7 +368,7 @@ internal sealed class Load(HttpClient http, int seed)
             }
 
             Interlocked.Increment(ref _retries);
-            await Task.Delay(1000);
+            await Task.Delay(wait);
         }
     }
 }

@@ -49,12 +49,8 @@ public sealed class AheadEndToEndTests(BuiltSolutions built, Xunit.Abstractions.
         using var azurite = new AzuriteServer();
         using var redis = new RedisServer();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        var config = new Dictionary<string, string>
+        var config = new Dictionary<string, string>(ServiceConfig.For(module, azurite, redis, stub.Url))
         {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Externs__headline"] = stub.Url("headline"),
-            ["Externs__render"] = stub.Url("render"),
             ["Fluxo__Trace__FlushSeconds"] = "0.2",
 
             // The storage clients' request logs would fill the kept log that failure messages show.

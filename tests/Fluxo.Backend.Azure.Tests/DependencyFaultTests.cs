@@ -128,14 +128,7 @@ public class DependencyFaultTests(BuiltSolutions built)
         using var redis = new RedisServer();
         var runtime = LocalRuntime.Weather();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Externs__ipToCity"] = stub.Url("ipToCity"),
-            ["Externs__cityToWeather"] = stub.Url("cityToWeather"),
-            ["Externs__zipToWeather"] = stub.Url("zipToWeather"),
-        });
+        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), ServiceConfig.Weather(azurite, redis, stub.Url));
         using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl) };
         async Task AnswersRight(int from)
         {

@@ -22,14 +22,7 @@ public class RedeployTests(BuiltSolutions built)
         using var redis = new RedisServer();
         var runtime = LocalRuntime.Weather();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        var config = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Externs__ipToCity"] = stub.Url("ipToCity"),
-            ["Externs__cityToWeather"] = stub.Url("cityToWeather"),
-            ["Externs__zipToWeather"] = stub.Url("zipToWeather"),
-        };
+        var config = ServiceConfig.Weather(azurite, redis, stub.Url);
         string[] keys = ["98052", "10001", "94305"];
 
         using (var first = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), config))

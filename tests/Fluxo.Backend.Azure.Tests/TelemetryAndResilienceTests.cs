@@ -40,13 +40,8 @@ public sealed class TelemetryAndResilienceTests(BuiltSolutions built, TelemetryA
         using var collector = new OtlpCollector();
         var runtime = LocalRuntime.Weather();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>
+        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>(ServiceConfig.Weather(azurite, redis, stub.Url))
         {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Externs__ipToCity"] = stub.Url("ipToCity"),
-            ["Externs__cityToWeather"] = stub.Url("cityToWeather"),
-            ["Externs__zipToWeather"] = stub.Url("zipToWeather"),
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Endpoint,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_BSP_SCHEDULE_DELAY"] = "100",
@@ -171,13 +166,7 @@ public sealed class TelemetryAndResilienceTests(BuiltSolutions built, TelemetryA
     }
 
     private ServiceProcess WeatherWith(AzuriteServer azurite, FaultyExtern faulty) =>
-        new(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["Externs__ipToCity"] = faulty.Url,
-            ["Externs__cityToWeather"] = faulty.Url,
-            ["Externs__zipToWeather"] = faulty.Url,
-        });
+        new(built.Weather.Dll("Weather.FrontEnd"), ServiceConfig.Weather(azurite, null, _ => faulty.Url));
 
     private static double Last(OtlpCollector collector, string metric, string key, object value) =>
         collector.Points.Where(p => p.Metric == metric && p.Attributes.TryGetValue(key, out var v) && v.Equals(value)).Select(p => p.Value).LastOrDefault();

@@ -19,12 +19,7 @@ public class TourEndToEndTests(BuiltSolutions built)
         var runtime = LocalRuntime.Tour();
         using var azurite = new AzuriteServer();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        var config = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["Externs__fetchTitle"] = stub.Url("fetchTitle"),
-            ["Externs__notifyUser"] = stub.Url("notifyUser"),
-        };
+        var config = ServiceConfig.For(Samples.Tour(), azurite, null, stub.Url);
         using var frontEnd = new ServiceProcess(built.Tour.Dll("Bookmarks.FrontEnd"), config);
         using var worker = new ServiceProcess(built.Tour.Dll("Bookmarks.Worker"), config);
         using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };

@@ -32,14 +32,7 @@ public class WeatherEndToEndTests(BuiltSolutions built)
         var runtime = LocalRuntime.Weather();
         using var stub = new ExternStub(runtime.ExternFunctions());
         Task<string> Expected(string ip, string zip) => runtime.AnswerAsync("weather", ("ip", Value.String(ip)), ("zip", Value.String(zip)));
-        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Storage"] = azurite.ConnectionString,
-            ["ConnectionStrings__Redis"] = redis.ConnectionString,
-            ["Externs__ipToCity"] = stub.Url("ipToCity"),
-            ["Externs__cityToWeather"] = stub.Url("cityToWeather"),
-            ["Externs__zipToWeather"] = stub.Url("zipToWeather"),
-        });
+        using var frontEnd = new ServiceProcess(built.Weather.Dll("Weather.FrontEnd"), ServiceConfig.Weather(azurite, redis, stub.Url));
         using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl) };
 
         (string Ip, string Zip)[] inputs =

@@ -63,7 +63,15 @@ public sealed class BoundedEvaluationTests : IDisposable
         using var child = Process.Start(psi)!;
         var stderr = child.StandardError.ReadToEndAsync();
         var stdout = child.StandardOutput.ReadToEndAsync();
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        // Signal once the workload runs (its trace is open), not after a fixed delay: on a loaded machine start-up alone
+        // can take seconds, and a signal then stops the run before it has a trace to close.
+        var started = Stopwatch.StartNew();
+        while (!File.Exists(trace) && !child.HasExited && started.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
         if (child.HasExited)
         {
             Assert.Fail("the run ended before it was signalled: " + await stderr);

@@ -1,15 +1,10 @@
-using System.Collections.Concurrent;
 using System.CommandLine;
-using System.Diagnostics;
-using System.Globalization;
-using System.Net.Sockets;
-using System.Text;
+using Fluxo.Cli.Deployed;
 using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Runtime;
 using Fluxo.Runtime.Workloads;
-using Fluxo.Values;
 
 namespace Fluxo.Cli.Commands;
 
@@ -20,9 +15,6 @@ namespace Fluxo.Cli.Commands;
 internal static class LoadCommand
 {
     public sealed record Arguments(string Url, string Workload, string? Service, int Requests, int Concurrency, string? Output, ulong? Seed);
-
-    /// <summary>One answer, keyed by session (client) and step, so two runs of one workload and seed line up.</summary>
-    public sealed record Answer(long Client, int Step, string Handler, string Input, int Status, string Body);
 
     public static Command Create()
     {
@@ -67,72 +59,16 @@ internal static class LoadCommand
             return 1;
         }
 
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = args.Concurrency, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5) };
-        using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-        using var inFlight = new SemaphoreSlim(args.Concurrency);
-        var latencies = new ConcurrentDictionary<string, LatencyLog>(StringComparer.Ordinal);
-        var answers = new ConcurrentBag<Answer>();
-        var steps = new ConcurrentDictionary<long, int>();
-        var failures = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
-        var run = Guid.NewGuid().ToString("N")[..8];
-        var wall = Stopwatch.StartNew();
-
-        async Task<Value?> Issue(long id, string name, Value input, long client, double arrival, CancellationToken token)
-        {
-            var step = steps.AddOrUpdate(client, 0, (_, s) => s + 1);
-            var json = ValueJson.Serialize(input);
-            await inFlight.WaitAsync(token);
-            var sent = Stopwatch.GetTimestamp();
-            int status;
-            string body;
-            try
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, name) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
-                request.Headers.Add("X-Client-Id", client.ToString(CultureInfo.InvariantCulture));
-                request.Headers.Add("X-Request-Id", $"{run}-{client}-{step}");
-                using var response = await http.SendAsync(request, token);
-                status = (int)response.StatusCode;
-                body = await response.Content.ReadAsStringAsync(token);
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or SocketException)
-            {
-                status = 0;
-                body = e.Message;
-            }
-            finally
-            {
-                inFlight.Release();
-            }
-
-            var ms = Stopwatch.GetElapsedTime(sent).TotalMilliseconds;
-            var ok = status is >= 200 and < 300;
-            var log = latencies.GetOrAdd(name, _ => new LatencyLog());
-            lock (log)
-            {
-                log.Add(ms, ok);
-            }
-
-            if (!ok)
-            {
-                failures.AddOrUpdate(status == 0 ? "no answer: " + body : $"HTTP {status}", 1, (_, n) => n + 1);
-            }
-
-            answers.Add(new Answer(client, step, name, json, status, body));
-            return ok ? ParseOrNull(body) : null;
-        }
-
-        await new OpenLoopDriver(workload, args.Seed ?? workload.Seed).RunAsync(args.Requests, wall, Issue, ct);
-        var seconds = wall.Elapsed.TotalSeconds;
-        var report = RunReport.Build(latencies.ToDictionary(k => k.Key, k => k.Value), seconds, seconds, []);
-        LatencyTable.Write(report, ClockMode.Real, null, output, interactive: false);
-        foreach (var (what, n) in failures.OrderByDescending(f => f.Value))
+        var load = await HttpLoad.RunAsync(baseUri!, workload, args.Requests, args.Concurrency, args.Seed, ct);
+        LatencyTable.Write(load.Report, ClockMode.Real, null, output, interactive: false);
+        foreach (var (what, n) in load.Failures)
         {
             output.WriteLine($"errors: {n} x {what}");
         }
 
         if (args.Output is not null)
         {
-            var lines = answers.OrderBy(a => a.Client).ThenBy(a => a.Step)
+            var lines = load.Answers
                 .Select(a => System.Text.Json.JsonSerializer.Serialize(new { client = a.Client, step = a.Step, handler = a.Handler, input = a.Input, status = a.Status, answer = a.Body }));
             if (!OutputFile.TryWrite(args.Output, string.Join("\n", lines) + "\n", output, diags))
             {
@@ -144,18 +80,6 @@ internal static class LoadCommand
         }
 
         return 0;
-    }
-
-    private static Value? ParseOrNull(string body)
-    {
-        try
-        {
-            return ValueJson.Parse(body);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
     }
 
     /// <summary>The service a workload sits beside (samples keep them together): the one .flimp, else the one .ir.json.</summary>

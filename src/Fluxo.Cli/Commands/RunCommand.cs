@@ -134,54 +134,13 @@ internal static class RunCommand
             return 1;
         }
 
-        var executors = pipe ? PipeSupport.Executors(args, diags) : ImmutableArray<Fluxo.Runtime.INodeExecutor>.Empty;
-        if (executors is null)
+        await using var setup = await RunSetup.CreateAsync(module, args, diags, ct);
+        if (setup is null)
         {
             return 1;
         }
 
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var bindingsPath = args.Bindings ?? ServiceBindings.PathBeside(args.File);
-        var bindings = File.Exists(bindingsPath) || args.Bindings is not null || module.Externs.Length > 0
-            ? ServiceBindings.Read(bindingsPath, module, http, diags)
-            : ServiceBindings.Empty;
-        PolicyDocument? policy = args.Policy is null ? null : PolicyJson.ReadFor(module, args.Policy, args.AllowStalePolicy, diags);
-        if (bindings is null || diags.HasErrors)
-        {
-            return 1;
-        }
-
-        await using var backends = await Backends.CreateAsync(args, ct);
-        if (args.Tables is not null && await TableSeed.SeedAsync(args.Tables, module, backends.Tables, diags, ct) is null)
-        {
-            return 1;
-        }
-
-        var options = new EngineOptions
-        {
-            Clock = args.Clock,
-            Seed = args.Seed ?? 1,
-            Bindings = bindings,
-            Policy = policy,
-            PolicyPath = args.Policy ?? "policy.json",
-            Tables = backends.Tables,
-            Queue = backends.Queue,
-            Caches = backends.Caches,
-            Trace = args.Trace is not null,
-            Executors = executors.Value,
-            TimeLimit = args.TimeLimitSeconds switch
-            {
-                null => new EngineOptions().TimeLimit,
-                0 => null,
-                var seconds => TimeSpan.FromSeconds(seconds.Value),
-            },
-        };
-        var engine = ServiceEngine.Create(module, options, diags);
-        if (engine is null)
-        {
-            return 1;
-        }
-
+        var engine = setup.Engine;
         return args.Handler is not null
             ? await RunOneAsync(engine, args, output, diags, json, ct)
             : await RunWorkloadAsync(engine, args, output, interactive, diags, json, ct);
@@ -202,7 +161,7 @@ internal static class RunCommand
             return 1;
         }
 
-        var fields = ReadInputs(engine.Module, graph, args.Inputs, diags);
+        var fields = RequestInputs.Read(engine.Module, graph, args.Inputs, diags);
         if (diags.HasErrors)
         {
             return 1;
@@ -247,58 +206,6 @@ internal static class RunCommand
             w.WriteRawValue(value);
         };
         return 0;
-    }
-
-    /// <summary>The request record from name=value inputs, each checked against its parameter's type; a pipe's missing inputs are none.</summary>
-    private static List<KeyValuePair<string, Value>> ReadInputs(Fluxo.Ir.IrModule module, Fluxo.Ir.Graph graph, IReadOnlyList<string> inputs, DiagnosticBag diags)
-    {
-        var fields = new List<KeyValuePair<string, Value>>();
-        foreach (var text in inputs)
-        {
-            var eq = text.IndexOf('=');
-            if (eq <= 0)
-            {
-                diags.Add(Diag.BadInputArgument(text));
-                continue;
-            }
-
-            var name = text[..eq];
-            if (graph.Params.FirstOrDefault(p => p.Name == name) is not { } param)
-            {
-                diags.Add(Diag.UnknownInput(graph.Name, name, graph.Params.IsEmpty ? "none" : string.Join(", ", graph.Params.Select(p => p.Name))));
-            }
-            else if (fields.Exists(f => f.Key == name))
-            {
-                diags.Add(Diag.InputGivenTwice(name));
-            }
-            else if (ParamValues.FromText(text[(eq + 1)..], param.Type, module.DeclaredFields, out var problem) is { } value)
-            {
-                fields.Add(new(name, value));
-            }
-            else
-            {
-                diags.Add(Diag.InputWrongType(name, text[(eq + 1)..], param.Type, problem!));
-            }
-        }
-
-        if (PipeSupport.IsPipe(module))
-        {
-            fields.AddRange(UserInputs.Defaulted(graph, fields.Select(f => f.Key)));
-        }
-
-        foreach (var p in graph.Params.Where(p => !fields.Exists(f => f.Key == p.Name)))
-        {
-            if (p.Type.EndsWith('?'))
-            {
-                fields.Add(new(p.Name, Value.Null));
-            }
-            else if (!inputs.Any(i => i.StartsWith(p.Name + "=", StringComparison.Ordinal)))
-            {
-                diags.Add(Diag.InputMissing(graph.Name, p.Name, p.Type));
-            }
-        }
-
-        return fields;
     }
 
     private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)

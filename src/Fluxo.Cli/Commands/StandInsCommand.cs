@@ -1,11 +1,9 @@
 using System.CommandLine;
-using System.Net;
+using Fluxo.Cli.Deployed;
 using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
-using Fluxo.Runtime;
 using Fluxo.Runtime.Externs;
-using Fluxo.Values;
 
 namespace Fluxo.Cli.Commands;
 
@@ -48,67 +46,12 @@ internal static class StandInsCommand
             return 1;
         }
 
-        using var listener = new HttpListener();
-        listener.Prefixes.Add($"http://127.0.0.1:{args.Port}/");
-        try
+        var served = await StandInServer.ServeAsync(module, bindings, args.Port, args.Seed, () =>
         {
-            listener.Start();
-        }
-        catch (HttpListenerException e)
-        {
-            diags.Add(Diag.StandInsCannotListen(args.Port, e.Message));
-            DiagnosticPrinter.Print(diags, error);
-            return 1;
-        }
-
-        output.WriteLine($"stand-ins for {string.Join(", ", module.Externs.Select(e => e.Name))} on http://127.0.0.1:{args.Port}/");
-        output.Flush();
-        using var stop = ct.Register(listener.Stop);
-        long calls = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            HttpListenerContext ctx;
-            try
-            {
-                ctx = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                break;
-            }
-
-            _ = Task.Run(() => AnswerAsync(ctx, module, bindings, args.Seed, Interlocked.Increment(ref calls), ct), CancellationToken.None);
-        }
-
-        return 0;
-    }
-
-    private static async Task AnswerAsync(HttpListenerContext ctx, Fluxo.Ir.IrModule module, ServiceBindings bindings, ulong seed, long call, CancellationToken ct)
-    {
-        try
-        {
-            var decl = module.FindExtern(ctx.Request.Url!.AbsolutePath.Trim('/'));
-            using var reader = new StreamReader(ctx.Request.InputStream);
-            var args = ValueJson.Parse(await reader.ReadToEndAsync(ct));
-            if (ctx.Request.HttpMethod != "POST" || decl is null || args.Kind != ValueKind.Record || !bindings.Externs.TryGetValue(decl.Name, out var binding))
-            {
-                ctx.Response.StatusCode = 404;
-                return;
-            }
-
-            var ordered = decl.Params.Select(p => args.GetField(p.Name) ?? Value.Null).ToArray();
-            var result = await binding.CallAsync(decl, ordered, new CallSite(ClockMode.Real, seed, call, 0, 0), ct);
-            var body = System.Text.Encoding.UTF8.GetBytes(ValueJson.Serialize(result.Value));
-            ctx.Response.ContentType = "application/json";
-            await ctx.Response.OutputStream.WriteAsync(body, ct);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or HttpListenerException or OperationCanceledException or IOException)
-        {
-            ctx.Response.StatusCode = 400;
-        }
-        finally
-        {
-            ctx.Response.Close();
-        }
+            output.WriteLine($"stand-ins for {string.Join(", ", module.Externs.Select(e => e.Name))} on http://127.0.0.1:{args.Port}/");
+            output.Flush();
+        }, diags, ct);
+        DiagnosticPrinter.Print(diags, error);
+        return served ? 0 : 1;
     }
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Azure.Storage.Blobs;
-using Azure;
+using Fluxo.Cli.Deployed;
 using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
@@ -12,10 +11,6 @@ namespace Fluxo.Cli.Commands;
 /// <summary>`fluxo traces pull FILE --storage CONN [--from T] [--to T] -o OUT`: one trace from the blobs a deployed service wrote.</summary>
 internal static class TracesCommand
 {
-    /// <summary>The blob names' hour folder (yyyyMMdd-HH) and the metadata key of dropped requests, as the generated TraceSink writes them.</summary>
-    private const string HourFormat = "yyyyMMdd-HH";
-    private const string DroppedKey = "fluxodropped";
-
     public sealed record PullArgs(string File, string Storage, string Container, DateTimeOffset? From, DateTimeOffset? To, string Output);
 
     public static Command Create()
@@ -76,21 +71,14 @@ internal static class TracesCommand
                 return 1;
             }
 
-            var keys = module!.Graphs.Select(SpatialSampling.KeyFields).ToArray();
-            var index = data.Header.Graphs.ToDictionary(g => g.Index, g => module.Graphs.IndexOf(module.FindGraph(g.Name)!));
-            var kept = data.Requests.Where(q =>
-            {
-                var g = index[q.Graph];
-                return SpatialSampling.Keeps(SpatialSampling.KeyHash(module.Graphs[g], keys[g], q.Edges.AsSpan()), r);
-            }).ToList();
-            var sampled = new TraceData(data.Header with { SampleRate = Math.Min(data.Header.SampleRate, r) }, kept);
+            var sampled = TraceSample.Keep(module!, data, r);
             if (!TraceOutput.TryWrite(parse.GetRequiredValue(output), sampled, diags))
             {
                 DiagnosticPrinter.Print(diags, parse.InvocationConfiguration.Error);
                 return 1;
             }
 
-            parse.InvocationConfiguration.Output.WriteLine($"kept {kept.Count} of {data.Requests.Count} requests (rate {r.ToString(CultureInfo.InvariantCulture)})");
+            parse.InvocationConfiguration.Output.WriteLine($"kept {sampled.Requests.Count} of {data.Requests.Count} requests (rate {r.ToString(CultureInfo.InvariantCulture)})");
             return 0;
         });
         return cmd;
@@ -122,41 +110,7 @@ internal static class TracesCommand
             return 1;
         }
 
-        var parts = new List<TracePart>();
-        try
-        {
-            var container = new BlobContainerClient(args.Storage, args.Container);
-            await foreach (var item in container.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = module.Service + "/" }, ct))
-            {
-                if (!InRange(item.Name, args.From, args.To))
-                {
-                    continue;
-                }
-
-                var blob = container.GetBlobClient(item.Name);
-                var bytes = (await blob.DownloadContentAsync(ct)).Value.Content.ToArray();
-                var props = await blob.GetPropertiesAsync(cancellationToken: ct);
-                var dropped = props.Value.Metadata.TryGetValue(DroppedKey, out var d) && long.TryParse(d, CultureInfo.InvariantCulture, out var n) ? n : 0;
-                var name = $"{args.Container}/{item.Name}";
-                var data = TraceFile.ReadCut(name, bytes, diags, out var lost);
-                if (data is not null && TraceFile.Matches(name, data, module, diags))
-                {
-                    parts.Add(new TracePart(name, data, lost, dropped));
-                }
-            }
-        }
-        catch (Exception e) when (e is RequestFailedException or FormatException or ArgumentException or AggregateException or HttpRequestException)
-        {
-            diags.Add(Diag.TracesStorageFailed(args.Container, e.Message));
-        }
-
-        if (parts.Select(p => p.Data.Header.SampleRate).Distinct().Skip(1).Any())
-        {
-            var first = parts[0];
-            var other = parts.First(p => p.Data.Header.SampleRate != first.Data.Header.SampleRate);
-            diags.Add(Diag.TraceSampleRatesDiffer(other.Name, other.Data.Header.SampleRate, first.Name, first.Data.Header.SampleRate));
-        }
-
+        var parts = await TraceBlobs.ReadAsync(module, args.Storage, args.Container, args.From, args.To, diags, ct);
         DiagnosticPrinter.Print(diags, error);
         if (diags.HasErrors)
         {
@@ -175,17 +129,5 @@ internal static class TracesCommand
         output.WriteLine($"  joined front end + worker: {report.Joined}; recorded whole by one tier: {report.WithoutFrontEnd}; front-end part without its worker part (lost): {report.WithoutWorker}");
         output.WriteLine($"  bytes lost at the end of cut-off blobs: {report.LostBytes}; requests the service could not trace (dropped): {report.DroppedRequests}");
         return 0;
-    }
-
-    /// <summary>A blob's hour folder overlaps [from, to): whole hours, the requests are filtered by arrival after reading.</summary>
-    private static bool InRange(string name, DateTimeOffset? from, DateTimeOffset? to)
-    {
-        var parts = name.Split('/');
-        if (parts.Length < 3 || !DateTimeOffset.TryParseExact(parts[^2], HourFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var hour))
-        {
-            return false;
-        }
-
-        return (from is null || hour.AddHours(1) > from) && (to is null || hour < to);
     }
 }

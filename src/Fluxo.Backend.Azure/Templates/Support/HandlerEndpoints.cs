@@ -128,7 +128,12 @@ public sealed class HandlerEndpoints(FluxoServices services, RequestRunner runne
             // The worker's reply, not a poll of the journal per waiting request, ends the wait (WorkerReplies). A reply too big
             // to carry the result, or none in time (it was lost with a killed worker or a reset storage), means one journal read.
             using var expected = await services.Replies.ExpectAsync(handler.Name, id, ct);
-            await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args), given, services.Replies.Address), ct);
+            if (services.Replies.ShouldQueue(handler.Name, id, services.ResultTimeout * 2))
+            {
+                await services.Queues.SendAsync(new QueuedCall(id, handler.Name, ValueJson.Serialize(args), given, services.Replies.Address), ct);
+                services.Replies.Queued(handler.Name, id);
+            }
+
             var reply = await expected.WithinAsync(services.ResultTimeout, ct);
             entry = reply is { Inline: true }
                 ? new JournalEntry(JournalEntry.Done, reply.ResultJson, reply.Error, [], default)

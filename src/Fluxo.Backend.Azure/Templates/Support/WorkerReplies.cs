@@ -37,6 +37,10 @@ public sealed class WorkerReplies(QueueServiceClient service, ServiceModel model
     private static readonly TimeSpan Abandoned = TimeSpan.FromHours(1);
 
     private readonly Dictionary<(string Handler, string Id), Waiter> _waiting = [];
+
+    /// <summary>Calls this instance queued and has no reply for yet, with when: under the same lock as <see cref="_waiting"/>.</summary>
+    private readonly Dictionary<(string Handler, string Id), long> _queued = [];
+    private long _prunedAt = Stopwatch.GetTimestamp();
     private readonly SemaphoreSlim _someoneWaits = new(0, 1);
     private readonly SemaphoreSlim _creating = new(1, 1);
     private readonly string _prefix = model.Prefix + "-replies-";
@@ -80,8 +84,38 @@ public sealed class WorkerReplies(QueueServiceClient service, ServiceModel model
         return new Expected(this, (handler, id), waiter);
     }
 
+    /// <summary>
+    /// Whether to queue the call of a request: not when this instance queued it less than <paramref name="requeueAfter"/>
+    /// ago and no reply came, since a copy of a call still waiting in the queue only adds work to a worker that is behind
+    /// (clients retry exactly then). A storage reset, which loses queued calls, forgets them all.
+    /// </summary>
+    public bool ShouldQueue(string handler, string id, TimeSpan requeueAfter)
+    {
+        lock (_waiting)
+        {
+            return !_queued.TryGetValue((handler, id), out var at) || Stopwatch.GetElapsedTime(at) >= requeueAfter;
+        }
+    }
+
+    /// <summary>Notes that the call of a request was queued (see <see cref="ShouldQueue"/>).</summary>
+    public void Queued(string handler, string id)
+    {
+        lock (_waiting)
+        {
+            _queued[(handler, id)] = Stopwatch.GetTimestamp();
+        }
+    }
+
     /// <summary>Creates the reply queue again after a storage reset, if this instance has one (the worker never does).</summary>
-    public Task EnsureCreatedAsync(CancellationToken ct) => _queue is null ? Task.CompletedTask : EnsureCreatedAsync(force: true, ct);
+    public Task EnsureCreatedAsync(CancellationToken ct)
+    {
+        lock (_waiting)
+        {
+            _queued.Clear();
+        }
+
+        return _queue is null ? Task.CompletedTask : EnsureCreatedAsync(force: true, ct);
+    }
 
     /// <summary>
     /// The worker's side: tells the front end that sent <paramref name="call"/> its outcome. A queue that is gone (its
@@ -269,9 +303,21 @@ public sealed class WorkerReplies(QueueServiceClient service, ServiceModel model
 
         lock (_waiting)
         {
+            _queued.Remove((reply.Handler, reply.Id));
             if (_waiting.TryGetValue((reply.Handler, reply.Id), out var waiter))
             {
                 waiter.Reply.TrySetResult(reply);
+            }
+
+            // Calls whose reply never came (lost with a reset storage, or answered from the journal meanwhile) are dropped
+            // once a reply could no longer come, so the map holds at most ReplyLifetime of traffic.
+            if (Stopwatch.GetElapsedTime(_prunedAt) > TimeSpan.FromMinutes(1))
+            {
+                _prunedAt = Stopwatch.GetTimestamp();
+                foreach (var old in _queued.Where(q => Stopwatch.GetElapsedTime(q.Value) > ReplyLifetime).Select(q => q.Key).ToList())
+                {
+                    _queued.Remove(old);
+                }
             }
         }
     }
