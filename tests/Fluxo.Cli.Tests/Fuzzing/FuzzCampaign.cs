@@ -73,9 +73,10 @@ internal sealed partial class FuzzCampaign(string work, FuzzOptions options)
             var bytes = f.Prepare(f.Binary ? mutator.Bytes(source.Bytes) : System.Text.Encoding.UTF8.GetBytes(mutator.Text(System.Text.Encoding.UTF8.GetString(source.Bytes))), k);
             var path = Path.Combine(dir, f.FileName);
             File.WriteAllBytes(path, bytes);
+            var index = k;
             string Keep()
             {
-                var keep = Path.Combine(work, "Findings", $"{format}-{seed}-{k}{Path.GetExtension(f.FileName)}");
+                var keep = Path.Combine(work, "Findings", $"{format}-{seed}-{index}{Path.GetExtension(f.FileName)}");
                 Directory.CreateDirectory(Path.GetDirectoryName(keep)!);
                 File.WriteAllBytes(keep, bytes);
                 return keep;

@@ -25,7 +25,7 @@ internal sealed class OutputBuilder(string folder, int max) : IDisposable
 
     public IReadOnlyList<string> Findings => _findings;
 
-    /// <summary>Offers a compiled output folder; <paramref name="keep"/> saves the input that produced it, for a failure's report.</summary>
+    /// <summary>Offers a compiled output folder; <paramref name="keep"/> saves the input that produced it when its build fails.</summary>
     public void Offer(string output, Func<string> keep)
     {
         if (_started >= max || _current is { IsCompleted: false })
@@ -52,9 +52,8 @@ internal sealed class OutputBuilder(string folder, int max) : IDisposable
             File.Copy(Path.Combine(output, f), Path.Combine(staged, f));
         }
 
-        var input = keep();
         _started++;
-        _current = Task.Run(() => Build(staged, files, input));
+        _current = Task.Run(() => Build(staged, files, keep));
     }
 
     /// <summary>Waits for the build in progress.</summary>
@@ -62,7 +61,7 @@ internal sealed class OutputBuilder(string folder, int max) : IDisposable
 
     public void Dispose() => Finish();
 
-    private void Build(string staged, string[] files, string input)
+    private void Build(string staged, string[] files, Func<string> keep)
     {
         // Solutions with the same projects share a folder, so packages are restored once per layout.
         var layout = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\n', files.Where(f => f.EndsWith("proj", StringComparison.Ordinal) || f.EndsWith(".sln", StringComparison.Ordinal) || f.EndsWith(".slnx", StringComparison.Ordinal))))))[..12];
@@ -79,7 +78,7 @@ internal sealed class OutputBuilder(string folder, int max) : IDisposable
             {
                 Failed++;
                 var errors = log.Split('\n').Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)).Take(3);
-                _findings.Add($"build failure{(timedOut ? " (timed out)" : "")}: the output of {input} (exit {exit}): {string.Join(" | ", errors)}");
+                _findings.Add($"build failure{(timedOut ? " (timed out)" : "")}: the output of {keep()} (exit {exit}): {string.Join(" | ", errors)}");
             }
         }
     }
