@@ -70,6 +70,17 @@ public sealed class DemandConditionsTests
     }
 
     [Fact]
+    public void An_input_both_arms_read_is_read_whichever_is_taken()
+    {
+        var graph = Module().Graphs[0];
+        var join = graph.Nodes[Join];
+        var both = join with { Expr = new Fluxo.Ir.IfExpr(((Fluxo.Ir.IfExpr)join.Expr!).Condition, new Fluxo.Ir.InputExpr(1), new Fluxo.Ir.InputExpr(1)) };
+        var demand = new DemandConditions(graph with { Nodes = graph.Nodes.SetItem(Join, both) });
+        Assert.True(demand.Pulled(Join, 1).IsAlways);
+        Assert.True(demand.Pulled(Join, 2).IsNever);
+    }
+
+    [Fact]
     public void Conditions_combine_absorb_and_imply_soundly()
     {
         var a = BranchCondition.When(new BranchLiteral("a", true));

@@ -125,9 +125,10 @@ public sealed class DemandConditions
                 var then = Pull(node, i.Then, input);
                 var otherwise = Pull(node, i.Else, input);
                 var cond = Pull(node, i.Condition, input);
+                // Read by both arms is read whichever is taken (the consensus term, which the DNF alone would not find).
                 return then.IsNever && otherwise.IsNever
                     ? cond
-                    : cond.Or(When(node, i.Condition, true).And(then)).Or(When(node, i.Condition, false).And(otherwise));
+                    : cond.Or(When(node, i.Condition, true).And(then)).Or(When(node, i.Condition, false).And(otherwise)).Or(then.And(otherwise));
             case MapExpr or FilterExpr or FoldExpr:
                 // A lambda's body runs once per element: not for an empty list, and its tests are per element, so
                 // what it reads depends on nothing this analysis can name.
