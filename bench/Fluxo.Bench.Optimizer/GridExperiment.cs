@@ -50,7 +50,7 @@ internal static class GridExperiment
         {
             output.WriteLine(Inv($"## grid: {Workloads().Count} Weather workloads, {options.Requests} requests each, objective mean, seed {options.Seed}"));
             output.WriteLine("workload                    budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out (window gap)");
-            foreach (var (workload, budget) in Workloads())
+            foreach (var (workload, budget) in Workloads().Where(w => options.Only is null || w.Workload.Name.Contains(options.Only, StringComparison.Ordinal)))
             {
                 var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
                 var row = Measure(workload.Name, WeatherIr.Module(), trace, Write(temp, trace), budget, exhaustive: true);
