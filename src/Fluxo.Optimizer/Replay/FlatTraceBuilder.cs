@@ -22,6 +22,8 @@ internal sealed class FlatTraceBuilder
     private readonly int[] _stamp;
     private readonly bool _small;
     private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
+    private readonly (ulong Ran, ulong Edges, int Shape)[] _recent = new (ulong, ulong, int)[8];
+    private int _recentCount;
     private readonly Dictionary<string, int> _shapes = [];
     private readonly List<RequestShape> _shapeList = [];
     private readonly char[] _key;
@@ -190,9 +192,21 @@ internal sealed class FlatTraceBuilder
     // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.
     private int ShapeOf(int r, ulong ranBits, ulong edgeBits)
     {
-        if (_small && _smallShapes.TryGetValue((ranBits, edgeBits), out var known))
+        if (_small)
         {
-            return known;
+            // A trace has a handful of shapes: a scan of them beats hashing the pair for every request.
+            for (var i = 0; i < _recentCount; i++)
+            {
+                if (_recent[i].Ran == ranBits && _recent[i].Edges == edgeBits)
+                {
+                    return _recent[i].Shape;
+                }
+            }
+
+            if (_smallShapes.TryGetValue((ranBits, edgeBits), out var small))
+            {
+                return small;
+            }
         }
 
         for (var v = 0; v < _n; v++)
@@ -206,7 +220,7 @@ internal sealed class FlatTraceBuilder
         }
 
         var text = _small ? null : new string(_key);
-        if (text is not null && _shapes.TryGetValue(text, out known))
+        if (text is not null && _shapes.TryGetValue(text, out var known))
         {
             return known;
         }
@@ -215,6 +229,10 @@ internal sealed class FlatTraceBuilder
         if (_small)
         {
             _smallShapes.Add((ranBits, edgeBits), shape);
+            if (_recentCount < _recent.Length)
+            {
+                _recent[_recentCount++] = (ranBits, edgeBits, shape);
+            }
         }
         else
         {
