@@ -35,6 +35,9 @@ internal sealed class FlatTraceBuilder
     private int[] _edgeBytes = [];
     private int[] _shapeOf = [];
     private int _capacity;
+
+    // Rows below this were written before (their self latencies may be stale); rows from it on are as allocated.
+    private int _written;
     private int _request = 1;
     private long _nodeEvents;
 
@@ -96,8 +99,18 @@ internal sealed class FlatTraceBuilder
         var r = Count;
         var n = _n;
         var edgeCount = _edgeCount;
-        Array.Clear(_self, r * n, n);
-        Array.Clear(_ran);
+
+        // A row is written again only after the sample left its request out (or after an error): new rows are still zero.
+        if (r < _written)
+        {
+            Array.Clear(_self, r * n, n);
+        }
+
+        _written = Math.Max(_written, r + 1);
+        if (!_small)
+        {
+            Array.Clear(_ran);
+        }
         ulong ranBits = 0;
         long events = 0;
         var served = false;
@@ -115,7 +128,11 @@ internal sealed class FlatTraceBuilder
             }
 
             served |= ev.Status == NodeStatus.Served;
-            _ran[ev.Node] = true;
+            if (!_small)
+            {
+                _ran[ev.Node] = true;
+            }
+
             ranBits |= 1UL << (ev.Node & 63);
             _self[(r * n) + ev.Node] = ev.SelfMs;
             events++;
@@ -211,7 +228,7 @@ internal sealed class FlatTraceBuilder
 
         for (var v = 0; v < _n; v++)
         {
-            _key[v] = _ran[v] ? '1' : '0';
+            _key[v] = (_small ? ((ranBits >> v) & 1) != 0 : _ran[v]) ? '1' : '0';
         }
 
         for (var e = 0; e < _edgeCount; e++)
