@@ -148,11 +148,7 @@ public sealed class PolicyEvaluator
     /// <summary>True when <paramref name="a"/> is a better result than <paramref name="b"/> (null is worst).</summary>
     public bool Better(SimulationResult? a, SimulationResult? b) => a is not null && (b is null || a.Beats(b, Objective));
 
-    private static (string Key, CachePlacement[] Ordered) Key(IReadOnlyList<CachePlacement> placement)
-    {
-        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
-        return (string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}")), ordered);
-    }
+    private static (string Key, CachePlacement[] Ordered) Key(IReadOnlyList<CachePlacement> placement) => ServiceSimulator.Canonical(placement);
 
     /// <summary>One placement's replay, computed once by whichever thread asks first.</summary>
     private sealed class Entry(PolicyEvaluator owner, string key, CachePlacement[] placement)
