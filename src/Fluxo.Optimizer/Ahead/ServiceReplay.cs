@@ -541,4 +541,8 @@ public sealed partial class ServiceReplay
 public sealed record AheadResult(
     int Requests, double MeanMs, double P50Ms, double P95Ms, double P99Ms,
     long Speculations, long SpeculationsUsed, long SpeculationsWasted, double UsedWorkMs, double WastedWorkMs, long PeakPending,
-    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler, IReadOnlyList<double>? Latencies = null);
+    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler, IReadOnlyList<double>? Latencies = null)
+{
+    /// <summary>The value a search minimises for <paramref name="objective"/>, as <see cref="SimulationResult.Score"/>.</summary>
+    public double Score(Objective objective) => Objectives.Pick(objective, MeanMs, P50Ms, P95Ms, P99Ms);
+}
