@@ -19,6 +19,12 @@ public static class IrValidator
             Fail("$.service", "missing");
         }
 
+        // Generated files name their source in comments and the README; a missing one crashed compile.
+        if (module.SourceFile is null)
+        {
+            Fail("$.sourceFile", "missing");
+        }
+
         foreach (var (name, array) in new (string, bool)[]
         {
             ("records", module.Records.IsDefault), ("externs", module.Externs.IsDefault), ("functions", module.Functions.IsDefault),
@@ -60,6 +66,18 @@ public static class IrValidator
             }
         }
 
+        // A call must name something declared: the back end emits it as a member access, so an unknown name passed
+        // every check and then broke the generated build.
+        var fns = module.Functions.Where(x => x?.Name is not null).Select(x => x!.Name).ToHashSet(StringComparer.Ordinal);
+        var externs = module.Externs.Where(x => x?.Name is not null).Select(x => x!.Name).ToHashSet(StringComparer.Ordinal);
+        bool Declared(CallExpr c) => c.Kind switch
+        {
+            CallKind.Fn => fns.Contains(c.Name),
+            CallKind.Extern => externs.Contains(c.Name),
+            CallKind.Builtin => Builtins.BuiltinCatalog.Find(c.Name) is not null,
+            _ => false,
+        };
+
         for (var f = 0; f < module.Functions.Length; f++)
         {
             var fn = module.Functions[f];
@@ -69,13 +87,13 @@ public static class IrValidator
             }
             else
             {
-                CheckExpr(fn.Body, $"$.functions[{f}].body", int.MaxValue, Fail);
+                CheckExpr(fn.Body, $"$.functions[{f}].body", int.MaxValue, Declared, Fail);
             }
         }
 
         for (var g = 0; g < module.Graphs.Length; g++)
         {
-            CheckGraph(module.Graphs[g], $"$.graphs[{g}]", Fail);
+            CheckGraph(module.Graphs[g], $"$.graphs[{g}]", Declared, Fail);
         }
 
         if (problems.Count == 0)
@@ -154,7 +172,7 @@ public static class IrValidator
     /// <summary>Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.</summary>
     public static bool HasControl(string s) => s.Any(ch => char.IsControl(ch) || ch is '\u2028' or '\u2029');
 
-    private static void CheckGraph(Graph? graph, string path, Action<string, string> fail)
+    private static void CheckGraph(Graph? graph, string path, Func<CallExpr, bool> declared, Action<string, string> fail)
     {
         if (graph is null || graph.Name is null || graph.ReturnType is null || graph.Hash is null || graph.Nodes.IsDefaultOrEmpty || graph.Params.IsDefault || graph.Params.Any(p => p?.Name is null || p.Type is null))
         {
@@ -197,17 +215,17 @@ public static class IrValidator
 
             if (n.Expr is not null)
             {
-                CheckExpr(n.Expr, $"{at}.expr", n.Inputs.Length, fail);
+                CheckExpr(n.Expr, $"{at}.expr", n.Inputs.Length, declared, fail);
             }
 
             if (n.Guard is not null)
             {
-                CheckExpr(n.Guard, $"{at}.guard", n.Inputs.Length, fail);
+                CheckExpr(n.Guard, $"{at}.guard", n.Inputs.Length, declared, fail);
             }
         }
     }
 
-    private static void CheckExpr(Expr? e, string path, int inputs, Action<string, string> fail)
+    private static void CheckExpr(Expr? e, string path, int inputs, Func<CallExpr, bool> declared, Action<string, string> fail)
     {
         var stack = new Stack<(Expr? Expr, string Path)>();
         stack.Push((e, path));
@@ -223,6 +241,11 @@ public static class IrValidator
             if (x is InputExpr input && (input.Index < 0 || input.Index >= inputs))
             {
                 fail(at, $"input {input.Index} does not exist");
+            }
+
+            if (x is CallExpr { Name: not null } call && !declared(call))
+            {
+                fail(at, $"calls {call.Kind.ToString().ToLowerInvariant()} '{call.Name}', which is not declared");
             }
 
             if (Children(x) is not { } children)

@@ -60,6 +60,31 @@ public sealed class FuzzFindingsTests : IDisposable
         Assert.Contains("'BASE' is given twice", error, StringComparison.Ordinal);
     }
 
+    /// <summary>Found by the campaign with seed 2002: IR JSON whose node calls a fn nobody declares compiled to a solution
+    /// that did not build; now the IR check refuses the call, at its JSON path.</summary>
+    [Fact]
+    public void IrCallingAnUndeclaredFn()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Samples, "shortener", "shortener.ir.json"));
+        const string call = "\"kind\": \"fn\",\n            \"name\": \"today\"";
+        var at = text.IndexOf(call, StringComparison.Ordinal);
+        Assert.True(at > 0, "shortener.ir.json has no node calling the fn today");
+        var ir = Write("s.ir.json", text[..at] + call.Replace("today", "../../x", StringComparison.Ordinal) + text[(at + call.Length)..]);
+        RefusedCleanly("compile", ir, "-o", Path.Combine(_dir, "out"));
+        var (_, _, error) = CliRunner.Run("check", ir);
+        Assert.Contains("calls fn '../../x', which is not declared", error, StringComparison.Ordinal);
+    }
+
+    /// <summary>Found by the campaign with seed 2002: IR JSON without its source file's name crashed compile (the generated
+    /// README names it).</summary>
+    [Fact]
+    public void IrWithoutASourceFile()
+    {
+        var ir = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Samples, "weather", "weather.ir.json")))!;
+        Assert.True(ir.AsObject().Remove("sourceFile"), "weather.ir.json names no source file");
+        RefusedCleanly("compile", Write("w.ir.json", ir.ToJsonString()), "-o", Path.Combine(_dir, "out"));
+    }
+
     [Fact]
     public void IrWithAFnWithoutReturnType()
     {
