@@ -7,7 +7,7 @@ namespace Fluxo.Trace;
 /// </summary>
 internal sealed class TraceOrder
 {
-    private readonly HashSet<long> _ids = [];
+    private readonly IdRanges _ids = new();
     private double _lastArrival = double.NegativeInfinity;
 
     /// <summary>Why <paramref name="head"/> cannot follow the requests before it, or null.</summary>

@@ -70,6 +70,7 @@ public sealed class Simulator
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
         var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
@@ -85,6 +86,12 @@ public sealed class Simulator
                 var size = keys[j].EntryBytes[r];
                 if (size < 0)
                 {
+                    continue;
+                }
+
+                if (!Trace.Owns(r, bits[j]))
+                {
+                    hits |= Sampling.KeySample.Guess(Trace.Ids[r], j, hitCounts[j], lookups[j]) ? 1UL << j : 0;
                     continue;
                 }
 
