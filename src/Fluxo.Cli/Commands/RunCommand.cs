@@ -69,16 +69,16 @@ internal static class RunCommand
     public static async Task<int> RunAsync(RunArgs args, TextWriter output, TextWriter error, bool interactive, CancellationToken ct)
     {
         var diags = new DiagnosticBag();
-        var json = new JsonResult();
         int code;
+        RunOutcome? outcome;
         try
         {
-            code = await RunCoreAsync(args, args.Format == OutputFormat.Json ? TextWriter.Null : output, interactive, diags, json, ct);
+            (code, outcome) = await LocalRun.RunAsync(args, StatusConsole.Shows(args.Format == OutputFormat.Text) ? ShowProgress : null, diags, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             diags.Add(Diag.RunInterrupted(args.File, null, 0));
-            code = 1;
+            (code, outcome) = (1, null);
         }
 
         foreach (var d in diags.Sorted())
@@ -89,175 +89,34 @@ internal static class RunCommand
         code = diags.HasErrors && code == ExitCodes.Ok ? ExitCodes.Errors : code;
         if (args.Format == OutputFormat.Json)
         {
-            JsonOutput.Write(output, "run", code, diags, json.Body);
+            JsonOutput.Write(output, "run", code, diags, outcome switch
+            {
+                OneAnswer a => (Action<Utf8JsonWriter>)(w =>
+                {
+                    w.WriteString("handler", a.Handler);
+                    w.WritePropertyName("result");
+                    w.WriteRawValue(a.Json);
+                }),
+                WorkloadDone d => w => LatencyTable.WriteJson(w, d.Report, args.Clock, args.Trace),
+                _ => null,
+            });
+        }
+        else if (outcome is OneAnswer a)
+        {
+            output.WriteLine(a.Text);
+        }
+        else if (outcome is WorkloadDone d)
+        {
+            LatencyTable.Write(d.Report, args.Clock, args.Trace, output, interactive);
         }
 
         return code;
     }
 
-    /// <summary>What `--format json` adds to the run document, set by the mode that ran.</summary>
-    private sealed class JsonResult
-    {
-        public Action<System.Text.Json.Utf8JsonWriter>? Body { get; set; }
-    }
-
-    private static async Task<int> RunCoreAsync(RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
-    {
-        var module = ServiceLoader.Load(args.File, diags);
-        if (module is null || diags.HasErrors)
+    private static Task<RunReport> ShowProgress(string label, int total, Func<Action<long>?, Task<RunReport>> run) =>
+        StatusConsole.Error.Progress().StartAsync(ctx =>
         {
-            return 1;
-        }
-
-        // A pipe has one handler; running it needs no --handler.
-        var pipe = PipeSupport.IsPipe(module);
-        if (pipe && args.Handler is null && args.Workload is null)
-        {
-            args = args with { Handler = PipeImporter.HandlerName };
-        }
-
-        if ((args.Handler is null) == (args.Workload is null))
-        {
-            diags.Add(Diag.RunNeedsOneMode(both: args.Handler is not null));
-            return ExitCodes.Usage;
-        }
-
-        if (args.Requests <= 0)
-        {
-            diags.Add(Diag.RunBadRequests(args.Requests));
-            return 1;
-        }
-
-        if (args.TimeLimitSeconds is { } limit && !(limit >= 0 && limit <= TimeSpan.MaxValue.TotalSeconds / 2))
-        {
-            diags.Add(Diag.RunBadTimeLimit(limit));
-            return 1;
-        }
-
-        await using var setup = await RunSetup.CreateAsync(module, args, diags, ct);
-        if (setup is null)
-        {
-            return 1;
-        }
-
-        var engine = setup.Engine;
-        return args.Handler is not null
-            ? await RunOneAsync(engine, args, output, diags, json, ct)
-            : await RunWorkloadAsync(engine, args, output, interactive, diags, json, ct);
-    }
-
-    private static async Task<int> RunOneAsync(ServiceEngine engine, RunArgs args, TextWriter output, DiagnosticBag diags, JsonResult json, CancellationToken ct)
-    {
-        var graph = engine.Module.FindGraph(args.Handler!);
-        if (graph is null)
-        {
-            diags.Add(Diag.UnknownHandler(args.File, args.Handler!));
-            return 1;
-        }
-
-        if (graph.Internal && !args.AllowInternal)
-        {
-            diags.Add(Diag.RunInternalHandler(graph.Name));
-            return 1;
-        }
-
-        var fields = RequestInputs.Read(engine.Module, graph, args.Inputs, diags);
-        if (diags.HasErrors)
-        {
-            return 1;
-        }
-
-        BackgroundTraceWriter? trace = args.Trace is null ? null : OpenTrace(engine, args);
-        var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
-        if (r.Recorded is not null)
-        {
-            trace!.Record(r.Recorded);
-        }
-
-        trace?.Dispose();
-        if (!r.Succeeded)
-        {
-            diags.Add(Diag.RequestFailed(args.File, graph.Name, r.Error!));
-            return 1;
-        }
-
-        var value = ValueJson.Serialize(r.Value!, indented: true);
-        if (graph.ReturnType == HttpResult.TypeName)
-        {
-            try
-            {
-                output.WriteLine(HttpResult.Read(r.Value!).Format());
-            }
-            catch (FlimpRuntimeException e)
-            {
-                diags.Add(Diag.RequestFailed(args.File, graph.Name, e.Message));
-                return 1;
-            }
-        }
-        else
-        {
-            output.WriteLine(value);
-        }
-
-        json.Body = w =>
-        {
-            w.WriteString("handler", graph.Name);
-            w.WritePropertyName("result");
-            w.WriteRawValue(value);
-        };
-        return 0;
-    }
-
-    private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args)
-    {
-        return BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary: args.TraceFormat != "text");
-    }
-
-    private static async Task<int> RunWorkloadAsync(ServiceEngine engine, RunArgs args, TextWriter output, bool interactive, DiagnosticBag diags, JsonResult json, CancellationToken ct)
-    {
-        var workload = WorkloadJson.Read(args.Workload!, engine.Module, diags);
-        if (workload is null)
-        {
-            return 1;
-        }
-
-        using var trace = args.Trace is null ? null : OpenTrace(engine, args);
-        RunReport report;
-        try
-        {
-            report = await RunWorkloadCoreAsync(engine, workload, trace, args, ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            // Stopped by a signal: close the trace so it holds every request that finished, and say so.
-            trace?.Dispose();
-            diags.Add(Diag.RunInterrupted(args.File, args.Trace, trace?.Written ?? 0));
-            return 1;
-        }
-
-        trace?.Dispose();
-        LatencyTable.Write(report, args.Clock, args.Trace, output, interactive);
-        json.Body = w => LatencyTable.WriteJson(w, report, args.Clock, args.Trace);
-        return 0;
-    }
-
-    private static async Task<RunReport> RunWorkloadCoreAsync(ServiceEngine engine, Workload workload, BackgroundTraceWriter? trace, RunArgs args, CancellationToken ct)
-    {
-        RunReport report;
-        if (StatusConsole.Shows(args.Format == OutputFormat.Text))
-        {
-            report = await StatusConsole.Error.Progress().StartAsync(async ctx =>
-            {
-                var task = ctx.AddTask($"{engine.Module.Service}: {args.Requests:N0} requests", maxValue: args.Requests);
-                var runner = new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed, Progress = n => task.Value = n };
-                return await runner.RunAsync(args.Requests, ct);
-            });
-        }
-        else
-        {
-            report = await new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed }.RunAsync(args.Requests, ct);
-        }
-
-        return report;
-    }
+            var task = ctx.AddTask(label, maxValue: total);
+            return run(n => task.Value = n);
+        });
 }

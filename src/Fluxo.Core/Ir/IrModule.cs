@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Fluxo.Values;
 
 namespace Fluxo.Ir;
 
@@ -20,9 +21,9 @@ public sealed record IrModule(
 
     public TableDecl? FindTable(string name) => Tables.FirstOrDefault(t => t.Name == name);
 
-    /// <summary>The fields of a record type, or of a table's rows (keys first), for checking values (<see cref="Values.ParamValues"/>).</summary>
+    /// <summary>The fields of a record type, or of a table's rows (keys first), for checking values (<see cref="ParamValues"/>).</summary>
     public IReadOnlyList<(string Name, string Type)>? DeclaredFields(string type) =>
         Records.FirstOrDefault(r => r.Name == type) is { } record ? [.. record.Fields.Select(f => (f.Name, f.Type))]
-        : FindTable(type) is { } t ? [.. new[] { t.PartitionKey, t.RowKey }.Concat(t.Fields).Select(f => (f.Name, f.Type))]
+        : FindTable(type) is { } t ? ParamValues.RowFields((t.PartitionKey.Name, t.PartitionKey.Type), (t.RowKey.Name, t.RowKey.Type), t.Fields.Select(f => (f.Name, f.Type)))
         : null;
 }

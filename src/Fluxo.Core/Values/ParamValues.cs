@@ -16,6 +16,12 @@ public delegate IReadOnlyList<(string Name, string Type)>? DeclaredFields(string
 /// </summary>
 public static class ParamValues
 {
+    /// <summary>The fields a value of a table's row type carries, in the order rows are checked and stored: the
+    /// partition key, the row key, then the declared fields.</summary>
+    public static IReadOnlyList<(string Name, string Type)> RowFields(
+        (string Name, string Type) partitionKey, (string Name, string Type) rowKey, IEnumerable<(string Name, string Type)> fields) =>
+        [partitionKey, rowKey, .. fields];
+
     /// <summary>A value written on a command line: scalars as written, anything else as JSON. Null when it does not fit; <paramref name="problem"/> says why.</summary>
     public static Value? FromText(string text, string type, DeclaredFields records, out string? problem)
     {

@@ -90,7 +90,7 @@ public sealed record ServiceModel(
     /// <summary>The fields of a record type, or of a table's rows (keys first), as Core's <see cref="ParamValues"/> checks them.</summary>
     public IReadOnlyList<(string Name, string Type)>? DeclaredFields(string type) =>
         Records.FirstOrDefault(r => r.Name == type) is { } record ? [.. record.Fields.Select(f => (f.Name, f.Type))]
-        : Tables.FirstOrDefault(t => t.Name == type) is { } t ? [.. new[] { t.PartitionKey, t.RowKey }.Concat(t.Fields).Select(f => (f.Name, f.Type))]
+        : Tables.FirstOrDefault(t => t.Name == type) is { } t ? ParamValues.RowFields((t.PartitionKey.Name, t.PartitionKey.Type), (t.RowKey.Name, t.RowKey.Type), t.Fields.Select(f => (f.Name, f.Type)))
         : null;
 
     /// <summary>Queue names allow lowercase letters, digits and single hyphens.</summary>
