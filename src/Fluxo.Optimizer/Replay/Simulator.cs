@@ -108,7 +108,9 @@ public sealed class Simulator
             sum += latency;
         }
 
-        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Trace.WholeBytes(lrus[j].PeakBytes), Trace.WholeBytes(lrus[j].UsedBytes))).ToArray();
+        // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
+        long Whole(long sampled, long bytes) => Trace.SampleRate >= 1 ? sampled : Math.Min(bytes, Trace.WholeBytes(sampled));
+        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Whole(lrus[j].PeakBytes, c.Bytes), Whole(lrus[j].UsedBytes, c.Bytes))).ToArray();
         var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
