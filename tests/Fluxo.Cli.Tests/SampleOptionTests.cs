@@ -1,4 +1,3 @@
-using Fluxo.Cli;
 using Fluxo.Ir;
 using Fluxo.TestSupport;
 using Fluxo.Trace;
@@ -11,14 +10,6 @@ public sealed class SampleOptionTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("fluxo-sample-option-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static (int Code, string Out, string Err) Fluxo(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = Program.Invoke(args, new System.CommandLine.InvocationConfiguration { Output = output, Error = error });
-        return (code, output.ToString(), error.ToString());
-    }
 
     [Fact]
     public void A_sample_of_one_gives_exactly_the_answer_without_the_option_and_a_smaller_one_keys_each_cache_on_its_own()
@@ -36,18 +27,18 @@ public sealed class SampleOptionTests : IDisposable
         }
 
         string[] args = ["optimize", service, "--trace", trace, "--budget", "16KB"];
-        var plain = Fluxo([.. args, "-o", Path.Combine(_dir, "plain.json")]);
-        var one = Fluxo([.. args, "--sample", "1", "-o", Path.Combine(_dir, "one.json")]);
-        Assert.True(plain.Code == 0, plain.Err);
-        Assert.True(one.Code == 0, one.Err);
+        var plain = CliRunner.Run([.. args, "-o", Path.Combine(_dir, "plain.json")]);
+        var one = CliRunner.Run([.. args, "--sample", "1", "-o", Path.Combine(_dir, "one.json")]);
+        Assert.True(plain.Exit == 0, plain.Err);
+        Assert.True(one.Exit == 0, one.Err);
         Assert.Equal(File.ReadAllText(Path.Combine(_dir, "plain.json")), File.ReadAllText(Path.Combine(_dir, "one.json")));
 
         // The report differs only in the file it names and the search's time.
         static string Stable(string report) => string.Join("\n", report.Split('\n').Where(l => !l.StartsWith("search ", StringComparison.Ordinal) && !l.StartsWith("wrote ", StringComparison.Ordinal)));
         Assert.Equal(Stable(plain.Out), Stable(one.Out));
 
-        var half = Fluxo([.. args, "--sample", "0.5", "-o", Path.Combine(_dir, "half.json")]);
-        Assert.True(half.Code == 0, half.Err);
+        var half = CliRunner.Run([.. args, "--sample", "0.5", "-o", Path.Combine(_dir, "half.json")]);
+        Assert.True(half.Exit == 0, half.Err);
         Assert.DoesNotContain("weather (16000 requests)", half.Out);
         Assert.Contains("weather (16000 requests)", plain.Out);
     }
