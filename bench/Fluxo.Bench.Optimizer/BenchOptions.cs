@@ -4,7 +4,8 @@ using Fluxo.Optimizer;
 
 namespace Fluxo.Bench.Optimizer;
 
-internal sealed record BenchOptions(int Requests, int Large, long Budget, int PaperN, int PaperK, int Grid, int Seed)
+/// <param name="Only">grid: run only the rows whose name contains this text (to look into a few rows quickly).</param>
+internal sealed record BenchOptions(int Requests, int Large, long Budget, int PaperN, int PaperK, int Grid, int Seed, string? Only = null)
 {
     public static BenchOptions? Parse(string[] args)
     {
@@ -21,6 +22,12 @@ internal sealed record BenchOptions(int Requests, int Large, long Budget, int Pa
                 }
 
                 o = o with { Budget = b.Value };
+                continue;
+            }
+
+            if (args[i] == "--only")
+            {
+                o = o with { Only = value };
                 continue;
             }
 

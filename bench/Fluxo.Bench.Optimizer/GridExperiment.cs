@@ -50,7 +50,7 @@ internal static class GridExperiment
         {
             output.WriteLine(Inv($"## grid: {Workloads().Count} Weather workloads, {options.Requests} requests each, objective mean, seed {options.Seed}"));
             output.WriteLine("workload                    budget    mean ms  vs Random  vs Uniform  vs All-enc  gap to optimum  in-sample  held out (window gap)");
-            foreach (var (workload, budget) in Workloads())
+            foreach (var (workload, budget) in Workloads().Where(w => options.Only is null || w.Workload.Name.Contains(options.Only, StringComparison.Ordinal)))
             {
                 var trace = new WeatherTraceGenerator().Generate(workload, options.Requests, options.Seed);
                 var row = Measure(workload.Name, WeatherIr.Module(), trace, Write(temp, trace), budget, exhaustive: true);
@@ -137,7 +137,8 @@ internal static class GridExperiment
         var gap = r.Optimum is null ? "       -" : Inv($"{((r.Chosen.MeanMs / r.Optimum.MeanMs) - 1) * 100,+7:F2}%");
         var held = r.HeldOut is null ? "        -          -" : Inv($"{r.HeldOut.InSampleGain,8:F1}%  {r.HeldOut.HeldOutGain,8:F1}% ({r.WindowGap,4:F1})");
         var whole = r.WholeGain is null ? "" : Inv($"  {r.WholeGain,5:F1}%  {r.BestSingleGain,5:F1}%");
-        output.WriteLine(Inv($"{r.Name,-26} {r.Budget,7}  {r.Chosen.MeanMs,8:F2}  {string.Join("  ", cells)}        {gap}  {held}{whole}"));
+        double Worst(Func<SimulationResult, double> stat) => r.References.Max(x => stat(x.Result) <= 0 ? 0 : ((stat(r.Chosen) / stat(x.Result)) - 1) * 100);
+        output.WriteLine(Inv($"{r.Name,-26} {r.Budget,7}  {r.Chosen.MeanMs,8:F2}  {string.Join("  ", cells)}        {gap}  {held}{whole}  [p50 {Worst(x => x.P50Ms):+0.0;-0.0}% p95 {Worst(x => x.P95Ms):+0.0;-0.0}% vs the best reference]"));
     }
 
     private static void Summarise(TextWriter output, IReadOnlyList<Row> rows)

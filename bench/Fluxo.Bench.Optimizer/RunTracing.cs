@@ -86,6 +86,11 @@ internal static partial class RunTracing
             info.Environment["DOTNET_GCConserveMemory"] = conserve.GetInt32().ToString(CultureInfo.InvariantCulture);
         }
 
+        if (properties.TryGetProperty("System.GC.Gen0MaxBudget", out var gen0))
+        {
+            info.Environment["DOTNET_GCGen0MaxBudget"] = gen0.GetInt64().ToString("x", CultureInfo.InvariantCulture);
+        }
+
         if (properties.TryGetProperty("System.GC.Concurrent", out var concurrent))
         {
             info.Environment["DOTNET_gcConcurrent"] = concurrent.GetBoolean() ? "1" : "0";

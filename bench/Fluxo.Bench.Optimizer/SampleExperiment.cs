@@ -56,7 +56,7 @@ internal static class SampleExperiment
             var service = Path.Combine(folder, name + ".flimp");
             var workload = Path.Combine(folder, "workload-sessions.json");
             workload = File.Exists(workload) ? workload : Directory.GetFiles(folder, "workload-*.json").Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
-            if (!File.Exists(service) || !File.Exists(workload))
+            if (!File.Exists(service) || !File.Exists(workload) || (options.Only is { } only && !name.Contains(only, StringComparison.Ordinal)))
             {
                 continue;
             }

@@ -162,12 +162,18 @@ public sealed class OptimizationSession
     public SearchResult Search(SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null) =>
         Search(Evaluator, method, progress, paper);
 
-    private static SearchResult Search(PolicyEvaluator evaluator, SearchMethod method, SearchProgress? progress, PaperSearch.Options? paper) => method switch
+    /// <summary>The method's answer, then held to the references' promise (<see cref="ReferenceGuard"/>).</summary>
+    public static SearchResult Search(PolicyEvaluator evaluator, SearchMethod method, SearchProgress? progress = null, PaperSearch.Options? paper = null)
     {
-        SearchMethod.Paper => PaperSearch.Run(evaluator, paper, progress),
-        SearchMethod.Exhaustive => ExhaustiveSearch.Run(evaluator, null, progress),
-        _ => MrcSearch.Run(evaluator, null, progress),
-    };
+        var found = method switch
+        {
+            SearchMethod.Paper => PaperSearch.Run(evaluator, paper, progress),
+            SearchMethod.Exhaustive => ExhaustiveSearch.Run(evaluator, null, progress),
+            _ => MrcSearch.Run(evaluator, null, progress),
+        };
+        var references = References(evaluator, ReferenceSeed).Where(r => r.Placement.Count > 0).Select(r => (r.Placement, r.Result)).ToList();
+        return ReferenceGuard.Apply(evaluator, found, references);
+    }
 
     /// <summary>
     /// What <paramref name="method"/> finds for every objective, each scored on all four: the trade-off behind the
@@ -178,17 +184,22 @@ public sealed class OptimizationSession
         [.. Enum.GetValues<Objective>().Select(o =>
             (o, o == Evaluator.Objective ? chosen : Search(new PolicyEvaluator(Simulator, Evaluator.Candidates, Budget, o), method, null, paper)))];
 
+    /// <summary>The seed of the Random reference: the same draws wherever the references are scored.</summary>
+    public const int ReferenceSeed = 1;
+
     /// <summary>No cache, Random, Uniform and All-encompassing, scored; a reference the budget cannot hold (a few bytes split among caches) is left out.</summary>
-    public IReadOnlyList<ScoredPolicy> References(int seed = 1)
+    public IReadOnlyList<ScoredPolicy> References(int seed = ReferenceSeed) => References(Evaluator, seed);
+
+    private static IReadOnlyList<ScoredPolicy> References(PolicyEvaluator evaluator, int seed)
     {
-        ScoredPolicy? Score(string name, CachePlacement[] p) => Evaluator.Evaluate(p) is { } r ? new(name, p, r) : null;
-        Evaluator.Prefetch([[], ReferencePolicies.Uniform(Evaluator), ReferencePolicies.AllEncompassing(Evaluator)]);
+        ScoredPolicy? Score(string name, CachePlacement[] p) => evaluator.Evaluate(p) is { } r ? new(name, p, r) : null;
+        evaluator.Prefetch([[], ReferencePolicies.Uniform(evaluator), ReferencePolicies.AllEncompassing(evaluator)]);
         ScoredPolicy?[] scored =
         [
             Score("no cache", []),
-            Score("Random", ReferencePolicies.Random(Evaluator, seed)),
-            Score("Uniform", ReferencePolicies.Uniform(Evaluator)),
-            Score("All-encompassing", ReferencePolicies.AllEncompassing(Evaluator)),
+            Score("Random", ReferencePolicies.Random(evaluator, seed)),
+            Score("Uniform", ReferencePolicies.Uniform(evaluator)),
+            Score("All-encompassing", ReferencePolicies.AllEncompassing(evaluator)),
         ];
         return [.. scored.OfType<ScoredPolicy>()];
     }

@@ -13,11 +13,11 @@ namespace Fluxo.Optimizer;
 /// <param name="Handler">The only handler whose caches are searched; null for every handler under one budget.</param>
 /// <param name="StalenessSeconds">How stale a pre-computed or cached feed or table read may be; null: only deterministic parts and externs declared fresh.</param>
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
-/// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); off by default (<c>--hot-keys</c> turns them on).</param>
+/// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); on by default (<c>--hot-keys false</c> turns them off).</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
     Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
-    double Sample = 1.0, bool HotKeys = false);
+    double Sample = 1.0, bool HotKeys = true);
 
 /// <summary>
 /// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later
@@ -33,16 +33,21 @@ public sealed record DecisionRow(string Name, AheadResult Result);
 
 /// <summary>The policy `fluxo optimize` writes and the evidence it prints.</summary>
 /// <param name="Session">The searched handlers with their flattened trace.</param>
-/// <param name="ChosenCaches">The chosen caches replayed in their own order, so each pairs with its statistics.</param>
+/// <param name="ChosenCaches">The caches of the written policy replayed in their own order, so each pairs with its statistics.</param>
 /// <param name="TraceRequests">Requests of every handler in the trace.</param>
 /// <param name="Decisions">Each kind of decision alone and together over the whole trace; the first row is "none".</param>
 /// <param name="ReservedBytes">Bytes kept out of the cache budget for pre-computed and speculated results.</param>
 /// <param name="HeldOut">The policy checked on the held-out end of the trace; null when nothing was held out.</param>
 /// <param name="AheadWantedBytes">Bytes the pre-computed and speculated results would like, before the cap at half the budget.</param>
+/// <param name="WrittenCaches">
+/// The searched caches the written policy keeps, in the order of <paramref name="ChosenCaches"/>' statistics: a pre-computed
+/// part (hot keys included) replaces the cache on its nodes.
+/// </param>
+/// <param name="WholeTrace">The whole trace, held-out end included, ready to replay any policy as written (the <c>--baseline</c> gate).</param>
 public sealed record OptimizeReport(
     PolicyDocument Policy, OptimizationSession Session, SearchResult Found, ScoredPolicy Chosen, IReadOnlyList<ScoredPolicy> References,
-    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes, HeldOutCheck? HeldOut = null,
-    long AheadWantedBytes = 0);
+    SimulationResult ChosenCaches, int TraceRequests, IReadOnlyList<DecisionRow> Decisions, long ReservedBytes, HeldOutCheck? HeldOut,
+    long AheadWantedBytes, IReadOnlyList<CachePlacement> WrittenCaches, ServiceReplay WholeTrace);
 
 /// <summary>
 /// The whole of `fluxo optimize` in one call: reads and flattens the trace once, reserves the bytes pre-computed
@@ -95,11 +100,12 @@ public static class ServiceOptimizer
         var found = session.Search(request.Search, progress, request.Paper);
         var chosen = new ScoredPolicy($"chosen ({request.Search.ToString().ToLowerInvariant()})", found.Placement, found.Result);
         var references = session.References();
-        var chosenCaches = session.Simulator.Run(found.Placement);
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
         var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds, request.HotKeys ? request.Objective : null);
+        CachePlacement[] written = [.. found.Placement.Where((_, j) => policy.Caches.Contains(caches.Caches[j]))];
         var check = kept is null ? null : Check(request, whole, replay, policy, diagnostics);
-        return new OptimizeReport(policy, session, found, chosen, references, chosenCaches, replay.Requests, rows, reserved, check, wanted);
+        return new OptimizeReport(
+            policy, session, found, chosen, references, session.Simulator.Run(written), replay.Requests, rows, reserved, check, wanted, written, whole);
     }
 
     /// <summary>The trace's first requests to search on and its last <paramref name="holdOut"/> share to check on; no check when either part would be too small.</summary>
@@ -129,8 +135,8 @@ public static class ServiceOptimizer
         var measureFrom = inSample.Requests;
         double Gain(ServiceReplay r)
         {
-            var none = Score(r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom), request.Objective);
-            return none <= 0 ? 0 : (none - Score(r.Run(policy, measureFrom), request.Objective)) / none * 100;
+            var none = r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
+            return none <= 0 ? 0 : (none - r.Run(policy, measureFrom).Score(request.Objective)) / none * 100;
         }
 
         var check = new HeldOutCheck(request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(replayAgain), Gain(replayThen));
@@ -141,14 +147,6 @@ public static class ServiceOptimizer
 
         return check;
     }
-
-    private static double Score(AheadResult r, Objective objective) => objective switch
-    {
-        Objective.P50 => r.P50Ms,
-        Objective.P95 => r.P95Ms,
-        Objective.P99 => r.P99Ms,
-        _ => r.MeanMs,
-    };
 
     /// <summary>The bytes of <paramref name="budget"/> left to caches when pre-computed and speculated results want <paramref name="aheadWanted"/>.</summary>
     public static long CacheBudget(long budget, long aheadWanted) => Math.Max(1, budget - Reserved(budget, aheadWanted));
@@ -178,7 +176,7 @@ public static class ServiceOptimizer
         var withPre = kept with { Precompute = [.. pre] };
         if (hotKeys is { } objective)
         {
-            withPre = AheadPlanner.HotKeys(replay, withPre, r => Score(r, objective));
+            withPre = AheadPlanner.HotKeys(replay, withPre, r => r.Score(objective));
         }
 
         var withSpec = AheadPlanner.Plan(replay, caches, staleness, precompute: false);

@@ -25,7 +25,7 @@ public static class ReportBuilder
     public static ServiceReport Build(OptimizeReport report, OptimizeRequest request, SearchProgress? progress = null)
     {
         var session = report.Session;
-        var placement = report.Found.Placement;
+        var placement = report.WrittenCaches;
         PolicyLatency Policy(ScoredPolicy p, bool chosen) => new(
             p.Name, chosen, p.Result.MeanMs, p.Result.P50Ms, p.Result.P95Ms, p.Result.P99Ms, Sizes(session, p.Placement),
             LatencyDistribution.Quantiles(session.Simulator.Latencies(p.Placement)));

@@ -1,4 +1,5 @@
 using Fluxo.Policy;
+using Fluxo.TestSupport;
 
 namespace Fluxo.Backend.Azure.Tests;
 
@@ -10,7 +11,7 @@ public sealed class BuiltSolutions : IDisposable
 
     private readonly Lazy<GeneratedSolution> _weather = new(() => new GeneratedSolution(Samples.Weather(), WeatherPolicy()));
     private readonly Lazy<GeneratedSolution> _counter = new(() => new GeneratedSolution(Samples.Counter(), null));
-    private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), null));
+    private readonly Lazy<GeneratedSolution> _tour = new(() => new GeneratedSolution(Samples.Tour(), TourPolicy()));
     private readonly Lazy<GeneratedSolution> _weatherReordered = new(() => new GeneratedSolution(Samples.Weather(), WeatherReorderedPolicy()));
 
     private readonly Lazy<GeneratedSolution> _pipes = new(() => new GeneratedSolution(PipeSources.Combined(), null));
@@ -55,8 +56,14 @@ public sealed class BuiltSolutions : IDisposable
     /// <summary>Every deployable pipe of the corpus and the samples, one handler each (<see cref="PipeSources.Combined"/>).</summary>
     public GeneratedSolution Pipes => _pipes.Value;
 
-    /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records.</summary>
+    /// <summary>Every Flimp construct: guarded writes, deletes, queries, list fields, map/filter/fold, records; with <see cref="TourPolicy"/>.</summary>
     public GeneratedSolution Tour => _tour.Value;
+
+    /// <summary>A cache inside one arm of a branch: addMark's fetchTitle, which runs only for a new mark, keyed on the normalized url.</summary>
+    public static PolicyDocument TourPolicy() => PolicyDocument.Empty("Bookmarks", 4096) with
+    {
+        Caches = [new CacheDecision("addMark", Samples.Tour().FindGraph("addMark")!.Hash, [TourIr.FetchTitle], 4096, "lru", 0, 0)],
+    };
 
     /// <summary>The weather build redeployed with a second cache placed first: its cache 0 is now the by-zip one.</summary>
     public GeneratedSolution WeatherReordered => _weatherReordered.Value;

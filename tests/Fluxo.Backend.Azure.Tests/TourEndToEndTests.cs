@@ -7,7 +7,9 @@ namespace Fluxo.Backend.Azure.Tests;
 
 /// <summary>
 /// The generated tour service (bookmarks: every Flimp construct) against Azurite: the same request sequence sent to
-/// the local runtime and to the generated service gets the same answers, one by one.
+/// the local runtime and to the generated service gets the same answers, one by one. The service caches addMark's
+/// fetchTitle, which sits inside the arm for a new mark (<see cref="BuiltSolutions.TourPolicy"/>), in Redis; the local
+/// runtime caches nothing.
 /// </summary>
 [Collection("generated")]
 public class TourEndToEndTests(BuiltSolutions built)
@@ -18,8 +20,9 @@ public class TourEndToEndTests(BuiltSolutions built)
         Assert.True(built.Tour.ExitCode == 0, built.Tour.BuildLog);
         var runtime = LocalRuntime.Tour();
         using var azurite = new AzuriteServer();
+        using var redis = new RedisServer();
         using var stub = new ExternStub(runtime.ExternFunctions());
-        var config = ServiceConfig.For(Samples.Tour(), azurite, null, stub.Url);
+        var config = ServiceConfig.For(Samples.Tour(), azurite, redis, stub.Url);
         using var frontEnd = new ServiceProcess(built.Tour.Dll("Bookmarks.FrontEnd"), config);
         using var worker = new ServiceProcess(built.Tour.Dll("Bookmarks.Worker"), config);
         using var http = new HttpClient { BaseAddress = new Uri(frontEnd.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
@@ -28,6 +31,7 @@ public class TourEndToEndTests(BuiltSolutions built)
         [
             ("addMark", [("owner", "alice"), ("url", "  HTTP://A.example/x "), ("tags", "news, tech,, ")]),
             ("addMark", [("owner", "alice"), ("url", "http://b.example"), ("tags", "")]),
+            ("addMark", [("owner", "erin"), ("url", "HTTP://B.example "), ("tags", "")]),
             ("addMark", [("owner", "alice"), ("url", "http://a.example/x"), ("tags", "kept")]),
             ("addMark", [("owner", "bob"), ("url", "http://a.example/#frag?q"), ("tags", "odd/key")]),
             ("summary", [("owner", "alice"), ("prefix", "http://")]),
@@ -48,6 +52,9 @@ public class TourEndToEndTests(BuiltSolutions built)
             Assert.True(response.StatusCode == HttpStatusCode.OK, $"{handler}: {(int)response.StatusCode} {body}\n{frontEnd.Log}\n{worker.Log}");
             Assert.Equal(expected, body);
         }
+
+        // Four new marks of three pages: the cache inside the new-mark arm served erin's b.example from alice's fetch.
+        Assert.Equal(3, stub.Calls.GetValueOrDefault("fetchTitle"));
 
         // Internal handlers have no route; enqueue still runs announce on the worker for every new mark.
         var hidden = await http.PostAsync("/announce", new StringContent("{\"owner\":\"carol\",\"title\":\"x\"}", Encoding.UTF8, "application/json"));

@@ -9,8 +9,8 @@ namespace Fluxo.Cli.Tests;
 /// <summary>
 /// Pre-computation of the hottest keys of request-dependent parts (issue 13 item 6) on the messaging sample, whose
 /// mailbox reads are table reads keyed by the user: with <c>--staleness 5s</c> the optimizer turns caches into parts
-/// that store the trace's hottest users, <c>fluxo run --policy</c> serves and refreshes them as the replay predicts,
-/// and a malformed hot key is a located error.
+/// that store the trace's hottest users (by default), <c>fluxo run --policy</c> serves and refreshes them as the replay
+/// predicts, the report and the <c>--baseline</c> gate show the policy as written, and a malformed hot key is a located error.
 /// </summary>
 public sealed class HotKeyTests : IDisposable
 {
@@ -36,13 +36,25 @@ public sealed class HotKeyTests : IDisposable
         var policyPath = Path.Combine(_dir, "policy.json");
         var (code, _, error) = CliRunner.Run("run", Messaging, "-w", Workload, "-n", "3000", "-t", trace);
         Assert.True(code == 0, error);
-        (code, var optimized, error) = CliRunner.Run("optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "--hot-keys", "-o", policyPath);
+        (code, var optimized, error) = CliRunner.Run("optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "-o", policyPath);
         Assert.True(code == 0, error);
         var policy = PolicyJson.Read(policyPath, new DiagnosticBag())!;
         var hot = policy.Precompute.Where(p => p.KeyedByRequest).ToList();
         Assert.NotEmpty(hot);
         Assert.All(hot, p => Assert.Equal(5, p.RefreshSeconds));
         Assert.Contains("hottest keys", optimized, StringComparison.Ordinal);
+
+        // The cache table lists the caches written, not those a part replaced; the policy as its own baseline is no regression.
+        Assert.Equal(policy.Caches.Length, optimized.Split('\n').Count(l => l.StartsWith("  cache ", StringComparison.Ordinal)));
+        (code, var gated, error) = CliRunner.Run(
+            "optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "-o", Path.Combine(_dir, "again.json"), "--baseline", policyPath, "--max-regression", "0%");
+        Assert.True(code == 0, error + gated);
+        Assert.Contains("(0.0% for the baseline, 0% allowed): ok", gated, StringComparison.Ordinal);
+
+        // --hot-keys false keeps every cache an LRU.
+        (code, _, error) = CliRunner.Run("optimize", Messaging, "--trace", trace, "--budget", "16KB", "--staleness", "5s", "--hot-keys", "false", "-o", Path.Combine(_dir, "lru.json"));
+        Assert.True(code == 0, error);
+        Assert.DoesNotContain(PolicyJson.Read(Path.Combine(_dir, "lru.json"), new DiagnosticBag())!.Precompute, p => p.KeyedByRequest);
 
         // The hot-key parts alone: the run's mean and refreshes are the replay's, and lower than without them.
         File.WriteAllText(policyPath, PolicyJson.Serialize(policy with { Caches = [], Precompute = [.. hot], Speculate = [] }));

@@ -24,13 +24,25 @@ public sealed class PolicyValidationTests
     [InlineData("FLX5005", new[] { 1, 4 })]
     [InlineData("FLX5006", new[] { 4 })]
     [InlineData("FLX5002", new[] { 9 })]
-    [InlineData("FLX2012", new[] { 2, 3, 4 })]
+    [InlineData("FLX5006", new[] { 2, 3, 4 })]
     public void A_cache_that_cannot_wrap_its_nodes_is_a_diagnostic(string code, int[] nodes)
     {
         var (placement, diagnostics) = Read(1000, Cache(1000, nodes));
         Assert.Null(placement);
         Assert.Equal(code, Assert.Single(diagnostics.Items).Code);
         Assert.StartsWith("p.json(1,1): error " + code, diagnostics.Items[0].Format());
+    }
+
+    [Fact]
+    public void A_cache_keyed_on_a_request_field_the_trace_left_out_is_a_diagnostic()
+    {
+        // A trace recorded without the request's unread fields: the ip request lacks zip on the edge into zipToWeather.
+        var ip = HandTrace.IpRequest(1, "1.2.3.4", "Paris", "sunny");
+        var trace = HandTrace.Of(ip with { Edges = [.. ip.Edges.Where(e => e.To != WeatherIr.ZipToWeather)] }, HandTrace.ZipRequest(2, "1.2.3.4", "75001", "rain"));
+        var diagnostics = new DiagnosticBag();
+        var policy = PolicyDocument.Empty("Weather", 1000) with { Caches = [Cache(1000, 1, 2, 3, 4)] };
+        Assert.Null(SimulatorTests.Session(trace).FromPolicy(policy, "p.json", diagnostics));
+        Assert.Equal("FLX2012", Assert.Single(diagnostics.Items).Code);
     }
 
     [Fact]

@@ -97,4 +97,26 @@ public sealed class WeatherSearchTests
             Assert.True(chosen.Result.MeanMs <= reference.Result.MeanMs + 1e-9, $"{reference.Name}: {reference.Result.MeanMs} vs {chosen.Result.MeanMs}");
         }
     }
+
+    [Theory]
+    [InlineData(0, Objective.P50)]
+    [InlineData(2, Objective.P95)]
+    [InlineData(2, Objective.Mean)]
+    public void The_chosen_policy_keeps_the_references_promise_unless_that_costs_more_than_the_objective_slack(int workload, Objective objective)
+    {
+        var s = Session(workload, 5000, objective);
+        var references = s.References().Where(r => r.Placement.Count > 0).Select(r => r.Result).ToList();
+        var unguarded = MrcSearch.Run(new PolicyEvaluator(s.Simulator, s.Evaluator.Candidates, Budget, objective));
+        var chosen = new[] { 1, 4 }.Select(threads =>
+            OptimizationSession.Search(new PolicyEvaluator(s.Simulator, s.Evaluator.Candidates, Budget, objective) { Parallelism = threads }, SearchMethod.Mrc)).ToList();
+        Assert.Equal(Describe(chosen[0]), Describe(chosen[1]));
+        var r = chosen[0].Result;
+        Assert.True(references.All(x => r.Score(objective) <= x.Score(objective) + 1e-9), $"{objective} {r.Score(objective)} vs {string.Join(", ", references.Select(x => x.Score(objective)))}");
+        var kept = references.All(x =>
+            r.P50Ms <= x.P50Ms * (1 + ReferenceGuard.StatSlack) + 1e-9 && r.MeanMs <= x.MeanMs * (1 + ReferenceGuard.StatSlack) + 1e-9 && r.P95Ms <= x.P95Ms * (1 + ReferenceGuard.StatSlack) + 1e-9);
+        Assert.True(kept || Describe(chosen[0]) == Describe(unguarded) || references.Any(x => (x.MeanMs, x.P50Ms, x.P95Ms) == (r.MeanMs, r.P50Ms, r.P95Ms)), "a policy that breaks the promise is the search's own answer or the best reference");
+        Assert.True(r.Score(objective) <= unguarded.Result.Score(objective) * (1 + ReferenceGuard.ObjectiveSlack) + 1e-9, $"{r.Score(objective)} vs {unguarded.Result.Score(objective)}");
+
+        static string Describe(SearchResult x) => $"{x.Result.MeanMs:R} {x.Result.P50Ms:R} {x.Result.P95Ms:R} {string.Join(",", x.Placement.Select(p => $"{p.Candidate}:{p.Bytes}"))}";
+    }
 }

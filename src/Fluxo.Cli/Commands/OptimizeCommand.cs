@@ -63,7 +63,7 @@ internal static class OptimizeCommand
         output.WriteLine();
         PolicyTable.WriteObjectives(output, args.Inputs.Objective, session.BestForEachObjective(found, args.Inputs.Search, new PaperSearch.Options(args.Inputs.PaperN, args.Inputs.PaperK)));
         output.WriteLine();
-        PolicyTable.WriteCaches(output, [.. session.Parts.Select(p => p.Graph)], found.Placement, report.ChosenCaches);
+        PolicyTable.WriteCaches(output, [.. session.Parts.Select(p => p.Graph)], report.WrittenCaches, report.ChosenCaches);
         output.WriteLine();
         DecisionTable.Write(output, report.TraceRequests, report.Decisions, policy);
         if (report.HeldOut is { } h)
@@ -73,7 +73,7 @@ internal static class OptimizeCommand
                 $"held-out check: the policy gains {h.InSampleGain:+0.0;-0.0;0.0}% on the {h.Objective.ToString().ToLowerInvariant()} over the {h.InSampleRequests} requests it was chosen on (in-sample) and {h.HeldOutGain:+0.0;-0.0;0.0}% over the last {h.HeldOutRequests} requests (held out), {h.GapPoints:F1} points apart"));
         }
 
-        var gate = args.Baseline is null ? null : RegressionGate.Evaluate(session, report.Chosen.Result, args.Baseline, maxRegression ?? 0, args.Inputs.Objective, diagnostics);
+        var gate = args.Baseline is null ? null : RegressionGate.Evaluate(report, args.Baseline, maxRegression ?? 0, args.Inputs.Objective, diagnostics);
         if (args.Baseline is not null && gate is null)
         {
             return Finish(args, result, error, diagnostics, ExitCodes.Errors, report, null, null);
@@ -114,7 +114,7 @@ internal static class OptimizeCommand
         w.WriteNumber("replays", report.Found.Replays);
         w.WriteNumber("candidates", session.Evaluator.Candidates.Count);
         PolicyReportJson.WritePolicies(w, Graphs(session), report.Chosen, report.References);
-        PolicyReportJson.WriteCaches(w, Graphs(session), report.Found.Placement, report.ChosenCaches);
+        PolicyReportJson.WriteCaches(w, Graphs(session), report.WrittenCaches, report.ChosenCaches);
         w.WriteNumber("precomputed", report.Policy.Precompute.Length);
         w.WriteNumber("speculated", report.Policy.Speculate.Length);
         gate?.WriteJson(w);

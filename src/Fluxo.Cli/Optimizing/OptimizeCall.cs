@@ -18,7 +18,7 @@ internal static class OptimizeCall
 {
     public sealed record Inputs(
         string File, string Trace, string Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null, Objective Objective = Objective.Mean,
-        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut, bool HotKeys = false);
+        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut, bool HotKeys = true);
 
     /// <summary>What the call answers: the optimizer's report and the request it was given, with the module; all null after errors.</summary>
     public sealed record Answer(IrModule? Module, OptimizeRequest? Request, OptimizeReport? Report);
@@ -54,7 +54,11 @@ internal static class OptimizeCall
 
         public Option<double> Sample { get; } = new("--sample") { Description = "Keep this fraction of the trace's key space (spatial sampling, e.g. 0.01) for traces too big to replay whole; cache sizes scale with it.", DefaultValueFactory = _ => 1.0 };
 
-        public Option<bool> HotKeys { get; } = new("--hot-keys") { Description = "Let caches whose key is request fields alone become parts that store the trace's hottest keys, refreshed off the request path (issue 13; off by default while the reports and the baseline gate do not yet show such parts)." };
+        public Option<bool> HotKeys { get; } = new("--hot-keys")
+        {
+            Description = "Let a cache whose key is request fields alone become a part that stores the trace's hottest keys, refreshed off the request path, when that lowers the objective (on by default; --hot-keys false keeps every such cache an LRU).",
+            DefaultValueFactory = _ => true,
+        };
 
         public void AddTo(Command command)
         {

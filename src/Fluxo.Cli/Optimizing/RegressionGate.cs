@@ -2,15 +2,18 @@ using System.Globalization;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer;
+using Fluxo.Optimizer.Ahead;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
 
 namespace Fluxo.Cli.Optimizing;
 
 /// <summary>
-/// `fluxo optimize --baseline old.json --max-regression 5%`: the old policy's caches, replayed on the new trace by the
-/// same simulator, against the new choice's caches. Regressed when the old one is worse on the objective by more than
-/// the threshold, in percent of the new choice's figure: the deployed policy has gone stale for today's traffic.
+/// `fluxo optimize --baseline old.json --max-regression 5%`: the old policy and the new one, each whole as written (caches,
+/// pre-computed parts, hot keys, speculations), replayed the same way over the whole new trace. Regressed when the old one is
+/// worse on the objective by more than the threshold, in percent of the new policy's figure: the deployed policy has gone
+/// stale for today's traffic. (Comparing the old policy's whole replay with the new caches alone once failed a policy
+/// against itself.)
 /// </summary>
 internal sealed record RegressionGate(string Baseline, Objective Objective, double BaselineMs, double ChosenMs, double MaxPercent)
 {
@@ -32,18 +35,28 @@ internal sealed record RegressionGate(string Baseline, Objective Objective, doub
         return null;
     }
 
-    /// <summary>Replays the baseline policy on the session's trace; null after diagnostics (unreadable or stale baseline).</summary>
-    public static RegressionGate? Evaluate(
-        OptimizationSession session, SimulationResult chosen, string baselinePath, double maxPercent, Objective objective, DiagnosticBag diagnostics)
+    /// <summary>Replays the baseline policy and the new one over the report's whole trace; null after diagnostics (unreadable or stale baseline).</summary>
+    public static RegressionGate? Evaluate(OptimizeReport report, string baselinePath, double maxPercent, Objective objective, DiagnosticBag diagnostics)
     {
+        // The caches are checked against the program and the trace first, for located diagnostics; the replay checks the rest.
         var policy = PolicyJson.Read(baselinePath, diagnostics);
-        var placement = policy is null ? null : session.FromPolicy(policy, baselinePath, diagnostics);
-        if (placement is null)
+        if (policy is null || report.Session.FromPolicy(policy, baselinePath, diagnostics) is null)
         {
             return null;
         }
 
-        var baseline = session.Simulator.Run(placement);
+        AheadResult baseline;
+        try
+        {
+            baseline = report.WholeTrace.Run(policy);
+        }
+        catch (ArgumentException e)
+        {
+            diagnostics.Add(Diag.AheadPolicyUnfit(baselinePath, e.Message));
+            return null;
+        }
+
+        var chosen = report.WholeTrace.Run(report.Policy);
         var gate = new RegressionGate(baselinePath, objective, baseline.Score(objective), chosen.Score(objective), maxPercent);
         if (gate.Regressed)
         {

@@ -28,8 +28,11 @@ public sealed record RegionProblem(RegionProblemKind Kind, int Node, string Reas
 /// A subgraph whose outputs are stored and reused: the one definition the optimizer, the runtime and the back
 /// end share. Valid when it has nodes, all cacheable (deterministic, side-effect-free), never the Source or the
 /// Sink, convex (no path leaves it and comes back, so its outputs never wait on themselves) and keyed only by
-/// inputs its nodes always pull (a value pulled on some requests only would be computed for the key on every
-/// request, and is missing from traces when not pulled). Its key is the values on <see cref="KeyEdges"/>, in
+/// values it reads on every request that enters it (<see cref="DemandConditions"/>): a value read on some of them
+/// only would be computed for the key on all, and is missing from traces when not read. A region inside one arm of a
+/// branch is entered only when that arm is taken, so it may be keyed on what the arm reads, and an input its guard
+/// alone tests is left out of the key when the guard surely holds on entry. Request fields a node always reads are
+/// keys too (they are known on arrival). Its key is the values on <see cref="KeyEdges"/>, in
 /// (to-node id, input index) order; an entry holds the values of <see cref="Outputs"/>; how a key is
 /// hashed and what an entry costs is <see cref="Policy.CacheKey"/>. Given each node's <see cref="Freshness"/>, a
 /// region may also hold non-deterministic nodes whose values may be reused for a while: its entries then expire
@@ -71,14 +74,14 @@ public sealed class CachedRegion
     {
         var g = reach.Graph;
         var nodes = nodeSet.Distinct().Order().ToImmutableArray();
-        problem = Check(reach, nodes, maxAgeMs);
+        problem = Check(reach, nodes, maxAgeMs, out var keyEdges);
         if (problem is not null)
         {
             return null;
         }
 
         var maxAge = maxAgeMs is null ? double.PositiveInfinity : nodes.Min(v => maxAgeMs[v]);
-        return new CachedRegion(g, nodes, RegionBoundary.KeyEdges(g, nodes), RegionBoundary.Outputs(g, nodes), maxAge);
+        return new CachedRegion(g, nodes, keyEdges, RegionBoundary.Outputs(g, nodes), maxAge);
     }
 
     /// <summary>
@@ -116,8 +119,9 @@ public sealed class CachedRegion
             : null;
     }
 
-    private static RegionProblem? Check(GraphReach reach, ImmutableArray<int> nodes, double[]? maxAgeMs)
+    private static RegionProblem? Check(GraphReach reach, ImmutableArray<int> nodes, double[]? maxAgeMs, out ImmutableArray<Edge> keyEdges)
     {
+        keyEdges = [];
         var g = reach.Graph;
         if (nodes.IsEmpty)
         {
@@ -148,18 +152,45 @@ public sealed class CachedRegion
             return new(RegionProblemKind.NotConvex, -1, "a path leaves the subgraph and comes back");
         }
 
-        foreach (var v in nodes)
+        return KeyProblem(reach, nodes, out keyEdges);
+    }
+
+    /// <summary>
+    /// The region's key edges: the edges entering it that its nodes read on every request entering it, less those only
+    /// a guard that then surely holds reads. Null, or the first entering edge read on some of those requests only.
+    /// </summary>
+    private static RegionProblem? KeyProblem(GraphReach reach, ImmutableArray<int> nodes, out ImmutableArray<Edge> keyEdges)
+    {
+        var g = reach.Graph;
+        keyEdges = [];
+        var all = RegionBoundary.KeyEdges(g, nodes);
+        var kept = ImmutableArray.CreateBuilder<Edge>(all.Length);
+        BranchCondition? entered = null;
+        foreach (var e in all)
         {
-            var inputs = g.Nodes[v].Inputs;
-            for (var i = 0; i < inputs.Length; i++)
+            // Cheap and common first: a request field the node always reads is known on arrival and in every trace.
+            if (e.From == g.SourceId && !reach.ConditionalInputs[e.To][e.ToInput])
             {
-                if (nodes.BinarySearch(inputs[i].From) < 0 && reach.ConditionalInputs[v][i])
-                {
-                    return new(RegionProblemKind.ConditionalKey, v, $"its key would need input {i} of node {v}, which is pulled only on some requests");
-                }
+                kept.Add(e);
+                continue;
             }
+
+            entered ??= reach.Demand.Entered(nodes);
+            if (reach.Demand.OnlyTestsAGuardThatHolds(e.To, e.ToInput, entered))
+            {
+                continue;
+            }
+
+            if (!entered.Implies(reach.Demand.Pulled(e.To, e.ToInput)))
+            {
+                return new(RegionProblemKind.ConditionalKey, e.To,
+                    $"its key would need input {e.ToInput} of node {e.To}, which is read only on some requests that enter it");
+            }
+
+            kept.Add(e);
         }
 
+        keyEdges = kept.ToImmutable();
         return null;
     }
 }

@@ -41,7 +41,10 @@ public sealed class GraphReach
         }
 
         ConditionalInputs = [.. graph.Nodes.Select(ConditionalInputAnalysis.Of)];
+        _demand = new Lazy<DemandConditions>(() => new DemandConditions(graph));
     }
+
+    private readonly Lazy<DemandConditions> _demand;
 
     public Graph Graph { get; }
 
@@ -50,6 +53,9 @@ public sealed class GraphReach
 
     /// <summary>Per node, per input: true when the node pulls that input only on some evaluations (an If branch, a guarded body).</summary>
     public bool[][] ConditionalInputs { get; }
+
+    /// <summary>When each node is demanded and each input pulled, under the request's branch decisions.</summary>
+    public DemandConditions Demand => _demand.Value;
 
     /// <summary>A set is convex when no node outside it lies on a path between two of its nodes.</summary>
     public bool IsConvex(IReadOnlyCollection<int> nodes)

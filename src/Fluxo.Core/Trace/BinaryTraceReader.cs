@@ -308,8 +308,50 @@ internal sealed class BinaryTraceReader
         return read;
     }
 
+    // Most numbers are one byte (node and edge indexes, small sizes): that case is inlined at every call site.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private long Varint(long max)
     {
+        var pos = _pos;
+        if (pos < _len)
+        {
+            var b = _buf[pos];
+            if (b < 0x80 && b <= max)
+            {
+                _pos = pos + 1;
+                return b;
+            }
+        }
+
+        return LongVarint(max);
+    }
+
+    private long LongVarint(long max)
+    {
+        if (_len - _pos >= 10)
+        {
+            // The whole number is in the buffer: no refill to check for between its bytes.
+            var bytes = _buf.AsSpan(_pos, 10);
+            ulong value = 0;
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                var b = bytes[i];
+                value |= (ulong)(b & 0x7f) << (7 * i);
+                if (b < 0x80)
+                {
+                    if (value > (ulong)max)
+                    {
+                        throw new CorruptException(Offset, $"value {value} is out of range (at most {max})");
+                    }
+
+                    _pos += i + 1;
+                    return (long)value;
+                }
+            }
+
+            throw new CorruptException(Offset, "a number is longer than ten bytes");
+        }
+
         var at = Offset;
         ulong v = 0;
         for (var shift = 0; shift < 64; shift += 7)

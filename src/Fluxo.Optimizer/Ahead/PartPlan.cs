@@ -90,7 +90,7 @@ internal sealed class PartPlan
         var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
         var plan = new PartPlan(program, caches, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount], blocks, part.Flat);
         plan._hot.AddRange(hot);
-        var self = part.MeanSelf();
+        double[]? self = null;
         for (var d = 0; d < policy.Speculate.Length; d++)
         {
             var s = policy.Speculate[d];
@@ -101,7 +101,7 @@ internal sealed class PartPlan
 
             var block = ServiceReplay.Block(facts, s.Nodes);
             var withSpec = ReplayProgram.Compile(part.Flat, [.. blocks, block]) ?? throw new ArgumentException($"speculated part {block} of {name} overlaps a cache or pre-computed part");
-            plan.Specs.Add(new SpecPlan(d, s, block, withSpec, facts, self));
+            plan.Specs.Add(new SpecPlan(d, s, block, withSpec, facts, self ??= part.MeanSelf()));
         }
 
         foreach (var node in part.Graph.Nodes.Where(n => !n.Props.Writes.IsDefaultOrEmpty))

@@ -39,14 +39,14 @@ public sealed partial class ServiceReplay
             parts.Add(new Part(module.Graphs[b], flat.Facts, flat, new Simulator(flat, cost)));
         }
 
-        var order = new (int, int, long, double)[sink.Kept];
-        for (var i = 0; i < order.Length; i++)
+        // Builder indexes become part indexes in place: a copy would hold a second array of every request at the peak.
+        var order = sink.Order;
+        for (var i = 0; i < sink.Kept; i++)
         {
-            var (b, row, client, arrival) = sink.Order[i];
-            order[i] = (partOf[b], row, client, arrival);
+            order[i].Builder = partOf[order[i].Builder];
         }
 
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = sink.Seen, _seenAt = sink.SeenAt };
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts, count: sink.Kept) { TraceRequests = sink.Seen, _seenAt = sink.SeenAt };
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed partial class ServiceReplay
     {
         var seenAt = _seenAt ?? throw new InvalidOperationException("only a replay read from a file knows where its requests were");
         var count = 0;
-        while (count < _order.Length && seenAt[count] < fileRequests)
+        while (count < _count && seenAt[count] < fileRequests)
         {
             count++;
         }
@@ -81,6 +81,12 @@ public sealed partial class ServiceReplay
             }
         }
 
+        // When every part keeps its index, the prefix shares this replay's order and positions; otherwise they are renumbered in a copy.
+        if (parts.Count == _parts.Count)
+        {
+            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt };
+        }
+
         var order = new (int, int, long, double)[count];
         for (var i = 0; i < count; i++)
         {
@@ -97,7 +103,7 @@ public sealed partial class ServiceReplay
     /// </summary>
     public ServiceReplay Repeated(double shiftMs) =>
         _secondPass is null
-            ? new ServiceReplay(Module, Cost, _order, _parts, shiftMs) { TraceRequests = TraceRequests * 2 }
+            ? new ServiceReplay(Module, Cost, _order, _parts, shiftMs, _count) { TraceRequests = TraceRequests * 2 }
             : throw new InvalidOperationException("a repeated replay is not repeated again");
 
     /// <summary>The arrival of the last request, in milliseconds from the trace's start; 0 for none.</summary>

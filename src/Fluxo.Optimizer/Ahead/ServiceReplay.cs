@@ -20,13 +20,17 @@ public sealed partial class ServiceReplay
 
     private readonly List<Part> _parts = [];
     private readonly (int Part, int Row, long Client, double Arrival)[] _order;
+
+    // The requests are the first _count entries of _order: a prefix shares its whole trace's array instead of copying it.
+    private readonly int _count;
     private readonly Dictionary<(string Policy, int MeasureFrom), AheadResult> _runs = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, double? secondPassShiftMs = null)
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, double? secondPassShiftMs = null, int? count = null)
     {
         Module = module;
         Cost = cost;
         _order = order;
+        _count = count ?? order.Length;
         _parts = parts;
         _secondPass = secondPassShiftMs;
     }
@@ -37,12 +41,12 @@ public sealed partial class ServiceReplay
     /// <summary>Request i in replay order: its part, row, client and arrival.</summary>
     private (int Part, int Row, long Client, double Arrival) At(int i)
     {
-        if (i < _order.Length)
+        if (i < _count)
         {
             return _order[i];
         }
 
-        var (part, row, client, arrival) = _order[i - _order.Length];
+        var (part, row, client, arrival) = _order[i - _count];
         return (part, row, client, arrival + _secondPass!.Value);
     }
 
@@ -50,7 +54,7 @@ public sealed partial class ServiceReplay
 
     public CostModel Cost { get; }
 
-    public int Requests => _secondPass is null ? _order.Length : _order.Length * 2;
+    public int Requests => _secondPass is null ? _count : _count * 2;
 
     /// <summary>
     /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
@@ -243,20 +247,36 @@ public sealed partial class ServiceReplay
         var pending = new Dictionary<long, Pending>();
         long started = 0, used = 0, wasted = 0, peak = 0;
         double usedWork = 0, wastedWork = 0;
+        // No cache, part or speculation: no state carries from one request to the next.
+        var bare = policy.Caches.IsDefaultOrEmpty && policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty;
         for (var i = 0; i < requests; i++)
         {
             var (pi, r, client, arrival) = At(i);
             var part = _parts[pi];
             var plan = plans[pi];
-            var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
+            if (bare)
+            {
+                // Nothing to look up, refresh or serve: the request runs as traced (the same program and hit bits as below).
+                var alone = plan.Base.Run(part.Flat, r, 0, plan.Ready, Cost.LookupMs, Cost.InsertMs);
+                if (i >= measureFrom)
+                {
+                    measured[i - measureFrom] = alone;
+                }
+
+                byHandler[pi] += alone;
+                countByHandler[pi]++;
+                continue;
+            }
+
             foreach (var pl in plans)
             {
                 pl.RefreshDue(arrival);
             }
 
+            var shape = part.Flat.Shapes[part.Flat.ShapeOf[r]];
             var hits = plan.CacheHits(r, arrival, out var bypass);
             var program = plan.ProgramFor(bypass);
-            if (pending.Remove(client, out var p))
+            if (pending.Count > 0 && pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];
                 if (SpeculationRule.Serves(_parts[p.PartB].Graph.Name, p.ReadyAt, part.Graph.Name, arrival,
@@ -464,8 +484,24 @@ public sealed partial class ServiceReplay
             return keys;
         }
 
-        /// <summary>Mean self latency of each node over the requests where it ran.</summary>
+        // Planning asks for the means once per candidate part and per replay; they depend on the flat rows alone.
+        // A class, so that a thread reads the pair whole; a copy by `with` (a prefix) holds another trace's means and recomputes.
+        private Tuple<FlatTrace, double[]>? _meanSelf;
+
+        /// <summary>Mean self latency of each node over the requests where it ran (computed once per flat trace; read-only).</summary>
         public double[] MeanSelf()
+        {
+            if (_meanSelf is { } known && ReferenceEquals(known.Item1, Flat))
+            {
+                return known.Item2;
+            }
+
+            var means = ComputeMeanSelf();
+            _meanSelf = Tuple.Create(Flat, means);
+            return means;
+        }
+
+        private double[] ComputeMeanSelf()
         {
             var n = Facts.NodeCount;
             var sum = new double[n];
@@ -505,4 +541,8 @@ public sealed partial class ServiceReplay
 public sealed record AheadResult(
     int Requests, double MeanMs, double P50Ms, double P95Ms, double P99Ms,
     long Speculations, long SpeculationsUsed, long SpeculationsWasted, double UsedWorkMs, double WastedWorkMs, long PeakPending,
-    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler, IReadOnlyList<double>? Latencies = null);
+    long Refreshes, double RefreshWorkMs, IReadOnlyDictionary<string, double> MeanByHandler, IReadOnlyList<double>? Latencies = null)
+{
+    /// <summary>The value a search minimises for <paramref name="objective"/>, as <see cref="SimulationResult.Score"/>.</summary>
+    public double Score(Objective objective) => Objectives.Pick(objective, MeanMs, P50Ms, P95Ms, P99Ms);
+}

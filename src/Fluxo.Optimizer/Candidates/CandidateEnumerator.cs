@@ -3,7 +3,8 @@ namespace Fluxo.Optimizer.Candidates;
 /// <summary>
 /// Lists the subgraphs a cache may wrap: every weakly connected convex set of cacheable nodes (or nodes that may be
 /// reused for a while, <see cref="GraphFacts.MaxAgeMs"/>; single
-/// nodes included) whose key needs no conditionally pulled input. Disconnected sets are left out: their
+/// nodes included) keyed only on values every request entering it reads (<see cref="Regions.CachedRegion"/>: inside one
+/// arm of a branch, what that arm reads). Disconnected sets are left out: their
 /// key would combine unrelated inputs and hit less often than separate caches. Growth is breadth-first
 /// from single nodes, so small subgraphs come first and the bound cuts only the largest.
 /// </summary>

@@ -45,8 +45,4 @@ public sealed class GraphFacts
     public double[]? MaxAgeMs { get; set; }
 
     public int[][] Consumers => Reach.Consumers;
-
-    /// <inheritdoc cref="GraphReach.ConditionalInputs"/>
-    public bool[][] ConditionalInputs => Reach.ConditionalInputs;
-
 }

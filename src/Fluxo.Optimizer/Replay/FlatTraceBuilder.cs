@@ -23,6 +23,8 @@ internal sealed class FlatTraceBuilder
     private readonly int[] _stamp;
     private readonly bool _small;
     private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
+    private readonly (ulong Ran, ulong Edges, int Shape)[] _recent = new (ulong, ulong, int)[8];
+    private int _recentCount;
     private readonly Dictionary<string, int> _shapes = [];
     private readonly List<RequestShape> _shapeList = [];
     private readonly char[] _key;
@@ -34,6 +36,9 @@ internal sealed class FlatTraceBuilder
     private int[] _edgeBytes = [];
     private int[] _shapeOf = [];
     private int _capacity;
+
+    // Rows below this were written before (their self latencies may be stale); rows from it on are as allocated.
+    private int _written;
     private int _request = 1;
     private long _nodeEvents;
 
@@ -97,8 +102,18 @@ internal sealed class FlatTraceBuilder
         var r = Count;
         var n = _n;
         var edgeCount = _edgeCount;
-        Array.Clear(_self, r * n, n);
-        Array.Clear(_ran);
+
+        // A row is written again only after the sample left its request out (or after an error): new rows are still zero.
+        if (r < _written)
+        {
+            Array.Clear(_self, r * n, n);
+        }
+
+        _written = Math.Max(_written, r + 1);
+        if (!_small)
+        {
+            Array.Clear(_ran);
+        }
         ulong ranBits = 0;
         long events = 0;
         var served = false;
@@ -116,7 +131,11 @@ internal sealed class FlatTraceBuilder
             }
 
             served |= ev.Status == NodeStatus.Served;
-            _ran[ev.Node] = true;
+            if (!_small)
+            {
+                _ran[ev.Node] = true;
+            }
+
             ranBits |= 1UL << (ev.Node & 63);
             _self[(r * n) + ev.Node] = ev.SelfMs;
             events++;
@@ -139,7 +158,7 @@ internal sealed class FlatTraceBuilder
             edgeBits |= 1UL << (e & 63);
         }
 
-        if (_sample is not null && (_masks[r] = _sample.Mask(_ran, _edgeHash.AsSpan(r * edgeCount, edgeCount), _edgeBytes.AsSpan(r * edgeCount, edgeCount), _producerHash)) == 0)
+        if (_sample is not null && (_masks[r] = _sample.Mask(_small ? default : _ran, ranBits, _edgeHash.AsSpan(r * edgeCount, edgeCount), _edgeBytes.AsSpan(r * edgeCount, edgeCount), _producerHash)) == 0)
         {
             return false;
         }
@@ -172,14 +191,26 @@ internal sealed class FlatTraceBuilder
     // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.
     private int ShapeOf(int r, ulong ranBits, ulong edgeBits)
     {
-        if (_small && _smallShapes.TryGetValue((ranBits, edgeBits), out var known))
+        if (_small)
         {
-            return known;
+            // A trace has a handful of shapes: a scan of them beats hashing the pair for every request.
+            for (var i = 0; i < _recentCount; i++)
+            {
+                if (_recent[i].Ran == ranBits && _recent[i].Edges == edgeBits)
+                {
+                    return _recent[i].Shape;
+                }
+            }
+
+            if (_smallShapes.TryGetValue((ranBits, edgeBits), out var small))
+            {
+                return small;
+            }
         }
 
         for (var v = 0; v < _n; v++)
         {
-            _key[v] = _ran[v] ? '1' : '0';
+            _key[v] = (_small ? ((ranBits >> v) & 1) != 0 : _ran[v]) ? '1' : '0';
         }
 
         for (var e = 0; e < _edgeCount; e++)
@@ -188,7 +219,7 @@ internal sealed class FlatTraceBuilder
         }
 
         var text = _small ? null : new string(_key);
-        if (text is not null && _shapes.TryGetValue(text, out known))
+        if (text is not null && _shapes.TryGetValue(text, out var known))
         {
             return known;
         }
@@ -197,6 +228,10 @@ internal sealed class FlatTraceBuilder
         if (_small)
         {
             _smallShapes.Add((ranBits, edgeBits), shape);
+            if (_recentCount < _recent.Length)
+            {
+                _recent[_recentCount++] = (ranBits, edgeBits, shape);
+            }
         }
         else
         {

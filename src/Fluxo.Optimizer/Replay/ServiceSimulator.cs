@@ -55,6 +55,27 @@ public sealed class ServiceSimulator
     /// <summary>Replays every handler; the result's cache statistics follow <paramref name="caches"/>' order.</summary>
     public SimulationResult Run(IReadOnlyList<CachePlacement> caches)
     {
+        // In the evaluators' order, the placement may have been replayed already (a search's answer is replayed again for its report).
+        var (key, ordered) = Canonical(caches);
+        var same = true;
+        for (var j = 0; j < ordered.Length && same; j++)
+        {
+            same = ReferenceEquals(ordered[j].Candidate, caches[j].Candidate) && ordered[j].Bytes == caches[j].Bytes;
+        }
+
+        return !same ? RunCore(caches)
+            : RunOnce(key, ordered) ?? throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
+    }
+
+    /// <summary>A placement's caches in a canonical order (by handler, then first node) and the name <see cref="RunOnce"/> knows it by.</summary>
+    internal static (string Key, CachePlacement[] Ordered) Canonical(IReadOnlyList<CachePlacement> placement)
+    {
+        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
+        return (string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}")), ordered);
+    }
+
+    private SimulationResult RunCore(IReadOnlyList<CachePlacement> caches)
+    {
         if (Parts.Count == 1)
         {
             return Parts[0].Run(caches);
@@ -95,7 +116,7 @@ public sealed class ServiceSimulator
     /// <see cref="CanRun"/> rejects it; replayed once per simulator, whichever evaluator asks.
     /// </summary>
     internal SimulationResult? RunOnce(string key, CachePlacement[] placement) =>
-        _results.GetOrAdd(key, _ => new(() => CanRun(placement) ? Run(placement) : null)).Value;
+        _results.GetOrAdd(key, _ => new(() => CanRun(placement) ? RunCore(placement) : null)).Value;
 
     /// <summary>True when <see cref="RunOnce"/> already has the result named <paramref name="key"/>.</summary>
     internal bool HasRun(string key) => _results.TryGetValue(key, out var known) && known.IsValueCreated;

@@ -10,13 +10,7 @@ public sealed record SimulationResult(
     IReadOnlyList<CacheStats> Caches)
 {
     /// <summary>The value a search minimises for <paramref name="objective"/>.</summary>
-    public double Score(Objective objective) => objective switch
-    {
-        Objective.P50 => P50Ms,
-        Objective.P95 => P95Ms,
-        Objective.P99 => P99Ms,
-        _ => MeanMs,
-    };
+    public double Score(Objective objective) => Objectives.Pick(objective, MeanMs, P50Ms, P95Ms, P99Ms);
 
     /// <summary>True when this result is better than <paramref name="other"/>: lower objective, then lower mean.</summary>
     public bool Beats(SimulationResult other, Objective objective)
@@ -43,4 +37,16 @@ public enum Objective
     P50,
     P95,
     P99,
+}
+
+/// <summary>The one rule for which statistic an objective scores, shared by cache-only and whole-policy replays.</summary>
+public static class Objectives
+{
+    public static double Pick(Objective objective, double meanMs, double p50Ms, double p95Ms, double p99Ms) => objective switch
+    {
+        Objective.P50 => p50Ms,
+        Objective.P95 => p95Ms,
+        Objective.P99 => p99Ms,
+        _ => meanMs,
+    };
 }

@@ -68,11 +68,12 @@ public sealed class KeySample
     }
 
     /// <summary>
-    /// The groups whose sample holds a request that ran these nodes with these edge values (<see cref="FlatTrace.EdgeHash"/>,
+    /// The groups whose sample holds a request that ran these nodes (<paramref name="ran"/>, or when it is empty the
+    /// bits of <paramref name="ranBits"/>, for graphs of at most 64 nodes) with these edge values (<see cref="FlatTrace.EdgeHash"/>,
     /// <see cref="FlatTrace.EdgeBytes"/> of its row); 0 drops it. A group counts only where the request demanded one of its
     /// caches: elsewhere its key may be a value most requests share (an empty field), which would keep them all.
     /// </summary>
-    public ulong Mask(ReadOnlySpan<bool> ran, ReadOnlySpan<ulong> edgeHash, ReadOnlySpan<int> edgeBytes, Span<ulong> producerHash)
+    public ulong Mask(ReadOnlySpan<bool> ran, ulong ranBits, ReadOnlySpan<ulong> edgeHash, ReadOnlySpan<int> edgeBytes, Span<ulong> producerHash)
     {
         for (var p = 0; p < _producerEdges.Count; p++)
         {
@@ -90,7 +91,7 @@ public sealed class KeySample
         var mask = 0UL;
         for (var g = 0; g < _groups.Count; g++)
         {
-            if (!Demanded(g, ran))
+            if (!Demanded(g, ran, ranBits))
             {
                 continue;
             }
@@ -129,11 +130,11 @@ public sealed class KeySample
         return (u >> 11) * (1.0 / (1UL << 53)) * lookups < hits;
     }
 
-    private bool Demanded(int g, ReadOnlySpan<bool> ran)
+    private bool Demanded(int g, ReadOnlySpan<bool> ran, ulong ranBits)
     {
         foreach (var v in _groupNodes[g])
         {
-            if (ran[v])
+            if (ran.IsEmpty ? ((ranBits >> v) & 1) != 0 : ran[v])
             {
                 return true;
             }

@@ -73,10 +73,13 @@ public static class LocalMoves
     /// <summary>
     /// First-improvement descent: after each improvement the coarsest step is tried again, finer steps
     /// only when coarser ones find nothing; ends at a local optimum or when the replay allowance runs out.
+    /// <paramref name="better"/> orders results when not by the evaluator's objective.
     /// </summary>
     public static (CachePlacement[] Placement, SimulationResult Result) Descend(
-        PolicyEvaluator evaluator, CachePlacement[] start, SimulationResult startResult, IReadOnlyList<long> steps, int maxReplays, Random? shuffle = null)
+        PolicyEvaluator evaluator, CachePlacement[] start, SimulationResult startResult, IReadOnlyList<long> steps, int maxReplays, Random? shuffle = null,
+        Func<SimulationResult?, SimulationResult?, bool>? better = null)
     {
+        better ??= evaluator.Better;
         var best = start;
         var bestResult = startResult;
         var allowance = evaluator.Replays + maxReplays;
@@ -109,7 +112,7 @@ public static class LocalMoves
                     }
 
                     var result = evaluator.Evaluate(next);
-                    if (evaluator.Better(result, bestResult))
+                    if (better(result, bestResult))
                     {
                         best = next;
                         bestResult = result!;

@@ -138,19 +138,24 @@ public sealed class PolicyEvaluator
         return Grow([], 0) ? result : null;
     }
 
+    /// <summary>
+    /// Every placement a search asked for (not those only replayed ahead), with its replay, in key order: the same list
+    /// whatever the number of threads.
+    /// </summary>
+    public IReadOnlyList<(CachePlacement[] Placement, SimulationResult Result)> Visited() =>
+        [.. _memo.Where(kv => kv.Value.Visited && kv.Value.Result is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => (kv.Value.Placement, kv.Value.Result!))];
+
     /// <summary>True when <paramref name="a"/> is a better result than <paramref name="b"/> (null is worst).</summary>
     public bool Better(SimulationResult? a, SimulationResult? b) => a is not null && (b is null || a.Beats(b, Objective));
 
-    private static (string Key, CachePlacement[] Ordered) Key(IReadOnlyList<CachePlacement> placement)
-    {
-        var ordered = placement.OrderBy(p => p.Candidate.Part).ThenBy(p => p.Candidate.Nodes[0]).ToArray();
-        return (string.Join(";", ordered.Select(p => $"{p.Candidate}:{p.Bytes}")), ordered);
-    }
+    private static (string Key, CachePlacement[] Ordered) Key(IReadOnlyList<CachePlacement> placement) => ServiceSimulator.Canonical(placement);
 
     /// <summary>One placement's replay, computed once by whichever thread asks first.</summary>
     private sealed class Entry(PolicyEvaluator owner, string key, CachePlacement[] placement)
     {
         public bool Computed => owner.Simulator.HasRun(key);
+
+        public CachePlacement[] Placement => placement;
 
         public SimulationResult? Result => owner.Simulator.RunOnce(key, placement);
 

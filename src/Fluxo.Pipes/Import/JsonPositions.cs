@@ -11,7 +11,8 @@ internal sealed class JsonPositions
     public (int Line, int Column) this[string path] =>
         _at.TryGetValue(path, out var p) ? p : (1, 1);
 
-    /// <summary>Maps the text; throws <see cref="JsonException"/> (with its line and position) when it is not JSON.</summary>
+    /// <summary>Maps the text; throws <see cref="JsonException"/> (with its line and position) when it is not JSON or an
+    /// object gives a property twice.</summary>
     public static JsonPositions Build(string json)
     {
         var bytes = Encoding.UTF8.GetBytes(json);
@@ -32,7 +33,16 @@ internal sealed class JsonPositions
             switch (reader.TokenType)
             {
                 case JsonTokenType.PropertyName:
-                    stack.Peek().Property = reader.GetString();
+                    var name = reader.GetString()!;
+                    // JsonNode accepts a property given twice and throws on the first read of its object, which for
+                    // an embedded module's settings is as late as compile: refuse it here, where it can be located.
+                    if (!stack.Peek().Seen.Add(name))
+                    {
+                        var (line, column) = Locate(lineStarts, (int)reader.TokenStartIndex);
+                        throw new JsonException($"The property '{name}' is given twice in one object.", null, line - 1, column - 1);
+                    }
+
+                    stack.Peek().Property = name;
                     continue;
                 case JsonTokenType.EndObject or JsonTokenType.EndArray:
                     stack.Pop();
@@ -87,6 +97,7 @@ internal sealed class JsonPositions
         public bool IsArray { get; } = isArray;
         public int Index { get; set; }
         public string? Property { get; set; }
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
 
         public string ChildPath() => IsArray ? Element(path, Index) : Child(path, Property ?? "");
     }

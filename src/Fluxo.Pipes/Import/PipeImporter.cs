@@ -63,16 +63,7 @@ public static class PipeImporter
             return null;
         }
 
-        try
-        {
-            return new Builder(path, positions, subPipes, diags, callers, imported).Build(root);
-        }
-        catch (ArgumentException e)
-        {
-            // JsonNode reads objects lazily: a property given twice throws on first access.
-            diags.Add(Diag.PipeMalformedJson(path, 1, 1, FirstSentence(e.Message)));
-            return null;
-        }
+        return new Builder(path, positions, subPipes, diags, callers, imported).Build(root);
     }
 
     internal static string FirstSentence(string message)

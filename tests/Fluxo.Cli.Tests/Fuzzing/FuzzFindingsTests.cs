@@ -44,6 +44,22 @@ public sealed class FuzzFindingsTests : IDisposable
         RefusedCleanly("graph", Write("p.json", text[..at] + "\"x\": 1, \"x\": 2, " + text[at..]));
     }
 
+    /// <summary>Found by the campaign with seed 2002: an embedded module's settings are read first at compile, where
+    /// the repeated property threw (exit -2); now import refuses it at the second occurrence.</summary>
+    [Fact]
+    public void AnEmbeddedModuleWithAPropertyGivenTwice()
+    {
+        var text = File.ReadAllText(Path.Combine(RepoPaths.Samples, "pipes", "data.json"));
+        const string baseSetting = "\"BASE\": {";
+        var at = text.IndexOf(baseSetting, StringComparison.Ordinal);
+        Assert.True(at > 0, "data.json has no embedded urlbuilder with a BASE setting");
+        var pipe = Write("p.json", text[..at] + "\"BASE\": { \"type\": \"text\", \"value\": \"x\" }, " + text[at..]);
+        RefusedCleanly("compile", pipe, "-o", Path.Combine(_dir, "out"));
+        var (_, _, error) = CliRunner.Run("graph", pipe);
+        Assert.Contains("p.json(" + (text[..at].Count(c => c == '\n') + 1) + ",", error, StringComparison.Ordinal);
+        Assert.Contains("'BASE' is given twice", error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void IrWithAFnWithoutReturnType()
     {
