@@ -5,11 +5,17 @@ using Fluxo.Bench.Optimizer;
 // ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
 // ... -- hotkeys [--requests N]: what hot-key pre-computation adds on the four services (issue 13 item 6)
 // ... -- run-tracing --fluxo FLUXO.dll [--run-rounds 3]: only what tracing costs `fluxo run` (part of perf)
-// ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory
+// ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory, its service in OUT.ir.json
 // ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
+// ... -- sampling [--requests 1000000] [--rates 0.1,0.01] [--budgets 8KB,64KB,1MB] [--workload ip-cold|zip-heavy|ip-hot|wide]: hit ratios sampled per cache key vs exact
 if (args.Length > 0 && args[0] == "checksum")
 {
     return ChecksumExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "sampling")
+{
+    return SamplingExperiment.Run(args, Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "perf")
@@ -36,6 +42,9 @@ if (args.Length > 1 && args[0] == "generate")
 {
     var n = args.Length > 3 && args[2] == "--requests" ? long.Parse(args[3], CultureInfo.InvariantCulture) : 100_000_000;
     PerfExperiment.Generate(Fluxo.TestSupport.WeatherWorkload.Paper[0], n, args[1]);
+
+    // The service the trace was generated for, beside it, for `fluxo optimize`.
+    File.WriteAllText(args[1] + ".ir.json", Fluxo.Ir.IrJson.Serialize(Fluxo.TestSupport.WeatherIr.Module()));
     return 0;
 }
 

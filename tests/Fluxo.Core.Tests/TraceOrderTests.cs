@@ -84,6 +84,25 @@ public sealed class TraceOrderTests : IDisposable
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void IdsOutOfRunAreCheckedForRepeatsAcrossTheGaps(bool binary)
+    {
+        // Ids are kept as ranges (a trace of any length in little memory): fill gaps from both sides and between runs.
+        var m = Module();
+        long[] ids = [10, 11, 12, 20, 21, 5, 7, 6, 14, 13, 16, 15, 18, 19, 17, 4, 30];
+        var fine = Write(binary, Header(m.Graphs[0].Hash), [.. ids.Select((id, i) => Request(id, i))]);
+        var diags = new DiagnosticBag();
+        Assert.Equal(ids.Length, TraceFile.Read(fine, m, diags)?.Requests.Count);
+        Assert.Empty(diags.Items);
+        foreach (var repeat in new long[] { 4, 6, 12, 17, 21, 30 })
+        {
+            var path = Write(binary, Header(m.Graphs[0].Hash), [.. ids.Append(repeat).Select((id, i) => Request(id, i))]);
+            Assert.Contains($"request id {repeat} appears twice", Refused(path, m).Message);
+        }
+    }
+
+    [Theory]
     [InlineData(false, "FLX1001")]
     [InlineData(true, "FLX1004")]
     public void AnUnknownClockIsRefused(bool binary, string code)

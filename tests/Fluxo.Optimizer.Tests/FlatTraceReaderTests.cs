@@ -52,28 +52,38 @@ public sealed class FlatTraceReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_spatial_sample_keeps_its_share_and_predicts_hit_ratios_within_a_point()
+    public void A_sample_per_cache_key_predicts_each_caches_hit_ratio_within_a_point()
     {
-        // Sampling fits traces with many keys (SHARDS' setting); the caches checked are those keyed on what the
-        // sample is keyed on (ip requests carry an empty zip). A cache keyed on part of the fields, or on a value
-        // many inputs share, sees its requests thinned instead (docs/trace-format.md).
+        // Sampling fits traces with many keys (SHARDS' setting). Each cache is checked on its own key's sample: ipToCity
+        // keyed on the ip, cityToWeather on the city an ip maps to (a derived value many ips share), zipToWeather on the
+        // zip (ip requests carry an empty one), the whole graph on both fields. A sample drawn on all the request's fields
+        // thins the city's and the zip's histories and misses by tens of points.
         var module = WeatherIr.Module();
-        var workload = new WeatherWorkload("wide", 0.3, 0.2, 0.5, Zips: 50_000, ZipSkew: 0.8, HotIps: 50_000, HotIpSkew: 0.8, ColdIps: 500_000);
+        var workload = new WeatherWorkload("wide", 0.3, 0.2, 0.5, Zips: 50_000, ZipSkew: 0.5, HotIps: 50_000, HotIpSkew: 0.5, ColdIps: 500_000, Cities: 40_000, CitySkew: 0.5);
         var trace = new WeatherTraceGenerator().Generate(workload, 200_000, seed: 3);
         var path = Write(trace, binary: true);
         var diagnostics = new DiagnosticBag();
         var whole = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics)!, path, 1 << 20, diagnostics)!;
-        var sampled = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: 0.25)!, path, 1 << 20, diagnostics)!;
+        var sampled = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: 0.5)!, path, 1 << 20, diagnostics)!;
         Assert.Empty(diagnostics.Items);
-        Assert.Equal(0.25, sampled.Parts[0].Trace.SampleRate, 9);
-        Assert.InRange(sampled.Parts[0].Trace.Requests, 40_000, 60_000);
-        int[][] keyedOnFields = [[1], [1, 2], [1, 2, 3, 4, 5]];
+        var flat = sampled.Parts[0].Trace;
+        Assert.Equal(0.5, flat.SampleRate, 9);
+        Assert.NotNull(flat.KeyMasks);
+        int[][] caches = [[1], [2], [3], [1, 2], [1, 2, 3, 4, 5]];
         var errors = new List<string>();
-        foreach (var c in keyedOnFields.Select(nodes => whole.Evaluator.Candidates.Single(c => c.Nodes.SequenceEqual(nodes))))
+        foreach (var c in caches.Select(nodes => whole.Evaluator.Candidates.Single(c => c.Nodes.SequenceEqual(nodes))))
         {
             var other = sampled.Evaluator.Candidates.Single(s => s.Nodes.SequenceEqual(c.Nodes));
             var exact = HitCurve.Build(whole.Simulator, c)!;
             var estimate = HitCurve.Build(sampled.Simulator, other)!;
+
+            // Each cache's own sample holds about half of its lookups, whatever the others keep.
+            var share = (double)estimate.Lookups / exact.Lookups;
+            if (share is < 0.45 or > 0.55)
+            {
+                errors.Add($"{c}: its sample holds {share:P1} of its lookups");
+            }
+
             foreach (var bytes in new long[] { 1 << 20, 4 << 20 })
             {
                 var run = whole.Simulator.Run([new CachePlacement(c, bytes)]).Caches[0].HitRatio;
@@ -86,5 +96,20 @@ public sealed class FlatTraceReaderTests : IDisposable
         }
 
         Assert.True(errors.Count == 0, string.Join("\n", errors));
+    }
+
+    [Fact]
+    public void A_sample_of_one_reads_the_whole_trace_with_no_key_groups()
+    {
+        var module = WeatherIr.Module();
+        var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[0], 3000, seed: 5);
+        var path = Write(trace, binary: true);
+        var diagnostics = new DiagnosticBag();
+        var flat = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: 1)!, path, 4096, diagnostics)!.Parts[0].Trace;
+        Assert.Empty(diagnostics.Items);
+        Assert.Equal(3000, flat.Requests);
+        Assert.Null(flat.KeySample);
+        Assert.Null(flat.KeyMasks);
+        Assert.Equal(1.0, flat.SampleRate);
     }
 }

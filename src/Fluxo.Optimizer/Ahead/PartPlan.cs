@@ -16,7 +16,11 @@ internal sealed class PartPlan
     private readonly FlatTrace _flat;
     private readonly Dictionary<(ulong Bypass, int Spec), ReplayProgram> _programs = [];
 
-    private PartPlan(ReplayProgram program, CandidateKeys[] keys, ByteLru[] lrus, double[] ttls, ulong always, int specBit, double[] ready, List<Candidate> blocks, FlatTrace flat)
+    // Under a sample per cache key: each cache's key bit, and its hits and lookups on its own sample.
+    private readonly ulong[] _bits;
+    private readonly (long Hits, long Lookups)[] _sampled;
+
+    private PartPlan(ReplayProgram program, List<Candidate> caches, CandidateKeys[] keys, ByteLru[] lrus, double[] ttls, ulong always, int specBit, double[] ready, List<Candidate> blocks, FlatTrace flat)
     {
         _blocks = blocks;
         _flat = flat;
@@ -24,6 +28,8 @@ internal sealed class PartPlan
         Base = program;
         _keys = keys;
         _lrus = lrus;
+        _bits = [.. caches.Select(flat.KeyBit)];
+        _sampled = new (long, long)[keys.Length];
         _always = always;
         SpecBit = specBit;
         Ready = ready;
@@ -82,7 +88,7 @@ internal sealed class PartPlan
         }
 
         var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
-        var plan = new PartPlan(program, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount], blocks, part.Flat);
+        var plan = new PartPlan(program, caches, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount], blocks, part.Flat);
         plan._hot.AddRange(hot);
         double[]? self = null;
         for (var d = 0; d < policy.Speculate.Length; d++)
@@ -178,9 +184,19 @@ internal sealed class PartPlan
         for (var j = 0; j < _keys.Length; j++)
         {
             var size = _keys[j].EntryBytes[r];
-            if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size, arrivalMs, _ttls[j]))
+            if (size >= 0 && !_flat.Owns(r, _bits[j]))
+            {
+                hits |= Sampling.KeySample.Guess(_flat.Ids[r], j, _sampled[j].Hits, _sampled[j].Lookups) ? 1UL << j : 0;
+            }
+            else if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size, arrivalMs, _ttls[j]))
             {
                 hits |= 1UL << j;
+                _sampled[j].Hits++;
+                _sampled[j].Lookups++;
+            }
+            else if (size >= 0)
+            {
+                _sampled[j].Lookups++;
             }
         }
 

@@ -62,6 +62,18 @@ public sealed class FlatTrace
     /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
     public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
 
+    /// <summary>Under a sample per cache key, the key groups (<see cref="Sampling.KeySample"/>); null for a whole trace or a sample of requests.</summary>
+    public Sampling.KeySample? KeySample { get; init; }
+
+    /// <summary>Per row, the bits of the key groups whose sample holds it; null when <see cref="KeySample"/> is.</summary>
+    public ulong[]? KeyMasks { get; init; }
+
+    /// <summary>True when the cache of <paramref name="keyBit"/> (<see cref="Sampling.KeySample.BitOf"/>) sees row <paramref name="r"/>: its key is in that cache's sample.</summary>
+    internal bool Owns(int r, ulong keyBit) => KeyMasks is null || (KeyMasks[r] & keyBit) != 0;
+
+    /// <summary>The bit of <paramref name="candidate"/>'s key in <see cref="KeyMasks"/>; all bits when the trace is not sampled per key.</summary>
+    internal ulong KeyBit(Candidate candidate) => KeySample?.BitOf(candidate) ?? ulong.MaxValue;
+
     /// <summary>Arrival time (ms) of each row's request: what an expiring cache ages its entries by (<see cref="Policy.CacheKey.Expired"/>).</summary>
     public double[] Arrivals { get; init; } = [];
 
@@ -79,7 +91,7 @@ public sealed class FlatTrace
 
         var extra = ExtraEvents.Where(x => x.Row < rows).ToList();
         events += extra.Sum(x => (long)x.Extra);
-        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra, Arrivals = Arrivals };
+        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra, Arrivals = Arrivals, KeySample = KeySample, KeyMasks = KeyMasks };
     }
 
     /// <summary>Flattens the requests of <paramref name="facts"/>'s graph; null (with diagnostics) when the trace does not fit it.</summary>

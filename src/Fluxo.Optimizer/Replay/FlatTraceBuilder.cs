@@ -1,13 +1,14 @@
 using Fluxo.Diagnostics;
 using Fluxo.Optimizer.Candidates;
+using Fluxo.Optimizer.Sampling;
 using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
 /// Appends one handler's requests, one at a time, straight into a <see cref="FlatTrace"/>'s arrays, so a
-/// reader never builds an object per request. With a sample rate below 1, a request is kept only when its
-/// key fields' hash is in the sample (<see cref="SpatialSampling"/>).
+/// reader never builds an object per request. With a sample rate below 1, a request is kept only when it is in the
+/// sample of some cache key (<see cref="KeySample"/>).
 /// </summary>
 internal sealed class FlatTraceBuilder
 {
@@ -16,9 +17,9 @@ internal sealed class FlatTraceBuilder
     private readonly int _edgeCount;
     private readonly string _path;
     private readonly DiagnosticBag _diagnostics;
-    private readonly ulong _threshold;
-    private readonly bool _sampling;
-    private readonly int[][] _keyEdges;
+    private readonly KeySample? _sample;
+    private readonly ulong[] _producerHash;
+    private ulong[] _masks = [];
     private readonly int[] _stamp;
     private readonly bool _small;
     private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
@@ -55,11 +56,8 @@ internal sealed class FlatTraceBuilder
         _path = path;
         _diagnostics = diagnostics;
         SampleRate = traceRate * rate;
-        _sampling = rate < 1;
-        _threshold = SpatialSampling.Threshold(SampleRate);
-        var graph = facts.Graph;
-        _keyEdges = [.. SpatialSampling.KeyFields(graph).Select(f => Enumerable.Range(0, _edgeCount)
-            .Where(e => facts.Edges[e].From == graph.SourceId && facts.Edges[e].Field == f).ToArray())];
+        _sample = rate < 1 ? new KeySample(facts, rate) : null;
+        _producerHash = new ulong[_sample?.ProducerCount ?? 0];
         _stamp = new int[_edgeCount];
         _small = _n <= 64 && _edgeCount <= 64;
         _key = new char[_n + _edgeCount];
@@ -85,6 +83,11 @@ internal sealed class FlatTraceBuilder
         Array.Resize(ref _edgeHash, want * _edgeCount);
         Array.Resize(ref _edgeBytes, want * _edgeCount);
         Array.Resize(ref _shapeOf, want);
+        if (_sample is not null)
+        {
+            Array.Resize(ref _masks, want);
+        }
+
         _capacity = want;
     }
 
@@ -155,7 +158,7 @@ internal sealed class FlatTraceBuilder
             edgeBits |= 1UL << (e & 63);
         }
 
-        if (_sampling && !InSample(r))
+        if (_sample is not null && (_masks[r] = _sample.Mask(_small ? default : _ran, ranBits, _edgeHash.AsSpan(r * edgeCount, edgeCount), _edgeBytes.AsSpan(r * edgeCount, edgeCount), _producerHash)) == 0)
         {
             return false;
         }
@@ -182,28 +185,7 @@ internal sealed class FlatTraceBuilder
             _diagnostics.Add(Diag.TraceServedNodes(_path));
         }
 
-        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals };
-    }
-
-    private bool InSample(int r)
-    {
-        var key = SpatialSampling.Start;
-        foreach (var candidates in _keyEdges)
-        {
-            var hash = 0UL;
-            foreach (var e in candidates)
-            {
-                if (_edgeBytes[(r * _edgeCount) + e] >= 0)
-                {
-                    hash = _edgeHash[(r * _edgeCount) + e];
-                    break;
-                }
-            }
-
-            key = SpatialSampling.Add(key, hash);
-        }
-
-        return key < _threshold;
+        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals, KeySample = _sample, KeyMasks = _sample is null ? null : _masks };
     }
 
     // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.

@@ -70,6 +70,7 @@ public sealed class Simulator
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
         var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
         var ready = new double[Trace.Facts.NodeCount];
@@ -88,6 +89,12 @@ public sealed class Simulator
                     continue;
                 }
 
+                if (!Trace.Owns(r, bits[j]))
+                {
+                    hits |= Sampling.KeySample.Guess(Trace.Ids[r], j, hitCounts[j], lookups[j]) ? 1UL << j : 0;
+                    continue;
+                }
+
                 lookups[j]++;
                 if (lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs))
                 {
@@ -101,7 +108,9 @@ public sealed class Simulator
             sum += latency;
         }
 
-        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Trace.WholeBytes(lrus[j].PeakBytes), Trace.WholeBytes(lrus[j].UsedBytes))).ToArray();
+        // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
+        long Whole(long sampled, long bytes) => Trace.SampleRate >= 1 ? sampled : Math.Min(bytes, Trace.WholeBytes(sampled));
+        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Whole(lrus[j].PeakBytes, c.Bytes), Whole(lrus[j].UsedBytes, c.Bytes))).ToArray();
         var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);

@@ -117,15 +117,26 @@ public sealed class HitCurve
         }
 
         var trace = simulator.Trace;
-        var perRequest = service.Requests;
         var baseLatency = simulator.BaseLatencies();
         var outcomes = simulator.Outcomes(candidate);
+        var bit = trace.KeyBit(candidate);
 
         // Positions in the tree are lookups, not requests: requests that skip the subgraph would only be zeros in it.
+        // Under a sample per cache key, only the requests in this candidate's own key sample count.
         var lookups = 0;
+        var owned = 0;
         for (var r = 0; r < trace.Requests; r++)
         {
-            lookups += keys.EntryBytes[r] >= 0 ? 1 : 0;
+            var mine = trace.Owns(r, bit);
+            owned += mine ? 1 : 0;
+            lookups += mine && keys.EntryBytes[r] >= 0 ? 1 : 0;
+        }
+
+        // Gains are per request of the whole service: this handler's mean over its sampled requests, weighed by its share of the service's.
+        double perRequest = service.Requests;
+        if (trace.KeyMasks is not null)
+        {
+            perRequest = owned == 0 ? 1 : service.Requests * (double)owned / trace.Requests;
         }
 
         var distance = new long[Math.Min(lookups, 1024)];
@@ -145,7 +156,7 @@ public sealed class HitCurve
         for (var r = 0; r < trace.Requests; r++)
         {
             var size = keys.EntryBytes[r];
-            if (size < 0)
+            if (size < 0 || !trace.Owns(r, bit))
             {
                 continue;
             }
