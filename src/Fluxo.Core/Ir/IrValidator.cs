@@ -60,9 +60,9 @@ public static class IrValidator
 
         for (var i = 0; i < module.Tables.Length; i++)
         {
-            if (module.Tables[i] is not { Name: not null, PartitionKey.Name: not null, RowKey.Name: not null, Fields.IsDefault: false } t || t.Fields.Any(p => p?.Name is null || p.Type is null))
+            if (module.Tables[i] is not { Name: not null, PartitionKey: { Name: not null, Type: not null }, RowKey: { Name: not null, Type: not null }, Fields.IsDefault: false } t || t.Fields.Any(p => p?.Name is null || p.Type is null))
             {
-                Fail($"$.tables[{i}]", "a table needs a name, both keys and fields");
+                Fail($"$.tables[{i}]", "a table needs a name, both keys (each with name and type) and fields");
             }
         }
 

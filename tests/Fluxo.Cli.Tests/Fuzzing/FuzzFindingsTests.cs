@@ -85,6 +85,17 @@ public sealed class FuzzFindingsTests : IDisposable
         RefusedCleanly("compile", Write("w.ir.json", ir.ToJsonString()), "-o", Path.Combine(_dir, "out"));
     }
 
+    /// <summary>Found by the campaign with seed 2004: a table key without a type crashed compile.</summary>
+    [Fact]
+    public void IrWithATableKeyWithoutAType()
+    {
+        var ir = JsonNode.Parse(File.ReadAllText(Path.Combine(RepoPaths.Samples, "auth", "auth.ir.json")))!;
+        var table = ir["tables"]!.AsArray().FirstOrDefault();
+        Assert.NotNull(table);
+        table!["rowKey"]!["type"] = null;
+        RefusedCleanly("compile", Write("a.ir.json", ir.ToJsonString()), "-o", Path.Combine(_dir, "out"));
+    }
+
     [Fact]
     public void IrWithAFnWithoutReturnType()
     {
