@@ -67,6 +67,11 @@ public sealed class Simulator
             throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
         }
 
+        if (caches.Count == 0)
+        {
+            return Run(BaseLatencies(), keep, out latencies);
+        }
+
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
         var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
@@ -115,6 +120,23 @@ public sealed class Simulator
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
+    }
+
+    /// <summary>The result with no cache, from <see cref="BaseLatencies"/>: the same values, summed in the same order, as a replay with nothing to look up.</summary>
+    private SimulationResult Run(double[] none, bool keep, out double[]? latencies)
+    {
+        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
+        var sum = 0.0;
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            buffer[r] = none[r];
+            sum += none[r];
+        }
+
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
+        _buffers.Add(buffer);
+        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
     }
 
     /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
