@@ -18,10 +18,20 @@ public sealed class Simulator
     private readonly Lock _baseLock = new();
     private double[]? _base;
 
+    // A prefix's simulator (its trace's first rows of the whole's arrays) takes the no-cache latencies of those rows from the whole's.
+    private readonly Simulator? _whole;
+
     public Simulator(FlatTrace trace, CostModel? cost = null)
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
+    }
+
+    /// <summary>A simulator of <paramref name="prefix"/>, the first rows of <paramref name="whole"/>'s trace sharing its arrays.</summary>
+    internal Simulator(FlatTrace prefix, Simulator whole)
+        : this(prefix, whole.Cost)
+    {
+        _whole = whole;
     }
 
     public FlatTrace Trace { get; }
@@ -139,12 +149,12 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
     }
 
-    /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
+    /// <summary>Per request (row), the latency with no cache, computed once per simulator; a prefix's may hold more rows than its trace.</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= ComputeBase();
+            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
         }
     }
 
