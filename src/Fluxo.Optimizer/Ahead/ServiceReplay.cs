@@ -225,6 +225,23 @@ public sealed partial class ServiceReplay
         return result;
     }
 
+    /// <summary>
+    /// <see cref="Run"/>'s statistics without its latencies and without keeping the result: for replays asked once whose
+    /// latencies nobody reads (a result kept with them holds 8 bytes per measured request).
+    /// </summary>
+    public AheadResult Score(PolicyDocument policy, int measureFrom = 0)
+    {
+        lock (_runs)
+        {
+            if (_runs.TryGetValue((PolicyJson.Serialize(policy), measureFrom), out var known))
+            {
+                return known with { Latencies = null };
+            }
+        }
+
+        return Replay(policy, measureFrom) with { Latencies = null };
+    }
+
     private AheadResult Replay(PolicyDocument policy, int measureFrom)
     {
         var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
