@@ -6,7 +6,7 @@ namespace Fluxo.Core.Tests;
 public class LatencyHistogramTests
 {
     [Fact]
-    public void Percentiles_are_those_of_a_sort_of_the_latencies_a_trace_keeps()
+    public void Percentiles_are_those_of_a_sort_to_the_microsecond()
     {
         var random = new Random(3);
         var parts = new[] { new LatencyHistogram(), new LatencyHistogram() };
@@ -22,17 +22,34 @@ public class LatencyHistogramTests
         var joined = new LatencyHistogram();
         joined.AddAll(parts[0]);
         joined.AddAll(parts[1]);
-        var micros = all.Select(TraceWriter.ToMicros).Order().ToArray();
+        var sorted = all.Order().ToArray();
         foreach (var p in new[] { 0.0, 0.01, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0 })
         {
-            var expected = micros[(int)LatencyHistogram.Rank(p, micros.Length)] / 1000.0;
+            // The least latency of the microsecond the sorted value lies in.
+            var exact = sorted[(int)LatencyHistogram.Rank(p, sorted.Length)];
+            var expected = all.Where(x => LatencyHistogram.Microsecond(x) == LatencyHistogram.Microsecond(exact)).Min();
             Assert.Equal(expected, joined.Percentile(p));
+            Assert.InRange(exact - joined.Percentile(p), 0, 0.001);
         }
 
         Assert.Equal(all.Count, joined.Count);
         Assert.Equal(all.Average(), joined.Mean, 9);
-        Assert.Equal(micros[^1] / 1000.0, joined.Percentile(1.0));
         Assert.Equal(0, new LatencyHistogram().Percentile(0.5));
+    }
+
+    [Fact]
+    public void Latencies_on_the_microsecond_grid_give_the_very_percentiles_of_a_sort()
+    {
+        // A trace's times: whole microseconds, as doubles a rounding error either side of the grid (0.3 is 0.29999...).
+        var random = new Random(4);
+        var all = Enumerable.Range(0, 10_000).Select(_ => random.Next(200_000) / 1000.0).ToList();
+        var h = new LatencyHistogram();
+        all.ForEach(h.Add);
+        var sorted = all.Order().ToArray();
+        foreach (var p in new[] { 0.01, 0.5, 0.95, 0.99, 1.0 })
+        {
+            Assert.Equal(sorted[(int)LatencyHistogram.Rank(p, sorted.Length)], h.Percentile(p));
+        }
     }
 
     [Fact]
