@@ -31,9 +31,9 @@ public sealed class KeySample
     private readonly List<bool[]> _patterns = [];
     private long[] _patternCounts = new long[4];
 
-    // Per group, the keys of every streamed request (a HyperLogLog sketch of 2^12 registers, 4 KB) and the sampled ones
+    // Per group, the keys of every streamed request (a HyperLogLog sketch of 2^14 registers, 16 KB) and the sampled ones
     // (exactly, up to SmallSample): how many keys the sample holds of how many, where that is few enough to matter.
-    private const int RegisterBits = 12;
+    private const int RegisterBits = 14;
     private const int SmallSample = 4096;
     private readonly List<byte[]> _registers = [];
     private readonly List<HashSet<ulong>?> _sampledKeys = [];
@@ -138,7 +138,7 @@ public sealed class KeySample
 
     /// <summary>
     /// The share of <paramref name="candidate"/>'s keys its sample holds (sampled keys over all keys streamed, the latter
-    /// estimated by HyperLogLog: within about 2%, and exact to a few keys below some thousands), when the sample holds fewer
+    /// estimated by HyperLogLog: within about 1%, and closer below some thousands of keys), when the sample holds fewer
     /// than 4,096 keys: then the count of keys that hashed in varies by several percent around rate times all (600 keys at
     /// rate 0.1 give 60 +- 7), and a cache scaled by the rate rather than by this share is too large or too small for the
     /// sample's working set. Null otherwise (the rate is then as close) or when the key is not a group.
