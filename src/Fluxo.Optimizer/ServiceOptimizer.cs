@@ -135,8 +135,8 @@ public static class ServiceOptimizer
         var measureFrom = inSample.Requests;
         double Gain(ServiceReplay r)
         {
-            var none = r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
-            return none <= 0 ? 0 : (none - r.Run(policy, measureFrom).Score(request.Objective)) / none * 100;
+            var none = r.Score(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
+            return none <= 0 ? 0 : (none - r.Score(policy, measureFrom).Score(request.Objective)) / none * 100;
         }
 
         var check = new HeldOutCheck(request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(replayAgain), Gain(replayThen));

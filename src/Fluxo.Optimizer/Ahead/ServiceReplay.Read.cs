@@ -78,7 +78,7 @@ public sealed partial class ServiceReplay
             if (rows[p] > 0)
             {
                 var flat = _parts[p].Flat.Prefix(rows[p]);
-                parts.Add(_parts[p] with { Flat = flat, Simulator = new Simulator(flat, _parts[p].Simulator.Cost) });
+                parts.Add(_parts[p] with { Flat = flat, Simulator = new Simulator(flat, _parts[p].Simulator) });
             }
         }
 

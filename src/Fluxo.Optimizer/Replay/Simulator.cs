@@ -18,10 +18,20 @@ public sealed class Simulator
     private readonly Lock _baseLock = new();
     private double[]? _base;
 
+    // A prefix's simulator (its trace's first rows of the whole's arrays) takes the no-cache latencies of those rows from the whole's.
+    private readonly Simulator? _whole;
+
     public Simulator(FlatTrace trace, CostModel? cost = null)
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
+    }
+
+    /// <summary>A simulator of <paramref name="prefix"/>, the first rows of <paramref name="whole"/>'s trace sharing its arrays.</summary>
+    internal Simulator(FlatTrace prefix, Simulator whole)
+        : this(prefix, whole.Cost)
+    {
+        _whole = whole;
     }
 
     public FlatTrace Trace { get; }
@@ -65,6 +75,11 @@ public sealed class Simulator
         if (!CanRun(caches))
         {
             throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
+        }
+
+        if (caches.Count == 0)
+        {
+            return Run(BaseLatencies(), keep, out latencies);
         }
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
@@ -146,12 +161,29 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
-    /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
+    /// <summary>The result with no cache, from <see cref="BaseLatencies"/>: the same values, summed in the same order, as a replay with nothing to look up.</summary>
+    private SimulationResult Run(double[] none, bool keep, out double[]? latencies)
+    {
+        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
+        var sum = 0.0;
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            buffer[r] = none[r];
+            sum += none[r];
+        }
+
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
+        _buffers.Add(buffer);
+        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
+    }
+
+    /// <summary>Per request (row), the latency with no cache, computed once per simulator; a prefix's may hold more rows than its trace.</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= ComputeBase();
+            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
         }
     }
 
