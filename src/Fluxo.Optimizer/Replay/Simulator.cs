@@ -84,10 +84,16 @@ public sealed class Simulator
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var rates = caches.Select(c => Trace.RateOf(c.Candidate)).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
         var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
+
+        // Under a sample per cache key, lookups and hits per key: the sample's hottest keys' hit ratio corrects its chance (KeySample.Adjust).
+        var expected = caches.Select(c => Trace.ExpectedLookups(c.Candidate)).ToArray();
+        var keyLookups = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
+        var keyHits = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
         var ready = new double[Trace.Facts.NodeCount];
         var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
         var lookupMs = Cost.LookupMs;
@@ -111,10 +117,17 @@ public sealed class Simulator
                 }
 
                 lookups[j]++;
-                if (lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs))
+                var hit = lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs);
+                if (hit)
                 {
                     hits |= 1UL << j;
                     hitCounts[j]++;
+                }
+
+                if (keyLookups[j] is { } perKey)
+                {
+                    perKey[keys[j].KeyIds[r]]++;
+                    keyHits[j]![keys[j].KeyIds[r]] += hit ? 1 : 0;
                 }
             }
 
@@ -124,8 +137,24 @@ public sealed class Simulator
         }
 
         // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
-        long Whole(long sampled, long bytes) => Trace.SampleRate >= 1 ? sampled : Math.Min(bytes, Trace.WholeBytes(sampled));
-        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Whole(lrus[j].PeakBytes, c.Bytes), Whole(lrus[j].UsedBytes, c.Bytes))).ToArray();
+        long Whole(long sampled, long bytes, double rate) => rate >= 1 ? sampled : Math.Min(bytes, FlatTrace.WholeBytes(sampled, rate));
+        var stats = caches.Select((c, j) =>
+        {
+            var (n, h) = (lookups[j], hitCounts[j]);
+            if (expected[j] is { } e)
+            {
+                double products = 0, squares = 0;
+                for (var k = 0; k < keyLookups[j]!.Length; k++)
+                {
+                    products += (double)keyLookups[j]![k] * keyHits[j]![k];
+                    squares += (double)keyLookups[j]![k] * keyLookups[j]![k];
+                }
+
+                (n, h) = Sampling.KeySample.Adjust(n, h, e, Sampling.KeySample.Slope(products, squares));
+            }
+
+            return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
+        }).ToArray();
         var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
@@ -149,12 +178,12 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
     }
 
-    /// <summary>Per request (row), the latency with no cache, computed once per simulator; a prefix's may hold more rows than its trace.</summary>
+    /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's).</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
+            return _base ??= _whole?.BaseLatencies()[..Trace.Requests] ?? ComputeBase();
         }
     }
 
