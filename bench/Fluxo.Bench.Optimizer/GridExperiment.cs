@@ -100,7 +100,7 @@ internal static class GridExperiment
         return new Row(name, budget, chosen.Result, references, optimum, report?.HeldOut, whole, single, report is null ? null : WindowGap(module, path, report));
     }
 
-    private static double? WindowGap(IrModule module, string path, OptimizeReport report)
+    internal static double? WindowGap(IrModule module, string path, OptimizeReport report)
     {
         var whole = ServiceReplay.Read(module, path, new DiagnosticBag());
         if (whole is null || report.HeldOut is not { } check)
@@ -119,7 +119,7 @@ internal static class GridExperiment
         return Math.Abs(Gain(inSample, Math.Max(0, inSample.Requests - held)) - Gain(whole, inSample.Requests));
     }
 
-    private static string Write(string dir, TraceData trace)
+    internal static string Write(string dir, TraceData trace)
     {
         var path = Path.Combine(dir, Guid.NewGuid().ToString("N") + ".bin");
         using var writer = TraceWriter.Create(path, trace.Header);
