@@ -25,33 +25,34 @@ internal static class SamplingExperiment
         var rates = Arg(args, "--rates", "0.1,0.01").Split(',').Select(r => double.Parse(r, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var budgets = Arg(args, "--budgets", "8KB,64KB,1MB").Split(',');
         var workload = WeatherWorkload.Paper.Append(Wide).FirstOrDefault(w => w.Name == Arg(args, "--workload", "ip-cold")) ?? WeatherWorkload.Paper[0];
+        var salts = Arg(args, "--salts", "0").Split(',').Select(s => ulong.Parse(s, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var dir = Directory.CreateTempSubdirectory("fluxo-sampling-").FullName;
         try
         {
             var module = WeatherIr.Module();
             var trace = Path.Combine(dir, "weather.trace");
             Generate(workload, requests, trace);
-            output.WriteLine(Inv($"## sampling: {requests} requests, workload {workload.Name}, rates {string.Join(", ", rates)}, load average {Load()}"));
-            var whole = Read(module, trace, 1, out var wholeSeconds);
-            var sampled = rates.Select(rate => (Rate: rate, Replay: Read(module, trace, rate, out var seconds), Seconds: seconds)).ToArray();
+            output.WriteLine(Inv($"## sampling: {requests} requests, workload {workload.Name}, rates {string.Join(", ", rates)}, salts {string.Join(", ", salts)}, load average {Load()}"));
+            var whole = Read(module, trace, 1, 0, out var wholeSeconds);
+            var sampled = salts.SelectMany(salt => rates.Select(rate => (Rate: rate, Salt: salt, Replay: Read(module, trace, rate, salt, out var seconds), Seconds: seconds))).ToArray();
             output.WriteLine(Inv($"read whole: {wholeSeconds:F2} s CPU, {whole.Requests} requests kept"));
-            foreach (var (rate, replay, seconds) in sampled)
+            foreach (var (rate, salt, replay, seconds) in sampled)
             {
                 var groups = Session(module, replay, trace, 1).Parts[0].Trace.KeySample?.Groups ?? 0;
-                output.WriteLine(Inv($"read at {rate}: {seconds:F2} s CPU, {replay.Requests} requests kept ({100.0 * replay.Requests / whole.Requests:F1}%, {groups} key groups)"));
+                output.WriteLine(Inv($"read at {rate}, salt {salt}: {seconds:F2} s CPU, {replay.Requests} requests kept ({100.0 * replay.Requests / whole.Requests:F1}%, {groups} key groups)"));
             }
 
             output.WriteLine();
-            output.WriteLine("| budget | rate | cache | bytes | hit ratio exact | hit ratio sampled | error (points) | mean ms, sampled choice / exact choice | same caches as exact |");
-            output.WriteLine("|---|---|---|---|---|---|---|---|---|");
-            var worst = 0.0;
+            output.WriteLine("| budget | rate | salt | cache | bytes | hit ratio exact | hit ratio sampled | error (points) | mean ms, sampled choice / exact choice | same caches as exact |");
+            output.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+            var worst = new Dictionary<double, (double Error, string Where)>();
             foreach (var text in budgets)
             {
                 var budget = ByteSize.Parse(text, new DiagnosticBag()) ?? throw new ArgumentException($"not a size: {text}");
                 var exact = Session(module, whole, trace, budget);
                 var exactFound = exact.Search(SearchMethod.Mrc);
                 var exactMean = exact.Simulator.Run(exactFound.Placement).MeanMs;
-                foreach (var (rate, replay, _) in sampled)
+                foreach (var (rate, salt, replay, _) in sampled)
                 {
                     var session = Session(module, replay, trace, budget);
                     var found = session.Search(SearchMethod.Mrc);
@@ -63,19 +64,28 @@ internal static class SamplingExperiment
                     for (var j = 0; j < placement.Length; j++)
                     {
                         var error = Math.Abs(onSample.Caches[j].HitRatio - onWhole.Caches[j].HitRatio) * 100;
-                        worst = Math.Max(worst, error);
-                        output.WriteLine(Inv($"| {text} | {rate} | {Name(placement[j].Candidate.Nodes)} | {placement[j].Bytes} | {onWhole.Caches[j].HitRatio * 100:F2}% | {onSample.Caches[j].HitRatio * 100:F2}% | {error:F2} | {means} | {same} |"));
+                        var row = Inv($"| {text} | {rate} | {salt} | {Name(placement[j].Candidate.Nodes)} | {placement[j].Bytes} | {onWhole.Caches[j].HitRatio * 100:F2}% | {onSample.Caches[j].HitRatio * 100:F2}% | {error:F2} | {means} | {same} |");
+                        if (!worst.TryGetValue(rate, out var w) || error > w.Error)
+                        {
+                            worst[rate] = (error, row);
+                        }
+
+                        output.WriteLine(row);
                     }
 
                     if (placement.Length == 0)
                     {
-                        output.WriteLine(Inv($"| {text} | {rate} | (none) | 0 | - | - | - | {means} | {same} |"));
+                        output.WriteLine(Inv($"| {text} | {rate} | {salt} | (none) | 0 | - | - | - | {means} | {same} |"));
                     }
                 }
             }
 
             output.WriteLine();
-            output.WriteLine(Inv($"largest error: {worst:F2} points (target <= 1)"));
+            foreach (var (rate, (error, where)) in worst.OrderByDescending(w => w.Key))
+            {
+                output.WriteLine(Inv($"largest error at rate {rate}: {error:F2} points (target <= 1): {where}"));
+            }
+
             return 0;
         }
         finally
@@ -84,13 +94,13 @@ internal static class SamplingExperiment
         }
     }
 
-    private static ServiceReplay Read(IrModule module, string path, double rate, out double seconds)
+    private static ServiceReplay Read(IrModule module, string path, double rate, ulong salt, out double seconds)
     {
         ServiceReplay? read = null;
         seconds = Cpu(() =>
         {
             var diagnostics = new DiagnosticBag();
-            read = ServiceReplay.Read(module, path, diagnostics, sample: rate) ?? throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
+            read = ServiceReplay.Read(module, path, diagnostics, sample: rate, sampleSalt: salt) ?? throw new InvalidOperationException(string.Join("\n", diagnostics.Items));
         });
         return read!;
     }

@@ -140,8 +140,8 @@ public static class ServiceOptimizer
         var warmUp = Math.Min(whole.Requests - inSample.Requests, inSample.Requests / 2);
         double Gain(ServiceReplay r, int measureFrom)
         {
-            var none = r.Run(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
-            return none <= 0 ? 0 : (none - r.Run(policy, measureFrom).Score(request.Objective)) / none * 100;
+            var none = r.Score(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
+            return none <= 0 ? 0 : (none - r.Score(policy, measureFrom).Score(request.Objective)) / none * 100;
         }
 
         var check = new HeldOutCheck(

@@ -65,7 +65,7 @@ internal sealed class PartPlan
             caches.Add(candidate);
             keys.Add(k);
             ttls.Add(c.TtlMs);
-            lrus.Add(new ByteLru(part.Flat.SampledBytes(c.Bytes, k.MeanEntryBytes), k.DistinctKeys, k.MinEntryBytes));
+            lrus.Add(new ByteLru(FlatTrace.SampledBytes(c.Bytes, k.MeanEntryBytes, part.Flat.RateOf(candidate)), k.DistinctKeys, k.MinEntryBytes));
         }
 
         var blocks = new List<Candidate>(caches);

@@ -13,11 +13,12 @@ public sealed partial class ServiceReplay
     /// <summary>
     /// Reads the trace at <paramref name="path"/> once, straight from its bytes into each handler's flat arrays
     /// (no object per request), keeping a <paramref name="sample"/> share of the key space when below 1;
-    /// null with diagnostics when the trace does not fit the program.
+    /// null with diagnostics when the trace does not fit the program. <paramref name="sampleSalt"/> draws another sample of the
+    /// same rate (<see cref="Sampling.KeySample"/>), to check that a sample's accuracy is not luck.
     /// </summary>
-    public static ServiceReplay? Read(IrModule module, string path, DiagnosticBag diagnostics, CostModel? cost = null, double sample = 1.0)
+    public static ServiceReplay? Read(IrModule module, string path, DiagnosticBag diagnostics, CostModel? cost = null, double sample = 1.0, ulong sampleSalt = 0)
     {
-        var sink = new Sink(module, path, diagnostics, sample);
+        var sink = new Sink(module, path, diagnostics, sample, sampleSalt);
         if (!TraceFile.Scan(path, diagnostics, sink))
         {
             return null;
@@ -77,7 +78,7 @@ public sealed partial class ServiceReplay
             if (rows[p] > 0)
             {
                 var flat = _parts[p].Flat.Prefix(rows[p]);
-                parts.Add(_parts[p] with { Flat = flat, Simulator = new Simulator(flat, _parts[p].Simulator.Cost) });
+                parts.Add(_parts[p] with { Flat = flat, Simulator = new Simulator(flat, _parts[p].Simulator) });
             }
         }
 
@@ -103,7 +104,7 @@ public sealed partial class ServiceReplay
     // Per request replayed, its position among the file's requests; null when not read from a file.
     private int[]? _seenAt;
 
-    private sealed class Sink(IrModule module, string path, DiagnosticBag diagnostics, double sample) : ITraceSink
+    private sealed class Sink(IrModule module, string path, DiagnosticBag diagnostics, double sample, ulong salt) : ITraceSink
     {
         private int[] _builderOf = [];
 
@@ -130,7 +131,7 @@ public sealed partial class ServiceReplay
             {
                 var index = module.Graphs.IndexOf(module.FindGraph(header.Graphs[i].Name)!);
                 _builderOf[i] = index;
-                Builders[index] ??= new FlatTraceBuilder(new GraphFacts(module.Graphs[index]), header.SampleRate, sample, path, diagnostics);
+                Builders[index] ??= new FlatTraceBuilder(new GraphFacts(module.Graphs[index]), header.SampleRate, sample, path, diagnostics, salt);
             }
 
             return true;

@@ -212,6 +212,23 @@ public sealed partial class ServiceReplay
         return result;
     }
 
+    /// <summary>
+    /// <see cref="Run"/>'s statistics without its latencies and without keeping the result: for replays asked once whose
+    /// latencies nobody reads (a result kept with them holds 8 bytes per measured request).
+    /// </summary>
+    public AheadResult Score(PolicyDocument policy, int measureFrom = 0)
+    {
+        lock (_runs)
+        {
+            if (_runs.TryGetValue((PolicyJson.Serialize(policy), measureFrom), out var known))
+            {
+                return known with { Latencies = null };
+            }
+        }
+
+        return Replay(policy, measureFrom) with { Latencies = null };
+    }
+
     private AheadResult Replay(PolicyDocument policy, int measureFrom)
     {
         var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
@@ -236,6 +253,9 @@ public sealed partial class ServiceReplay
         double usedWork = 0, wastedWork = 0;
         // No cache, part or speculation: no state carries from one request to the next.
         var bare = policy.Caches.IsDefaultOrEmpty && policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty;
+
+        // Then each request's latency is the one its handler's simulator computed with no cache (the same program and costs), once per trace.
+        var none = bare ? _parts.Select(p => p.Simulator.Cost == Cost ? p.Simulator.BaseLatencies() : null).ToArray() : null;
         for (var i = 0; i < requests; i++)
         {
             var (pi, r, client, arrival) = At(i);
@@ -244,7 +264,7 @@ public sealed partial class ServiceReplay
             if (bare)
             {
                 // Nothing to look up, refresh or serve: the request runs as traced (the same program and hit bits as below).
-                var alone = plan.Base.Run(part.Flat, r, 0, plan.Ready, Cost.LookupMs, Cost.InsertMs);
+                var alone = none![pi] is { } known ? known[r] : plan.Base.Run(part.Flat, r, 0, plan.Ready, Cost.LookupMs, Cost.InsertMs);
                 if (i >= measureFrom)
                 {
                     measured[i - measureFrom] = alone;

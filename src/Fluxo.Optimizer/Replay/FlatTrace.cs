@@ -56,11 +56,23 @@ public sealed class FlatTrace
     /// about <paramref name="entryBytes"/>: an entry hits when the other entries used since its last use, scaled up
     /// by 1 / rate, and itself fit, so the entry's own size is not scaled down.
     /// </summary>
-    public long SampledBytes(long bytes, double entryBytes) =>
-        SampleRate >= 1 ? bytes : Math.Max(1, (long)Math.Round((bytes * SampleRate) + ((1 - SampleRate) * Math.Min(entryBytes, bytes))));
+    public long SampledBytes(long bytes, double entryBytes) => SampledBytes(bytes, entryBytes, SampleRate);
+
+    /// <summary><see cref="SampledBytes(long, double)"/> for a cache whose sample holds a share <paramref name="rate"/> of its keys (<see cref="RateOf"/>).</summary>
+    internal static long SampledBytes(long bytes, double entryBytes, double rate) =>
+        rate >= 1 ? bytes : Math.Max(1, (long)Math.Round((bytes * rate) + ((1 - rate) * Math.Min(entryBytes, bytes))));
 
     /// <summary>The whole-trace size a stack distance measured on this sample stands for.</summary>
-    public long WholeBytes(long sampledBytes) => SampleRate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / SampleRate);
+    public long WholeBytes(long sampledBytes) => WholeBytes(sampledBytes, SampleRate);
+
+    internal static long WholeBytes(long sampledBytes, double rate) => rate >= 1 ? sampledBytes : (long)Math.Ceiling(sampledBytes / rate);
+
+    /// <summary>
+    /// The share of <paramref name="candidate"/>'s keys this trace holds: under a sample per cache key, the share its own
+    /// sample drew where that is known better than the rate (<see cref="Sampling.KeySample.RealizedRate"/>); else <see cref="SampleRate"/>.
+    /// </summary>
+    internal double RateOf(Candidate candidate) =>
+        KeySample?.RealizedRate(candidate) is { } realized ? SampleRate / KeySample.Rate * realized : SampleRate;
 
     /// <summary>Under a sample per cache key, the key groups (<see cref="Sampling.KeySample"/>); null for a whole trace or a sample of requests.</summary>
     public Sampling.KeySample? KeySample { get; init; }
@@ -73,6 +85,27 @@ public sealed class FlatTrace
 
     /// <summary>The bit of <paramref name="candidate"/>'s key in <see cref="KeyMasks"/>; all bits when the trace is not sampled per key.</summary>
     internal ulong KeyBit(Candidate candidate) => KeySample?.BitOf(candidate) ?? ulong.MaxValue;
+
+    /// <summary>Under a sample per cache key, per row, the handler's requests the trace held up to and with it (kept or not).</summary>
+    internal long[] StreamedAt { get; init; } = [];
+
+    /// <summary>The handler's requests the trace held up to this trace's last row (kept or not); <see cref="Requests"/> for a whole trace.</summary>
+    internal long Streamed { get; init; }
+
+    /// <summary>
+    /// The lookups <paramref name="candidate"/>'s own key sample should hold: the rate times the requests that demanded it in
+    /// the trace read (counted while streaming, <see cref="Sampling.KeySample.Count"/>), a prefix taking its share; null when
+    /// the trace is whole or the candidate's key is not sampled on its own.
+    /// </summary>
+    internal double? ExpectedLookups(Candidate candidate)
+    {
+        if (KeySample is not { } sample || sample.BitOf(candidate) == ulong.MaxValue || sample.Streamed == 0)
+        {
+            return null;
+        }
+
+        return sample.Rate * sample.Demands(candidate) * ((double)Streamed / sample.Streamed);
+    }
 
     /// <summary>Arrival time (ms) of each row's request: what an expiring cache ages its entries by (<see cref="Policy.CacheKey.Expired"/>).</summary>
     public double[] Arrivals { get; init; } = [];
@@ -91,7 +124,11 @@ public sealed class FlatTrace
 
         var extra = ExtraEvents.Where(x => x.Row < rows).ToList();
         events += extra.Sum(x => (long)x.Extra);
-        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate) { ExtraEvents = extra, Arrivals = Arrivals, KeySample = KeySample, KeyMasks = KeyMasks };
+        var streamed = KeySample is null ? rows : rows == 0 ? 0 : StreamedAt[rows - 1];
+        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate)
+        {
+            ExtraEvents = extra, Arrivals = Arrivals, KeySample = KeySample, KeyMasks = KeyMasks, StreamedAt = StreamedAt, Streamed = streamed,
+        };
     }
 
     /// <summary>Flattens the requests of <paramref name="facts"/>'s graph; null (with diagnostics) when the trace does not fit it.</summary>

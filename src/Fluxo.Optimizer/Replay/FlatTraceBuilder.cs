@@ -20,6 +20,7 @@ internal sealed class FlatTraceBuilder
     private readonly KeySample? _sample;
     private readonly ulong[] _producerHash;
     private ulong[] _masks = [];
+    private long[] _streamedAt = [];
     private readonly int[] _stamp;
     private readonly bool _small;
     private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
@@ -48,7 +49,8 @@ internal sealed class FlatTraceBuilder
 
     /// <param name="traceRate">The sample rate the trace was recorded at.</param>
     /// <param name="rate">The share of it to keep (1 keeps every request).</param>
-    public FlatTraceBuilder(GraphFacts facts, double traceRate, double rate, string path, DiagnosticBag diagnostics)
+    /// <param name="salt">The sample's salt (<see cref="KeySample"/>); 0 by default.</param>
+    public FlatTraceBuilder(GraphFacts facts, double traceRate, double rate, string path, DiagnosticBag diagnostics, ulong salt = 0)
     {
         _facts = facts;
         _n = facts.NodeCount;
@@ -56,7 +58,7 @@ internal sealed class FlatTraceBuilder
         _path = path;
         _diagnostics = diagnostics;
         SampleRate = traceRate * rate;
-        _sample = rate < 1 ? new KeySample(facts, rate) : null;
+        _sample = rate < 1 ? new KeySample(facts, rate, salt) : null;
         _producerHash = new ulong[_sample?.ProducerCount ?? 0];
         _stamp = new int[_edgeCount];
         _small = _n <= 64 && _edgeCount <= 64;
@@ -86,6 +88,7 @@ internal sealed class FlatTraceBuilder
         if (_sample is not null)
         {
             Array.Resize(ref _masks, want);
+            Array.Resize(ref _streamedAt, want);
         }
 
         _capacity = want;
@@ -158,9 +161,15 @@ internal sealed class FlatTraceBuilder
             edgeBits |= 1UL << (e & 63);
         }
 
+        _sample?.Count(_small ? default : _ran, ranBits);
         if (_sample is not null && (_masks[r] = _sample.Mask(_small ? default : _ran, ranBits, _edgeHash.AsSpan(r * edgeCount, edgeCount), _edgeBytes.AsSpan(r * edgeCount, edgeCount), _producerHash)) == 0)
         {
             return false;
+        }
+
+        if (_sample is not null)
+        {
+            _streamedAt[r] = _sample.Streamed;
         }
 
         _served |= served;
@@ -185,7 +194,7 @@ internal sealed class FlatTraceBuilder
             _diagnostics.Add(Diag.TraceServedNodes(_path));
         }
 
-        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals, KeySample = _sample, KeyMasks = _sample is null ? null : _masks };
+        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals, KeySample = _sample, KeyMasks = _sample is null ? null : _masks, StreamedAt = _streamedAt, Streamed = _sample?.Streamed ?? Count };
     }
 
     // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.

@@ -18,10 +18,20 @@ public sealed class Simulator
     private readonly Lock _baseLock = new();
     private double[]? _base;
 
+    // A prefix's simulator (its trace's first rows of the whole's arrays) takes the no-cache latencies of those rows from the whole's.
+    private readonly Simulator? _whole;
+
     public Simulator(FlatTrace trace, CostModel? cost = null)
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
+    }
+
+    /// <summary>A simulator of <paramref name="prefix"/>, the first rows of <paramref name="whole"/>'s trace sharing its arrays.</summary>
+    internal Simulator(FlatTrace prefix, Simulator whole)
+        : this(prefix, whole.Cost)
+    {
+        _whole = whole;
     }
 
     public FlatTrace Trace { get; }
@@ -67,12 +77,23 @@ public sealed class Simulator
             throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
         }
 
+        if (caches.Count == 0)
+        {
+            return Run(BaseLatencies(), keep, out latencies);
+        }
+
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(Trace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var rates = caches.Select(c => Trace.RateOf(c.Candidate)).ToArray();
+        var lrus = caches.Select((c, j) => new ByteLru(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
         var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
+
+        // Under a sample per cache key, lookups and hits per key: the sample's hottest keys' hit ratio corrects its chance (KeySample.Adjust).
+        var expected = caches.Select(c => Trace.ExpectedLookups(c.Candidate)).ToArray();
+        var keyLookups = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
+        var keyHits = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
         var ready = new double[Trace.Facts.NodeCount];
         var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
         var lookupMs = Cost.LookupMs;
@@ -96,10 +117,17 @@ public sealed class Simulator
                 }
 
                 lookups[j]++;
-                if (lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs))
+                var hit = lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs);
+                if (hit)
                 {
                     hits |= 1UL << j;
                     hitCounts[j]++;
+                }
+
+                if (keyLookups[j] is { } perKey)
+                {
+                    perKey[keys[j].KeyIds[r]]++;
+                    keyHits[j]![keys[j].KeyIds[r]] += hit ? 1 : 0;
                 }
             }
 
@@ -109,20 +137,53 @@ public sealed class Simulator
         }
 
         // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
-        long Whole(long sampled, long bytes) => Trace.SampleRate >= 1 ? sampled : Math.Min(bytes, Trace.WholeBytes(sampled));
-        var stats = caches.Select((c, j) => new CacheStats(lookups[j], hitCounts[j], Whole(lrus[j].PeakBytes, c.Bytes), Whole(lrus[j].UsedBytes, c.Bytes))).ToArray();
+        long Whole(long sampled, long bytes, double rate) => rate >= 1 ? sampled : Math.Min(bytes, FlatTrace.WholeBytes(sampled, rate));
+        var stats = caches.Select((c, j) =>
+        {
+            var (n, h) = (lookups[j], hitCounts[j]);
+            if (expected[j] is { } e)
+            {
+                double products = 0, squares = 0;
+                for (var k = 0; k < keyLookups[j]!.Length; k++)
+                {
+                    products += (double)keyLookups[j]![k] * keyHits[j]![k];
+                    squares += (double)keyLookups[j]![k] * keyLookups[j]![k];
+                }
+
+                (n, h) = Sampling.KeySample.Adjust(n, h, e, Sampling.KeySample.Slope(products, squares));
+            }
+
+            return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
+        }).ToArray();
         var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
     }
 
-    /// <summary>Per request, the latency with no cache (computed once per simulator).</summary>
+    /// <summary>The result with no cache, from <see cref="BaseLatencies"/>: the same values, summed in the same order, as a replay with nothing to look up.</summary>
+    private SimulationResult Run(double[] none, bool keep, out double[]? latencies)
+    {
+        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
+        var sum = 0.0;
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            buffer[r] = none[r];
+            sum += none[r];
+        }
+
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
+        _buffers.Add(buffer);
+        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
+    }
+
+    /// <summary>Per request (row), the latency with no cache, computed once per simulator; a prefix's may hold more rows than its trace.</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= ComputeBase();
+            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
         }
     }
 

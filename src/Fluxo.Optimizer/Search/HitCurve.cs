@@ -120,6 +120,7 @@ public sealed class HitCurve
         var baseLatency = simulator.BaseLatencies();
         var outcomes = simulator.Outcomes(candidate);
         var bit = trace.KeyBit(candidate);
+        var rate = trace.RateOf(candidate);
 
         // Positions in the tree are lookups, not requests: requests that skip the subgraph would only be zeros in it.
         // Under a sample per cache key, only the requests in this candidate's own key sample count.
@@ -132,11 +133,19 @@ public sealed class HitCurve
             lookups += mine && keys.EntryBytes[r] >= 0 ? 1 : 0;
         }
 
+        // Under a sample per cache key, the lookups its sample holds beyond or short of the expected number are counted at the hit
+        // ratio of its hottest keys at each size (KeySample.Adjust); the requests that own it move by as many.
+        var expected = trace.ExpectedLookups(candidate);
+        var adjustedLookups = expected is { } e ? (long)Math.Round(e) : lookups;
+        var extra = adjustedLookups - lookups;
+        var keyLookups = expected is null ? null : new int[keys.DistinctKeys];
+        var reuseKey = expected is null ? null : new int[Math.Min(lookups, 1024)];
+
         // Gains are per request of the whole service: this handler's mean over its sampled requests, weighed by its share of the service's.
         double perRequest = service.Requests;
         if (trace.KeyMasks is not null)
         {
-            perRequest = owned == 0 ? 1 : service.Requests * (double)owned / trace.Requests;
+            perRequest = owned + extra <= 0 ? 1 : service.Requests * (double)(owned + extra) / trace.Requests;
         }
 
         var distance = new long[Math.Min(lookups, 1024)];
@@ -162,6 +171,11 @@ public sealed class HitCurve
             }
 
             var key = keys.KeyIds[r];
+            if (keyLookups is not null)
+            {
+                keyLookups[key]++;
+            }
+
             var miss = outcomes.Miss(r);
             baseline -= miss - baseLatency[r];
             var previous = lastUse[key];
@@ -179,13 +193,22 @@ public sealed class HitCurve
             if (previous >= 0)
             {
                 // Bytes of the entries used since the key's last use: everything stacked after its position.
-                var d = trace.WholeBytes(stacked - tree.Prefix(previous)) + size;
+                var d = FlatTrace.WholeBytes(stacked - tree.Prefix(previous), rate) + size;
                 if (d <= maxBytes && !expired)
                 {
                     if (reuses == distance.Length)
                     {
                         Array.Resize(ref distance, reuses * 2);
                         Array.Resize(ref weight, reuses * 2);
+                        if (reuseKey is not null)
+                        {
+                            Array.Resize(ref reuseKey, reuses * 2);
+                        }
+                    }
+
+                    if (reuseKey is not null)
+                    {
+                        reuseKey[reuses] = key;
                     }
 
                     distance[reuses] = d;
@@ -202,7 +225,40 @@ public sealed class HitCurve
             lastSize[key] = size;
         }
 
+        // Each reuse weighed by its key's lookups, by distance: the regression's sum of lookups x hits at each size (KeySample.Slope).
+        double squares = 0;
+        var weighed = new List<(long Distance, int Lookups)>();
+        if (extra != 0)
+        {
+            foreach (var n in keyLookups!)
+            {
+                squares += (double)n * n;
+            }
+
+            for (var i = 0; i < reuses; i++)
+            {
+                weighed.Add((distance[i], keyLookups[reuseKey![i]]));
+            }
+
+            weighed.Sort();
+        }
+
         Array.Sort(distance, weight, 0, reuses);
+
+        // The extra lookups cost the overheads of a mean lookup and, as hits, save what a mean hit saves.
+        var meanSaving = 0.0;
+        var next = 0;
+        var products = 0.0;
+        if (extra != 0)
+        {
+            for (var i = 0; i < reuses; i++)
+            {
+                meanSaving += weight[i] / reuses;
+            }
+
+            baseline += lookups == 0 ? 0 : extra * baseline / lookups;
+        }
+
         var sizes = new List<long>();
         var hits = new List<long>();
         var gain = new List<double> { baseline / perRequest };
@@ -213,20 +269,29 @@ public sealed class HitCurve
             var d = distance[i];
             count++;
             total += weight[i];
+
+            // Hits counted at this size: the sample's, with the extra lookups, within what the lookups allow.
+            while (next < weighed.Count && weighed[next].Distance <= d)
+            {
+                products += weighed[next++].Lookups;
+            }
+
+            var counted = extra == 0 ? count : Sampling.KeySample.Adjust(lookups, count, expected!.Value, Sampling.KeySample.Slope(products, squares)).Hits;
+            var saved = extra == 0 ? total / perRequest : (total + ((counted - count) * meanSaving)) / perRequest;
             if (sizes.Count > 0 && sizes[^1] == d)
             {
-                hits[^1] = count;
-                gain[^1] = total / perRequest;
+                hits[^1] = counted;
+                gain[^1] = saved;
             }
             else
             {
                 sizes.Add(d);
-                hits.Add(count);
-                gain.Add(total / perRequest);
+                hits.Add(counted);
+                gain.Add(saved);
             }
         }
 
-        return new HitCurve(candidate, lookups, [.. sizes], [.. hits], [.. gain]);
+        return new HitCurve(candidate, adjustedLookups, [.. sizes], [.. hits], [.. gain]);
     }
 
     /// <summary>Prefix sums over request positions with point updates, for stack distances in O(log n).</summary>
