@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # What one replay of the paper's search costs at two revisions, measured in one run (issue 14: "each of its replays
 # costs at most half of today's"). Builds REV_OLD in a temporary worktree and this checkout's CLI, generates a
-# 100k-request Weather trace (ip-cold) in the text form both read, then alternates ROUNDS times between the two
+# Weather trace (ip-cold, 100k requests unless told) in the text form both read, then alternates ROUNDS times between the two
 # revisions: `fluxo optimize --search paper` once with N=2000, K=20 and once with N=200, K=2, on one core
 # (DOTNET_PROCESSOR_COUNT=1), and takes CPU per replay as the difference of the two runs' process CPU over the
 # difference of their replay counts, so reading, JIT and the rest of the process cancel out.
-# Usage: bash bench/paper-replays.sh REV_OLD [ROUNDS=3]
+# Usage: bash bench/paper-replays.sh REV_OLD [ROUNDS=3] [REQUESTS=100000] [N=2000] [K=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 old="$(git rev-parse --short "${1:?REV_OLD}")"
 rounds="${2:-3}"
+requests="${3:-100000}"
+big_n="${4:-2000}"
+big_k="${5:-20}"
 work="$(mktemp -d)"
 cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -24,7 +27,7 @@ dotnet build "$root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p
 new_cli="$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
 old_cli="$work/old/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
 
-dotnet "$root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests 100000 >/dev/null
+dotnet "$root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
 dotnet "$new_cli" traces convert "$work/t.bin" "$work/t.full.txt" --to text >/dev/null
 # Older readers stop at the end line; the checksum line after it came later.
 grep -v '^checksum ' "$work/t.full.txt" >"$work/t.txt"
@@ -43,13 +46,13 @@ run() {
 }
 per_replay() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf "%.2f", (a - c) * 1000 / (b - d) }'; }
 
-echo "paper search replays on 100k requests, one core, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "paper search replays on $requests requests, one core, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 olds=(); news=()
 for i in $(seq "$rounds"); do
-  read -r oc1 or1 < <(run "$old_cli" 2000 20)
+  read -r oc1 or1 < <(run "$old_cli" "$big_n" "$big_k")
   read -r oc0 or0 < <(run "$old_cli" 200 2)
   # The current CLI searches the whole trace (no hold-out) with plain LRUs, as the old one did.
-  read -r nc1 nr1 < <(run "$new_cli" 2000 20 --hold-out 0 --hot-keys false)
+  read -r nc1 nr1 < <(run "$new_cli" "$big_n" "$big_k" --hold-out 0 --hot-keys false)
   read -r nc0 nr0 < <(run "$new_cli" 200 2 --hold-out 0 --hot-keys false)
   o="$(per_replay "$oc1" "$or1" "$oc0" "$or0")"; n="$(per_replay "$nc1" "$nr1" "$nc0" "$nr0")"
   olds+=("$o"); news+=("$n")

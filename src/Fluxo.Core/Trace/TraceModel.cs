@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
 
 namespace Fluxo.Trace;
 
@@ -58,6 +59,7 @@ public readonly record struct EdgeEvent(int From, int To, ulong Hash, int Bytes)
 /// </summary>
 public static class EventOrder
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SortNodes(Span<NodeEvent> nodes)
     {
         for (var i = 1; i < nodes.Length; i++)
@@ -75,6 +77,7 @@ public static class EventOrder
     }
 
     /// <summary>Sorts <paramref name="edges"/> by <paramref name="readyMs"/>, the time each one's value was ready (sorted with them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SortEdges(Span<EdgeEvent> edges, Span<double> readyMs)
     {
         for (var i = 1; i < edges.Length; i++)

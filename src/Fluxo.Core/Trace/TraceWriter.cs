@@ -1,6 +1,7 @@
 using System.IO.Hashing;
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text;
 
 namespace Fluxo.Trace;
 
@@ -41,6 +42,7 @@ public abstract class TraceWriter : IDisposable
         Write(new RequestHead(request.Id, request.Client, request.Graph, request.ArrivalMs, request.LatencyMs), request.Nodes.AsSpan(), request.Edges.AsSpan());
 
     /// <summary>One request from its parts, in trace order: what a reader hands its sink, and what the runtime records into reused arrays.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Write(in RequestHead head, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);

@@ -123,6 +123,8 @@ public abstract class Value : IEquatable<Value>
         }
     }
 
+    // Traces hash every value that crosses an edge: compiled optimized at once rather than tiered up during a short run.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void ComputeHashAndSize()
     {
         switch (this)

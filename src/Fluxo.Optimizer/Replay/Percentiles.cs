@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Fluxo.Trace;
 
 namespace Fluxo.Optimizer.Replay;
 
@@ -20,7 +21,7 @@ internal static class Percentiles
     private static double[]? ThreadBucket;
 
     /// <summary>The 0-based index of the nearest-rank p-th percentile among n values.</summary>
-    public static int Rank(double p, int n) => Math.Clamp((int)Math.Ceiling(p * n) - 1, 0, n - 1);
+    public static int Rank(double p, int n) => (int)LatencyHistogram.Rank(p, n);
 
     /// <summary>The 50th, 95th and 99th percentiles of values[0..n] (n &gt; 0); values may be reordered.</summary>
     public static (double P50, double P95, double P99) Of(double[] values, int n)

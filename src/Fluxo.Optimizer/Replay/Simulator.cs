@@ -178,12 +178,12 @@ public sealed class Simulator
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
     }
 
-    /// <summary>Per request (row), the latency with no cache, computed once per simulator; a prefix's may hold more rows than its trace.</summary>
+    /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's).</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
+            return _base ??= _whole?.BaseLatencies()[..Trace.Requests] ?? ComputeBase();
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Fluxo.Runtime.Groups;
 using Fluxo.Runtime.Tracing;
 using Fluxo.Trace;
@@ -245,6 +246,7 @@ internal sealed class RequestRun
     }
 
     /// <summary>This request's trace record; only for a run made with tracing on, once it has finished.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecordedTrace BuildTrace(double latency)
     {
         lock (States)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Fluxo.Trace;
 
 namespace Fluxo.Runtime.Tracing;
@@ -27,6 +28,7 @@ public sealed class RecordedTrace
     }
 
     /// <summary>Writes the record to <paramref name="writer"/> and hands its arrays on: it can be written once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTo(TraceWriter writer)
     {
         var b = Buffers();
@@ -70,6 +72,7 @@ internal sealed class TraceBuffers
 
     public ReadOnlySpan<EdgeEvent> EdgeSpan => Edges.AsSpan(0, EdgeCount);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static TraceBuffers Rent(int nodes)
     {
         var b = Interlocked.Exchange(ref Spare, null);
@@ -89,6 +92,7 @@ internal sealed class TraceBuffers
         return b;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Return(TraceBuffers b)
     {
         if (Interlocked.CompareExchange(ref Spare, b, null) is null)
@@ -106,6 +110,7 @@ internal sealed class TraceBuffers
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddEdge(double at, EdgeEvent e)
     {
         if (EdgeCount == Edges.Length)

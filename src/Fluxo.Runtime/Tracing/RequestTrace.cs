@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Fluxo.Ir;
 using Fluxo.Trace;
 using Fluxo.Values;
@@ -13,6 +14,9 @@ internal sealed class RequestTrace(int nodes)
 {
     private readonly TraceBuffers _buffers = TraceBuffers.Rent(nodes);
 
+    // The per-request tracing path is compiled optimized at once, with its small helpers inlined: under tiering each
+    // of its methods was compiled two or three times (and ran unoptimized until then), a fixed cost a short run pays.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Edge(double at, int from, int to, Value v) => _buffers.AddEdge(at, new EdgeEvent(from, to, v.StableHash, v.ByteSize));
 
     /// <summary>
@@ -20,6 +24,7 @@ internal sealed class RequestTrace(int nodes)
     /// by ready time (stable: ties keep id and arrival order), plus the request's fields on edges into nodes
     /// that did not run. The record takes this trace's arrays; the trace is not used again.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecordedTrace Build(RequestInfo info, int graphIndex, Graph graph, Value request, double latency,
         bool[] done, double[] start, double[] self, NodeStatus[] status)
     {
@@ -41,6 +46,7 @@ internal sealed class RequestTrace(int nodes)
     /// The request's fields are known on arrival, so their edges into nodes that did not run are recorded
     /// too (at time 0): the key of a cache that starts at the Source needs them on every request.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AddUnpulledRequestFields(Graph graph, Value request, bool[] done, NodeStatus[] status)
     {
         var source = graph.SourceId;

@@ -1,3 +1,5 @@
+using Fluxo.Trace;
+
 namespace Fluxo.Runtime.Workloads;
 
 /// <summary>Latency percentiles and throughput of one handler (or all, <see cref="Handler"/> = "all").</summary>
@@ -26,56 +28,31 @@ public sealed record RunReport(IReadOnlyList<LatencyRow> Rows, long Requests, do
 
     private static LatencyRow Row(string handler, LatencyLog log, double seconds)
     {
-        var ok = log.SortedOk();
-        var sum = 0.0;
-        foreach (var x in ok)
-        {
-            sum += x;
-        }
-
-        return new LatencyRow(handler, log.Requests, log.Requests - ok.Length,
-            ok.Length == 0 ? 0 : sum / ok.Length, Percentile(ok, 0.50), Percentile(ok, 0.95), Percentile(ok, 0.99),
+        var ok = log.Ok;
+        return new LatencyRow(handler, log.Requests, log.Requests - ok.Count, ok.Mean, ok.Percentile(0.50), ok.Percentile(0.95), ok.Percentile(0.99),
             seconds > 0 ? log.Requests / seconds : 0);
     }
-
-    /// <summary>Nearest-rank percentile of sorted values.</summary>
-    public static double Percentile(ReadOnlySpan<double> sorted, double p) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 }
 
 /// <summary>
-/// One handler's latencies in a run: the successful requests' in one growing array (8 bytes a request, sorted in place
-/// for the report) and a count of the rest. Not thread-safe: callers lock it.
+/// One handler's latencies in a run: the successful requests' in a histogram at the trace's resolution (exact
+/// percentiles to the microsecond in memory that does not grow with the run) and a count of the rest. Not
+/// thread-safe: callers lock it.
 /// </summary>
 public sealed class LatencyLog
 {
-    private double[] _ok = new double[1024];
-    private int _okCount;
-
     public long Requests { get; private set; }
+
+    /// <summary>The successful requests' latencies.</summary>
+    public LatencyHistogram Ok { get; } = new();
 
     public void Add(double latencyMs, bool ok)
     {
         Requests++;
-        if (!ok)
+        if (ok)
         {
-            return;
+            Ok.Add(latencyMs);
         }
-
-        if (_okCount == _ok.Length)
-        {
-            Array.Resize(ref _ok, _ok.Length * 2);
-        }
-
-        _ok[_okCount++] = latencyMs;
-    }
-
-    /// <summary>The successful requests' latencies, ascending.</summary>
-    public ReadOnlySpan<double> SortedOk()
-    {
-        var ok = _ok.AsSpan(0, _okCount);
-        ok.Sort();
-        return ok;
     }
 
     public static LatencyLog Join(IEnumerable<LatencyLog> logs)
@@ -84,13 +61,7 @@ public sealed class LatencyLog
         foreach (var log in logs)
         {
             all.Requests += log.Requests;
-            if (all._ok.Length - all._okCount < log._okCount)
-            {
-                Array.Resize(ref all._ok, all._okCount + log._okCount);
-            }
-
-            log._ok.AsSpan(0, log._okCount).CopyTo(all._ok.AsSpan(all._okCount));
-            all._okCount += log._okCount;
+            all.Ok.AddAll(log.Ok);
         }
 
         return all;
