@@ -3,6 +3,7 @@ using Fluxo.Bench.Optimizer;
 
 // dotnet run -c Release --project bench/Fluxo.Bench.Optimizer -- [grid] [--requests N] [--large N] [--budget SIZE] [--paper-n N] [--paper-k K] [--grid G]
 // ... -- perf [--requests 1000000] [--paper-requests 100000] [--fluxo src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll]: issue 14's ratios
+// ... -- heldout [--requests N] [--only TEXT]: only the grid's held-out column, with hot keys and without (issue 13)
 // ... -- hotkeys [--requests N]: what hot-key pre-computation adds on the four services (issue 13 item 6)
 // ... -- run-tracing --fluxo FLUXO.dll [--run-rounds 3]: only what tracing costs `fluxo run` (part of perf)
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory, its service in OUT.ir.json
@@ -46,6 +47,12 @@ if (args.Length > 1 && args[0] == "generate")
     // The service the trace was generated for, beside it, for `fluxo optimize`.
     File.WriteAllText(args[1] + ".ir.json", Fluxo.Ir.IrJson.Serialize(Fluxo.TestSupport.WeatherIr.Module()));
     return 0;
+}
+
+if (args.Length > 0 && args[0] == "heldout")
+{
+    var heldOptions = BenchOptions.Parse(args[1..]);
+    return heldOptions is null ? 1 : HeldOutExperiment.Run(heldOptions, Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "hotkeys")

@@ -102,7 +102,14 @@ public static class ServiceOptimizer
         var references = session.References();
         var caches = session.ToPolicy(found.Placement) with { BudgetBytes = request.Budget };
         var (policy, rows) = PlanAhead(replay, caches, request.StalenessSeconds, request.HotKeys ? request.Objective : null);
-        CachePlacement[] written = [.. found.Placement.Where((_, j) => policy.Caches.Contains(caches.Caches[j]))];
+        // A cache a hot-key part replaced is gone; one that took the bytes the part left unused is written with them and its evidence anew.
+        CachePlacement[] written = [.. found.Placement.Select((p, j) => (p, Kept: policy.Caches.FirstOrDefault(c => c.Handler == caches.Caches[j].Handler && c.Nodes.SequenceEqual(caches.Caches[j].Nodes))))
+            .Where(x => x.Kept is not null).Select(x => x.p with { Bytes = x.Kept!.Bytes })];
+        if (policy.Caches.Any(c => !caches.Caches.Contains(c)))
+        {
+            policy = policy with { Caches = session.ToPolicy(written).Caches };
+        }
+
         var check = kept is null ? null : Check(request, whole, replay, policy, diagnostics);
         return new OptimizeReport(
             policy, session, found, chosen, references, session.Simulator.Run(written), replay.Requests, rows, reserved, check, wanted, written, whole);
@@ -122,24 +129,23 @@ public static class ServiceOptimizer
     }
 
     /// <summary>
-    /// Measures both gains in the same steady state, caches warmed by the in-sample requests: in-sample over a second
-    /// pass of the in-sample requests, held out over the held-out requests that follow the first pass. (A cold start
-    /// counted in one and not the other would open a gap of its own.) Warns when the two are far apart.
+    /// Measures both gains in one replay of the whole trace, the policy as written served from a cold start, as a run
+    /// would serve it: held out over the requests after the in-sample ones, in-sample over the in-sample requests after a
+    /// warm-up as long as the held-out part (at most half of them), so that neither counts a cold start. (A second pass
+    /// over the in-sample requests would count hits no run has: an LRU holding every in-sample key hits on keys requested
+    /// once, a hot key on its first request.) Warns when the two are far apart.
     /// </summary>
     private static HeldOutCheck? Check(OptimizeRequest request, ServiceReplay whole, ServiceReplay inSample, PolicyDocument policy, DiagnosticBag diagnostics)
     {
-        // The in-sample requests twice (the second pass after the first's last arrival), and the whole trace: in-sample then held out.
-        // Under a sample the shift is the last kept in-sample arrival; only speculation across the seam could tell.
-        var replayAgain = inSample.Repeated(inSample.LastArrivalMs);
-        var replayThen = whole;
-        var measureFrom = inSample.Requests;
-        double Gain(ServiceReplay r)
+        var warmUp = Math.Min(whole.Requests - inSample.Requests, inSample.Requests / 2);
+        double Gain(ServiceReplay r, int measureFrom)
         {
             var none = r.Score(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
             return none <= 0 ? 0 : (none - r.Score(policy, measureFrom).Score(request.Objective)) / none * 100;
         }
 
-        var check = new HeldOutCheck(request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(replayAgain), Gain(replayThen));
+        var check = new HeldOutCheck(
+            request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(inSample, warmUp), Gain(whole, inSample.Requests));
         if (check.GapPoints > HeldOutWarningPoints)
         {
             diagnostics.Add(Diag.HeldOutGap(request.TracePath, request.Objective.ToString().ToLowerInvariant(), check.InSampleGain, check.HeldOutGain, HeldOutWarningPoints));

@@ -68,11 +68,13 @@ public static class AheadPlanner
     /// request fields only (<see cref="AheadRules.PartProblem"/> with hot keys) is tried as a part that stores the trace's most
     /// requested keys that fit the cache's bytes (K chosen by the budget the search gave those nodes), refreshed as often as the
     /// cache's entries expire; the swap is kept when the whole replay scores lower by <paramref name="score"/>. Unlike an LRU,
-    /// the stored keys are never evicted by cold keys, and refreshes, off the requests' path, replace misses on expiry.
+    /// the stored keys are never evicted by cold keys, and refreshes, off the requests' path, replace misses on expiry. The
+    /// bytes the parts leave unused go to a remaining cache (<see cref="Regrow"/>).
     /// </summary>
     public static PolicyDocument HotKeys(ServiceReplay replay, PolicyDocument policy, Func<AheadResult, double> score)
     {
         var best = score(replay.Run(policy));
+        var freed = 0L;
         foreach (var cache in policy.Caches.OrderByDescending(c => c.Bytes).ThenBy(c => c.Handler, StringComparer.Ordinal).ToList())
         {
             int[] nodes = [.. cache.Nodes.Distinct().Order()];
@@ -87,10 +89,31 @@ public static class AheadPlanner
             if (scored < best * (1 - MinHotKeyGain))
             {
                 (policy, best) = (trial, scored);
+                freed += cache.Bytes - decision.Bytes;
             }
         }
 
-        return policy;
+        return Regrow(replay, policy, freed, best, score);
+    }
+
+    /// <summary>
+    /// The bytes a hot-key part leaves unused (it stores only keys requested twice) go to the remaining cache that scores best
+    /// with them, when one does: an LRU's hits are not chosen from the trace, so they hold on later traffic.
+    /// </summary>
+    private static PolicyDocument Regrow(ServiceReplay replay, PolicyDocument policy, long freed, double best, Func<AheadResult, double> score)
+    {
+        var chosen = policy;
+        foreach (var cache in freed > 0 ? policy.Caches : [])
+        {
+            var trial = policy with { Caches = policy.Caches.Replace(cache, cache with { Bytes = cache.Bytes + freed }) };
+            var scored = score(replay.Run(trial));
+            if (scored < best)
+            {
+                (chosen, best) = (trial, scored);
+            }
+        }
+
+        return chosen;
     }
 
     /// <summary>The part of <paramref name="nodes"/> storing the most requested keys of the trace that fit <paramref name="bytes"/>; null when no key was requested twice.</summary>

@@ -98,18 +98,6 @@ public sealed partial class ServiceReplay
         return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count] };
     }
 
-    /// <summary>
-    /// This replay's requests twice, the second pass <paramref name="shiftMs"/> later (caches warm from the first):
-    /// the rows and their order are shared, so the copy costs nothing per request.
-    /// </summary>
-    public ServiceReplay Repeated(double shiftMs) =>
-        _secondPass is null
-            ? new ServiceReplay(Module, Cost, _order, _parts, shiftMs, _count) { TraceRequests = TraceRequests * 2 }
-            : throw new InvalidOperationException("a repeated replay is not repeated again");
-
-    /// <summary>The arrival of the last request, in milliseconds from the trace's start; 0 for none.</summary>
-    public double LastArrivalMs => Requests == 0 ? 0 : At(Requests - 1).Arrival;
-
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
     public long TraceRequests { get; private init; }
 

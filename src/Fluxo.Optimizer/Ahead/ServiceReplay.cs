@@ -25,36 +25,23 @@ public sealed partial class ServiceReplay
     private readonly int _count;
     private readonly Dictionary<(string Policy, int MeasureFrom), AheadResult> _runs = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, double? secondPassShiftMs = null, int? count = null)
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, int? count = null)
     {
         Module = module;
         Cost = cost;
         _order = order;
         _count = count ?? order.Length;
         _parts = parts;
-        _secondPass = secondPassShiftMs;
     }
-
-    // With a value, the requests are replayed twice, the second pass this much later (see Repeated): no copy of the order.
-    private readonly double? _secondPass;
 
     /// <summary>Request i in replay order: its part, row, client and arrival.</summary>
-    private (int Part, int Row, long Client, double Arrival) At(int i)
-    {
-        if (i < _count)
-        {
-            return _order[i];
-        }
-
-        var (part, row, client, arrival) = _order[i - _count];
-        return (part, row, client, arrival + _secondPass!.Value);
-    }
+    private (int Part, int Row, long Client, double Arrival) At(int i) => _order[i];
 
     public IrModule Module { get; }
 
     public CostModel Cost { get; }
 
-    public int Requests => _secondPass is null ? _count : _count * 2;
+    public int Requests => _count;
 
     /// <summary>
     /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
