@@ -155,6 +155,12 @@ public sealed class Simulator
 
             return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
         }).ToArray();
+        return Finish(buffer, sum, stats, keep, out latencies);
+    }
+
+    /// <summary>The result of a replay whose latencies are in <paramref name="buffer"/> (taken from the pool, given back here).</summary>
+    private SimulationResult Finish(double[] buffer, double sum, CacheStats[] stats, bool keep, out double[]? latencies)
+    {
         var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
@@ -172,10 +178,7 @@ public sealed class Simulator
             sum += none[r];
         }
 
-        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
-        latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
-        _buffers.Add(buffer);
-        return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, []);
+        return Finish(buffer, sum, [], keep, out latencies);
     }
 
     /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's).</summary>
