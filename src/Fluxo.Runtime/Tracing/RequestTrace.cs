@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Fluxo.Ir;
+using Fluxo.Runtime.Engine;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -25,7 +25,7 @@ internal sealed class RequestTrace(int nodes)
     /// that did not run. The record takes this trace's arrays; the trace is not used again.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RecordedTrace Build(RequestInfo info, int graphIndex, Graph graph, Value request, double latency,
+    public RecordedTrace Build(RequestInfo info, CompiledGraph graph, Value request, double latency,
         bool[] done, double[] start, double[] self, NodeStatus[] status)
     {
         var n = done.Length;
@@ -39,7 +39,7 @@ internal sealed class RequestTrace(int nodes)
         EventOrder.SortNodes(nodes.AsSpan(0, n));
         AddUnpulledRequestFields(graph, request, done, status);
         EventOrder.SortEdges(_buffers.Edges.AsSpan(0, _buffers.EdgeCount), _buffers.Times.AsSpan(0, _buffers.EdgeCount));
-        return new RecordedTrace(new RequestHead(info.Id, info.Client, graphIndex, info.ArrivalMs, latency), _buffers);
+        return new RecordedTrace(new RequestHead(info.Id, info.Client, graph.Index, info.ArrivalMs, latency), _buffers);
     }
 
     /// <summary>
@@ -47,22 +47,16 @@ internal sealed class RequestTrace(int nodes)
     /// too (at time 0): the key of a cache that starts at the Source needs them on every request.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddUnpulledRequestFields(Graph graph, Value request, bool[] done, NodeStatus[] status)
+    private void AddUnpulledRequestFields(CompiledGraph graph, Value request, bool[] done, NodeStatus[] status)
     {
-        var source = graph.SourceId;
-        foreach (var node in graph.Nodes)
+        var source = graph.Graph.SourceId;
+        var (nodes, fields) = graph.SourceFields;
+        for (var i = 0; i < nodes.Length; i++)
         {
-            if (done[node.Id] && status[node.Id] != NodeStatus.Skipped)
+            var node = nodes[i];
+            if (!done[node] || status[node] == NodeStatus.Skipped)
             {
-                continue;
-            }
-
-            foreach (var input in node.Inputs)
-            {
-                if (input.From == source && input.Field is not null)
-                {
-                    Edge(0, source, node.Id, request.GetField(input.Field) ?? Value.Null);
-                }
+                Edge(0, source, node, request.GetField(fields[i]) ?? Value.Null);
             }
         }
     }
