@@ -1,5 +1,6 @@
 using Fluxo.Ir;
 using Fluxo.Runtime.Groups;
+using Fluxo.Runtime.Tracing;
 
 namespace Fluxo.Runtime.Engine;
 
@@ -38,30 +39,6 @@ internal sealed class CompiledGraph
 
     public required SubgraphGroup[] Groups { get; init; }
 
-    private (int[] Nodes, string[] Fields)? _sourceFields;
-
-    /// <summary>
-    /// The inputs that read a field of the request straight from the Source, as parallel arrays of the reading node and
-    /// the field, in node and input order: a traced request records those of nodes that did not run.
-    /// </summary>
-    public (int[] Nodes, string[] Fields) SourceFields => _sourceFields ??= FindSourceFields(Graph);
-
-    private static (int[] Nodes, string[] Fields) FindSourceFields(Graph graph)
-    {
-        var nodes = new List<int>();
-        var fields = new List<string>();
-        foreach (var node in graph.Nodes)
-        {
-            foreach (var input in node.Inputs)
-            {
-                if (input.From == graph.SourceId && input.Field is not null)
-                {
-                    nodes.Add(node.Id);
-                    fields.Add(input.Field);
-                }
-            }
-        }
-
-        return ([.. nodes], [.. fields]);
-    }
+    /// <summary>The inputs that read a field of the request straight from the Source, which a traced request records.</summary>
+    public required SourceFields SourceFields { get; init; }
 }
