@@ -85,7 +85,7 @@ public sealed partial class ServiceReplay
         // When every part keeps its index, the prefix shares this replay's order and positions; otherwise they are renumbered in a copy.
         if (parts.Count == _parts.Count)
         {
-            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt };
+            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt, KeepLatencies = KeepLatencies };
         }
 
         var order = new (int, int, long, double)[count];
@@ -95,7 +95,7 @@ public sealed partial class ServiceReplay
             order[i] = (partOf[part], row, client, arrival);
         }
 
-        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count] };
+        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count], KeepLatencies = KeepLatencies };
     }
 
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
