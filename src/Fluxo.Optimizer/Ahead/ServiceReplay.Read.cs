@@ -88,11 +88,11 @@ public sealed partial class ServiceReplay
             return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt, KeepLatencies = KeepLatencies };
         }
 
-        var order = new (int, int, long, double)[count];
+        var order = new (int, int, long)[count];
         for (var i = 0; i < count; i++)
         {
-            var (part, row, client, arrival) = _order[i];
-            order[i] = (partOf[part], row, client, arrival);
+            var (part, row, client) = _order[i];
+            order[i] = (partOf[part], row, client);
         }
 
         return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count], KeepLatencies = KeepLatencies };
@@ -110,7 +110,7 @@ public sealed partial class ServiceReplay
 
         public FlatTraceBuilder?[] Builders { get; } = new FlatTraceBuilder?[module.Graphs.Length];
 
-        public (int Builder, int Row, long Client, double Arrival)[] Order { get; private set; } = [];
+        public (int Builder, int Row, long Client)[] Order { get; private set; } = [];
 
         public int Kept { get; private set; }
 
@@ -183,7 +183,7 @@ public sealed partial class ServiceReplay
             }
 
             SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
-            Order[Kept++] = (b, row, head.Client, head.ArrivalMs);
+            Order[Kept++] = (b, row, head.Client);
             return true;
         }
     }

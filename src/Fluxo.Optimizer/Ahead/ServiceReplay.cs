@@ -19,7 +19,8 @@ public sealed partial class ServiceReplay
     private const int RunsKept = 8;
 
     private readonly List<Part> _parts = [];
-    private readonly (int Part, int Row, long Client, double Arrival)[] _order;
+    // A request's arrival is its row's in its part's flat trace, not a second copy here (8 bytes per request).
+    private readonly (int Part, int Row, long Client)[] _order;
 
     // The requests are the first _count entries of _order: a prefix shares its whole trace's array instead of copying it.
     private readonly int _count;
@@ -28,7 +29,7 @@ public sealed partial class ServiceReplay
     // Latency arrays of replays that keep none, reused: each is 8 bytes per request.
     private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _buffers = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, int? count = null)
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long)[] order, List<Part> parts, int? count = null)
     {
         Module = module;
         Cost = cost;
@@ -38,7 +39,11 @@ public sealed partial class ServiceReplay
     }
 
     /// <summary>Request i in replay order: its part, row, client and arrival.</summary>
-    private (int Part, int Row, long Client, double Arrival) At(int i) => _order[i];
+    private (int Part, int Row, long Client, double Arrival) At(int i)
+    {
+        var (part, row, client) = _order[i];
+        return (part, row, client, _parts[part].Flat.Arrivals[row]);
+    }
 
     public IrModule Module { get; }
 
@@ -87,7 +92,7 @@ public sealed partial class ServiceReplay
 
         var rows = new int[parts.Count];
         var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
@@ -138,7 +143,7 @@ public sealed partial class ServiceReplay
 
         var rows = new int[parts.Count];
         var order = trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
