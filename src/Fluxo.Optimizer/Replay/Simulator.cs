@@ -105,9 +105,18 @@ public sealed class Simulator
         var buffer = Rent();
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
+        var none = BaseLatencies();
         var sum = 0.0;
         for (var r = 0; r < Trace.Requests; r++)
         {
+            // A request that demands no cache's nodes has its no-cache latency: nothing to look up or replay.
+            if (!program.Caches[Trace.ShapeOf[r]])
+            {
+                buffer[r] = none[r];
+                sum += none[r];
+                continue;
+            }
+
             var hits = 0UL;
             for (var j = 0; j < keys.Length; j++)
             {
