@@ -14,10 +14,11 @@ namespace Fluxo.Optimizer;
 /// <param name="StalenessSeconds">How stale a pre-computed or cached feed or table read may be; null: only deterministic parts and externs declared fresh.</param>
 /// <param name="HoldOut">The share of the trace, at its end, kept out of the search to validate the policy on; 0 searches the whole trace.</param>
 /// <param name="HotKeys">Whether caches may become parts that store their hottest keys (<see cref="AheadPlanner.HotKeys"/>); on by default (<c>--hot-keys false</c> turns them off).</param>
+/// <param name="KeepLatencies">Whether the decision rows keep every request's latency (<see cref="AheadResult.Latencies"/>), for a report's distributions: 8 bytes per request and row.</param>
 public sealed record OptimizeRequest(
     string ServicePath, string TracePath, long Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null,
     Objective Objective = Objective.Mean, PaperSearch.Options? Paper = null, double? StalenessSeconds = null, double HoldOut = ServiceOptimizer.DefaultHoldOut,
-    double Sample = 1.0, bool HotKeys = true);
+    double Sample = 1.0, bool HotKeys = true, bool KeepLatencies = false);
 
 /// <summary>
 /// The policy's gain on the objective (percent of no policy) over the requests it was chosen on and over the later
@@ -80,6 +81,7 @@ public static class ServiceOptimizer
             return null;
         }
 
+        whole.KeepLatencies = request.KeepLatencies;
         var kept = KeptRequests(whole.TraceRequests, request.HoldOut);
         var replay = kept is { } k ? whole.Prefix(k) : whole;
         if (replay.Requests == 0)
@@ -137,15 +139,18 @@ public static class ServiceOptimizer
     /// </summary>
     private static HeldOutCheck? Check(OptimizeRequest request, ServiceReplay whole, ServiceReplay inSample, PolicyDocument policy, DiagnosticBag diagnostics)
     {
-        var warmUp = Math.Min(whole.Requests - inSample.Requests, inSample.Requests / 2);
-        double Gain(ServiceReplay r, int measureFrom)
-        {
-            var none = r.Score(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), measureFrom).Score(request.Objective);
-            return none <= 0 ? 0 : (none - r.Score(policy, measureFrom).Score(request.Objective)) / none * 100;
-        }
+        var kept = inSample.Requests;
+        var warmUp = Math.Min(whole.Requests - kept, kept / 2);
+
+        // One replay of the whole trace gives both windows: a request's latency depends only on the requests before it, so
+        // the in-sample window is what a replay of the in-sample requests alone gives (under --sample, with the whole
+        // trace's sampling corrections).
+        var none = whole.ScoreWindows(PolicyDocument.Empty(policy.Service, policy.BudgetBytes), warmUp, kept, request.Objective);
+        var chosen = whole.ScoreWindows(policy, warmUp, kept, request.Objective);
+        static double Gain(double none, double with) => none <= 0 ? 0 : (none - with) / none * 100;
 
         var check = new HeldOutCheck(
-            request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(inSample, warmUp), Gain(whole, inSample.Requests));
+            request.Objective, (int)inSample.TraceRequests, (int)(whole.TraceRequests - inSample.TraceRequests), Gain(none.Before, chosen.Before), Gain(none.After, chosen.After));
         if (check.GapPoints > HeldOutWarningPoints)
         {
             diagnostics.Add(Diag.HeldOutGap(request.TracePath, request.Objective.ToString().ToLowerInvariant(), check.InSampleGain, check.HeldOutGain, HeldOutWarningPoints));

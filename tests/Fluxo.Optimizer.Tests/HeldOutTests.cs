@@ -1,4 +1,6 @@
 using Fluxo.Diagnostics;
+using Fluxo.Optimizer.Ahead;
+using Fluxo.Optimizer.Replay;
 using Fluxo.TestSupport;
 using Fluxo.Trace;
 
@@ -57,6 +59,22 @@ public sealed class HeldOutTests : IDisposable
         Assert.True(hot.HeldOutGain > check.HeldOutGain + 1, $"held out: {hot.HeldOutGain} with hot keys, {check.HeldOutGain} without");
         Assert.True(hot.GapPoints <= 3, $"{hot.InSampleGain} vs {hot.HeldOutGain}");
         Assert.Null(Optimize(path, new DiagnosticBag(), holdOut: 0).HeldOut);
+    }
+
+    [Fact]
+    public void One_replay_of_the_whole_trace_scores_the_in_sample_window_as_a_replay_of_the_in_sample_requests_alone()
+    {
+        var path = Write("windows", new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[1], 4000, 3));
+        var report = Optimize(path, new DiagnosticBag());
+        Assert.NotEmpty(report.Policy.Caches);
+        var whole = ServiceReplay.Read(WeatherIr.Module(), path, new DiagnosticBag())!;
+        var inSample = whole.Prefix(3200);
+        foreach (var objective in Enum.GetValues<Objective>())
+        {
+            var (before, after) = whole.ScoreWindows(report.Policy, 1000, 3200, objective);
+            Assert.Equal(inSample.Score(report.Policy, 1000).Score(objective), before);
+            Assert.Equal(whole.Score(report.Policy, 3200).Score(objective), after);
+        }
     }
 
     [Fact]

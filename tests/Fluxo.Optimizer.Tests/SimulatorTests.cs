@@ -67,6 +67,22 @@ public sealed class SimulatorTests
     }
 
     [Fact]
+    public void A_request_that_demands_no_cached_node_runs_as_with_no_cache()
+    {
+        var trace = HandTrace.Of(
+            HandTrace.IpRequest(1, "a", "x", "sunny"),
+            HandTrace.ZipRequest(2, "a", "98052", "rainy"),
+            HandTrace.ZipRequest(3, "b", "98052", "rainy"));
+        var s = Session(trace, Cost);
+        var zip = s.Simulator.Run([Cache(s, 1 << 10, WeatherIr.ZipToWeather)]);
+
+        // The IP request never reaches zipToWeather: 33 as without caches. The first zip request misses (0.5 + 40 + 0.25 + 3), the second hits (0.5 + 3).
+        Assert.Equal((33 + 43.75 + 3.5) / 3, zip.MeanMs, 9);
+        Assert.Equal(33, zip.P50Ms, 9);
+        Assert.Equal((1, 2), (zip.Caches[0].Hits, zip.Caches[0].Lookups));
+    }
+
+    [Fact]
     public void All_encompassing_cache_keys_on_request_fields_and_stores_the_response()
     {
         var trace = HandTrace.Of(

@@ -27,7 +27,8 @@ internal static class ReportCommand
     public static int Run(Arguments args, TextWriter output, TextWriter error)
     {
         var diagnostics = new DiagnosticBag();
-        var answer = OptimizeCall.Run(args.Inputs, diagnostics, () =>
+        // The report draws each decision row's latency distribution.
+        var answer = OptimizeCall.Run(args.Inputs with { KeepLatencies = true }, diagnostics, () =>
         {
             if (args.Output == CliOptions.StandardOutput)
             {

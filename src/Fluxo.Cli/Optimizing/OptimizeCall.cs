@@ -18,7 +18,8 @@ internal static class OptimizeCall
 {
     public sealed record Inputs(
         string File, string Trace, string Budget, SearchMethod Search = SearchMethod.Mrc, string? Handler = null, Objective Objective = Objective.Mean,
-        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut, bool HotKeys = true);
+        int PaperN = 20_000, int PaperK = 200, bool Progress = false, string? Staleness = null, double Sample = 1.0, double HoldOut = ServiceOptimizer.DefaultHoldOut, bool HotKeys = true,
+        bool KeepLatencies = false);
 
     /// <summary>What the call answers: the optimizer's report and the request it was given, with the module; all null after errors.</summary>
     public sealed record Answer(IrModule? Module, OptimizeRequest? Request, OptimizeReport? Report);
@@ -97,7 +98,7 @@ internal static class OptimizeCall
 
         var module = budget is null || diagnostics.HasErrors ? null : ServiceLoader.Load(args.File, diagnostics);
         var request = new OptimizeRequest(
-            args.File, traces.Path, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample, args.HotKeys);
+            args.File, traces.Path, budget ?? 0, args.Search, args.Handler, args.Objective, new PaperSearch.Options(args.PaperN, args.PaperK), staleness, args.HoldOut, args.Sample, args.HotKeys, args.KeepLatencies);
         if (args.HoldOut is < 0 or >= 1 || double.IsNaN(args.HoldOut))
         {
             diagnostics.Add(Diag.BadHoldOut(args.HoldOut));

@@ -120,13 +120,13 @@ public static class AheadPlanner
     private static PrecomputeDecision? HotDecision(ServiceReplay replay, ServiceReplay.Part part, int[] nodes, long bytes, double refreshSeconds)
     {
         var block = ServiceReplay.Block(part.Facts, nodes);
-        var keys = part.PartKeys(block);
+        var keys = part.KeysOf(block);
         var edges = part.Facts.Edges.Count;
         var exitEdges = block.OutputNodes.Select(o => Enumerable.Range(0, edges).Where(e => part.Facts.Edges[e].From == o && !block.Contains(part.Facts.Edges[e].To)).ToArray()).ToArray();
         var seen = new Dictionary<ulong, (int Count, long Bytes)>();
-        for (var r = 0; r < keys.Length; r++)
+        for (var r = 0; r < keys.Requests; r++)
         {
-            if (keys[r] is not { } key)
+            if (keys.At(r) is not { } key)
             {
                 continue;
             }

@@ -77,7 +77,7 @@ internal sealed class PartPlan
             if (p.KeyedByRequest)
             {
                 var listed = PrecomputeRule.ParseHotKeys(p.HotKeys) ?? throw new ArgumentException($"a hot key of {name} is not 16 hex digits");
-                hot.Add(new HotPart(blocks.Count, listed, part.PartKeys(block), p.RefreshSeconds * 1000, p.ComputeCostMs));
+                hot.Add(new HotPart(blocks.Count, listed, part.KeysOf(block), p.RefreshSeconds * 1000, p.ComputeCostMs));
             }
             else
             {
@@ -209,7 +209,7 @@ internal sealed class PartPlan
 /// request of each refresh period (off the request's path), a listed key's entry is stored at its first demand (a miss) and
 /// served from then on, and a key not listed runs without the part.
 /// </summary>
-internal sealed class HotPart(int bit, HashSet<ulong> listed, ulong?[] keys, double refreshMs, double workMs)
+internal sealed class HotPart(int bit, HashSet<ulong> listed, ServiceReplay.PartKeys keys, double refreshMs, double workMs)
 {
     private readonly HashSet<ulong> _stored = [];
     private double _nextRefresh;
@@ -223,7 +223,7 @@ internal sealed class HotPart(int bit, HashSet<ulong> listed, ulong?[] keys, dou
     /// <summary>True: served; false: a listed key's first demand (stored now); null: not demanded here or not a hot key.</summary>
     public bool? Access(int r)
     {
-        if (keys[r] is not { } key || !PrecomputeRule.IsHotKey(listed, key))
+        if (keys.At(r) is not { } key || !PrecomputeRule.IsHotKey(listed, key))
         {
             return null;
         }

@@ -85,17 +85,17 @@ public sealed partial class ServiceReplay
         // When every part keeps its index, the prefix shares this replay's order and positions; otherwise they are renumbered in a copy.
         if (parts.Count == _parts.Count)
         {
-            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt };
+            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt, KeepLatencies = KeepLatencies };
         }
 
-        var order = new (int, int, long, double)[count];
+        var order = new (int, int, long)[count];
         for (var i = 0; i < count; i++)
         {
-            var (part, row, client, arrival) = _order[i];
-            order[i] = (partOf[part], row, client, arrival);
+            var (part, row, client) = _order[i];
+            order[i] = (partOf[part], row, client);
         }
 
-        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count] };
+        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count], KeepLatencies = KeepLatencies };
     }
 
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
@@ -110,7 +110,7 @@ public sealed partial class ServiceReplay
 
         public FlatTraceBuilder?[] Builders { get; } = new FlatTraceBuilder?[module.Graphs.Length];
 
-        public (int Builder, int Row, long Client, double Arrival)[] Order { get; private set; } = [];
+        public (int Builder, int Row, long Client)[] Order { get; private set; } = [];
 
         public int Kept { get; private set; }
 
@@ -183,7 +183,7 @@ public sealed partial class ServiceReplay
             }
 
             SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
-            Order[Kept++] = (b, row, head.Client, head.ArrivalMs);
+            Order[Kept++] = (b, row, head.Client);
             return true;
         }
     }

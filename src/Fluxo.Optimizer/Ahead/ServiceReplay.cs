@@ -19,13 +19,17 @@ public sealed partial class ServiceReplay
     private const int RunsKept = 8;
 
     private readonly List<Part> _parts = [];
-    private readonly (int Part, int Row, long Client, double Arrival)[] _order;
+    // A request's arrival is its row's in its part's flat trace, not a second copy here (8 bytes per request).
+    private readonly (int Part, int Row, long Client)[] _order;
 
     // The requests are the first _count entries of _order: a prefix shares its whole trace's array instead of copying it.
     private readonly int _count;
     private readonly Dictionary<(string Policy, int MeasureFrom), AheadResult> _runs = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long, double)[] order, List<Part> parts, int? count = null)
+    // Latency arrays of replays that keep none, reused: each is 8 bytes per request.
+    private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _buffers = [];
+
+    private ServiceReplay(IrModule module, CostModel cost, (int, int, long)[] order, List<Part> parts, int? count = null)
     {
         Module = module;
         Cost = cost;
@@ -35,13 +39,20 @@ public sealed partial class ServiceReplay
     }
 
     /// <summary>Request i in replay order: its part, row, client and arrival.</summary>
-    private (int Part, int Row, long Client, double Arrival) At(int i) => _order[i];
+    private (int Part, int Row, long Client, double Arrival) At(int i)
+    {
+        var (part, row, client) = _order[i];
+        return (part, row, client, _parts[part].Flat.Arrivals[row]);
+    }
 
     public IrModule Module { get; }
 
     public CostModel Cost { get; }
 
     public int Requests => _count;
+
+    /// <summary>Whether <see cref="Run"/>'s results keep every measured request's latency (<see cref="AheadResult.Latencies"/>); a prefix inherits it.</summary>
+    public bool KeepLatencies { get; set; }
 
     /// <summary>
     /// Flattens every handler's requests, keeping a <paramref name="sample"/> share of the key space when below 1 as
@@ -81,7 +92,7 @@ public sealed partial class ServiceReplay
 
         var rows = new int[parts.Count];
         var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
@@ -132,7 +143,7 @@ public sealed partial class ServiceReplay
 
         var rows = new int[parts.Count];
         var order = trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client, r.ArrivalMs)).ToArray();
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
@@ -229,7 +240,43 @@ public sealed partial class ServiceReplay
         return Replay(policy, measureFrom) with { Latencies = null };
     }
 
-    private AheadResult Replay(PolicyDocument policy, int measureFrom)
+    /// <summary>
+    /// One replay of <paramref name="policy"/> scored on <paramref name="objective"/> over two windows of the requests,
+    /// [<paramref name="from"/>, <paramref name="split"/>) and [<paramref name="split"/>, end): the requests before
+    /// <paramref name="from"/> only warm the caches. Kept nowhere.
+    /// </summary>
+    public (double Before, double After) ScoreWindows(PolicyDocument policy, int from, int split, Objective objective)
+    {
+        (double, double) scores = default;
+        Replay(policy, from, (all, n) =>
+        {
+            var before = Math.Clamp(split - from, 0, n);
+            var after = all[before..n];
+            scores = (Window(all, before, objective), Window(after, after.Length, objective));
+        });
+        return scores;
+    }
+
+    /// <summary>The objective over values[0..n], its mean summed in order as <see cref="Enumerable.Average(IEnumerable{double})"/> does; values may be reordered.</summary>
+    private static double Window(double[] values, int n, Objective objective)
+    {
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        var sum = 0.0;
+        for (var i = 0; i < n; i++)
+        {
+            sum += values[i];
+        }
+
+        var (p50, p95, p99) = Percentiles.Of(values, n);
+        return Objectives.Pick(objective, sum / n, p50, p95, p99);
+    }
+
+    /// <param name="inOrder">Given the measured latencies in request order (the first n of the array), before the percentiles reorder them.</param>
+    private AheadResult Replay(PolicyDocument policy, int measureFrom, Action<double[], int>? inOrder = null)
     {
         var plans = _parts.Select(p => PartPlan.Build(Module, p, policy)).ToArray();
         for (var a = 0; a < _parts.Count; a++)
@@ -242,7 +289,9 @@ public sealed partial class ServiceReplay
         // Only the measured requests' latencies are kept.
         var requests = Requests;
         measureFrom = Math.Min(measureFrom, requests);
-        var measured = new double[requests - measureFrom];
+        var count = requests - measureFrom;
+        var keep = KeepLatencies;
+        var measured = keep ? new double[count] : _buffers.TryTake(out var free) && free.Length >= count ? free : new double[requests];
         var byHandler = new double[_parts.Count];
         var countByHandler = new int[_parts.Count];
         var lastByTable = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -353,12 +402,26 @@ public sealed partial class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
-        var mean = measured.Length == 0 ? 0 : measured.Average();
-        var (p50, p95, p99) = measured.Length == 0 ? (0, 0, 0) : Percentiles.Of(measured, measured.Length);
-        return new AheadResult(measured.Length, mean, p50, p95, p99,
+        inOrder?.Invoke(measured, count);
+
+        // Summed in order, as Enumerable.Average sums an array.
+        var sum = 0.0;
+        for (var i = 0; i < count; i++)
+        {
+            sum += measured[i];
+        }
+
+        var mean = count == 0 ? 0 : sum / count;
+        var (p50, p95, p99) = count == 0 ? (0, 0, 0) : Percentiles.Of(measured, count);
+        if (!keep)
+        {
+            _buffers.Add(measured);
+        }
+
+        return new AheadResult(count, mean, p50, p95, p99,
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2),
-            measured);
+            keep ? measured : null);
     }
 
     /// <summary>
@@ -380,6 +443,41 @@ public sealed partial class ServiceReplay
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Per request, the key of a block (<see cref="CacheKey.Combine"/> of its entering values, as the runtime computes it), or
+    /// null when the request did not demand the block or an entering value is missing. One per thread.
+    /// </summary>
+    internal sealed class PartKeys(Part part, Candidate block)
+    {
+        private readonly bool[] _demanded = [.. part.Flat.Shapes.Select(s => block.Nodes.Any(v => s.Ran[v]))];
+        private readonly ulong[] _hashes = new ulong[block.EnteringEdges.Length];
+
+        public int Requests => part.Flat.Requests;
+
+        public ulong? At(int r)
+        {
+            var flat = part.Flat;
+            if (!_demanded[flat.ShapeOf[r]])
+            {
+                return null;
+            }
+
+            var at = r * part.Facts.Edges.Count;
+            for (var k = 0; k < _hashes.Length; k++)
+            {
+                var e = at + block.EnteringEdges[k];
+                if (flat.EdgeBytes[e] < 0)
+                {
+                    return null;
+                }
+
+                _hashes[k] = flat.EdgeHash[e];
+            }
+
+            return CacheKey.Combine(_hashes);
+        }
     }
 
     private sealed record Pending(int PartB, int Spec, ulong[] Predicted, double ReadyAt, double Work, int Launch);
@@ -462,34 +560,8 @@ public sealed partial class ServiceReplay
             return Present(onlyThen) && !Present(onlyElse) ? true : Present(onlyElse) && !Present(onlyThen) ? false : null;
         }
 
-        /// <summary>Per request, the key of <paramref name="block"/> (<see cref="CacheKey.Combine"/> of its entering values, as the runtime
-        /// computes it), or null when the request did not demand the block or an entering value is missing.</summary>
-        public ulong?[] PartKeys(Candidate block)
-        {
-            var keys = new ulong?[Flat.Requests];
-            var edges = Facts.Edges.Count;
-            var hashes = new ulong[block.EnteringEdges.Length];
-            for (var r = 0; r < Flat.Requests; r++)
-            {
-                var shape = Flat.Shapes[Flat.ShapeOf[r]];
-                if (!block.Nodes.Any(v => shape.Ran[v]))
-                {
-                    continue;
-                }
-
-                var present = true;
-                for (var k = 0; k < hashes.Length && present; k++)
-                {
-                    var at = (r * edges) + block.EnteringEdges[k];
-                    present = Flat.EdgeBytes[at] >= 0;
-                    hashes[k] = Flat.EdgeHash[at];
-                }
-
-                keys[r] = present ? CacheKey.Combine(hashes) : null;
-            }
-
-            return keys;
-        }
+        /// <summary>The key of <paramref name="block"/> per request, computed when asked: an array of them would take 16 bytes per request.</summary>
+        public PartKeys KeysOf(Candidate block) => new(this, block);
 
         // Planning asks for the means once per candidate part and per replay; they depend on the flat rows alone.
         // A class, so that a thread reads the pair whole; a copy by `with` (a prefix) holds another trace's means and recomputes.

@@ -98,6 +98,28 @@ public sealed class CandidateKeys
         return new CandidateKeys(keys, ids.Count, bytes, demands == 0 ? 0 : (double)totalBytes / demands, demands == 0 ? 1 : minBytes);
     }
 
+    /// <summary>
+    /// The keys of the first <paramref name="rows"/> requests, sharing these arrays: what computing them on those rows would give, but
+    /// for ids (the same, since ids are handed out in order of first request) and <see cref="DistinctKeys"/>, which stays the whole's.
+    /// </summary>
+    internal CandidateKeys Prefix(int rows)
+    {
+        long totalBytes = 0, demands = 0;
+        var minBytes = int.MaxValue;
+        for (var r = 0; r < rows; r++)
+        {
+            var size = EntryBytes[r];
+            if (size >= 0)
+            {
+                totalBytes += size;
+                minBytes = Math.Min(minBytes, size);
+                demands++;
+            }
+        }
+
+        return new CandidateKeys(KeyIds, DistinctKeys, EntryBytes, demands == 0 ? 0 : (double)totalBytes / demands, demands == 0 ? 1 : minBytes);
+    }
+
     // SplitMix64's finalizer: each input bit flips about half the key bits, so order and value both matter.
     private static ulong Mix(ulong z)
     {

@@ -37,7 +37,8 @@ internal sealed class KeyInterner
             {
                 _keys[i] = key;
                 _ids[i] = ++Count;
-                if (Count * 2 > _keys.Length)
+                // Up to three quarters full: a million keys take 12 MB rather than 24, and a few more probes.
+                if (Count * 4L > _keys.Length * 3L)
                 {
                     Grow();
                 }

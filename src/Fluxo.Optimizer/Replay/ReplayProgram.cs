@@ -19,12 +19,35 @@ internal sealed class ReplayProgram
     {
         Code = code;
         Sink = sink;
+        Caches = [.. code.Select(HasCache)];
     }
 
     /// <summary>Code[shape]: NODE v k p1..pk | CACHE j s src1..srcs ni (isExit v k p1..pk)*ni m mem1..memm.</summary>
     public int[][] Code { get; }
 
     public int Sink { get; }
+
+    /// <summary>
+    /// Caches[shape]: whether a request of that shape looks a cache up. One that does not runs exactly as with no cache:
+    /// each node's ready time is the same maximum plus the same cost, whatever the topological order.
+    /// </summary>
+    public bool[] Caches { get; }
+
+    private static bool HasCache(int[] code)
+    {
+        for (var pc = 0; pc < code.Length;)
+        {
+            if (code[pc] == OpCache)
+            {
+                return true;
+            }
+
+            // NODE v k p1..pk
+            pc += 3 + code[pc + 2];
+        }
+
+        return false;
+    }
 
     /// <summary>The order of units (a node id, or -1-j for cache j), or null when the caches cannot coexist.</summary>
     public static List<int>? UnitOrder(GraphFacts facts, IReadOnlyList<Candidate> caches)

@@ -15,7 +15,7 @@ public sealed class ServiceSimulator
     /// <summary>Latencies kept for handler replays already done; beyond this many, the memo starts over.</summary>
     private const long MemoLimit = 8_000_000;
 
-    private readonly Dictionary<string, (double[] Latencies, CacheStats[] Stats)> _memo = [];
+    private readonly Dictionary<string, (ArraySegment<double> Latencies, CacheStats[] Stats)> _memo = [];
     private readonly ThreadLocal<double[]> _all;
 
     // A replay is deterministic, so every evaluator on this simulator (one per objective, per handler) shares its results.
@@ -100,7 +100,7 @@ public sealed class ServiceSimulator
             }
 
             latencies.CopyTo(all, at);
-            at += latencies.Length;
+            at += latencies.Count;
             foreach (var l in latencies)
             {
                 sum += l;
@@ -133,11 +133,12 @@ public sealed class ServiceSimulator
     }
 
     /// <summary>One handler's latencies (in some order) and cache statistics, replayed once per distinct set of its caches.</summary>
-    private (double[] Latencies, CacheStats[] Stats) RunPart(int part, CachePlacement[] caches)
+    private (ArraySegment<double> Latencies, CacheStats[] Stats) RunPart(int part, CachePlacement[] caches)
     {
         if (caches.Length == 0)
         {
-            return (Parts[part].BaseLatencies(), []);
+            // A prefix's no-cache latencies are the first of its whole trace's array.
+            return (new ArraySegment<double>(Parts[part].BaseLatencies(), 0, Parts[part].Trace.Requests), []);
         }
 
         var key = part + ":" + string.Join(";", caches.Select(c => c.ToString()));
@@ -166,6 +167,6 @@ public sealed class ServiceSimulator
         return (latencies, [.. result.Caches]);
     }
 
-    /// <summary>Per request of handler <paramref name="part"/>, the latency with no cache.</summary>
+    /// <summary>Per request of handler <paramref name="part"/>, the latency with no cache (a prefix's: the first of a longer array).</summary>
     internal double[] BaseLatencies(int part) => Parts[part].BaseLatencies();
 }

@@ -14,7 +14,9 @@ namespace Fluxo.Optimizer.Replay;
 public sealed class Simulator
 {
     private readonly Dictionary<string, CandidateKeys?> _keys = [];
-    private readonly ConcurrentBag<double[]> _buffers = [];
+    // A prefix's simulator shares its whole's buffers: they are long enough, and the two never hold their own sets at once.
+    private readonly ConcurrentBag<double[]> _buffers;
+    private readonly int _bufferLength;
     private readonly Lock _baseLock = new();
     private double[]? _base;
 
@@ -25,6 +27,8 @@ public sealed class Simulator
     {
         Trace = trace;
         Cost = cost ?? CostModel.Default;
+        _buffers = [];
+        _bufferLength = trace.Requests;
     }
 
     /// <summary>A simulator of <paramref name="prefix"/>, the first rows of <paramref name="whole"/>'s trace sharing its arrays.</summary>
@@ -32,6 +36,8 @@ public sealed class Simulator
         : this(prefix, whole.Cost)
     {
         _whole = whole;
+        _buffers = whole._buffers;
+        _bufferLength = whole._bufferLength;
     }
 
     public FlatTrace Trace { get; }
@@ -50,8 +56,9 @@ public sealed class Simulator
             }
         }
 
-        // Computed outside the lock so that searches can build several candidates' keys in parallel.
-        var keys = CandidateKeys.Compute(Trace, candidate, out _);
+        // Computed outside the lock so that searches can build several candidates' keys in parallel. A prefix takes the
+        // whole's rows, so the held-out check, which replays the whole, holds each candidate's keys once.
+        var keys = _whole?.KeysOf(candidate)?.Prefix(Trace.Requests) ?? CandidateKeys.Compute(Trace, candidate, out _);
         lock (_keys)
         {
             _keys[name] = keys;
@@ -95,12 +102,21 @@ public sealed class Simulator
         var keyLookups = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
         var keyHits = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
         var ready = new double[Trace.Facts.NodeCount];
-        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
+        var buffer = Rent();
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
+        var none = BaseLatencies();
         var sum = 0.0;
         for (var r = 0; r < Trace.Requests; r++)
         {
+            // A request that demands no cache's nodes has its no-cache latency: nothing to look up or replay.
+            if (!program.Caches[Trace.ShapeOf[r]])
+            {
+                buffer[r] = none[r];
+                sum += none[r];
+                continue;
+            }
+
             var hits = 0UL;
             for (var j = 0; j < keys.Length; j++)
             {
@@ -158,6 +174,8 @@ public sealed class Simulator
         return Finish(buffer, sum, stats, keep, out latencies);
     }
 
+    private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];
+
     /// <summary>The result of a replay whose latencies are in <paramref name="buffer"/> (taken from the pool, given back here).</summary>
     private SimulationResult Finish(double[] buffer, double sum, CacheStats[] stats, bool keep, out double[]? latencies)
     {
@@ -170,7 +188,7 @@ public sealed class Simulator
     /// <summary>The result with no cache, from <see cref="BaseLatencies"/>: the same values, summed in the same order, as a replay with nothing to look up.</summary>
     private SimulationResult Run(double[] none, bool keep, out double[]? latencies)
     {
-        var buffer = _buffers.TryTake(out var free) ? free : new double[Trace.Requests];
+        var buffer = Rent();
         var sum = 0.0;
         for (var r = 0; r < Trace.Requests; r++)
         {
@@ -181,12 +199,12 @@ public sealed class Simulator
         return Finish(buffer, sum, [], keep, out latencies);
     }
 
-    /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's).</summary>
+    /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's, in the whole's array).</summary>
     internal double[] BaseLatencies()
     {
         lock (_baseLock)
         {
-            return _base ??= _whole?.BaseLatencies()[..Trace.Requests] ?? ComputeBase();
+            return _base ??= _whole?.BaseLatencies() ?? ComputeBase();
         }
     }
 
