@@ -10,12 +10,13 @@ internal sealed class BinaryTraceWriter : TraceWriter
     public const byte RequestTag = (byte)'R';
     public const byte EndTag = (byte)'Z';
 
-    private readonly byte[] _buf = new byte[1 << 16];
+    private readonly byte[] _buf;
     private int _len;
 
-    public BinaryTraceWriter(Stream output, TraceHeader header)
+    public BinaryTraceWriter(Stream output, TraceHeader header, int bufferBytes = DefaultBufferBytes)
         : base(output, header)
     {
+        _buf = new byte[Math.Max(bufferBytes, 1 << 10)];
         Output.Write(Magic);
         var json = HeaderJson(header);
         Varint((ulong)json.Length);
@@ -46,33 +47,37 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Encode(r, nodes, edges, _buf, ref _len);
     }
 
+    // The position is a local threaded through the varints (not a field updated by reference), so it stays in a register.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Encode(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges, byte[] buf, ref int len)
     {
-        buf[len++] = RequestTag;
-        Varint(buf, ref len, (ulong)r.Id);
-        Varint(buf, ref len, (ulong)r.Client);
-        Varint(buf, ref len, (ulong)r.Graph);
-        Varint(buf, ref len, (ulong)ToMicros(r.ArrivalMs));
-        Varint(buf, ref len, (ulong)ToMicros(r.LatencyMs));
-        Varint(buf, ref len, (ulong)nodes.Length);
+        var b = buf.AsSpan();
+        var p = len;
+        b[p++] = RequestTag;
+        p = Varint(b, p, (ulong)r.Id);
+        p = Varint(b, p, (ulong)r.Client);
+        p = Varint(b, p, (ulong)r.Graph);
+        p = Varint(b, p, (ulong)ToMicros(r.ArrivalMs));
+        p = Varint(b, p, (ulong)ToMicros(r.LatencyMs));
+        p = Varint(b, p, (ulong)nodes.Length);
         foreach (var n in nodes)
         {
-            Varint(buf, ref len, (ulong)n.Node);
-            Varint(buf, ref len, (ulong)ToMicros(n.StartMs));
-            Varint(buf, ref len, (ulong)ToMicros(n.SelfMs));
-            buf[len++] = (byte)n.Status;
+            p = Varint(b, p, (ulong)n.Node);
+            p = Varint(b, p, (ulong)ToMicros(n.StartMs));
+            p = Varint(b, p, (ulong)ToMicros(n.SelfMs));
+            b[p++] = (byte)n.Status;
         }
 
-        Varint(buf, ref len, (ulong)edges.Length);
+        p = Varint(b, p, (ulong)edges.Length);
         foreach (var e in edges)
         {
-            Varint(buf, ref len, (ulong)e.From);
-            Varint(buf, ref len, (ulong)e.To);
-            BinaryPrimitives.WriteUInt64LittleEndian(buf.AsSpan(len), e.Hash);
-            len += 8;
-            Varint(buf, ref len, (ulong)e.Bytes);
+            p = Varint(b, p, (ulong)e.From);
+            p = Varint(b, p, (ulong)e.To);
+            BinaryPrimitives.WriteUInt64LittleEndian(b[p..], e.Hash);
+            p = Varint(b, p + 8, (ulong)e.Bytes);
         }
+
+        len = p;
     }
 
     protected override void WriteEnd(long count)
@@ -108,18 +113,27 @@ internal sealed class BinaryTraceWriter : TraceWriter
     private void Varint(ulong v)
     {
         Reserve(10);
-        Varint(_buf, ref _len, v);
+        _len = Varint(_buf, _len, v);
     }
 
+    /// <summary>Writes <paramref name="v"/> at <paramref name="p"/>; returns the position after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Varint(byte[] buf, ref int len, ulong v)
+    private static int Varint(Span<byte> b, int p, ulong v)
     {
+        // Most of a trace's numbers (node ids, counts, small sizes) take one byte.
+        if (v < 0x80)
+        {
+            b[p] = (byte)v;
+            return p + 1;
+        }
+
         while (v >= 0x80)
         {
-            buf[len++] = (byte)(v | 0x80);
+            b[p++] = (byte)(v | 0x80);
             v >>= 7;
         }
 
-        buf[len++] = (byte)v;
+        b[p++] = (byte)v;
+        return p;
     }
 }

@@ -64,6 +64,12 @@ public static class EventOrder
     {
         for (var i = 1; i < nodes.Length; i++)
         {
+            // Most events arrive in order: leave them where they are.
+            if (nodes[i - 1].StartMs <= nodes[i].StartMs)
+            {
+                continue;
+            }
+
             var x = nodes[i];
             var j = i - 1;
             while (j >= 0 && nodes[j].StartMs > x.StartMs)
@@ -82,6 +88,11 @@ public static class EventOrder
     {
         for (var i = 1; i < edges.Length; i++)
         {
+            if (readyMs[i - 1] <= readyMs[i])
+            {
+                continue;
+            }
+
             var (e, at) = (edges[i], readyMs[i]);
             var j = i - 1;
             while (j >= 0 && readyMs[j] > at)

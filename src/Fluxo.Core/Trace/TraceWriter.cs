@@ -35,8 +35,17 @@ public abstract class TraceWriter : IDisposable
         return Create(stream, header, binary);
     }
 
-    public static TraceWriter Create(Stream output, TraceHeader header, bool binary) =>
-        binary ? new BinaryTraceWriter(output, header) : new TextTraceWriter(output, header);
+    public static TraceWriter Create(Stream output, TraceHeader header, bool binary) => Create(output, header, binary, DefaultBufferBytes);
+
+    /// <summary>
+    /// As <see cref="Create(Stream, TraceHeader, bool)"/>, handing <paramref name="output"/> the binary form in writes of
+    /// up to <paramref name="bufferBytes"/> (the text form keeps its own size).
+    /// </summary>
+    public static TraceWriter Create(Stream output, TraceHeader header, bool binary, int bufferBytes) =>
+        binary ? new BinaryTraceWriter(output, header, bufferBytes) : new TextTraceWriter(output, header);
+
+    /// <summary>How much a binary writer encodes before it hands the bytes to its stream.</summary>
+    public const int DefaultBufferBytes = 1 << 16;
 
     public void Write(TraceRequest request) =>
         Write(new RequestHead(request.Id, request.Client, request.Graph, request.ArrivalMs, request.LatencyMs), request.Nodes.AsSpan(), request.Edges.AsSpan());

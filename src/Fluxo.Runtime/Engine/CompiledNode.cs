@@ -1,5 +1,6 @@
 using Fluxo.Ir;
 using Fluxo.Runtime.Groups;
+using Fluxo.Runtime.Tracing;
 
 namespace Fluxo.Runtime.Engine;
 
@@ -37,4 +38,7 @@ internal sealed class CompiledGraph
     public required int[] GroupOf { get; init; }
 
     public required SubgraphGroup[] Groups { get; init; }
+
+    /// <summary>The inputs that read a field of the request straight from the Source, which a traced request records.</summary>
+    public required SourceFields SourceFields { get; init; }
 }

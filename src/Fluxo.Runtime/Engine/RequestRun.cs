@@ -251,7 +251,7 @@ internal sealed class RequestRun
     {
         lock (States)
         {
-            return Trace!.Build(Info, Graph.Index, Graph.Graph, _request, latency, States.Done, States.Start, States.Self, States.Status);
+            return Trace!.Build(Info, Graph.Index, Graph.SourceFields, _request, latency, States.Done, States.Start, States.Self, States.Status);
         }
     }
 }

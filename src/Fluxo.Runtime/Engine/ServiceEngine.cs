@@ -4,6 +4,7 @@ using Fluxo.Ir;
 using Fluxo.Runtime.Caching;
 using Fluxo.Runtime.Groups;
 using Fluxo.Runtime.Tables;
+using Fluxo.Runtime.Tracing;
 using Fluxo.Trace;
 using Fluxo.Values;
 
@@ -93,7 +94,7 @@ public sealed class ServiceEngine
             }
 
             var (groupOf, cacheGroups) = groups.GetValueOrDefault(graph.Name, (Enumerable.Repeat(-1, graph.Nodes.Length).ToArray(), []));
-            graphs[graph.Name] = new CompiledGraph { Graph = graph, Index = gi, Nodes = nodes, GroupOf = groupOf, Groups = cacheGroups };
+            graphs[graph.Name] = new CompiledGraph { Graph = graph, Index = gi, Nodes = nodes, GroupOf = groupOf, Groups = cacheGroups, SourceFields = new SourceFields(graph) };
         }
 
         return diags.HasErrors ? null : new ServiceEngine(module, options, graphs);

@@ -31,14 +31,31 @@ public sealed class RecordedTrace
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTo(TraceWriter writer)
     {
-        var b = Buffers();
+        // Checked here rather than in a helper: a method that throws is not inlined, and compiling it through the tiers
+        // was a fixed cost of every traced run.
+        var b = _buffers;
+        if (b is null)
+        {
+            Written();
+        }
+
         writer.Write(Head, b.NodeSpan, b.EdgeSpan);
         _buffers = null;
         TraceBuffers.Return(b);
     }
 
-    private TraceBuffers Buffers() =>
-        _buffers ?? throw new InvalidOperationException($"request {Head.Id}'s trace was written; its events are gone");
+    private TraceBuffers Buffers()
+    {
+        if (_buffers is null)
+        {
+            Written();
+        }
+
+        return _buffers;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private void Written() => throw new InvalidOperationException($"request {Head.Id}'s trace was written; its events are gone");
 }
 
 /// <summary>

@@ -10,9 +10,12 @@ namespace Fluxo.Runtime.Tracing;
 /// edges, each with the time it was ready, in arrays reused from request to request (a traced request allocates
 /// nothing in proportion to its events). Not thread-safe: the request run calls it under its lock.
 /// </summary>
-internal sealed class RequestTrace(int nodes)
+internal sealed class RequestTrace
 {
-    private readonly TraceBuffers _buffers = TraceBuffers.Rent(nodes);
+    private readonly TraceBuffers _buffers;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public RequestTrace(int nodes) => _buffers = TraceBuffers.Rent(nodes);
 
     // The per-request tracing path is compiled optimized at once, with its small helpers inlined: under tiering each
     // of its methods was compiled two or three times (and ran unoptimized until then), a fixed cost a short run pays.
@@ -25,7 +28,7 @@ internal sealed class RequestTrace(int nodes)
     /// that did not run. The record takes this trace's arrays; the trace is not used again.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RecordedTrace Build(RequestInfo info, int graphIndex, Graph graph, Value request, double latency,
+    public RecordedTrace Build(RequestInfo info, int graphIndex, SourceFields sourceFields, Value request, double latency,
         bool[] done, double[] start, double[] self, NodeStatus[] status)
     {
         var n = done.Length;
@@ -37,7 +40,7 @@ internal sealed class RequestTrace(int nodes)
 
         _buffers.NodeCount = n;
         EventOrder.SortNodes(nodes.AsSpan(0, n));
-        AddUnpulledRequestFields(graph, request, done, status);
+        AddUnpulledRequestFields(sourceFields, request, done, status);
         EventOrder.SortEdges(_buffers.Edges.AsSpan(0, _buffers.EdgeCount), _buffers.Times.AsSpan(0, _buffers.EdgeCount));
         return new RecordedTrace(new RequestHead(info.Id, info.Client, graphIndex, info.ArrivalMs, latency), _buffers);
     }
@@ -47,23 +50,51 @@ internal sealed class RequestTrace(int nodes)
     /// too (at time 0): the key of a cache that starts at the Source needs them on every request.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void AddUnpulledRequestFields(Graph graph, Value request, bool[] done, NodeStatus[] status)
+    private void AddUnpulledRequestFields(SourceFields sourceFields, Value request, bool[] done, NodeStatus[] status)
     {
-        var source = graph.SourceId;
-        foreach (var node in graph.Nodes)
+        var nodes = sourceFields.Nodes;
+        var fields = sourceFields.Fields;
+        for (var i = 0; i < nodes.Length; i++)
         {
-            if (done[node.Id] && status[node.Id] != NodeStatus.Skipped)
+            var node = nodes[i];
+            if (!done[node] || status[node] == NodeStatus.Skipped)
             {
-                continue;
-            }
-
-            foreach (var input in node.Inputs)
-            {
-                if (input.From == source && input.Field is not null)
-                {
-                    Edge(0, source, node.Id, request.GetField(input.Field) ?? Value.Null);
-                }
+                Edge(0, sourceFields.Source, node, request.GetField(fields[i]) ?? Value.Null);
             }
         }
     }
+}
+
+/// <summary>
+/// The inputs of a graph that read a field of the request straight from the Source, as parallel arrays of the reading
+/// node and the field, in node and input order: found once per graph rather than on every traced request.
+/// </summary>
+internal sealed class SourceFields
+{
+    public SourceFields(Graph graph)
+    {
+        Source = graph.SourceId;
+        var nodes = new List<int>();
+        var fields = new List<string>();
+        foreach (var node in graph.Nodes)
+        {
+            foreach (var input in node.Inputs)
+            {
+                if (input.From == graph.SourceId && input.Field is not null)
+                {
+                    nodes.Add(node.Id);
+                    fields.Add(input.Field);
+                }
+            }
+        }
+
+        Nodes = [.. nodes];
+        Fields = [.. fields];
+    }
+
+    public int Source { get; }
+
+    public int[] Nodes { get; }
+
+    public string[] Fields { get; }
 }
