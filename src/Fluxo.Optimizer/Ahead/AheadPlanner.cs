@@ -120,32 +120,40 @@ public static class AheadPlanner
     private static PrecomputeDecision? HotDecision(ServiceReplay replay, ServiceReplay.Part part, int[] nodes, long bytes, double refreshSeconds)
     {
         var block = ServiceReplay.Block(part.Facts, nodes);
-        var keys = part.KeysOf(block);
-        var edges = part.Facts.Edges.Count;
-        var exitEdges = block.OutputNodes.Select(o => Enumerable.Range(0, edges).Where(e => part.Facts.Edges[e].From == o && !block.Contains(part.Facts.Edges[e].To)).ToArray()).ToArray();
-        var seen = new Dictionary<ulong, (int Count, long Bytes)>();
-        for (var r = 0; r < keys.Requests; r++)
+
+        // The simulator's interned keys of the same node set (a cache of the policy, so it has them) count each key in an
+        // array slot: a dictionary of the runtime's keys would take 36 bytes per distinct key and grow by copies. An entry's
+        // size is what its exits carried plus the overhead, as a cache entry's (CandidateKeys).
+        if (part.Simulator.KeysOf(block) is not { } ids)
         {
-            if (keys.At(r) is not { } key)
+            return null;
+        }
+
+        var keys = part.KeysOf(block);
+        var count = new int[ids.DistinctKeys];
+        var most = new int[ids.DistinctKeys];
+        var row = new int[ids.DistinctKeys];
+        for (var r = 0; r < part.Flat.Requests; r++)
+        {
+            var size = ids.EntryBytes[r];
+            if (size < 0)
             {
                 continue;
             }
 
-            // An entry takes what the exits carried (the first edge with a value per exit) plus the overhead, as a cache entry does.
-            long size = CacheKey.EntryOverheadBytes;
-            foreach (var exit in exitEdges)
+            var id = ids.KeyIds[r];
+            if (count[id]++ == 0)
             {
-                var carried = exit.Select(e => part.Flat.EdgeBytes[(r * edges) + e]).FirstOrDefault(b => b >= 0, 0);
-                size += carried;
+                row[id] = r;
             }
 
-            var (count, most) = seen.GetValueOrDefault(key);
-            seen[key] = (count + 1, Math.Max(most, size));
+            most[id] = Math.Max(most[id], size);
         }
 
         var chosen = new List<ulong>();
         var total = 0L;
-        foreach (var (key, (count, size)) in seen.Where(k => k.Value.Count >= 2).OrderByDescending(k => k.Value.Count).ThenBy(k => k.Key))
+        var repeated = Enumerable.Range(0, ids.DistinctKeys).Where(id => count[id] >= 2).Select(id => (Key: keys.At(row[id])!.Value, Count: count[id], Size: (long)most[id]));
+        foreach (var (key, _, size) in repeated.OrderByDescending(k => k.Count).ThenBy(k => k.Key))
         {
             if (total + size > bytes)
             {
@@ -170,19 +178,41 @@ public static class AheadPlanner
     /// <summary>Speculations learned from client sessions: for each handler A, its most likely successor B and the part of B computable from A's parameters and result.</summary>
     public static IReadOnlyList<SpeculateDecision> Speculate(ServiceReplay replay, PolicyDocument around)
     {
-        var pairs = replay.SessionPairs().ToList();
+        // Counted in one pass, not listed: a list of every consecutive pair holds 16 bytes per request, three times over.
         var result = new List<SpeculateDecision>();
         var parts = replay.Parts;
+        var counts = new int[parts.Count, parts.Count];
+        var firstSeen = new long[parts.Count, parts.Count];
+        long seen = 0;
+        foreach (var p in replay.SessionPairs())
+        {
+            if (counts[p.PartA, p.PartB]++ == 0)
+            {
+                firstSeen[p.PartA, p.PartB] = seen;
+            }
+
+            seen++;
+        }
+
         for (var a = 0; a < parts.Count; a++)
         {
-            var followed = pairs.Where(p => p.PartA == a).ToList();
-            if (followed.Count == 0)
+            // The most frequent successor; among equals, the one that followed first.
+            var (b, count, followed) = (-1, 0, 0L);
+            for (var x = 0; x < parts.Count; x++)
+            {
+                followed += counts[a, x];
+                if (counts[a, x] > count || (counts[a, x] == count && count > 0 && firstSeen[a, x] < firstSeen[a, b]))
+                {
+                    (b, count) = (x, counts[a, x]);
+                }
+            }
+
+            if (followed == 0)
             {
                 continue;
             }
 
-            var (b, count) = followed.GroupBy(p => p.PartB).Select(g => (g.Key, g.Count())).MaxBy(x => x.Item2);
-            var probability = (double)count / followed.Count;
+            var probability = (double)count / followed;
             if (probability < MinProbability)
             {
                 continue;
@@ -190,7 +220,16 @@ public static class AheadPlanner
 
             var partA = parts[a];
             var partB = parts[b];
-            var pairsAB = followed.Where(p => p.PartB == b).ToList();
+            var pairsAB = new (int RowA, int RowB)[count];
+            var k = 0;
+            foreach (var p in replay.SessionPairs())
+            {
+                if (p.PartA == a && p.PartB == b)
+                {
+                    pairsAB[k++] = (p.RowA, p.RowB);
+                }
+            }
+
             var bindings = new List<InputBinding>();
             foreach (var param in partB.Graph.Params)
             {
@@ -240,7 +279,7 @@ public static class AheadPlanner
         return result;
     }
 
-    private static double Agreement(ServiceReplay.Part a, ServiceReplay.Part b, List<(int PartA, int RowA, int PartB, int RowB)> pairs, InputBinding binding)
+    private static double Agreement(ServiceReplay.Part a, ServiceReplay.Part b, (int RowA, int RowB)[] pairs, InputBinding binding)
     {
         var agree = 0;
         foreach (var p in pairs)
@@ -253,7 +292,7 @@ public static class AheadPlanner
             }
         }
 
-        return (double)agree / pairs.Count;
+        return (double)agree / pairs.Length;
     }
 
     /// <summary>The fields of a handler's result when it is a declared record: each may bind a later request's parameter.</summary>
