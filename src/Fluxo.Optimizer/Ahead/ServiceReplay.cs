@@ -257,12 +257,22 @@ public sealed partial class ServiceReplay
         return scores;
     }
 
-    /// <summary>The objective over values[0..n], its mean summed in order as <see cref="Enumerable.Average(IEnumerable{double})"/> does; values may be reordered.</summary>
+    /// <summary>The objective over values[0..n]; values may be reordered.</summary>
     private static double Window(double[] values, int n, Objective objective)
+    {
+        var (mean, p50, p95, p99) = Summary(values, n);
+        return Objectives.Pick(objective, mean, p50, p95, p99);
+    }
+
+    /// <summary>
+    /// Mean and percentiles of values[0..n] (zeros when n is 0), the mean summed in order as <see cref="Enumerable.Average(IEnumerable{double})"/>
+    /// sums an array; values may be reordered.
+    /// </summary>
+    private static (double Mean, double P50, double P95, double P99) Summary(double[] values, int n)
     {
         if (n == 0)
         {
-            return 0;
+            return (0, 0, 0, 0);
         }
 
         var sum = 0.0;
@@ -272,7 +282,7 @@ public sealed partial class ServiceReplay
         }
 
         var (p50, p95, p99) = Percentiles.Of(values, n);
-        return Objectives.Pick(objective, sum / n, p50, p95, p99);
+        return (sum / n, p50, p95, p99);
     }
 
     /// <param name="inOrder">Given the measured latencies in request order (the first n of the array), before the percentiles reorder them.</param>
@@ -403,16 +413,7 @@ public sealed partial class ServiceReplay
         }
 
         inOrder?.Invoke(measured, count);
-
-        // Summed in order, as Enumerable.Average sums an array.
-        var sum = 0.0;
-        for (var i = 0; i < count; i++)
-        {
-            sum += measured[i];
-        }
-
-        var mean = count == 0 ? 0 : sum / count;
-        var (p50, p95, p99) = count == 0 ? (0, 0, 0) : Percentiles.Of(measured, count);
+        var (mean, p50, p95, p99) = Summary(measured, count);
         if (!keep)
         {
             _buffers.Add(measured);
@@ -453,8 +454,6 @@ public sealed partial class ServiceReplay
     {
         private readonly bool[] _demanded = [.. part.Flat.Shapes.Select(s => block.Nodes.Any(v => s.Ran[v]))];
         private readonly ulong[] _hashes = new ulong[block.EnteringEdges.Length];
-
-        public int Requests => part.Flat.Requests;
 
         public ulong? At(int r)
         {
