@@ -45,6 +45,54 @@ internal sealed class BinaryTraceReader
         _stream = stream;
     }
 
+    /// <summary>
+    /// The count of a whole trace's end record, read from the file's last bytes (the end tag, the count, then the 8-byte
+    /// checksum), so a sink can size its arrays exactly; null when the tail does not look like one. The stream's position is kept.
+    /// </summary>
+    private long? CountAtEnd()
+    {
+        const int most = 1 + 10 + 8;
+        var length = _stream.Length;
+        if (length < 1 + 1 + 8)
+        {
+            return null;
+        }
+
+        var at = _stream.Position;
+        Span<byte> tail = stackalloc byte[most];
+        var n = (int)Math.Min(most, length);
+        tail = tail[..n];
+        _stream.Position = length - n;
+        _stream.ReadExactly(tail);
+        _stream.Position = at;
+
+        // The count's last byte has no continuation bit; the bytes before it back to the tag all have it.
+        var last = n - 9;
+        if ((tail[last] & 0x80) != 0)
+        {
+            return null;
+        }
+
+        var first = last;
+        while (first > 0 && (tail[first - 1] & 0x80) != 0)
+        {
+            first--;
+        }
+
+        if (first == 0 || tail[first - 1] != BinaryTraceWriter.EndTag || last - first >= 9)
+        {
+            return null;
+        }
+
+        long count = 0;
+        for (var i = last; i >= first; i--)
+        {
+            count = (count << 7) | (long)(tail[i] & 0x7F);
+        }
+
+        return count;
+    }
+
     /// <summary>Streams the trace at <paramref name="path"/> into <paramref name="sink"/>; false after a diagnostic.</summary>
     public static bool Scan(string path, DiagnosticBag diags, ITraceSink sink)
     {
@@ -154,7 +202,11 @@ internal sealed class BinaryTraceReader
                 requests++;
                 if (requests == EstimateAfter && _stream.CanSeek)
                 {
-                    sink.Expect((long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt)));
+                    var estimate = (long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt));
+                    var counted = CountAtEnd();
+                    // The end record is only a hint here (it is checked when reached): one far from the estimate is not believed.
+                    var exact = counted is { } c && c >= requests && c <= 2 * estimate && c >= estimate / 2;
+                    sink.Expect(exact ? counted!.Value : estimate, exact);
                 }
 
                 if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
