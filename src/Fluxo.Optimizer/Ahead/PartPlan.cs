@@ -186,7 +186,7 @@ internal sealed class PartPlan
             var size = _keys[j].EntryBytes[r];
             if (size >= 0 && !_flat.Owns(r, _bits[j]))
             {
-                hits |= Sampling.KeySample.Guess(_flat.Ids[r], j, _sampled[j].Hits, _sampled[j].Lookups) ? 1UL << j : 0;
+                hits |= Sampling.KeySample.Guess(_flat.IdOf(r), j, _sampled[j].Hits, _sampled[j].Lookups) ? 1UL << j : 0;
             }
             else if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size, arrivalMs, _ttls[j]))
             {

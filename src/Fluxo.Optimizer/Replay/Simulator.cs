@@ -128,7 +128,7 @@ public sealed class Simulator
 
                 if (!Trace.Owns(r, bits[j]))
                 {
-                    hits |= Sampling.KeySample.Guess(Trace.Ids[r], j, hitCounts[j], lookups[j]) ? 1UL << j : 0;
+                    hits |= Sampling.KeySample.Guess(Trace.IdOf(r), j, hitCounts[j], lookups[j]) ? 1UL << j : 0;
                     continue;
                 }
 
