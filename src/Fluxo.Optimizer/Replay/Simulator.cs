@@ -95,7 +95,7 @@ public sealed class Simulator
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
         var rates = caches.Select(c => Trace.RateOf(c.Candidate)).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var lrus = caches.Select((c, j) => ByteLru.Pooled(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
         var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
@@ -172,6 +172,11 @@ public sealed class Simulator
         }
 
         block.Return();
+        foreach (var lru in lrus)
+        {
+            lru.Release();
+        }
+
         var sum = 0.0;
         for (var r = 0; r < Trace.Requests; r++)
         {
