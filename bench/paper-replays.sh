@@ -5,7 +5,7 @@
 # revisions: `fluxo optimize --search paper` once with N=2000, K=20 and once with N=200, K=2, on one core
 # (DOTNET_PROCESSOR_COUNT=1), and takes CPU per replay as the difference of the two runs' process CPU over the
 # difference of their replay counts, so reading, JIT and the rest of the process cancel out.
-# Usage: bash bench/paper-replays.sh REV_OLD [ROUNDS=3] [REQUESTS=100000] [N=2000] [K=20]
+# Usage: [REV_NEW=rev] bash bench/paper-replays.sh REV_OLD [ROUNDS=3] [REQUESTS=100000] [N=2000] [K=20]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -15,19 +15,25 @@ requests="${3:-100000}"
 big_n="${4:-2000}"
 big_k="${5:-20}"
 work="$(mktemp -d)"
-cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; git worktree remove --force "$work/new" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 git worktree add -q --detach "$work/old" "$old"
-for d in "$work/old" "$root"; do
+# REV_NEW (a revision) builds that instead of this checkout, so two commits can be compared while the checkout changes.
+new_root="$root"; new="current"
+if [ -n "${REV_NEW:-}" ]; then
+  new="$(git rev-parse --short "$REV_NEW")"; new_root="$work/new"
+  git worktree add -q --detach "$new_root" "$new"
+fi
+for d in "$work/old" "$new_root"; do
   dotnet build "$d/src/Fluxo.Cli" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
     || { echo "paper-replays: the CLI does not build in $d (see $work/build.log)" >&2; cat "$work/build.log" >&2; exit 2; }
 done
-dotnet build "$root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1
-new_cli="$root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
+dotnet build "$new_root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1
+new_cli="$new_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
 old_cli="$work/old/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
 
-dotnet "$root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
+dotnet "$new_root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
 dotnet "$new_cli" traces convert "$work/t.bin" "$work/t.full.txt" --to text >/dev/null
 # Older readers stop at the end line; the checksum line after it came later.
 grep -v '^checksum ' "$work/t.full.txt" >"$work/t.txt"
@@ -56,8 +62,8 @@ for i in $(seq "$rounds"); do
   read -r nc0 nr0 < <(run "$new_cli" 200 2 --hold-out 0 --hot-keys false)
   o="$(per_replay "$oc1" "$or1" "$oc0" "$or0")"; n="$(per_replay "$nc1" "$nr1" "$nc0" "$nr0")"
   olds+=("$o"); news+=("$n")
-  echo "round $i: $old ${o} ms per replay ($or1 and $or0 replays, ${oc1}/${oc0} s CPU); current ${n} ms per replay ($nr1 and $nr0 replays, ${nc1}/${nc0} s CPU)"
+  echo "round $i: $old ${o} ms per replay ($or1 and $or0 replays, ${oc1}/${oc0} s CPU); $new ${n} ms per replay ($nr1 and $nr0 replays, ${nc1}/${nc0} s CPU)"
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 mo="$(median "${olds[@]}")"; mn="$(median "${news[@]}")"
-echo "median: $old ${mo} ms, current ${mn} ms per replay = $(awk -v a="$mn" -v b="$mo" 'BEGIN { printf "%.2f", a / b }')x (target <= 0.5x); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "median: $old ${mo} ms, $new ${mn} ms per replay = $(awk -v a="$mn" -v b="$mo" 'BEGIN { printf "%.2f", a / b }')x (target <= 0.5x); load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -301,7 +301,7 @@ internal static class PerfExperiment
         return (user + sys, long.Parse(parts[3], CultureInfo.InvariantCulture) * 1024, stdout.Result);
     }
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback)
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;

@@ -8,6 +8,7 @@ using Fluxo.Bench.Optimizer;
 // ... -- run-tracing --fluxo FLUXO.dll [--run-rounds 3]: only what tracing costs `fluxo run` (part of perf)
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory, its service in OUT.ir.json
 // ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
+// ... -- replay-loop [--requests 100000] [--rounds 5] [--paper-n 2000] [--paper-k 20]: the paper search's replays again and again, CPU per replay and a digest of the results
 // ... -- jit --fluxo A/fluxo.dll[,B/fluxo.dll] [--rounds 5] [--trace T --service S.ir.json]: JIT-compiled methods and CPU of fluxo commands, builds alternated
 // ... -- sampling [--requests 1000000] [--rates 0.1,0.01] [--budgets 8KB,64KB,1MB] [--workload ip-cold|zip-heavy|ip-hot|wide]: hit ratios sampled per cache key vs exact
 if (args.Length > 0 && args[0] == "checksum")
@@ -23,6 +24,11 @@ if (args.Length > 0 && args[0] == "jit")
 if (args.Length > 0 && args[0] == "sampling")
 {
     return SamplingExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "replay-loop")
+{
+    return ReplayLoop.Run(args, Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "perf")

@@ -56,4 +56,28 @@ public sealed class ByteLruTests
         Assert.InRange(hits, 1, 199_999);
         Assert.Equal(reference.PeakBytes, small.PeakBytes);
     }
+
+    [Fact]
+    public void A_pooled_cache_behaves_as_one_of_its_own_and_gives_its_array_back_clean()
+    {
+        // Round after round on arrays from the pool: a key left behind by an earlier round would hit where the reference misses.
+        var rng = new Random(4);
+        for (var round = 0; round < 20; round++)
+        {
+            var keys = 50 + rng.Next(5_000);
+            var capacity = 40 + rng.Next(4_000);
+            var pooled = ByteLru.Pooled(capacity, keys, minEntryBytes: 10);
+            var reference = new ByteLru(capacity, keys);
+            for (var i = 0; i < 20_000; i++)
+            {
+                var key = (int)Math.Min(keys - 1, Math.Floor(Math.Pow(rng.NextDouble(), 2) * keys));
+                var size = 10 + (key % 50);
+                Assert.Equal(reference.Access(key, size), pooled.Access(key, size));
+                Assert.Equal(reference.UsedBytes, pooled.UsedBytes);
+            }
+
+            Assert.Equal(reference.PeakBytes, pooled.PeakBytes);
+            pooled.Release();
+        }
+    }
 }

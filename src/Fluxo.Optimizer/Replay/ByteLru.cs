@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
@@ -8,20 +10,28 @@ namespace Fluxo.Optimizer.Replay;
 /// stack that fits, which is what makes byte-weighted stack distances exact.
 /// </summary>
 /// <remarks>
-/// Its arrays are sized by what the budget can hold (budget / smallest entry), not by the number of keys: a
-/// small cache over a million keys costs a few hundred slots and a table twice that, found by the key id. When
-/// the budget could hold nearly every key, the slots are the key ids themselves.
+/// Its slots are sized by what the budget can hold (budget / smallest entry), not by the number of keys. A slot is
+/// found from a key id by a table: an open-addressing one twice the slots (a small cache over a million keys costs a
+/// few hundred slots), or, when the budget could hold nearly every key or the caller lends one (<see cref="Pooled"/>),
+/// an array by key id, which a lookup reads once instead of probing.
 /// </remarks>
 public sealed class ByteLru
 {
     private const int Empty = -1;
 
+    // Arrays by key id lent to pooled caches; each is all zero while in the pool.
+    private static readonly ConcurrentBag<int[]> Maps = [];
+
     private readonly int[] _size;
     private readonly int[] _prev;
     private readonly int[] _next;
 
-    // Only when slots are fewer than keys: the key in each slot, and an open-addressing table from key to slot.
-    private readonly int[]? _keyOf;
+    // The key in each slot.
+    private readonly int[] _keyOf;
+
+    // Either 1 + the slot of each key id (0: not cached), or an open-addressing table from key to slot.
+    private readonly int[]? _map;
+    private readonly bool _lent;
     private readonly int[]? _table;
     private readonly int _mask;
     private int _free = Empty;
@@ -34,13 +44,23 @@ public sealed class ByteLru
 
     /// <param name="minEntryBytes">The smallest entry ever stored; bounds how many entries the budget holds at once.</param>
     public ByteLru(long capacity, int keyCount, int minEntryBytes = 1)
+        : this(capacity, keyCount, minEntryBytes, null)
+    {
+    }
+
+    private ByteLru(long capacity, int keyCount, int minEntryBytes, int[]? lent)
     {
         Capacity = capacity;
         var most = Math.Min(keyCount, capacity / Math.Max(1, minEntryBytes));
         var slots = (int)Math.Max(1, most);
-        if ((long)slots * 4 >= keyCount)
+        if (lent is not null)
         {
-            slots = keyCount;
+            _map = lent;
+            _lent = true;
+        }
+        else if ((long)slots * 4 >= keyCount)
+        {
+            _map = new int[keyCount];
         }
         else
         {
@@ -50,15 +70,41 @@ public sealed class ByteLru
                 size <<= 1;
             }
 
-            _keyOf = new int[slots];
             _table = new int[size];
             Array.Fill(_table, Empty);
             _mask = size - 1;
         }
 
+        _keyOf = new int[slots];
         _size = new int[slots];
         _prev = new int[slots];
         _next = new int[slots];
+    }
+
+    /// <summary>
+    /// A cache that borrows its array by key id from a pool shared by all threads instead of allocating a table: for
+    /// replays run one after another, each with a new cache; <see cref="Release"/> gives the array back.
+    /// </summary>
+    public static ByteLru Pooled(long capacity, int keyCount, int minEntryBytes = 1)
+    {
+        var map = Maps.TryTake(out var free) && free.Length >= keyCount ? free : new int[keyCount];
+        return new ByteLru(capacity, keyCount, minEntryBytes, map);
+    }
+
+    /// <summary>Gives a <see cref="Pooled"/> cache's array back, zeroed again by clearing only the keys it holds; the cache is not to be used after.</summary>
+    public void Release()
+    {
+        if (!_lent)
+        {
+            return;
+        }
+
+        for (var slot = _head; slot != Empty; slot = _next[slot])
+        {
+            _map![_keyOf[slot]] = 0;
+        }
+
+        Maps.Add(_map!);
     }
 
     public long Capacity { get; }
@@ -72,7 +118,7 @@ public sealed class ByteLru
     /// <summary>Looks key id <paramref name="key"/> up; on a miss stores it. True on a hit. Sizes must be positive and at least the smallest entry given.</summary>
     public bool Access(int key, int size)
     {
-        var slot = _table is null ? (_size[key] != 0 ? key : Empty) : Find(key);
+        var slot = _map is not null ? _map[key] - 1 : Find(key);
         if (slot != Empty)
         {
             if (slot != _head)
@@ -94,7 +140,7 @@ public sealed class ByteLru
             Drop(_tail);
         }
 
-        slot = _table is null ? key : Insert(key);
+        slot = Insert(key);
         _size[slot] = size;
         PushFront(slot);
         UsedBytes += size;
@@ -135,7 +181,7 @@ public sealed class ByteLru
         return false;
     }
 
-    private int Slot(int key) => _table is null ? (_size[key] != 0 ? key : Empty) : Find(key);
+    private int Slot(int key) => _map is not null ? _map[key] - 1 : Find(key);
 
     private void Drop(int slot)
     {
@@ -143,12 +189,17 @@ public sealed class ByteLru
         UsedBytes -= _size[slot];
         _size[slot] = 0;
         Count--;
-        if (_table is not null)
+        if (_map is not null)
         {
-            Remove(_keyOf![slot]);
-            _next[slot] = _free;
-            _free = slot;
+            _map[_keyOf[slot]] = 0;
         }
+        else
+        {
+            Remove(_keyOf[slot]);
+        }
+
+        _next[slot] = _free;
+        _free = slot;
     }
 
     private int Home(int key) => (int)(((uint)key * 0x9E3779B9u) >> 8) & _mask;
@@ -158,7 +209,7 @@ public sealed class ByteLru
         for (var i = Home(key); ; i = (i + 1) & _mask)
         {
             var slot = _table![i];
-            if (slot == Empty || _keyOf![slot] == key)
+            if (slot == Empty || _keyOf[slot] == key)
             {
                 return slot;
             }
@@ -178,7 +229,13 @@ public sealed class ByteLru
             slot = _fresh++;
         }
 
-        _keyOf![slot] = key;
+        _keyOf[slot] = key;
+        if (_map is not null)
+        {
+            _map[key] = slot + 1;
+            return slot;
+        }
+
         var i = Home(key);
         while (_table![i] != Empty)
         {
@@ -194,7 +251,7 @@ public sealed class ByteLru
     {
         var table = _table!;
         var i = Home(key);
-        while (_keyOf![table[i]] != key)
+        while (_keyOf[table[i]] != key)
         {
             i = (i + 1) & _mask;
         }

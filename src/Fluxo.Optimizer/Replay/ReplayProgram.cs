@@ -20,6 +20,7 @@ internal sealed class ReplayProgram
         Code = code;
         Sink = sink;
         Caches = [.. code.Select(HasCache)];
+        Blockable = code.Where((c, s) => Caches[s]).All(c => WritesBeforeReading(c, sink));
     }
 
     /// <summary>Code[shape]: NODE v k p1..pk | CACHE j s src1..srcs ni (isExit v k p1..pk)*ni m mem1..memm.</summary>
@@ -32,6 +33,58 @@ internal sealed class ReplayProgram
     /// each node's ready time is the same maximum plus the same cost, whatever the topological order.
     /// </summary>
     public bool[] Caches { get; }
+
+    /// <summary>
+    /// True when every shape that looks a cache up reads only ready times its own request wrote and writes the Sink's, so
+    /// <see cref="BlockReplay"/> gives the same latencies as <see cref="Run"/> (which would read a value another request left).
+    /// </summary>
+    public bool Blockable { get; }
+
+    private static bool WritesBeforeReading(int[] code, int sink)
+    {
+        var written = new HashSet<int>();
+        bool Reads(int from, int count) => Enumerable.Range(from, count).All(i => written.Contains(code[i]));
+        for (var pc = 0; pc < code.Length;)
+        {
+            if (code[pc] == OpNode)
+            {
+                // NODE v k p1..pk
+                if (!Reads(pc + 3, code[pc + 2]))
+                {
+                    return false;
+                }
+
+                written.Add(code[pc + 1]);
+                pc += 3 + code[pc + 2];
+                continue;
+            }
+
+            // CACHE j s src1..srcs ni (isExit v k p1..pk)*ni m mem1..memm
+            var sources = code[pc + 2];
+            if (!Reads(pc + 3, sources))
+            {
+                return false;
+            }
+
+            pc += 3 + sources;
+            var inner = code[pc++];
+            for (var i = 0; i < inner; i++)
+            {
+                if (!Reads(pc + 3, code[pc + 2]))
+                {
+                    return false;
+                }
+
+                written.Add(code[pc + 1]);
+                pc += 3 + code[pc + 2];
+            }
+
+            written.UnionWith(code.Skip(pc + 1).Take(code[pc]));
+            pc += 1 + code[pc];
+        }
+
+        return written.Contains(sink);
+    }
 
     private static bool HasCache(int[] code)
     {

@@ -44,6 +44,9 @@ public sealed class Simulator
 
     public CostModel Cost { get; }
 
+    /// <summary>Replays request by request with <see cref="ReplayProgram.Run"/> even where <see cref="BlockReplay"/> applies: the reference the tests hold it to.</summary>
+    internal bool PlainReplay { get; init; }
+
     /// <summary>Keys of a candidate, computed once; null when the trace cannot provide its key.</summary>
     public CandidateKeys? KeysOf(Candidate candidate)
     {
@@ -92,7 +95,7 @@ public sealed class Simulator
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
         var keys = caches.Select(c => KeysOf(c.Candidate)!).ToArray();
         var rates = caches.Select(c => Trace.RateOf(c.Candidate)).ToArray();
-        var lrus = caches.Select((c, j) => new ByteLru(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
+        var lrus = caches.Select((c, j) => ByteLru.Pooled(FlatTrace.SampledBytes(c.Bytes, keys[j].MeanEntryBytes, rates[j]), keys[j].DistinctKeys, keys[j].MinEntryBytes)).ToArray();
         var bits = caches.Select(c => Trace.KeyBit(c.Candidate)).ToArray();
         var lookups = new long[caches.Count];
         var hitCounts = new long[caches.Count];
@@ -101,55 +104,83 @@ public sealed class Simulator
         var expected = caches.Select(c => Trace.ExpectedLookups(c.Candidate)).ToArray();
         var keyLookups = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
         var keyHits = expected.Select((e, j) => e is null ? null : new int[keys[j].DistinctKeys]).ToArray();
-        var ready = new double[Trace.Facts.NodeCount];
         var buffer = Rent();
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
         var none = BaseLatencies();
-        var sum = 0.0;
-        for (var r = 0; r < Trace.Requests; r++)
+        var block = BlockReplay.Rent(Trace.Facts.NodeCount, Trace.Shapes.Count);
+        var hits = block.Hits;
+        var ready = program.Blockable && !PlainReplay ? null : new double[Trace.Facts.NodeCount];
+        for (var first = 0; first < Trace.Requests; first += BlockReplay.Rows)
         {
-            // A request that demands no cache's nodes has its no-cache latency: nothing to look up or replay.
-            if (!program.Caches[Trace.ShapeOf[r]])
+            var count = Math.Min(BlockReplay.Rows, Trace.Requests - first);
+            Array.Clear(hits, 0, count);
+
+            // Cache by cache: each cache sees its lookups in request order, and its lookups depend on no other cache's. A request
+            // that demands no cache's nodes has a negative entry size for every cache, so it looks nothing up.
+            for (var j = 0; j < keys.Length; j++)
             {
-                buffer[r] = none[r];
-                sum += none[r];
+                var bit = 1UL << j;
+                if (keyLookups[j] is null && Trace.KeyMasks is null && caches[j].Candidate.TtlMs <= 0)
+                {
+                    (lookups[j], hitCounts[j]) = Lookups(lrus[j], keys[j], first, count, hits, bit, lookups[j], hitCounts[j]);
+                    continue;
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var r = first + i;
+                    var size = keys[j].EntryBytes[r];
+                    if (size < 0)
+                    {
+                        continue;
+                    }
+
+                    if (!Trace.Owns(r, bits[j]))
+                    {
+                        hits[i] |= Sampling.KeySample.Guess(Trace.IdOf(r), j, hitCounts[j], lookups[j]) ? bit : 0;
+                        continue;
+                    }
+
+                    lookups[j]++;
+                    var hit = lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs);
+                    if (hit)
+                    {
+                        hits[i] |= bit;
+                        hitCounts[j]++;
+                    }
+
+                    if (keyLookups[j] is { } perKey)
+                    {
+                        perKey[keys[j].KeyIds[r]]++;
+                        keyHits[j]![keys[j].KeyIds[r]] += hit ? 1 : 0;
+                    }
+                }
+            }
+
+            if (ready is null)
+            {
+                block.Run(program, Trace, first, count, none, buffer, lookupMs, insertMs);
                 continue;
             }
 
-            var hits = 0UL;
-            for (var j = 0; j < keys.Length; j++)
+            for (var i = 0; i < count; i++)
             {
-                var size = keys[j].EntryBytes[r];
-                if (size < 0)
-                {
-                    continue;
-                }
-
-                if (!Trace.Owns(r, bits[j]))
-                {
-                    hits |= Sampling.KeySample.Guess(Trace.Ids[r], j, hitCounts[j], lookups[j]) ? 1UL << j : 0;
-                    continue;
-                }
-
-                lookups[j]++;
-                var hit = lrus[j].Access(keys[j].KeyIds[r], size, Trace.Arrivals.Length > r ? Trace.Arrivals[r] : 0, caches[j].Candidate.TtlMs);
-                if (hit)
-                {
-                    hits |= 1UL << j;
-                    hitCounts[j]++;
-                }
-
-                if (keyLookups[j] is { } perKey)
-                {
-                    perKey[keys[j].KeyIds[r]]++;
-                    keyHits[j]![keys[j].KeyIds[r]] += hit ? 1 : 0;
-                }
+                var r = first + i;
+                buffer[r] = program.Caches[Trace.ShapeOf[r]] ? program.Run(Trace, r, hits[i], ready, lookupMs, insertMs) : none[r];
             }
+        }
 
-            var latency = program.Run(Trace, r, hits, ready, lookupMs, insertMs);
-            buffer[r] = latency;
-            sum += latency;
+        block.Return();
+        foreach (var lru in lrus)
+        {
+            lru.Release();
+        }
+
+        var sum = 0.0;
+        for (var r = 0; r < Trace.Requests; r++)
+        {
+            sum += buffer[r];
         }
 
         // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
@@ -172,6 +203,33 @@ public sealed class Simulator
             return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
         }).ToArray();
         return Finish(buffer, sum, stats, keep, out latencies);
+    }
+
+    /// <summary>
+    /// A whole, unexpiring cache's lookups of one block: <see cref="ByteLru.Access(int, int)"/> per request that demands it,
+    /// hits marked with <paramref name="bit"/>; returns the running lookups and hits.
+    /// </summary>
+    private static (long Lookups, long Hits) Lookups(ByteLru lru, CandidateKeys keys, int first, int count, ulong[] hits, ulong bit, long lookups, long hitCount)
+    {
+        var sizes = keys.EntryBytes;
+        var ids = keys.KeyIds;
+        for (var i = 0; i < count; i++)
+        {
+            var size = sizes[first + i];
+            if (size < 0)
+            {
+                continue;
+            }
+
+            lookups++;
+            if (lru.Access(ids[first + i], size))
+            {
+                hits[i] |= bit;
+                hitCount++;
+            }
+        }
+
+        return (lookups, hitCount);
     }
 
     private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];

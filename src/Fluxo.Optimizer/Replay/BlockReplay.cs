@@ -1,0 +1,237 @@
+using System.Collections.Concurrent;
+
+namespace Fluxo.Optimizer.Replay;
+
+/// <summary>
+/// <see cref="ReplayProgram.Run"/> for a block of consecutive requests at once: the block's requests of one shape go
+/// through each instruction together, so the program is decoded once per block and shape rather than once per request,
+/// and each instruction is a tight loop over the requests. Each request still gets the very floating-point operations
+/// of the one-request interpreter in the same order (a maximum starting from the same value, then the same sums), so
+/// the same bits; only programs that read no ready time before writing it in the same request qualify
+/// (<see cref="ReplayProgram.Blockable"/>), since the interpreter's stale values are not kept here.
+/// </summary>
+internal sealed class BlockReplay
+{
+    /// <summary>Requests per block: a few tens of KB of ready times for small graphs, so they stay in the core's cache.</summary>
+    public const int Rows = 512;
+
+    // Scratch is pooled rather than per thread, as the latency buffers are: it is per replay running, not per thread that ran one.
+    private static readonly ConcurrentBag<BlockReplay> Pool = [];
+
+    private readonly double[] _begin = new double[Rows];
+    private readonly double[] _done = new double[Rows];
+    private readonly int[] _misses = new int[Rows];
+    private readonly int[] _order = new int[Rows];
+    private readonly int[] _rowBase = new int[Rows];
+    private readonly List<int> _touched = [];
+
+    // Node v's ready time for the i-th request of the group being run at [v * Rows + i].
+    private double[] _ready = [];
+
+    // Per shape, how many of the block's requests have it, then where its group ends in _order; zero between blocks.
+    private int[] _count = [];
+
+    /// <summary>Per request of the block, bit j set when cache j hit; the caller fills it before <see cref="Run"/>.</summary>
+    public ulong[] Hits { get; } = new ulong[Rows];
+
+    public static BlockReplay Rent(int nodes, int shapes)
+    {
+        var scratch = Pool.TryTake(out var free) ? free : new BlockReplay();
+        if (scratch._ready.Length < nodes * Rows)
+        {
+            scratch._ready = new double[nodes * Rows];
+        }
+
+        if (scratch._count.Length < shapes)
+        {
+            scratch._count = new int[shapes];
+        }
+
+        return scratch;
+    }
+
+    public void Return() => Pool.Add(this);
+
+    /// <summary>
+    /// Latencies of requests first..first+count-1 (count at most <see cref="Rows"/>) into <paramref name="latencies"/> at their
+    /// own index: a request whose shape looks no cache up takes its no-cache latency from <paramref name="none"/>.
+    /// </summary>
+    public void Run(ReplayProgram program, FlatTrace trace, int first, int count, double[] none, double[] latencies, double lookupMs, double insertMs)
+    {
+        var shapeOf = trace.ShapeOf;
+        var caches = program.Caches;
+        for (var i = 0; i < count; i++)
+        {
+            var s = shapeOf[first + i];
+            if (!caches[s])
+            {
+                latencies[first + i] = none[first + i];
+            }
+            else if (_count[s]++ == 0)
+            {
+                _touched.Add(s);
+            }
+        }
+
+        var at = 0;
+        foreach (var s in _touched)
+        {
+            var c = _count[s];
+            _count[s] = at;
+            at += c;
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var s = shapeOf[first + i];
+            if (caches[s])
+            {
+                _order[_count[s]++] = i;
+            }
+        }
+
+        var start = 0;
+        foreach (var s in _touched)
+        {
+            var end = _count[s];
+            _count[s] = 0;
+            RunGroup(program.Code[s], program.Sink, _order.AsSpan(start, end - start), first, trace, latencies, lookupMs, insertMs);
+            start = end;
+        }
+
+        _touched.Clear();
+    }
+
+    /// <summary>One shape's requests (block rows <paramref name="rows"/>) through its code, instruction by instruction.</summary>
+    private void RunGroup(int[] code, int sink, ReadOnlySpan<int> rows, int first, FlatTrace trace, double[] latencies, double lookupMs, double insertMs)
+    {
+        var m = rows.Length;
+        var self = trace.Self;
+        var n = trace.Facts.NodeCount;
+        var ready = _ready;
+        var rowBase = _rowBase.AsSpan(0, m);
+        for (var i = 0; i < m; i++)
+        {
+            rowBase[i] = (first + rows[i]) * n;
+        }
+
+        var pc = 0;
+        while (pc < code.Length)
+        {
+            if (code[pc++] == ReplayProgram.OpNode)
+            {
+                var v = code[pc++];
+                var k = code[pc++];
+                Node(code.AsSpan(pc, k), ready.AsSpan(v * Rows, m), rowBase, v, self);
+                pc += k;
+                continue;
+            }
+
+            var bit = 1UL << code[pc++];
+            var sources = code[pc++];
+            var begin = _begin.AsSpan(0, m);
+            Node(code.AsSpan(pc, sources), begin, lookupMs);
+            pc += sources;
+
+            // Only the requests that missed run the cache's nodes; a hit serves them all at the lookup's end.
+            var misses = 0;
+            var hits = Hits;
+            for (var i = 0; i < m; i++)
+            {
+                _misses[misses] = i;
+                misses += (hits[rows[i]] & bit) == 0 ? 1 : 0;
+            }
+
+            var done = _done.AsSpan(0, m);
+            begin.CopyTo(done);
+            var inner = code[pc++];
+            for (var q = 0; q < inner; q++)
+            {
+                var exit = code[pc++] != 0;
+                var v = code[pc++];
+                var k = code[pc++];
+                for (var t = 0; t < misses; t++)
+                {
+                    var i = _misses[t];
+                    var start = begin[i];
+                    for (var p = 0; p < k; p++)
+                    {
+                        start = Math.Max(start, ready[(code[pc + p] * Rows) + i]);
+                    }
+
+                    var value = start + self[rowBase[i] + v];
+                    ready[(v * Rows) + i] = value;
+                    if (exit)
+                    {
+                        done[i] = Math.Max(done[i], value);
+                    }
+                }
+
+                pc += k;
+            }
+
+            for (var t = 0; t < misses; t++)
+            {
+                done[_misses[t]] += insertMs;
+            }
+
+            var members = code[pc++];
+            for (var end = pc + members; pc < end; pc++)
+            {
+                done.CopyTo(ready.AsSpan(code[pc] * Rows, m));
+            }
+        }
+
+        var finish = ready.AsSpan(sink * Rows, m);
+        for (var i = 0; i < m; i++)
+        {
+            latencies[first + rows[i]] = finish[i];
+        }
+    }
+
+    /// <summary>Per request, the latest of <paramref name="preds"/>' ready times and 0, plus the node's self latency.</summary>
+    private void Node(ReadOnlySpan<int> preds, Span<double> dst, ReadOnlySpan<int> rowBase, int v, double[] self)
+    {
+        Latest(preds, dst);
+        for (var i = 0; i < dst.Length; i++)
+        {
+            dst[i] += self[rowBase[i] + v];
+        }
+    }
+
+    /// <summary>Per request, the latest of <paramref name="preds"/>' ready times and 0, plus <paramref name="cost"/>.</summary>
+    private void Node(ReadOnlySpan<int> preds, Span<double> dst, double cost)
+    {
+        Latest(preds, dst);
+        for (var i = 0; i < dst.Length; i++)
+        {
+            dst[i] += cost;
+        }
+    }
+
+    // The interpreter's running maximum: from 0 over the predecessors in code order.
+    private void Latest(ReadOnlySpan<int> preds, Span<double> dst)
+    {
+        var m = dst.Length;
+        if (preds.Length == 0)
+        {
+            dst.Clear();
+            return;
+        }
+
+        var a = _ready.AsSpan(preds[0] * Rows, m);
+        for (var i = 0; i < m; i++)
+        {
+            dst[i] = Math.Max(0.0, a[i]);
+        }
+
+        for (var p = 1; p < preds.Length; p++)
+        {
+            var b = _ready.AsSpan(preds[p] * Rows, m);
+            for (var i = 0; i < m; i++)
+            {
+                dst[i] = Math.Max(dst[i], b[i]);
+            }
+        }
+    }
+}
