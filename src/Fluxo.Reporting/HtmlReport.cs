@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Fluxo.Ir;
 using Fluxo.Policy;
 using Fluxo.Reporting.Graphs;
@@ -39,7 +40,7 @@ public static class HtmlReport
 
     public static string Json(ServiceReport report)
     {
-        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true };
+        var options = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, TypeInfoResolver = ReportJsonContext.Default };
         var node = JsonSerializer.SerializeToNode(report, options)!.AsObject();
         node["policy"] = JsonNode.Parse(PolicyJson.Serialize(report.Policy));
         return node.ToJsonString(options) + "\n";
@@ -108,3 +109,8 @@ public static class HtmlReport
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 }
+
+/// <summary>report.json's serializers, generated at build time, so `fluxo report` builds none by reflection.</summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(ServiceReport))]
+internal sealed partial class ReportJsonContext : JsonSerializerContext;
