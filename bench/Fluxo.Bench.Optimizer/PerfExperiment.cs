@@ -270,13 +270,18 @@ internal static class PerfExperiment
         return (cpu, peak);
     }
 
-    /// <summary>Runs a child under /usr/bin/time: its user + system CPU seconds, peak resident bytes and standard output.</summary>
-    public static (double CpuSeconds, long PeakBytes, string Output) TimeChild(string program, string[] args)
+    /// <summary>Runs a child under /usr/bin/time (with <paramref name="environment"/> added): its user + system CPU seconds, peak resident bytes and standard output.</summary>
+    public static (double CpuSeconds, long PeakBytes, string Output) TimeChild(string program, string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("/usr/bin/time") { RedirectStandardError = true, RedirectStandardOutput = true };
         foreach (var a in new[] { "-f", "FLUXOTIME %U %S %M", program }.Concat(args))
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
         }
 
         using var p = Process.Start(info)!;

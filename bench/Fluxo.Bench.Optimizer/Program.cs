@@ -9,10 +9,16 @@ using Fluxo.Bench.Optimizer;
 // ... -- generate OUT [--requests 100000000]: a synthetic Weather trace streamed to OUT in constant memory, its service in OUT.ir.json
 // ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
 // ... -- replay-loop [--requests 100000] [--rounds 5] [--paper-n 2000] [--paper-k 20]: the paper search's replays again and again, CPU per replay and a digest of the results
+// ... -- jit --fluxo A/fluxo.dll[,B/fluxo.dll] [--rounds 5] [--trace T --service S.ir.json]: JIT-compiled methods and CPU of fluxo commands, builds alternated
 // ... -- sampling [--requests 1000000] [--rates 0.1,0.01] [--budgets 8KB,64KB,1MB] [--workload ip-cold|zip-heavy|ip-hot|wide]: hit ratios sampled per cache key vs exact
 if (args.Length > 0 && args[0] == "checksum")
 {
     return ChecksumExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "jit")
+{
+    return JitExperiment.Run(args, Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "sampling")

@@ -49,6 +49,37 @@ public sealed class FlatTraceReaderTests : IDisposable
         Assert.Equal(expected.EdgeBytes.AsSpan(0, expected.Requests * e).ToArray(), read.EdgeBytes.AsSpan(0, read.Requests * e).ToArray());
         Assert.Equal(expected.ShapeOf.AsSpan(0, expected.Requests).ToArray(), read.ShapeOf.AsSpan(0, read.Requests).ToArray());
         Assert.Equal(expected.Shapes.Select(s => (s.Ran.ToArray(), s.EdgePresent.ToArray())), read.Shapes.Select(s => (s.Ran.ToArray(), s.EdgePresent.ToArray())));
+        Assert.Equal(trace.Requests.Select(r => r.Id), Enumerable.Range(0, read.Requests).Select(read.IdOf));
+        Assert.Equal(trace.Requests.Select(r => r.Id), Enumerable.Range(0, expected.Requests).Select(expected.IdOf));
+    }
+
+    [Theory]
+    [InlineData(1.0, 1)]
+    [InlineData(1.0, 7)]
+    [InlineData(0.3, 1)]
+    public void Each_row_knows_its_requests_id_whether_or_not_ids_count_up_by_one(double sample, int step)
+    {
+        // Rows keep no id while ids count up by one from the first (8 bytes per request); a gap, or a request the sample
+        // leaves out, makes them keep every id.
+        var module = WeatherIr.Module();
+        var generated = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[0], 3000, seed: 5);
+        var trace = generated with { Requests = [.. generated.Requests.Select((r, i) => r with { Id = 40 + ((long)i * step) })] };
+        var path = Write(trace, binary: true);
+        var diagnostics = new DiagnosticBag();
+        var read = OptimizationSession.Create(module, ServiceReplay.Read(module, path, diagnostics, sample: sample)!, path, 4096, diagnostics)!.Parts[0].Trace;
+        Assert.Empty(diagnostics.Items);
+        var ids = Enumerable.Range(0, read.Requests).Select(read.IdOf).ToList();
+        if (sample >= 1)
+        {
+            Assert.Equal(trace.Requests.Select(r => r.Id), ids);
+        }
+        else
+        {
+            Assert.InRange(ids.Count, 1, trace.Requests.Count - 1);
+            Assert.Subset(trace.Requests.Select(r => r.Id).ToHashSet(), ids.ToHashSet());
+            Assert.Equal(ids.Order(), ids);
+            Assert.Equal(ids.Count, ids.Distinct().Count());
+        }
     }
 
     [Fact]

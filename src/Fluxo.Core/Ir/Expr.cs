@@ -38,7 +38,7 @@ public enum CallKind
 public abstract record Expr;
 
 /// <summary>A constant: string, int, float, bool or none.</summary>
-public sealed record LitExpr([property: JsonConverter(typeof(ValueJsonConverter))] Value Value) : Expr;
+public sealed record LitExpr(Value Value) : Expr;
 
 /// <summary>The value arriving on the node's input edge <see cref="Index"/>.</summary>
 public sealed record InputExpr(int Index) : Expr;

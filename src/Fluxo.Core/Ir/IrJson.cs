@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Fluxo.Values;
 
 namespace Fluxo.Ir;
 
@@ -17,7 +18,9 @@ public static class IrJson
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // Literals in their plain JSON form; as an option rather than an attribute, so the generated metadata of Value's own properties is never built.
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new ValueJsonConverter() },
+        TypeInfoResolver = IrJsonContext.Default,
     };
 
     public static string Serialize(IrModule module) => JsonSerializer.Serialize(module, Options) + "\n";
@@ -44,3 +47,14 @@ public static class IrJson
 
     public static Graph WithHash(Graph graph) => graph with { Hash = ComputeHash(graph) };
 }
+
+/// <summary>
+/// The IR's serializers, generated at build time: with <see cref="IrJson.Options"/> (which names, escapes and converts as
+/// before) the JSON is the same, but no process builds them by reflection and Reflection.Emit. A type missing here fails
+/// at its first use.
+/// </summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(IrModule))]
+[JsonSerializable(typeof(Graph))]
+[JsonSerializable(typeof(Expr))]
+internal sealed partial class IrJsonContext : JsonSerializerContext;

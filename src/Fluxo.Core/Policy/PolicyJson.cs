@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Fluxo.Diagnostics;
 using Fluxo.Ir;
 
@@ -7,14 +8,16 @@ namespace Fluxo.Policy;
 /// <summary>Reads and writes policy.json (format in docs/policy-format.md).</summary>
 public static class PolicyJson
 {
-    public static string Serialize(PolicyDocument policy) => JsonSerializer.Serialize(policy, IrJson.Options) + "\n";
+    private static readonly JsonSerializerOptions Options = new(IrJson.Options) { TypeInfoResolver = PolicyJsonContext.Default };
+
+    public static string Serialize(PolicyDocument policy) => JsonSerializer.Serialize(policy, Options) + "\n";
 
     /// <summary>Parses a policy; malformed JSON or a wrong format name becomes a located diagnostic, never an exception.</summary>
     public static PolicyDocument? Parse(string path, string json, DiagnosticBag diagnostics)
     {
         try
         {
-            var policy = JsonSerializer.Deserialize<PolicyDocument>(json, IrJson.Options);
+            var policy = JsonSerializer.Deserialize<PolicyDocument>(json, Options);
             if (policy is null || policy.Format != PolicyDocument.CurrentFormat)
             {
                 diagnostics.Add(Diag.PolicyBadFormat(path, policy?.Format, PolicyDocument.CurrentFormat));
@@ -59,3 +62,8 @@ public static class PolicyJson
         return json is null ? null : Parse(path, json, diagnostics);
     }
 }
+
+/// <summary>The policy's serializers, generated at build time (see <see cref="IrJsonContext"/>).</summary>
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata)]
+[JsonSerializable(typeof(PolicyDocument))]
+internal sealed partial class PolicyJsonContext : JsonSerializerContext;

@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Numerics;
+using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 
@@ -43,6 +45,54 @@ internal sealed class BinaryTraceReader
         _path = path;
         _diags = diags;
         _stream = stream;
+    }
+
+    /// <summary>
+    /// The count of a whole trace's end record, read from the file's last bytes (the end tag, the count, then the 8-byte
+    /// checksum), so a sink can size its arrays exactly; null when the tail does not look like one. The stream's position is kept.
+    /// </summary>
+    private long? CountAtEnd()
+    {
+        const int most = 1 + 10 + 8;
+        var length = _stream.Length;
+        if (length < 1 + 1 + 8)
+        {
+            return null;
+        }
+
+        var at = _stream.Position;
+        Span<byte> tail = stackalloc byte[most];
+        var n = (int)Math.Min(most, length);
+        tail = tail[..n];
+        _stream.Position = length - n;
+        _stream.ReadExactly(tail);
+        _stream.Position = at;
+
+        // The count's last byte has no continuation bit; the bytes before it back to the tag all have it.
+        var last = n - 9;
+        if ((tail[last] & 0x80) != 0)
+        {
+            return null;
+        }
+
+        var first = last;
+        while (first > 0 && (tail[first - 1] & 0x80) != 0)
+        {
+            first--;
+        }
+
+        if (first == 0 || tail[first - 1] != BinaryTraceWriter.EndTag || last - first >= 9)
+        {
+            return null;
+        }
+
+        long count = 0;
+        for (var i = last; i >= first; i--)
+        {
+            count = (count << 7) | (long)(tail[i] & 0x7F);
+        }
+
+        return count;
     }
 
     /// <summary>Streams the trace at <paramref name="path"/> into <paramref name="sink"/>; false after a diagnostic.</summary>
@@ -154,7 +204,11 @@ internal sealed class BinaryTraceReader
                 requests++;
                 if (requests == EstimateAfter && _stream.CanSeek)
                 {
-                    sink.Expect((long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt)));
+                    var estimate = (long)Math.Ceiling(requests * (double)_stream.Length / Math.Max(1, Offset - headerAt));
+                    var counted = CountAtEnd();
+                    // The end record is only a hint here (it is checked when reached): one far from the estimate is not believed.
+                    var exact = counted is { } c && c >= requests && c <= 2 * estimate && c >= estimate / 2;
+                    sink.Expect(exact ? counted!.Value : estimate, exact);
                 }
 
                 if (!sink.Request(head, _nodes.AsSpan(0, nodeCount), _edges.AsSpan(0, edgeCount)))
@@ -326,11 +380,41 @@ internal sealed class BinaryTraceReader
         return LongVarint(max);
     }
 
+    /// <summary>The 7-bit groups of up to eight bytes (high bits already cleared), packed as a varint orders them.</summary>
+    internal static ulong Gather(ulong x)
+    {
+        ulong v = 0;
+        for (var i = 0; i < 8; i++)
+        {
+            v |= ((x >> (8 * i)) & 0x7F) << (7 * i);
+        }
+
+        return v;
+    }
+
     private long LongVarint(long max)
     {
         if (_len - _pos >= 10)
         {
-            // The whole number is in the buffer: no refill to check for between its bytes.
+            // The whole number is in the buffer: no refill to check for between its bytes. Up to eight bytes (times,
+            // sizes), its end is the first byte without the continuation bit in one 64-bit read, and its value those
+            // bytes' 7-bit groups side by side.
+            var word = BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos, 8));
+            var stops = ~word & 0x8080808080808080UL;
+            if (stops != 0)
+            {
+                var length = (BitOperations.TrailingZeroCount(stops) >> 3) + 1;
+                var groups = length == 8 ? 0x7F7F7F7F7F7F7F7FUL : 0x7F7F7F7F7F7F7F7FUL & ((1UL << (length * 8)) - 1);
+                var number = Bmi2.X64.IsSupported ? Bmi2.X64.ParallelBitExtract(word, groups) : Gather(word & groups);
+                if (number > (ulong)max)
+                {
+                    throw new CorruptException(Offset, $"value {number} is out of range (at most {max})");
+                }
+
+                _pos += length;
+                return (long)number;
+            }
+
             var bytes = _buf.AsSpan(_pos, 10);
             ulong value = 0;
             for (var i = 0; i < bytes.Length; i++)

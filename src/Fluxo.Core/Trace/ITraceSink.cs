@@ -10,10 +10,11 @@ public interface ITraceSink
     bool Begin(TraceHeader header);
 
     /// <summary>
-    /// Once, early, when the reader can tell: about how many requests the whole trace holds (from the bytes read so far
-    /// and the file's length), so a sink can size its arrays once instead of growing them.
+    /// Once, early, when the reader can tell: how many requests the whole trace holds, <paramref name="exact"/> when read
+    /// from its end record, else estimated from the bytes read so far and the file's length, so a sink can size its arrays
+    /// once instead of growing them.
     /// </summary>
-    void Expect(long requests)
+    void Expect(long requests, bool exact)
     {
     }
 

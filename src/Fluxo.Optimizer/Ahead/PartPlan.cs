@@ -186,7 +186,7 @@ internal sealed class PartPlan
             var size = _keys[j].EntryBytes[r];
             if (size >= 0 && !_flat.Owns(r, _bits[j]))
             {
-                hits |= Sampling.KeySample.Guess(_flat.Ids[r], j, _sampled[j].Hits, _sampled[j].Lookups) ? 1UL << j : 0;
+                hits |= Sampling.KeySample.Guess(_flat.IdOf(r), j, _sampled[j].Hits, _sampled[j].Lookups) ? 1UL << j : 0;
             }
             else if (size >= 0 && _lrus[j].Access(_keys[j].KeyIds[r], size, arrivalMs, _ttls[j]))
             {
@@ -285,18 +285,20 @@ internal sealed class SpecPlan
     public (int Node, string Table, int? PartitionInput)[] Reads { get; }
 
     /// <summary>The entering values guessed from request <paramref name="rA"/> of the earlier handler.</summary>
-    public ulong[] Predict(ServiceReplay.Part a, int rA) => [.. Fields.Select(f =>
-        Decision.Inputs.FirstOrDefault(b => b.Param == f) is not { } b ? ServiceReplay.NullHash
+    /// <summary>What a run launched after request <paramref name="rA"/> of <paramref name="a"/> predicts for entering field <paramref name="k"/>.</summary>
+    private ulong Predict(ServiceReplay.Part a, int rA, int k) =>
+        Decision.Inputs.FirstOrDefault(b => b.Param == Fields[k]) is not { } b ? ServiceReplay.NullHash
         : b.FromResult ? (b.ResultField is { } field ? a.ResultFieldHash(rA, field) : a.ResultHash(rA)) ?? ServiceReplay.NullHash
-        : a.FieldHash(rA, b.FromParam) ?? ServiceReplay.NullHash)];
+        : a.FieldHash(rA, b.FromParam) ?? ServiceReplay.NullHash;
 
-    public bool Matches(FlatTrace b, int r, ulong[] predicted)
+    /// <summary>Whether request <paramref name="r"/> of <paramref name="b"/> carries into the block the values a run launched after request <paramref name="rA"/> of <paramref name="a"/> predicted.</summary>
+    public bool Matches(FlatTrace b, int r, ServiceReplay.Part a, int rA)
     {
         var edges = b.Facts.Edges.Count;
-        for (var k = 0; k < predicted.Length; k++)
+        for (var k = 0; k < Fields.Length; k++)
         {
             var at = (r * edges) + Block.EnteringEdges[k];
-            if (b.EdgeBytes[at] < 0 || b.EdgeHash[at] != predicted[k])
+            if (b.EdgeBytes[at] < 0 || b.EdgeHash[at] != Predict(a, rA, k))
             {
                 return false;
             }

@@ -47,7 +47,7 @@ public sealed partial class ServiceReplay
             order[i].Builder = partOf[order[i].Builder];
         }
 
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts, count: sink.Kept) { TraceRequests = sink.Seen, _seenAt = sink.SeenAt };
+        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts, count: sink.Kept) { TraceRequests = sink.Seen, _fromFile = true, _seenAt = sink.SeenAt };
     }
 
     /// <summary>
@@ -56,9 +56,14 @@ public sealed partial class ServiceReplay
     /// </summary>
     public ServiceReplay Prefix(long fileRequests)
     {
-        var seenAt = _seenAt ?? throw new InvalidOperationException("only a replay read from a file knows where its requests were");
-        var count = 0;
-        while (count < _count && seenAt[count] < fileRequests)
+        if (!_fromFile)
+        {
+            throw new InvalidOperationException("only a replay read from a file knows where its requests were");
+        }
+
+        var seenAt = _seenAt;
+        var count = seenAt is null ? (int)Math.Min(_count, Math.Max(0, fileRequests)) : 0;
+        while (seenAt is not null && count < _count && seenAt[count] < fileRequests)
         {
             count++;
         }
@@ -85,7 +90,7 @@ public sealed partial class ServiceReplay
         // When every part keeps its index, the prefix shares this replay's order and positions; otherwise they are renumbered in a copy.
         if (parts.Count == _parts.Count)
         {
-            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt, KeepLatencies = KeepLatencies };
+            return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _fromFile = true, _seenAt = seenAt, KeepLatencies = KeepLatencies };
         }
 
         var order = new (int, int, long)[count];
@@ -95,14 +100,15 @@ public sealed partial class ServiceReplay
             order[i] = (partOf[part], row, client);
         }
 
-        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _seenAt = seenAt[..count], KeepLatencies = KeepLatencies };
+        return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _fromFile = true, _seenAt = seenAt?[..count], KeepLatencies = KeepLatencies };
     }
 
     /// <summary>Requests in the trace file, kept by the sample or not.</summary>
     public long TraceRequests { get; private init; }
 
-    // Per request replayed, its position among the file's requests; null when not read from a file.
+    // Per request replayed, its position among the file's requests; null when that is its own position (nothing was left out).
     private int[]? _seenAt;
+    private bool _fromFile;
 
     private sealed class Sink(IrModule module, string path, DiagnosticBag diagnostics, double sample, ulong salt) : ITraceSink
     {
@@ -114,7 +120,8 @@ public sealed partial class ServiceReplay
 
         public int Kept { get; private set; }
 
-        public int[] SeenAt { get; private set; } = [];
+        // Null while every request so far was kept: then a request's position in the file is its own.
+        public int[]? SeenAt { get; private set; }
 
         public long Seen { get; private set; }
 
@@ -137,24 +144,29 @@ public sealed partial class ServiceReplay
             return true;
         }
 
-        public void Expect(long requests)
+        public void Expect(long requests, bool exact)
         {
-            // A little over the estimate: request sizes vary along a trace, and growing past it doubles the arrays.
-            var scale = requests * 1.03 / Math.Max(1, Seen);
+            // A little over an estimate: request sizes vary along a trace, and growing past it doubles the arrays. An exact
+            // count sizes exactly what is known to be kept: every request, so far, of a trace with one handler.
+            var scale = requests * (exact ? 1 : 1.03) / Math.Max(1, Seen);
+            var all = exact && Kept == Seen;
+            var alone = all && Builders.Count(b => b is not null) == 1;
             foreach (var builder in Builders)
             {
-                builder?.Reserve((long)(builder.Count * scale) + 1024);
+                builder?.Reserve(alone ? requests : (long)(builder.Count * scale) + 1024);
             }
 
-            var want = (int)Math.Min(Array.MaxLength, (long)(Kept * scale) + 1024);
+            var want = (int)Math.Min(Array.MaxLength, all ? requests : (long)(Kept * scale) + 1024);
             if (want > Order.Length)
             {
                 var order = Order;
                 Array.Resize(ref order, want);
                 Order = order;
-                var seen = SeenAt;
-                Array.Resize(ref seen, want);
-                SeenAt = seen;
+                if (SeenAt is { } seen)
+                {
+                    Array.Resize(ref seen, want);
+                    SeenAt = seen;
+                }
             }
         }
 
@@ -177,12 +189,26 @@ public sealed partial class ServiceReplay
                 var grown = Order;
                 Array.Resize(ref grown, Math.Max(1024, Order.Length * 2));
                 Order = grown;
-                var seen = SeenAt;
-                Array.Resize(ref seen, grown.Length);
-                SeenAt = seen;
+                if (SeenAt is { } seen)
+                {
+                    Array.Resize(ref seen, grown.Length);
+                    SeenAt = seen;
+                }
             }
 
-            SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
+            if (SeenAt is null && Kept != Seen - 1)
+            {
+                SeenAt = new int[Order.Length];
+                for (var i = 0; i < Kept; i++)
+                {
+                    SeenAt[i] = i;
+                }
+            }
+
+            if (SeenAt is not null)
+            {
+                SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
+            }
             Order[Kept++] = (b, row, head.Client);
             return true;
         }

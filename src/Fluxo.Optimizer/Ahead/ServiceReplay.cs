@@ -345,19 +345,20 @@ public sealed partial class ServiceReplay
             if (pending.Count > 0 && pending.Remove(client, out var p))
             {
                 var spec = plans[p.PartB].Specs[p.Spec];
+                var (partA, rowA, _, _) = At(p.Launch);
                 if (SpeculationRule.Serves(_parts[p.PartB].Graph.Name, p.ReadyAt, part.Graph.Name, arrival,
                         () => Unwritten(part, r, spec, lastByTable, lastByPartition, unknownPartitionWrite, p.Launch))
-                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && spec.Matches(part.Flat, r, p.Predicted))
+                    && spec.Block.Nodes.Any(v => shape.Ran[v]) && spec.Matches(part.Flat, r, _parts[partA], rowA))
                 {
                     program = plan.ProgramFor(bypass, spec);
                     hits |= 1UL << plan.SpecBit;
                     used++;
-                    usedWork += p.Work;
+                    usedWork += spec.WorkMs;
                 }
                 else
                 {
                     wasted++;
-                    wastedWork += p.Work;
+                    wastedWork += spec.WorkMs;
                 }
             }
 
@@ -390,7 +391,7 @@ public sealed partial class ServiceReplay
             {
                 var spec = plans[partB].Specs[s];
                 started++;
-                pending[client] = new Pending(partB, s, spec.Predict(part, r), arrival + latency + spec.DurationMs, spec.WorkMs, i);
+                pending[client] = new Pending(partB, s, arrival + latency + spec.DurationMs, i);
                 peak = Math.Max(peak, pending.Count);
             }
         }
@@ -398,7 +399,7 @@ public sealed partial class ServiceReplay
         foreach (var p in pending.Values)
         {
             wasted++;
-            wastedWork += p.Work;
+            wastedWork += plans[p.PartB].Specs[p.Spec].WorkMs;
         }
 
         var refreshes = plans.Sum(pl => pl.HotRefreshes);
@@ -479,7 +480,9 @@ public sealed partial class ServiceReplay
         }
     }
 
-    private sealed record Pending(int PartB, int Spec, ulong[] Predicted, double ReadyAt, double Work, int Launch);
+    // A value, and what it predicts is read from its launching request when its client comes back: a trace of one-off
+    // clients holds one per request at the end, so an object and an array each would be ~100 bytes per request.
+    private readonly record struct Pending(int PartB, int Spec, double ReadyAt, int Launch);
 
     internal sealed record Part(Graph Graph, GraphFacts Facts, FlatTrace Flat, Simulator Simulator)
     {

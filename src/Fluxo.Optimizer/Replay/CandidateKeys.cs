@@ -68,7 +68,7 @@ public sealed class CandidateKeys
             {
                 if (trace.EdgeBytes[baseEdge + e] < 0)
                 {
-                    missingInRequest = trace.Ids[r];
+                    missingInRequest = trace.IdOf(r);
                     return null;
                 }
 

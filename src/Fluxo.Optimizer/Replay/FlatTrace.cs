@@ -12,12 +12,13 @@ namespace Fluxo.Optimizer.Replay;
 /// </summary>
 public sealed class FlatTrace
 {
-    internal FlatTrace(GraphFacts facts, int requests, long[] ids, double[] self, ulong[] edgeHash, int[] edgeBytes, int[] shapeOf,
+    internal FlatTrace(GraphFacts facts, int requests, long[]? ids, long firstId, double[] self, ulong[] edgeHash, int[] edgeBytes, int[] shapeOf,
         List<RequestShape> shapes, long nodeEvents, double sampleRate)
     {
         Facts = facts;
         Requests = requests;
-        Ids = ids;
+        _ids = ids;
+        _firstId = firstId;
         Self = self;
         EdgeHash = edgeHash;
         EdgeBytes = edgeBytes;
@@ -31,7 +32,12 @@ public sealed class FlatTrace
 
     public int Requests { get; }
 
-    public long[] Ids { get; }
+    // Null when row r's id is _firstId + r.
+    private readonly long[]? _ids;
+    private readonly long _firstId;
+
+    /// <summary>The id of row <paramref name="r"/>'s request.</summary>
+    public long IdOf(int r) => _ids is null ? _firstId + r : _ids[r];
 
     /// <summary>Self latency of node v in request r at [r * NodeCount + v]; 0 for skipped nodes.</summary>
     public double[] Self { get; }
@@ -125,7 +131,7 @@ public sealed class FlatTrace
         var extra = ExtraEvents.Where(x => x.Row < rows).ToList();
         events += extra.Sum(x => (long)x.Extra);
         var streamed = KeySample is null ? rows : rows == 0 ? 0 : StreamedAt[rows - 1];
-        return new FlatTrace(Facts, rows, Ids, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate)
+        return new FlatTrace(Facts, rows, _ids, _firstId, Self, EdgeHash, EdgeBytes, ShapeOf, Shapes, events, SampleRate)
         {
             ExtraEvents = extra, Arrivals = Arrivals, KeySample = KeySample, KeyMasks = KeyMasks, StreamedAt = StreamedAt, Streamed = streamed,
         };

@@ -30,7 +30,9 @@ internal sealed class FlatTraceBuilder
     private readonly List<RequestShape> _shapeList = [];
     private readonly char[] _key;
     private readonly bool[] _ran;
-    private long[] _ids = [];
+    // Null while each row's id is the first row's plus its row, as a one-handler trace's usually are (8 bytes per request).
+    private long[]? _ids;
+    private long _firstId;
     private double[] _arrivals = [];
     private double[] _self = [];
     private ulong[] _edgeHash = [];
@@ -79,7 +81,11 @@ internal sealed class FlatTraceBuilder
             return;
         }
 
-        Array.Resize(ref _ids, want);
+        if (_ids is not null)
+        {
+            Array.Resize(ref _ids, want);
+        }
+
         Array.Resize(ref _arrivals, want);
         Array.Resize(ref _self, want * _n);
         Array.Resize(ref _edgeHash, want * _edgeCount);
@@ -174,7 +180,23 @@ internal sealed class FlatTraceBuilder
 
         _served |= served;
         _nodeEvents += events;
-        _ids[r] = id;
+        if (_ids is null && r > 0 && id != _firstId + r)
+        {
+            _ids = new long[_capacity];
+            for (var i = 0; i < r; i++)
+            {
+                _ids[i] = _firstId + i;
+            }
+        }
+
+        if (_ids is not null)
+        {
+            _ids[r] = id;
+        }
+        else if (r == 0)
+        {
+            _firstId = id;
+        }
         _arrivals[r] = arrivalMs;
         _shapeOf[r] = ShapeOf(r, ranBits, edgeBits);
         var ran = _shapeList[_shapeOf[r]].RanCount;
@@ -194,7 +216,7 @@ internal sealed class FlatTraceBuilder
             _diagnostics.Add(Diag.TraceServedNodes(_path));
         }
 
-        return new FlatTrace(_facts, Count, _ids, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals, KeySample = _sample, KeyMasks = _sample is null ? null : _masks, StreamedAt = _streamedAt, Streamed = _sample?.Streamed ?? Count };
+        return new FlatTrace(_facts, Count, _ids, _firstId, _self, _edgeHash, _edgeBytes, _shapeOf, _shapeList, _nodeEvents, SampleRate) { ExtraEvents = _extraEvents, Arrivals = _arrivals, KeySample = _sample, KeyMasks = _sample is null ? null : _masks, StreamedAt = _streamedAt, Streamed = _sample?.Streamed ?? Count };
     }
 
     // Most graphs fit two 64-bit masks; larger ones pay for a string key per request.

@@ -138,7 +138,7 @@ public sealed class Simulator
 
                     if (!Trace.Owns(r, bits[j]))
                     {
-                        hits[i] |= Sampling.KeySample.Guess(Trace.Ids[r], j, hitCounts[j], lookups[j]) ? bit : 0;
+                        hits[i] |= Sampling.KeySample.Guess(Trace.IdOf(r), j, hitCounts[j], lookups[j]) ? bit : 0;
                         continue;
                     }
 
