@@ -178,9 +178,12 @@ public sealed class Simulator
         }
 
         var sum = 0.0;
+        var (min, max) = (double.MaxValue, double.MinValue);
         for (var r = 0; r < Trace.Requests; r++)
         {
             sum += buffer[r];
+            min = Math.Min(min, buffer[r]);
+            max = Math.Max(max, buffer[r]);
         }
 
         // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
@@ -202,7 +205,7 @@ public sealed class Simulator
 
             return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
         }).ToArray();
-        return Finish(buffer, sum, stats, keep, out latencies);
+        return Finish(buffer, sum, min, max, stats, keep, out latencies);
     }
 
     /// <summary>
@@ -235,9 +238,9 @@ public sealed class Simulator
     private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];
 
     /// <summary>The result of a replay whose latencies are in <paramref name="buffer"/> (taken from the pool, given back here).</summary>
-    private SimulationResult Finish(double[] buffer, double sum, CacheStats[] stats, bool keep, out double[]? latencies)
+    private SimulationResult Finish(double[] buffer, double sum, double min, double max, CacheStats[] stats, bool keep, out double[]? latencies)
     {
-        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests, min, max);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
@@ -248,13 +251,16 @@ public sealed class Simulator
     {
         var buffer = Rent();
         var sum = 0.0;
+        var (min, max) = (double.MaxValue, double.MinValue);
         for (var r = 0; r < Trace.Requests; r++)
         {
             buffer[r] = none[r];
             sum += none[r];
+            min = Math.Min(min, none[r]);
+            max = Math.Max(max, none[r]);
         }
 
-        return Finish(buffer, sum, [], keep, out latencies);
+        return Finish(buffer, sum, min, max, [], keep, out latencies);
     }
 
     /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's, in the whole's array).</summary>
