@@ -123,7 +123,9 @@ public sealed class Simulator
                 var bit = 1UL << j;
                 if (keyLookups[j] is null && Trace.KeyMasks is null && caches[j].Candidate.TtlMs <= 0)
                 {
-                    (lookups[j], hitCounts[j]) = Lookups(lrus[j], keys[j], first, count, hits, bit, lookups[j], hitCounts[j]);
+                    var (looked, hit) = lrus[j].Access(keys[j].KeyIds.AsSpan(first, count), keys[j].EntryBytes.AsSpan(first, count), hits.AsSpan(0, count), bit);
+                    lookups[j] += looked;
+                    hitCounts[j] += hit;
                     continue;
                 }
 
@@ -206,33 +208,6 @@ public sealed class Simulator
             return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
         }).ToArray();
         return Finish(buffer, sum, min, max, stats, keep, out latencies);
-    }
-
-    /// <summary>
-    /// A whole, unexpiring cache's lookups of one block: <see cref="ByteLru.Access(int, int)"/> per request that demands it,
-    /// hits marked with <paramref name="bit"/>; returns the running lookups and hits.
-    /// </summary>
-    private static (long Lookups, long Hits) Lookups(ByteLru lru, CandidateKeys keys, int first, int count, ulong[] hits, ulong bit, long lookups, long hitCount)
-    {
-        var sizes = keys.EntryBytes;
-        var ids = keys.KeyIds;
-        for (var i = 0; i < count; i++)
-        {
-            var size = sizes[first + i];
-            if (size < 0)
-            {
-                continue;
-            }
-
-            lookups++;
-            if (lru.Access(ids[first + i], size))
-            {
-                hits[i] |= bit;
-                hitCount++;
-            }
-        }
-
-        return (lookups, hitCount);
     }
 
     private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];
