@@ -6,25 +6,11 @@
 # and REV_NEW must hold the replay-loop command (from 9d5f3f8 on). Slow: a few minutes per build.
 # Usage: [REV_NEW=rev] bash bench/replay-instructions.sh REV_OLD [REQUESTS=10000] [N=200] [K=2]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-old="$(git rev-parse --short "${1:?REV_OLD}")"
 requests="${2:-10000}"
 n="${3:-200}"
 k="${4:-2}"
-work="$(mktemp -d)"
-cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; git worktree remove --force "$work/new" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-git worktree add -q --detach "$work/old" "$old"
-new_root="$root"; new="current"
-if [ -n "${REV_NEW:-}" ]; then
-  new="$(git rev-parse --short "$REV_NEW")"; new_root="$work/new"
-  git worktree add -q --detach "$new_root" "$new"
-fi
-for d in "$work/old" "$new_root"; do
-  dotnet build "$d/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
-    || { echo "replay-instructions: the bench does not build in $d" >&2; cat "$work/build.log" >&2; exit 2; }
-done
+source "$(dirname "$0")/two-builds.sh"
+two_builds replay-instructions "${1:-}" bench/Fluxo.Bench.Optimizer
 
 # prints "INSTRUCTIONS REPLAYS_PER_ROUND DIGEST"
 count() {
@@ -40,7 +26,7 @@ per_replay() {
   echo "$(( (i3 - i1) / (2 * replays) )) $replays $digest"
 }
 echo "instructions per replay, $requests requests, paper N=$n K=$k; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-read -r oi or od < <(per_replay "$work/old")
+read -r oi or od < <(per_replay "$old_root")
 echo "$old: $oi instructions per replay ($or replays, digest $od)"
 read -r ni nr nd < <(per_replay "$new_root")
 echo "$new: $ni instructions per replay ($nr replays, digest $nd)"
