@@ -4,9 +4,8 @@ using Fluxo.Trace;
 namespace Fluxo.Core.Tests;
 
 /// <summary>
-/// Issue 14: the binary reader decodes a number of up to eight bytes from one 64-bit read. Every length from one to
-/// nine bytes, at both ends of its range, reads back as written; without BMI2 the 7-bit groups are gathered by shifts,
-/// which must agree with the instruction.
+/// The binary form's numbers (LEB128 varints: times in microseconds, sizes, ids) of every length from one to nine bytes,
+/// at both ends of its range, read back as written.
 /// </summary>
 public sealed class TraceVarintTests : IDisposable
 {
@@ -57,33 +56,5 @@ public sealed class TraceVarintTests : IDisposable
             Assert.Equal(a.Nodes.ToArray(), b.Nodes.ToArray());
             Assert.Equal(a.Edges.ToArray(), b.Edges.ToArray());
         }
-    }
-
-    [Fact]
-    public void Gathering_by_shifts_agrees_with_the_bit_extract_instruction()
-    {
-        var random = new Random(14);
-        List<ulong> words = [.. Enumerable.Range(0, 10_000).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next() << 63)), ulong.MaxValue, 0UL];
-        var gathered = words.Select(w => BinaryTraceReader.Gather(w & 0x7F7F7F7F7F7F7F7FUL)).ToList();
-        Assert.Equal(words.Select(ByteByByte), gathered);
-        if (System.Runtime.Intrinsics.X86.Bmi2.X64.IsSupported)
-        {
-            Assert.Equal(words.Select(w => System.Runtime.Intrinsics.X86.Bmi2.X64.ParallelBitExtract(w, 0x7F7F7F7F7F7F7F7FUL)), gathered);
-        }
-    }
-
-    // As a varint is read one byte at a time: each byte's low seven bits, shifted by seven more than the byte before.
-    private static ulong ByteByByte(ulong word)
-    {
-        var bytes = BitConverter.GetBytes(word);
-        ulong v = 0;
-        var shift = 0;
-        foreach (var b in BitConverter.IsLittleEndian ? bytes : [.. bytes.Reverse()])
-        {
-            v |= (ulong)(b & 0x7F) << shift;
-            shift += 7;
-        }
-
-        return v;
     }
 }

@@ -1,6 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.Intrinsics.X86;
 using System.Text.Json;
 using Fluxo.Diagnostics;
 
@@ -380,41 +378,11 @@ internal sealed class BinaryTraceReader
         return LongVarint(max);
     }
 
-    /// <summary>The 7-bit groups of up to eight bytes (high bits already cleared), packed as a varint orders them.</summary>
-    internal static ulong Gather(ulong x)
-    {
-        ulong v = 0;
-        for (var i = 0; i < 8; i++)
-        {
-            v |= ((x >> (8 * i)) & 0x7F) << (7 * i);
-        }
-
-        return v;
-    }
-
     private long LongVarint(long max)
     {
         if (_len - _pos >= 10)
         {
-            // The whole number is in the buffer: no refill to check for between its bytes. Up to eight bytes (times,
-            // sizes), its end is the first byte without the continuation bit in one 64-bit read, and its value those
-            // bytes' 7-bit groups side by side.
-            var word = BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos, 8));
-            var stops = ~word & 0x8080808080808080UL;
-            if (stops != 0)
-            {
-                var length = (BitOperations.TrailingZeroCount(stops) >> 3) + 1;
-                var groups = length == 8 ? 0x7F7F7F7F7F7F7F7FUL : 0x7F7F7F7F7F7F7F7FUL & ((1UL << (length * 8)) - 1);
-                var number = Bmi2.X64.IsSupported ? Bmi2.X64.ParallelBitExtract(word, groups) : Gather(word & groups);
-                if (number > (ulong)max)
-                {
-                    throw new CorruptException(Offset, $"value {number} is out of range (at most {max})");
-                }
-
-                _pos += length;
-                return (long)number;
-            }
-
+            // The whole number is in the buffer: no refill to check for between its bytes.
             var bytes = _buf.AsSpan(_pos, 10);
             ulong value = 0;
             for (var i = 0; i < bytes.Length; i++)
