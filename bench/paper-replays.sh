@@ -7,31 +7,15 @@
 # difference of their replay counts, so reading, JIT and the rest of the process cancel out.
 # Usage: [REV_NEW=rev] bash bench/paper-replays.sh REV_OLD [ROUNDS=3] [REQUESTS=100000] [N=2000] [K=20]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-old="$(git rev-parse --short "${1:?REV_OLD}")"
 rounds="${2:-3}"
 requests="${3:-100000}"
 big_n="${4:-2000}"
 big_k="${5:-20}"
-work="$(mktemp -d)"
-cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; git worktree remove --force "$work/new" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-git worktree add -q --detach "$work/old" "$old"
-# REV_NEW (a revision) builds that instead of this checkout, so two commits can be compared while the checkout changes.
-new_root="$root"; new="current"
-if [ -n "${REV_NEW:-}" ]; then
-  new="$(git rev-parse --short "$REV_NEW")"; new_root="$work/new"
-  git worktree add -q --detach "$new_root" "$new"
-fi
-for d in "$work/old" "$new_root"; do
-  dotnet build "$d/src/Fluxo.Cli" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
-    || { echo "paper-replays: the CLI does not build in $d (see $work/build.log)" >&2; cat "$work/build.log" >&2; exit 2; }
-done
+source "$(dirname "$0")/two-builds.sh"
+two_builds paper-replays "${1:-}" src/Fluxo.Cli
 dotnet build "$new_root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1
 new_cli="$new_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
-old_cli="$work/old/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
+old_cli="$old_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
 
 dotnet "$new_root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
 dotnet "$new_cli" traces convert "$work/t.bin" "$work/t.full.txt" --to text >/dev/null

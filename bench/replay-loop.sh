@@ -3,33 +3,17 @@
 # and a digest of every replay's numbers, which must be equal. REV_OLD must hold the replay-loop command (from 9d5f3f8 on).
 # Usage: [REV_NEW=rev] bash bench/replay-loop.sh REV_OLD [ALTERNATIONS=3] [REQUESTS=100000] [ROUNDS_PER_RUN=4]
 set -euo pipefail
-root="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$root"
-old="$(git rev-parse --short "${1:?REV_OLD}")"
 alternations="${2:-3}"
 requests="${3:-100000}"
 rounds="${4:-4}"
-work="$(mktemp -d)"
-cleanup() { git worktree remove --force "$work/old" 2>/dev/null || true; git worktree remove --force "$work/new" 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-git worktree add -q --detach "$work/old" "$old"
-# REV_NEW (a revision) builds that instead of this checkout, so two commits can be compared while the checkout changes.
-new_root="$root"; new="current"
-if [ -n "${REV_NEW:-}" ]; then
-  new="$(git rev-parse --short "$REV_NEW")"; new_root="$work/new"
-  git worktree add -q --detach "$new_root" "$new"
-fi
-for d in "$work/old" "$new_root"; do
-  dotnet build "$d/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1 \
-    || { echo "replay-loop: the bench does not build in $d" >&2; cat "$work/build.log" >&2; exit 2; }
-done
+source "$(dirname "$0")/two-builds.sh"
+two_builds replay-loop "${1:-}" bench/Fluxo.Bench.Optimizer
 bench() { DOTNET_PROCESSOR_COUNT=1 dotnet "$1/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" replay-loop --requests "$requests" --rounds "$rounds" | tail -1; }
 
 echo "replay-loop on $requests requests, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 olds=(); news=()
 for i in $(seq "$alternations"); do
-  o="$(bench "$work/old")"; n="$(bench "$new_root")"
+  o="$(bench "$old_root")"; n="$(bench "$new_root")"
   echo "$old: $o"; echo "$new: $n"
   olds+=("$(grep -oE 'median [0-9.]+' <<<"$o" | cut -d' ' -f2)"); news+=("$(grep -oE 'median [0-9.]+' <<<"$n" | cut -d' ' -f2)")
   [ "$(grep -oE 'digest [0-9a-f]+' <<<"$o")" = "$(grep -oE 'digest [0-9a-f]+' <<<"$n")" ] || echo "DIGESTS DIFFER: the replays' numbers changed"

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Fluxo.Optimizer.Replay;
 
@@ -116,7 +117,36 @@ public sealed class ByteLru
     public int Count { get; private set; }
 
     /// <summary>Looks key id <paramref name="key"/> up; on a miss stores it. True on a hit. Sizes must be positive and at least the smallest entry given.</summary>
-    public bool Access(int key, int size)
+    public bool Access(int key, int size) => AccessCore(key, size);
+
+    /// <summary>
+    /// <see cref="Access(int, int)"/> for each of a block of requests in order, skipping those whose size is negative (they do
+    /// not demand the cache): sets <paramref name="bit"/> in <paramref name="hits"/> at each hit; returns the lookups and hits.
+    /// </summary>
+    public (int Lookups, int Hits) Access(ReadOnlySpan<int> keys, ReadOnlySpan<int> sizes, Span<ulong> hits, ulong bit)
+    {
+        int lookups = 0, hitCount = 0;
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            var size = sizes[i];
+            if (size < 0)
+            {
+                continue;
+            }
+
+            lookups++;
+            if (AccessCore(keys[i], size))
+            {
+                hits[i] |= bit;
+                hitCount++;
+            }
+        }
+
+        return (lookups, hitCount);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool AccessCore(int key, int size)
     {
         var slot = _map is not null ? _map[key] - 1 : Find(key);
         if (slot != Empty)

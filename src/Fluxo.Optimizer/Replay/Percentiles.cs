@@ -34,6 +34,12 @@ internal static class Percentiles
             max = Math.Max(max, values[i]);
         }
 
+        return Of(values, n, min, max);
+    }
+
+    /// <summary><see cref="Of(double[], int)"/> given the values' least and greatest, for a caller that passed over them already.</summary>
+    public static (double P50, double P95, double P99) Of(double[] values, int n, double min, double max)
+    {
         var low = Bucket(min, 0);
         var span = Bucket(max, low) + 1;
         if (span > (long)n * MaxBucketsPerValue + 1024 || !double.IsFinite(min) || !double.IsFinite(max))

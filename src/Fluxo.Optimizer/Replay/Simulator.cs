@@ -123,7 +123,9 @@ public sealed class Simulator
                 var bit = 1UL << j;
                 if (keyLookups[j] is null && Trace.KeyMasks is null && caches[j].Candidate.TtlMs <= 0)
                 {
-                    (lookups[j], hitCounts[j]) = Lookups(lrus[j], keys[j], first, count, hits, bit, lookups[j], hitCounts[j]);
+                    var (looked, hit) = lrus[j].Access(keys[j].KeyIds.AsSpan(first, count), keys[j].EntryBytes.AsSpan(first, count), hits.AsSpan(0, count), bit);
+                    lookups[j] += looked;
+                    hitCounts[j] += hit;
                     continue;
                 }
 
@@ -178,9 +180,12 @@ public sealed class Simulator
         }
 
         var sum = 0.0;
+        var (min, max) = (double.MaxValue, double.MinValue);
         for (var r = 0; r < Trace.Requests; r++)
         {
             sum += buffer[r];
+            min = Math.Min(min, buffer[r]);
+            max = Math.Max(max, buffer[r]);
         }
 
         // Under a sample a cache's room includes a whole entry of its own (Trace.SampledBytes), which scaling up would count 1 / rate times.
@@ -202,42 +207,15 @@ public sealed class Simulator
 
             return new CacheStats(n, h, Whole(lrus[j].PeakBytes, c.Bytes, rates[j]), Whole(lrus[j].UsedBytes, c.Bytes, rates[j]));
         }).ToArray();
-        return Finish(buffer, sum, stats, keep, out latencies);
-    }
-
-    /// <summary>
-    /// A whole, unexpiring cache's lookups of one block: <see cref="ByteLru.Access(int, int)"/> per request that demands it,
-    /// hits marked with <paramref name="bit"/>; returns the running lookups and hits.
-    /// </summary>
-    private static (long Lookups, long Hits) Lookups(ByteLru lru, CandidateKeys keys, int first, int count, ulong[] hits, ulong bit, long lookups, long hitCount)
-    {
-        var sizes = keys.EntryBytes;
-        var ids = keys.KeyIds;
-        for (var i = 0; i < count; i++)
-        {
-            var size = sizes[first + i];
-            if (size < 0)
-            {
-                continue;
-            }
-
-            lookups++;
-            if (lru.Access(ids[first + i], size))
-            {
-                hits[i] |= bit;
-                hitCount++;
-            }
-        }
-
-        return (lookups, hitCount);
+        return Finish(buffer, sum, min, max, stats, keep, out latencies);
     }
 
     private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];
 
     /// <summary>The result of a replay whose latencies are in <paramref name="buffer"/> (taken from the pool, given back here).</summary>
-    private SimulationResult Finish(double[] buffer, double sum, CacheStats[] stats, bool keep, out double[]? latencies)
+    private SimulationResult Finish(double[] buffer, double sum, double min, double max, CacheStats[] stats, bool keep, out double[]? latencies)
     {
-        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests);
+        var (p50, p95, p99) = Percentiles.Of(buffer, Trace.Requests, min, max);
         latencies = keep ? buffer.AsSpan(0, Trace.Requests).ToArray() : null;
         _buffers.Add(buffer);
         return new SimulationResult(Trace.Requests, sum / Trace.Requests, p50, p95, p99, stats);
@@ -248,13 +226,16 @@ public sealed class Simulator
     {
         var buffer = Rent();
         var sum = 0.0;
+        var (min, max) = (double.MaxValue, double.MinValue);
         for (var r = 0; r < Trace.Requests; r++)
         {
             buffer[r] = none[r];
             sum += none[r];
+            min = Math.Min(min, none[r]);
+            max = Math.Max(max, none[r]);
         }
 
-        return Finish(buffer, sum, [], keep, out latencies);
+        return Finish(buffer, sum, min, max, [], keep, out latencies);
     }
 
     /// <summary>Per request, the latency with no cache (computed once per simulator; a prefix's are the first of the whole's, in the whole's array).</summary>
