@@ -160,11 +160,11 @@ public sealed partial class ServiceReplay
             if (want > Order.Length)
             {
                 var order = Order;
-                Array.Resize(ref order, want);
+                LargeArrays.Resize(ref order, want);
                 Order = order;
                 if (SeenAt is { } seen)
                 {
-                    Array.Resize(ref seen, want);
+                    LargeArrays.Resize(ref seen, want);
                     SeenAt = seen;
                 }
             }
@@ -187,18 +187,18 @@ public sealed partial class ServiceReplay
             if (Kept == Order.Length)
             {
                 var grown = Order;
-                Array.Resize(ref grown, Math.Max(1024, Order.Length * 2));
+                LargeArrays.Resize(ref grown, Math.Max(1024, Order.Length * 2));
                 Order = grown;
                 if (SeenAt is { } seen)
                 {
-                    Array.Resize(ref seen, grown.Length);
+                    LargeArrays.Resize(ref seen, grown.Length);
                     SeenAt = seen;
                 }
             }
 
             if (SeenAt is null && Kept != Seen - 1)
             {
-                SeenAt = new int[Order.Length];
+                SeenAt = LargeArrays.Zeroed<int>(Order.Length);
                 for (var i = 0; i < Kept; i++)
                 {
                     SeenAt[i] = i;

@@ -49,8 +49,8 @@ public sealed class CandidateKeys
             .ToArray();
         var demanded = trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v])).ToArray();
         var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
-        var keys = new int[trace.Requests];
-        var bytes = new int[trace.Requests];
+        var keys = LargeArrays.Zeroed<int>(trace.Requests);
+        var bytes = LargeArrays.Zeroed<int>(trace.Requests);
         missingInRequest = -1;
         long totalBytes = 0, demands = 0;
         var minBytes = int.MaxValue;

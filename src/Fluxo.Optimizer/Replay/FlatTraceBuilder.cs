@@ -83,18 +83,18 @@ internal sealed class FlatTraceBuilder
 
         if (_ids is not null)
         {
-            Array.Resize(ref _ids, want);
+            LargeArrays.Resize(ref _ids, want);
         }
 
-        Array.Resize(ref _arrivals, want);
-        Array.Resize(ref _self, want * _n);
-        Array.Resize(ref _edgeHash, want * _edgeCount);
-        Array.Resize(ref _edgeBytes, want * _edgeCount);
-        Array.Resize(ref _shapeOf, want);
+        LargeArrays.Resize(ref _arrivals, want);
+        LargeArrays.Resize(ref _self, want * _n);
+        LargeArrays.Resize(ref _edgeHash, want * _edgeCount);
+        LargeArrays.Resize(ref _edgeBytes, want * _edgeCount);
+        LargeArrays.Resize(ref _shapeOf, want);
         if (_sample is not null)
         {
-            Array.Resize(ref _masks, want);
-            Array.Resize(ref _streamedAt, want);
+            LargeArrays.Resize(ref _masks, want);
+            LargeArrays.Resize(ref _streamedAt, want);
         }
 
         _capacity = want;
@@ -182,7 +182,7 @@ internal sealed class FlatTraceBuilder
         _nodeEvents += events;
         if (_ids is null && r > 0 && id != _firstId + r)
         {
-            _ids = new long[_capacity];
+            _ids = LargeArrays.Zeroed<long>(_capacity);
             for (var i = 0; i < r; i++)
             {
                 _ids[i] = _firstId + i;

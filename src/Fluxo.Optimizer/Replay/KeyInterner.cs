@@ -19,8 +19,8 @@ internal sealed class KeyInterner
             size <<= 1;
         }
 
-        _keys = new ulong[size];
-        _ids = new int[size];
+        _keys = LargeArrays.Zeroed<ulong>(size);
+        _ids = LargeArrays.Zeroed<int>(size);
         _mask = size - 1;
     }
 
@@ -59,8 +59,8 @@ internal sealed class KeyInterner
     {
         var keys = _keys;
         var ids = _ids;
-        _keys = new ulong[keys.Length * 2];
-        _ids = new int[keys.Length * 2];
+        _keys = LargeArrays.Zeroed<ulong>(keys.Length * 2);
+        _ids = LargeArrays.Zeroed<int>(keys.Length * 2);
         _mask = _keys.Length - 1;
         for (var j = 0; j < keys.Length; j++)
         {

@@ -28,7 +28,7 @@ public sealed class ServiceSimulator
         Requests = parts.Sum(p => p.Trace.Requests);
         NodeEvents = parts.Sum(p => p.Trace.NodeEvents);
         var requests = Requests;
-        _all = new ThreadLocal<double[]>(() => new double[requests]);
+        _all = new ThreadLocal<double[]>(() => LargeArrays.Zeroed<double>(requests));
     }
 
     /// <summary>One simulator per handler, in part order.</summary>

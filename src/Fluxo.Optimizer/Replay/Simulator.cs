@@ -210,7 +210,7 @@ public sealed class Simulator
         return Finish(buffer, sum, min, max, stats, keep, out latencies);
     }
 
-    private double[] Rent() => _buffers.TryTake(out var free) ? free : new double[_bufferLength];
+    private double[] Rent() => _buffers.TryTake(out var free) ? free : LargeArrays.Zeroed<double>(_bufferLength);
 
     /// <summary>The result of a replay whose latencies are in <paramref name="buffer"/> (taken from the pool, given back here).</summary>
     private SimulationResult Finish(double[] buffer, double sum, double min, double max, CacheStats[] stats, bool keep, out double[]? latencies)
@@ -252,7 +252,7 @@ public sealed class Simulator
         {
             var none = ReplayProgram.Compile(Trace, [])!;
             var ready = new double[Trace.Facts.NodeCount];
-            var latencies = new double[Trace.Requests];
+            var latencies = LargeArrays.Zeroed<double>(Trace.Requests);
             for (var r = 0; r < Trace.Requests; r++)
             {
                 latencies[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
