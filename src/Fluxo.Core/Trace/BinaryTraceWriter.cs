@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Fluxo.Trace;
 
@@ -47,34 +48,35 @@ internal sealed class BinaryTraceWriter : TraceWriter
         Encode(r, nodes, edges, _buf, ref _len);
     }
 
-    // The position is a local threaded through the varints (not a field updated by reference), so it stays in a register.
+    // The position is a local threaded through the varints (not a field updated by reference), so it stays in a register;
+    // WriteRequest reserved room for the largest encoding, so the writes need no bounds checks.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Encode(in RequestHead r, ReadOnlySpan<NodeEvent> nodes, ReadOnlySpan<EdgeEvent> edges, byte[] buf, ref int len)
     {
-        var b = buf.AsSpan();
+        ref var b = ref MemoryMarshal.GetArrayDataReference(buf);
         var p = len;
-        b[p++] = RequestTag;
-        p = Varint(b, p, (ulong)r.Id);
-        p = Varint(b, p, (ulong)r.Client);
-        p = Varint(b, p, (ulong)r.Graph);
-        p = Varint(b, p, (ulong)ToMicros(r.ArrivalMs));
-        p = Varint(b, p, (ulong)ToMicros(r.LatencyMs));
-        p = Varint(b, p, (ulong)nodes.Length);
+        Unsafe.Add(ref b, p++) = RequestTag;
+        p = Varint(ref b, p, (ulong)r.Id);
+        p = Varint(ref b, p, (ulong)r.Client);
+        p = Varint(ref b, p, (ulong)r.Graph);
+        p = Varint(ref b, p, (ulong)ToMicros(r.ArrivalMs));
+        p = Varint(ref b, p, (ulong)ToMicros(r.LatencyMs));
+        p = Varint(ref b, p, (ulong)nodes.Length);
         foreach (var n in nodes)
         {
-            p = Varint(b, p, (ulong)n.Node);
-            p = Varint(b, p, (ulong)ToMicros(n.StartMs));
-            p = Varint(b, p, (ulong)ToMicros(n.SelfMs));
-            b[p++] = (byte)n.Status;
+            p = Varint(ref b, p, (ulong)n.Node);
+            p = Varint(ref b, p, (ulong)ToMicros(n.StartMs));
+            p = Varint(ref b, p, (ulong)ToMicros(n.SelfMs));
+            Unsafe.Add(ref b, p++) = (byte)n.Status;
         }
 
-        p = Varint(b, p, (ulong)edges.Length);
+        p = Varint(ref b, p, (ulong)edges.Length);
         foreach (var e in edges)
         {
-            p = Varint(b, p, (ulong)e.From);
-            p = Varint(b, p, (ulong)e.To);
-            BinaryPrimitives.WriteUInt64LittleEndian(b[p..], e.Hash);
-            p = Varint(b, p + 8, (ulong)e.Bytes);
+            p = Varint(ref b, p, (ulong)e.From);
+            p = Varint(ref b, p, (ulong)e.To);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p), BitConverter.IsLittleEndian ? e.Hash : BinaryPrimitives.ReverseEndianness(e.Hash));
+            p = Varint(ref b, p + 8, (ulong)e.Bytes);
         }
 
         len = p;
@@ -113,27 +115,34 @@ internal sealed class BinaryTraceWriter : TraceWriter
     private void Varint(ulong v)
     {
         Reserve(10);
-        _len = Varint(_buf, _len, v);
+        _len = Varint(ref MemoryMarshal.GetArrayDataReference(_buf), _len, v);
     }
 
-    /// <summary>Writes <paramref name="v"/> at <paramref name="p"/>; returns the position after it.</summary>
+    /// <summary>Writes <paramref name="v"/> at <paramref name="p"/>, which has room for ten bytes; returns the position after it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Varint(Span<byte> b, int p, ulong v)
+    private static int Varint(ref byte b, int p, ulong v)
     {
-        // Most of a trace's numbers (node ids, counts, small sizes) take one byte.
+        // Most of a trace's numbers (node ids, counts, small sizes) take one byte: that case is inlined, the rest is a call.
         if (v < 0x80)
         {
-            b[p] = (byte)v;
+            Unsafe.Add(ref b, p) = (byte)v;
             return p + 1;
         }
 
-        while (v >= 0x80)
+        return LongVarint(ref b, p, v);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int LongVarint(ref byte b, int p, ulong v)
+    {
+        do
         {
-            b[p++] = (byte)(v | 0x80);
+            Unsafe.Add(ref b, p++) = (byte)(v | 0x80);
             v >>= 7;
         }
+        while (v >= 0x80);
 
-        b[p++] = (byte)v;
+        Unsafe.Add(ref b, p++) = (byte)v;
         return p;
     }
 }
