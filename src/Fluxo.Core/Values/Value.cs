@@ -1,10 +1,8 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Numerics;
+using System.IO.Hashing;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Fluxo.Values;
@@ -140,7 +138,7 @@ public abstract class Value : IEquatable<Value>
             ascii[0] = (byte)ValueKind.String;
             if (Ascii.FromUtf16(s.V, ascii[1..], out _) == OperationStatus.Done)
             {
-                _hash = Xx64.Hash(ascii);
+                _hash = XxHash64.HashToUInt64(ascii);
                 Volatile.Write(ref _size, ascii.Length);
                 return;
             }
@@ -161,7 +159,7 @@ public abstract class Value : IEquatable<Value>
                     var buf = max <= 1024 ? stackalloc byte[max] : (rented = ArrayPool<byte>.Shared.Rent(max));
                     buf[0] = (byte)ValueKind.String;
                     var n = Encoding.UTF8.GetBytes(s.V, buf[1..]) + 1;
-                    _hash = Xx64.Hash(buf[..n]);
+                    _hash = XxHash64.HashToUInt64(buf[..n]);
                     if (rented is not null)
                     {
                         ArrayPool<byte>.Shared.Return(rented);
@@ -175,100 +173,10 @@ public abstract class Value : IEquatable<Value>
                 {
                     using var ms = new MemoryStream();
                     Encode(ms);
-                    _hash = Xx64.Hash(ms.GetBuffer().AsSpan(0, (int)ms.Length));
+                    _hash = XxHash64.HashToUInt64(ms.GetBuffer().AsSpan(0, (int)ms.Length));
                     Volatile.Write(ref _size, (int)ms.Length);
                     return;
                 }
-        }
-    }
-
-    /// <summary>
-    /// XXH64 with seed 0 (the algorithm of System.IO.Hashing's XxHash64, which gives the same numbers; a test compares
-    /// them): written out here so that its rounds inline into one loop, where the library's calls a method per stripe
-    /// and per lane, a cost every traced edge value paid.
-    /// </summary>
-    private static class Xx64
-    {
-        private const ulong P1 = 0x9E3779B185EBCA87UL;
-        private const ulong P2 = 0xC2B2AE3D27D4EB4FUL;
-        private const ulong P3 = 0x165667B19E3779F9UL;
-        private const ulong P4 = 0x85EBCA77C2B2AE63UL;
-        private const ulong P5 = 0x27D4EB2F165667C5UL;
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public static ulong Hash(ReadOnlySpan<byte> data)
-        {
-            ref var b = ref MemoryMarshal.GetReference(data);
-            var len = data.Length;
-            var p = 0;
-            ulong h;
-            if (len >= 32)
-            {
-                var v1 = unchecked(P1 + P2);
-                var v2 = P2;
-                var v3 = 0UL;
-                var v4 = unchecked(0UL - P1);
-                do
-                {
-                    v1 = Round(v1, Read64(ref b, p));
-                    v2 = Round(v2, Read64(ref b, p + 8));
-                    v3 = Round(v3, Read64(ref b, p + 16));
-                    v4 = Round(v4, Read64(ref b, p + 24));
-                    p += 32;
-                }
-                while (p <= len - 32);
-
-                h = BitOperations.RotateLeft(v1, 1) + BitOperations.RotateLeft(v2, 7)
-                    + BitOperations.RotateLeft(v3, 12) + BitOperations.RotateLeft(v4, 18);
-                h = Merge(h, v1);
-                h = Merge(h, v2);
-                h = Merge(h, v3);
-                h = Merge(h, v4);
-            }
-            else
-            {
-                h = P5;
-            }
-
-            h += (ulong)len;
-            for (; p <= len - 8; p += 8)
-            {
-                h ^= Round(0, Read64(ref b, p));
-                h = (BitOperations.RotateLeft(h, 27) * P1) + P4;
-            }
-
-            if (p <= len - 4)
-            {
-                h ^= BinaryPrimitives.ReadUInt32LittleEndian(data[p..]) * P1;
-                h = (BitOperations.RotateLeft(h, 23) * P2) + P3;
-                p += 4;
-            }
-
-            for (; p < len; p++)
-            {
-                h ^= data[p] * P5;
-                h = BitOperations.RotateLeft(h, 11) * P1;
-            }
-
-            h ^= h >> 33;
-            h *= P2;
-            h ^= h >> 29;
-            h *= P3;
-            return h ^ (h >> 32);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Round(ulong acc, ulong input) => BitOperations.RotateLeft(acc + (input * P2), 31) * P1;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Merge(ulong h, ulong v) => ((h ^ Round(0, v)) * P1) + P4;
-
-        // The caller keeps p + 8 within the data.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static ulong Read64(ref byte b, int p)
-        {
-            var v = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref b, p));
-            return BitConverter.IsLittleEndian ? v : BinaryPrimitives.ReverseEndianness(v);
         }
     }
 
