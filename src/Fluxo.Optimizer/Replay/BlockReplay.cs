@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fluxo.Optimizer.Replay;
 
@@ -203,7 +205,18 @@ internal sealed class BlockReplay
     private void Node(ReadOnlySpan<int> preds, Span<double> dst, double cost)
     {
         Latest(preds, dst);
-        for (var i = 0; i < dst.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var d = ref MemoryMarshal.GetReference(dst);
+            var add = Vector256.Create(cost);
+            for (; i <= dst.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                (Vector256.LoadUnsafe(ref d, (nuint)i) + add).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < dst.Length; i++)
         {
             dst[i] += cost;
         }
@@ -219,19 +232,34 @@ internal sealed class BlockReplay
             return;
         }
 
-        var a = _ready.AsSpan(preds[0] * Rows, m);
-        for (var i = 0; i < m; i++)
-        {
-            dst[i] = Math.Max(0.0, a[i]);
-        }
-
+        Max(dst, _ready.AsSpan(preds[0] * Rows, m), zero: true);
         for (var p = 1; p < preds.Length; p++)
         {
-            var b = _ready.AsSpan(preds[p] * Rows, m);
-            for (var i = 0; i < m; i++)
+            Max(dst, _ready.AsSpan(preds[p] * Rows, m), zero: false);
+        }
+    }
+
+    /// <summary>
+    /// dst[i] = Math.Max(dst[i], from[i]), or Math.Max(0, from[i]) with <paramref name="zero"/>, several at a time: the vector
+    /// maximum is Math.Max's (IEEE 754:2019 maximum, NaN and signed zeros alike), so the bits are the same.
+    /// </summary>
+    private static void Max(Span<double> dst, ReadOnlySpan<double> from, bool zero)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var d = ref MemoryMarshal.GetReference(dst);
+            ref var f = ref MemoryMarshal.GetReference(from);
+            for (; i <= dst.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
-                dst[i] = Math.Max(dst[i], b[i]);
+                var left = zero ? Vector256<double>.Zero : Vector256.LoadUnsafe(ref d, (nuint)i);
+                Vector256.Max(left, Vector256.LoadUnsafe(ref f, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
             }
+        }
+
+        for (; i < dst.Length; i++)
+        {
+            dst[i] = Math.Max(zero ? 0.0 : dst[i], from[i]);
         }
     }
 }
