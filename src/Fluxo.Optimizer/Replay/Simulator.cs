@@ -25,8 +25,9 @@ public sealed class Simulator
 
     // A plain cache's hits depend on its own keys and room alone, not on the policy around it, and searches try the same
     // subgraph at the same room in many policies (the paper's budgets lie on a grid of 64 units): its LRU runs once per room.
-    // Kept up to MaxCacheRunBytes of hit bits (a bit per request each), so the memo stays small beside the trace.
-    private const long MaxCacheRunBytes = 32L << 20;
+    // Kept up to MaxCacheRunBytes of hit bits (a bit per request each: every room of the paper search on 100k requests), so
+    // the memo stays small beside the trace.
+    private const long MaxCacheRunBytes = 8L << 20;
     private readonly ConcurrentDictionary<(CandidateKeys Keys, long Room), CacheRun> _cacheRuns = new();
     private long _cacheRunBytes;
 
