@@ -36,6 +36,8 @@ internal static class ReplayLoop
             string? digest = null;
             for (var round = 0; round < rounds; round++)
             {
+                // Each round starts as a search does: with no cache's run kept from the search or the round before.
+                handler.ForgetCacheRuns();
                 var results = new SimulationResult[placements.Length];
                 var clock = Stopwatch.StartNew();
                 var cpu = PerfExperiment.Cpu(() =>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Fluxo.Optimizer.Replay;
 
@@ -21,6 +23,9 @@ internal sealed class BlockReplay
     private readonly double[] _begin = new double[Rows];
     private readonly double[] _done = new double[Rows];
     private readonly int[] _misses = new int[Rows];
+
+    // Per request of a group, all ones when it hit the cache being run, else zero: a lane mask for the vector selects.
+    private readonly long[] _hitLanes = new long[Rows];
     private readonly int[] _order = new int[Rows];
     private readonly int[] _rowBase = new int[Rows];
     private readonly List<int> _touched = [];
@@ -136,15 +141,24 @@ internal sealed class BlockReplay
             // Only the requests that missed run the cache's nodes; a hit serves them all at the lookup's end.
             var misses = 0;
             var hits = Hits;
+            var hitLanes = _hitLanes.AsSpan(0, m);
             for (var i = 0; i < m; i++)
             {
                 _misses[misses] = i;
-                misses += (hits[rows[i]] & bit) == 0 ? 1 : 0;
+                var missed = (hits[rows[i]] & bit) == 0;
+                misses += missed ? 1 : 0;
+                hitLanes[i] = missed ? 0 : -1;
             }
 
             var done = _done.AsSpan(0, m);
             begin.CopyTo(done);
             var inner = code[pc++];
+            if (Vector256.IsHardwareAccelerated && misses * 4 >= m)
+            {
+                pc = RunMembers(code, pc, inner, m, rowBase, self, hitLanes, insertMs);
+                continue;
+            }
+
             for (var q = 0; q < inner; q++)
             {
                 var exit = code[pc++] != 0;
@@ -189,6 +203,78 @@ internal sealed class BlockReplay
         }
     }
 
+    /// <summary>
+    /// A cache's members for every request of the group, missed or not, several requests at a time, when most missed: the
+    /// members' ready times of a request that hit are computed in vain, then overwritten with the lookup's end like every
+    /// member's, and its end (<see cref="_done"/>) keeps the lookup's. A request that missed gets the one-request
+    /// interpreter's operations in its order. Returns the pc after the members' code.
+    /// </summary>
+    private int RunMembers(int[] code, int pc, int inner, int m, ReadOnlySpan<int> rowBase, double[] self, ReadOnlySpan<long> hitLanes, double insertMs)
+    {
+        var begin = _begin.AsSpan(0, m);
+        var done = _done.AsSpan(0, m);
+        ref var d = ref MemoryMarshal.GetReference(done);
+        ref var h = ref MemoryMarshal.GetReference(hitLanes);
+        for (var q = 0; q < inner; q++)
+        {
+            var exit = code[pc++] != 0;
+            var v = code[pc++];
+            var k = code[pc++];
+            var value = _ready.AsSpan(v * Rows, m);
+            begin.CopyTo(value);
+            for (var p = 0; p < k; p++)
+            {
+                Max(value, _ready.AsSpan(code[pc + p] * Rows, m), zero: false);
+            }
+
+            pc += k;
+            for (var i = 0; i < m; i++)
+            {
+                value[i] += self[rowBase[i] + v];
+            }
+
+            if (!exit)
+            {
+                continue;
+            }
+
+            ref var x = ref MemoryMarshal.GetReference(value);
+            var j = 0;
+            for (; j <= m - Vector256<double>.Count; j += Vector256<double>.Count)
+            {
+                var was = Vector256.LoadUnsafe(ref d, (nuint)j);
+                var max = Vector256.Max(was, Vector256.LoadUnsafe(ref x, (nuint)j));
+                Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref h, (nuint)j).AsDouble(), was, max).StoreUnsafe(ref d, (nuint)j);
+            }
+
+            for (; j < m; j++)
+            {
+                done[j] = hitLanes[j] != 0 ? done[j] : Math.Max(done[j], value[j]);
+            }
+        }
+
+        var insert = Vector256.Create(insertMs);
+        var i2 = 0;
+        for (; i2 <= m - Vector256<double>.Count; i2 += Vector256<double>.Count)
+        {
+            var was = Vector256.LoadUnsafe(ref d, (nuint)i2);
+            Vector256.ConditionalSelect(Vector256.LoadUnsafe(ref h, (nuint)i2).AsDouble(), was, was + insert).StoreUnsafe(ref d, (nuint)i2);
+        }
+
+        for (; i2 < m; i2++)
+        {
+            done[i2] = hitLanes[i2] != 0 ? done[i2] : done[i2] + insertMs;
+        }
+
+        var members = code[pc++];
+        for (var end = pc + members; pc < end; pc++)
+        {
+            done.CopyTo(_ready.AsSpan(code[pc] * Rows, m));
+        }
+
+        return pc;
+    }
+
     /// <summary>Per request, the latest of <paramref name="preds"/>' ready times and 0, plus the node's self latency.</summary>
     private void Node(ReadOnlySpan<int> preds, Span<double> dst, ReadOnlySpan<int> rowBase, int v, double[] self)
     {
@@ -203,7 +289,18 @@ internal sealed class BlockReplay
     private void Node(ReadOnlySpan<int> preds, Span<double> dst, double cost)
     {
         Latest(preds, dst);
-        for (var i = 0; i < dst.Length; i++)
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var d = ref MemoryMarshal.GetReference(dst);
+            var add = Vector256.Create(cost);
+            for (; i <= dst.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                (Vector256.LoadUnsafe(ref d, (nuint)i) + add).StoreUnsafe(ref d, (nuint)i);
+            }
+        }
+
+        for (; i < dst.Length; i++)
         {
             dst[i] += cost;
         }
@@ -219,19 +316,34 @@ internal sealed class BlockReplay
             return;
         }
 
-        var a = _ready.AsSpan(preds[0] * Rows, m);
-        for (var i = 0; i < m; i++)
-        {
-            dst[i] = Math.Max(0.0, a[i]);
-        }
-
+        Max(dst, _ready.AsSpan(preds[0] * Rows, m), zero: true);
         for (var p = 1; p < preds.Length; p++)
         {
-            var b = _ready.AsSpan(preds[p] * Rows, m);
-            for (var i = 0; i < m; i++)
+            Max(dst, _ready.AsSpan(preds[p] * Rows, m), zero: false);
+        }
+    }
+
+    /// <summary>
+    /// dst[i] = Math.Max(dst[i], from[i]), or Math.Max(0, from[i]) with <paramref name="zero"/>, several at a time: the vector
+    /// maximum is Math.Max's (IEEE 754:2019 maximum, NaN and signed zeros alike), so the bits are the same.
+    /// </summary>
+    private static void Max(Span<double> dst, ReadOnlySpan<double> from, bool zero)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var d = ref MemoryMarshal.GetReference(dst);
+            ref var f = ref MemoryMarshal.GetReference(from);
+            for (; i <= dst.Length - Vector256<double>.Count; i += Vector256<double>.Count)
             {
-                dst[i] = Math.Max(dst[i], b[i]);
+                var left = zero ? Vector256<double>.Zero : Vector256.LoadUnsafe(ref d, (nuint)i);
+                Vector256.Max(left, Vector256.LoadUnsafe(ref f, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
             }
+        }
+
+        for (; i < dst.Length; i++)
+        {
+            dst[i] = Math.Max(zero ? 0.0 : dst[i], from[i]);
         }
     }
 }

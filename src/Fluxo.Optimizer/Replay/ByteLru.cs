@@ -120,12 +120,12 @@ public sealed class ByteLru
     public bool Access(int key, int size) => AccessCore(key, size);
 
     /// <summary>
-    /// <see cref="Access(int, int)"/> for each of a block of requests in order, skipping those whose size is negative (they do
-    /// not demand the cache): sets <paramref name="bit"/> in <paramref name="hits"/> at each hit; returns the lookups and hits.
+    /// <see cref="Access(int, int)"/> for each of a run of requests in order, skipping those whose size is negative (they do
+    /// not demand the cache): sets bit i of <paramref name="hits"/> (bit i % 64 of word i / 64) at each hit; returns the lookups and hits.
     /// </summary>
-    public (int Lookups, int Hits) Access(ReadOnlySpan<int> keys, ReadOnlySpan<int> sizes, Span<ulong> hits, ulong bit)
+    public (long Lookups, long Hits) Access(ReadOnlySpan<int> keys, ReadOnlySpan<int> sizes, Span<ulong> hits)
     {
-        int lookups = 0, hitCount = 0;
+        long lookups = 0, hitCount = 0;
         for (var i = 0; i < sizes.Length; i++)
         {
             var size = sizes[i];
@@ -137,7 +137,7 @@ public sealed class ByteLru
             lookups++;
             if (AccessCore(keys[i], size))
             {
-                hits[i] |= bit;
+                hits[i >> 6] |= 1UL << i;
                 hitCount++;
             }
         }

@@ -5,13 +5,17 @@ namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
 /// Nearest-rank percentiles without a sort. Latencies are sums of times a trace keeps to the microsecond, so a
-/// histogram at that resolution finds the bucket of each rank in two passes; the exact value is then selected
-/// among the few latencies in that bucket, so the result is the very value a sort would give.
+/// histogram of whole microseconds (or of a few, when the latencies spread over many more microseconds than there are
+/// latencies) finds the bucket of each rank in one pass; the exact value is then selected among the latencies in that
+/// bucket, so the result is the very value a sort would give.
 /// </summary>
 internal static class Percentiles
 {
     /// <summary>Beyond this many buckets per latency a histogram costs more than selection.</summary>
     private const int MaxBucketsPerValue = 4;
+
+    /// <summary>Buckets are widened until they hold this many latencies on average (or there are at most 64 plus a few).</summary>
+    private const int MinValuesPerBucket = 16;
 
     // Histograms (a few MB for latencies of seconds at microseconds) are pooled, not kept per thread: replays run on
     // whichever pool threads are free, and a buffer per thread that ever ran one would add up.
@@ -49,10 +53,19 @@ internal static class Percentiles
             return (NearestRank(values, 0.50, n, Rank(0.95, n)), q95, q99);
         }
 
+        // Buckets of 2^shift microseconds, so that clearing and scanning the counts costs little beside the passes over the
+        // values; the selection within a rank's bucket is exact whatever its width.
+        var shift = 0;
+        while ((span >> shift) > (n / MinValuesPerBucket) + 64)
+        {
+            shift++;
+        }
+
+        span = (span >> shift) + 1;
         var counts = Histograms.TryTake(out var c) && c.Length >= span ? c : new int[Math.Max(span, 1024)];
         try
         {
-            return Of(values, n, low, span, counts);
+            return Of(values, n, low, shift, span, counts);
         }
         finally
         {
@@ -60,12 +73,12 @@ internal static class Percentiles
         }
     }
 
-    private static (double P50, double P95, double P99) Of(double[] values, int n, long low, long span, int[] counts)
+    private static (double P50, double P95, double P99) Of(double[] values, int n, long low, int shift, long span, int[] counts)
     {
         Array.Clear(counts, 0, (int)span);
         for (var i = 0; i < n; i++)
         {
-            counts[Bucket(values[i], low)]++;
+            counts[Bucket(values[i], low) >> shift]++;
         }
 
         Span<int> ranks = [Rank(0.50, n), Rank(0.95, n), Rank(0.99, n)];
@@ -85,14 +98,14 @@ internal static class Percentiles
             seen += counts[b];
         }
 
-        return Select(values, n, low, ranks, buckets, below, counts);
+        return Select(values, n, low, shift, ranks, buckets, below, counts);
     }
 
     /// <summary>
     /// Each rank's value, selected among the latencies of its bucket (<paramref name="below"/> latencies lie in lower
     /// buckets): one pass gathers the latencies of the (at most three) buckets, side by side.
     /// </summary>
-    private static (double, double, double) Select(double[] values, int n, long low, ReadOnlySpan<int> ranks, ReadOnlySpan<long> buckets, ReadOnlySpan<int> below, int[] counts)
+    private static (double, double, double) Select(double[] values, int n, long low, int shift, ReadOnlySpan<int> ranks, ReadOnlySpan<long> buckets, ReadOnlySpan<int> below, int[] counts)
     {
         // The buckets ascend with the ranks, so equal ones are neighbours and share a stretch of the buffer.
         Span<int> start = stackalloc int[3];
@@ -114,7 +127,7 @@ internal static class Percentiles
         var (b0, b1, b2) = (buckets[0], buckets[1], buckets[2]);
         for (var i = 0; i < n; i++)
         {
-            var b = Bucket(values[i], low);
+            var b = Bucket(values[i], low) >> shift;
             if (b == b0)
             {
                 gathered[fill[0]++] = values[i];
