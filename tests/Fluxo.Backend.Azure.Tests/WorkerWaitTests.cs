@@ -65,7 +65,10 @@ public class WorkerWaitTests(BuiltSolutions built)
         seconds = clock.Elapsed.TotalSeconds;
         journalReads = tables.Count(JournalRead);
         receives = queues.Count(ReplyReceive);
-        Assert.True(journalReads <= tries.Sent + tries.TimedOut, $"{journalReads} journal reads for {tries.Sent} tries of {Waiting} requests, {tries.TimedOut} timed out");
+        // What is refused is polling, about 20 reads a try (a read every 200 ms of a 4 s wait). Under the whole suite's load
+        // on 2 cores, tries that timed out cost more than one extra read each (51 reads for 34 tries, 4 timed out, twice
+        // in fresh-clone runs of session 18; the test alone passes), so the bound is two reads a try.
+        Assert.True(journalReads <= 2 * tries.Sent, $"{journalReads} journal reads for {tries.Sent} tries of {Waiting} requests, {tries.TimedOut} timed out");
         // While idle the reply loop polls with a back-off from 20 ms; a receive that found replies is followed at once by
         // another: beyond the idle polls, at most one receive per reply (per try), never one per waiting interval.
         Assert.True(receives <= (10 * seconds) + 5 + tries.Sent, $"{receives} receives of the reply queue in {seconds:F1} s for {tries.Sent} tries");
