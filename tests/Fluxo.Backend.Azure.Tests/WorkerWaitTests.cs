@@ -56,7 +56,7 @@ public class WorkerWaitTests(BuiltSolutions built)
         var retried = await Task.WhenAll(Enumerable.Range(0, Waiting).Select(i => HitUntilAnswered(http, $"w{i % 3}", $"first-{i}", new Tries())));
 
         // New requests are answered by the worker's replies: one journal read per try (the check for an earlier answer),
-        // and one more for a try that timed out on a slow machine.
+        // and more for a try that timed out on a slow machine.
         tables.Reset();
         queues.Reset();
         clock.Restart();
