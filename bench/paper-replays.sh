@@ -13,15 +13,7 @@ big_n="${4:-2000}"
 big_k="${5:-20}"
 source "$(dirname "$0")/two-builds.sh"
 two_builds paper-replays "${1:-}" src/Fluxo.Cli
-dotnet build "$new_root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1
-new_cli="$new_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
-old_cli="$old_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
-
-dotnet "$new_root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
-dotnet "$new_cli" traces convert "$work/t.bin" "$work/t.full.txt" --to text >/dev/null
-# Older readers stop at the end line; the checksum line after it came later.
-grep -v '^checksum ' "$work/t.full.txt" >"$work/t.txt"
-service="$work/t.bin.ir.json"
+paper_trace "$requests"
 
 # prints "CPU_SECONDS REPLAYS"
 run() {

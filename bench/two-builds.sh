@@ -22,3 +22,18 @@ two_builds() {
       || { echo "$tool: $project does not build in $d" >&2; cat "$work/build.log" >&2; exit 2; }
   done
 }
+
+# Sourced after two_builds by the scripts that run `fluxo optimize --search paper` at both revisions: builds the bench,
+# generates a Weather trace of REQUESTS requests in the text form both revisions read ($work/t.txt) and its service
+# ($service), and sets old_cli and new_cli.
+paper_trace() {
+  local requests="$1"
+  dotnet build "$new_root/bench/Fluxo.Bench.Optimizer" -c Release -v q -nologo -m:1 -p:UseSharedCompilation=false >"$work/build.log" 2>&1
+  new_cli="$new_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
+  old_cli="$old_root/src/Fluxo.Cli/bin/Release/net10.0/fluxo.dll"
+  dotnet "$new_root/bench/Fluxo.Bench.Optimizer/bin/Release/net10.0/Fluxo.Bench.Optimizer.dll" generate "$work/t.bin" --requests "$requests" >/dev/null
+  dotnet "$new_cli" traces convert "$work/t.bin" "$work/t.full.txt" --to text >/dev/null
+  # Older readers stop at the end line; the checksum line after it came later.
+  grep -v '^checksum ' "$work/t.full.txt" >"$work/t.txt"
+  service="$work/t.bin.ir.json"
+}

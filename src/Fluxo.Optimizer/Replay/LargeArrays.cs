@@ -17,7 +17,7 @@ internal static class LargeArrays
     // Below a few huge pages the advice saves little and would split the heap's mapping for nothing.
     private const long Threshold = 2 * HugePage;
 
-    private static readonly bool Advise = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("FLUXO_HUGE_PAGES") != "0";
+    private static bool Advise = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("FLUXO_HUGE_PAGES") != "0";
 
     /// <summary>A zeroed array of <paramref name="length"/> elements.</summary>
     public static T[] Zeroed<T>(int length)
@@ -38,8 +38,16 @@ internal static class LargeArrays
         var to = (start + bytes) & ~(HugePage - 1);
         if (to > from)
         {
-            // Advice only: where the kernel refuses it (THP off, an old kernel) the pages are simply small.
-            _ = Madvise((nint)from, (nuint)(to - from), MadviseHugePage);
+            // Advice only: where the kernel refuses it (THP off, an old kernel) the pages are simply small, and where the
+            // C library cannot be bound (an unusual libc name) no array asks again.
+            try
+            {
+                _ = Madvise((nint)from, (nuint)(to - from), MadviseHugePage);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                Advise = false;
+            }
         }
 
         array.AsSpan().Clear();
