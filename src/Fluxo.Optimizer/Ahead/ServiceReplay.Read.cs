@@ -42,6 +42,7 @@ public sealed partial class ServiceReplay
 
         // Builder indexes become part indexes in place: a copy would hold a second array of every request at the peak.
         var order = sink.Order;
+        order.AsSpan(sink.Kept).Clear();
         for (var i = 0; i < sink.Kept; i++)
         {
             order[i].Builder = partOf[order[i].Builder];
@@ -160,7 +161,8 @@ public sealed partial class ServiceReplay
             if (want > Order.Length)
             {
                 var order = Order;
-                LargeArrays.Resize(ref order, want);
+                // Written entry by entry as requests are kept; Read clears what is left past the last.
+                LargeArrays.Grow(ref order, want);
                 Order = order;
                 if (SeenAt is { } seen)
                 {
@@ -187,7 +189,7 @@ public sealed partial class ServiceReplay
             if (Kept == Order.Length)
             {
                 var grown = Order;
-                LargeArrays.Resize(ref grown, Math.Max(1024, Order.Length * 2));
+                LargeArrays.Grow(ref grown, Math.Max(1024, Order.Length * 2));
                 Order = grown;
                 if (SeenAt is { } seen)
                 {

@@ -40,8 +40,6 @@ internal sealed class FlatTraceBuilder
     private int[] _shapeOf = [];
     private int _capacity;
 
-    // Rows below this were written before (their self latencies may be stale); rows from it on are as allocated.
-    private int _written;
     private int _request = 1;
     private long _nodeEvents;
 
@@ -86,15 +84,17 @@ internal sealed class FlatTraceBuilder
             LargeArrays.Resize(ref _ids, want);
         }
 
-        LargeArrays.Resize(ref _arrivals, want);
-        LargeArrays.Resize(ref _self, want * _n);
-        LargeArrays.Resize(ref _edgeHash, want * _edgeCount);
-        LargeArrays.Resize(ref _edgeBytes, want * _edgeCount);
-        LargeArrays.Resize(ref _shapeOf, want);
+        // Add writes every cell of a row (Build clears the rows never added), so these are not cleared first: each page is
+        // first touched by the request that fills it.
+        LargeArrays.Grow(ref _arrivals, want);
+        LargeArrays.Grow(ref _self, want * _n);
+        LargeArrays.Grow(ref _edgeHash, want * _edgeCount);
+        LargeArrays.Grow(ref _edgeBytes, want * _edgeCount);
+        LargeArrays.Grow(ref _shapeOf, want);
         if (_sample is not null)
         {
-            LargeArrays.Resize(ref _masks, want);
-            LargeArrays.Resize(ref _streamedAt, want);
+            LargeArrays.Grow(ref _masks, want);
+            LargeArrays.Grow(ref _streamedAt, want);
         }
 
         _capacity = want;
@@ -112,13 +112,8 @@ internal sealed class FlatTraceBuilder
         var n = _n;
         var edgeCount = _edgeCount;
 
-        // A row is written again only after the sample left its request out (or after an error): new rows are still zero.
-        if (r < _written)
-        {
-            Array.Clear(_self, r * n, n);
-        }
-
-        _written = Math.Max(_written, r + 1);
+        // The row may hold anything: a request the sample left out, or memory never cleared (Reserve).
+        _self.AsSpan(r * n, n).Clear();
         if (!_small)
         {
             Array.Clear(_ran);
@@ -150,7 +145,8 @@ internal sealed class FlatTraceBuilder
             events++;
         }
 
-        Array.Fill(_edgeBytes, -1, r * edgeCount, edgeCount);
+        _edgeHash.AsSpan(r * edgeCount, edgeCount).Clear();
+        _edgeBytes.AsSpan(r * edgeCount, edgeCount).Fill(-1);
         _request++;
         ulong edgeBits = 0;
         foreach (var ev in edges)
@@ -211,6 +207,14 @@ internal sealed class FlatTraceBuilder
 
     public FlatTrace Build()
     {
+        // Rows past the last request were never written (Reserve does not clear): zero, as the arrays' readers have always seen them.
+        _arrivals.AsSpan(Count).Clear();
+        _self.AsSpan(Count * _n).Clear();
+        _edgeHash.AsSpan(Count * _edgeCount).Clear();
+        _edgeBytes.AsSpan(Count * _edgeCount).Clear();
+        _shapeOf.AsSpan(Count).Clear();
+        _masks.AsSpan(Math.Min(Count, _masks.Length)).Clear();
+        _streamedAt.AsSpan(Math.Min(Count, _streamedAt.Length)).Clear();
         if (_served)
         {
             _diagnostics.Add(Diag.TraceServedNodes(_path));

@@ -23,15 +23,33 @@ internal static class LargeArrays
     public static T[] Zeroed<T>(int length)
         where T : unmanaged
     {
-        var bytes = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
-        if (!Advise || bytes < Threshold)
+        if (!Advised<T>(length))
         {
             return new T[length];
         }
 
-        // Uninitialized so that no page is touched before the advice; the memory may have been used before, so it is
-        // cleared after it, which costs memory bandwidth once the pages are there, not faults. A large array is not
-        // moved by the collector (the large object heap is not compacted unless asked), so its address holds.
+        var array = Uninitialized<T>(length);
+        // The memory may have been used before; cleared after the advice, so that clearing is what faults the pages in.
+        array.AsSpan().Clear();
+        return array;
+    }
+
+    /// <summary>
+    /// An array of <paramref name="length"/> elements holding whatever the memory held: for a caller that writes every
+    /// element before it reads it, so the pages are first touched by the writes that fill them (while the kernel's
+    /// clearing of each is still in the cache) rather than by a clearing pass over the whole array first.
+    /// </summary>
+    public static T[] Uninitialized<T>(int length)
+        where T : unmanaged
+    {
+        if (!Advised<T>(length))
+        {
+            return GC.AllocateUninitializedArray<T>(length);
+        }
+
+        var bytes = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        // Uninitialized so that no page is touched before the advice. A large array is not moved by the collector (the
+        // large object heap is not compacted unless asked), so its address holds.
         var array = GC.AllocateUninitializedArray<T>(length);
         var start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
         var from = (start + HugePage - 1) & ~(HugePage - 1);
@@ -50,9 +68,11 @@ internal static class LargeArrays
             }
         }
 
-        array.AsSpan().Clear();
         return array;
     }
+
+    private static bool Advised<T>(int length)
+        where T : unmanaged => Advise && (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= Threshold;
 
     /// <summary><see cref="Array.Resize{T}(ref T[], int)"/> into a <see cref="Zeroed{T}(int)"/> array.</summary>
     public static void Resize<T>(ref T[] array, int length)
@@ -64,6 +84,23 @@ internal static class LargeArrays
         }
 
         var grown = Zeroed<T>(length);
+        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(grown);
+        array = grown;
+    }
+
+    /// <summary>
+    /// <see cref="Resize{T}(ref T[], int)"/> into an <see cref="Uninitialized{T}(int)"/> array: the elements past the old
+    /// length hold anything until the caller writes them.
+    /// </summary>
+    public static void Grow<T>(ref T[] array, int length)
+        where T : unmanaged
+    {
+        if (array.Length == length)
+        {
+            return;
+        }
+
+        var grown = Uninitialized<T>(length);
         array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(grown);
         array = grown;
     }
