@@ -41,14 +41,8 @@ public sealed partial class ServiceReplay
         }
 
         // Builder indexes become part indexes in place: a copy would hold a second array of every request at the peak.
-        var order = sink.Order;
-        order.AsSpan(sink.Kept).Clear();
-        for (var i = 0; i < sink.Kept; i++)
-        {
-            order[i].Builder = partOf[order[i].Builder];
-        }
-
-        return new ServiceReplay(module, cost ?? CostModel.Default, order, parts, count: sink.Kept) { TraceRequests = sink.Seen, _fromFile = true, _seenAt = sink.SeenAt };
+        sink.Order.Renumber(partOf);
+        return new ServiceReplay(module, cost ?? CostModel.Default, sink.Order, parts, count: sink.Kept) { TraceRequests = sink.Seen, _fromFile = true, _seenAt = sink.SeenAt };
     }
 
     /// <summary>
@@ -72,7 +66,8 @@ public sealed partial class ServiceReplay
         var rows = new int[_parts.Count];
         for (var i = 0; i < count; i++)
         {
-            rows[_order[i].Part] = _order[i].Row + 1;
+            var (part, row, _) = _order[i];
+            rows[part] = row + 1;
         }
 
         // A handler with no request in the prefix has no part, as when the prefix alone is read.
@@ -94,12 +89,11 @@ public sealed partial class ServiceReplay
             return new ServiceReplay(Module, Cost, _order, parts, count: count) { TraceRequests = Math.Min(fileRequests, TraceRequests), _fromFile = true, _seenAt = seenAt, KeepLatencies = KeepLatencies };
         }
 
-        var order = new (int, int, long)[count];
-        for (var i = 0; i < count; i++)
+        var order = ReplayOrder.From(Enumerable.Range(0, count).Select(i =>
         {
             var (part, row, client) = _order[i];
-            order[i] = (partOf[part], row, client);
-        }
+            return (partOf[part], row, client);
+        }));
 
         return new ServiceReplay(Module, Cost, order, parts) { TraceRequests = Math.Min(fileRequests, TraceRequests), _fromFile = true, _seenAt = seenAt?[..count], KeepLatencies = KeepLatencies };
     }
@@ -117,9 +111,10 @@ public sealed partial class ServiceReplay
 
         public FlatTraceBuilder?[] Builders { get; } = new FlatTraceBuilder?[module.Graphs.Length];
 
-        public (int Builder, int Row, long Client)[] Order { get; private set; } = [];
+        // Builder indexes until Read renumbers them as parts.
+        public ReplayOrder Order { get; } = new();
 
-        public int Kept { get; private set; }
+        public int Kept => Order.Count;
 
         // Null while every request so far was kept: then a request's position in the file is its own.
         public int[]? SeenAt { get; private set; }
@@ -158,17 +153,11 @@ public sealed partial class ServiceReplay
             }
 
             var want = (int)Math.Min(Array.MaxLength, all ? requests : (long)(Kept * scale) + 1024);
-            if (want > Order.Length)
+            Order.Reserve(want);
+            if (SeenAt is { } seen && seen.Length < Order.Capacity)
             {
-                var order = Order;
-                // Written entry by entry as requests are kept; Read clears what is left past the last.
-                LargeArrays.Grow(ref order, want);
-                Order = order;
-                if (SeenAt is { } seen)
-                {
-                    LargeArrays.Resize(ref seen, want);
-                    SeenAt = seen;
-                }
+                LargeArrays.Resize(ref seen, Order.Capacity);
+                SeenAt = seen;
             }
         }
 
@@ -186,21 +175,20 @@ public sealed partial class ServiceReplay
                     return true;
             }
 
-            if (Kept == Order.Length)
+            if (Kept == Order.Capacity)
             {
-                var grown = Order;
-                LargeArrays.Grow(ref grown, Math.Max(1024, Order.Length * 2));
-                Order = grown;
-                if (SeenAt is { } seen)
-                {
-                    LargeArrays.Resize(ref seen, grown.Length);
-                    SeenAt = seen;
-                }
+                Order.Reserve(Math.Max(1024, Kept * 2));
+            }
+
+            if (SeenAt is { } seen && seen.Length < Order.Capacity)
+            {
+                LargeArrays.Resize(ref seen, Order.Capacity);
+                SeenAt = seen;
             }
 
             if (SeenAt is null && Kept != Seen - 1)
             {
-                SeenAt = LargeArrays.Zeroed<int>(Order.Length);
+                SeenAt = LargeArrays.Zeroed<int>(Order.Capacity);
                 for (var i = 0; i < Kept; i++)
                 {
                     SeenAt[i] = i;
@@ -211,7 +199,8 @@ public sealed partial class ServiceReplay
             {
                 SeenAt[Kept] = (int)Math.Min(Seen - 1, int.MaxValue);
             }
-            Order[Kept++] = (b, row, head.Client);
+
+            Order.Add(b, row, head.Client);
             return true;
         }
     }

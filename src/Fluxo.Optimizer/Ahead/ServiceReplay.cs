@@ -20,7 +20,7 @@ public sealed partial class ServiceReplay
 
     private readonly List<Part> _parts = [];
     // A request's arrival is its row's in its part's flat trace, not a second copy here (8 bytes per request).
-    private readonly (int Part, int Row, long Client)[] _order;
+    private readonly ReplayOrder _order;
 
     // The requests are the first _count entries of _order: a prefix shares its whole trace's array instead of copying it.
     private readonly int _count;
@@ -29,12 +29,12 @@ public sealed partial class ServiceReplay
     // Latency arrays of replays that keep none, reused: each is 8 bytes per request.
     private readonly System.Collections.Concurrent.ConcurrentBag<double[]> _buffers = [];
 
-    private ServiceReplay(IrModule module, CostModel cost, (int, int, long)[] order, List<Part> parts, int? count = null)
+    private ServiceReplay(IrModule module, CostModel cost, ReplayOrder order, List<Part> parts, int? count = null)
     {
         Module = module;
         Cost = cost;
         _order = order;
-        _count = count ?? order.Length;
+        _count = count ?? order.Count;
         _parts = parts;
     }
 
@@ -91,8 +91,8 @@ public sealed partial class ServiceReplay
         }
 
         var rows = new int[parts.Count];
-        var order = trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
+        var order = ReplayOrder.From(trace.Requests.Where(r => partOfGraph.ContainsKey(r.Graph))
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)));
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
@@ -142,8 +142,8 @@ public sealed partial class ServiceReplay
         }
 
         var rows = new int[parts.Count];
-        var order = trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
-            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)).ToArray();
+        var order = ReplayOrder.From(trace.Requests.Where((r, i) => kept[i] && partOfGraph.ContainsKey(r.Graph))
+            .Select(r => (partOfGraph[r.Graph], rows[partOfGraph[r.Graph]]++, r.Client)));
         return new ServiceReplay(module, cost ?? CostModel.Default, order, parts) { TraceRequests = trace.Requests.Count };
     }
 
