@@ -25,13 +25,13 @@ public sealed class ReplayOrderTests
     {
         // One part in row order up to `at`, then a request in another part, then the first part again.
         var added = Enumerable.Range(0, 5000)
-            .Select(i => i < at ? (Part: 0, Row: i, Client: (long)i) : i == at ? (1, 0, -5L) : (0, i - 1, (long)i))
+            .Select(i => i < at ? (0, i, (long)i) : i == at ? (1, 0, -5L) : (0, i - 1, (long)i))
             .ToArray();
         var order = ReplayOrder.From(added);
         Assert.Equal(added, Enumerable.Range(0, order.Count).Select(i => order[i]));
 
         order.Renumber([1, 0]);
-        Assert.Equal(added.Select(a => (1 - a.Part, a.Row, a.Client)), Enumerable.Range(0, order.Count).Select(i => order[i]));
+        Assert.Equal(added.Select(a => (1 - a.Item1, a.Item2, a.Item3)), Enumerable.Range(0, order.Count).Select(i => order[i]));
     }
 
     [Fact]
