@@ -76,23 +76,16 @@ internal static class LargeArrays
 
     /// <summary><see cref="Array.Resize{T}(ref T[], int)"/> into a <see cref="Zeroed{T}(int)"/> array.</summary>
     public static void Resize<T>(ref T[] array, int length)
-        where T : unmanaged
-    {
-        if (array.Length == length)
-        {
-            return;
-        }
-
-        var grown = Zeroed<T>(length);
-        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(grown);
-        array = grown;
-    }
+        where T : unmanaged => Move(ref array, length, zeroed: true);
 
     /// <summary>
     /// <see cref="Resize{T}(ref T[], int)"/> into an <see cref="Uninitialized{T}(int)"/> array: the elements past the old
     /// length hold anything until the caller writes them.
     /// </summary>
     public static void Grow<T>(ref T[] array, int length)
+        where T : unmanaged => Move(ref array, length, zeroed: false);
+
+    private static void Move<T>(ref T[] array, int length, bool zeroed)
         where T : unmanaged
     {
         if (array.Length == length)
@@ -100,9 +93,9 @@ internal static class LargeArrays
             return;
         }
 
-        var grown = Uninitialized<T>(length);
-        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(grown);
-        array = grown;
+        var moved = zeroed ? Zeroed<T>(length) : Uninitialized<T>(length);
+        array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(moved);
+        array = moved;
     }
 
     [DllImport("libc", EntryPoint = "madvise")]
