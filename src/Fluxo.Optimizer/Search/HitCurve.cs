@@ -110,6 +110,7 @@ public sealed class HitCurve
     public static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue) => Build(service, candidate, maxBytes, treeOnly: false);
 
     /// <summary><see cref="Build(ServiceSimulator, Candidate, long)"/>; with <paramref name="treeOnly"/>, stack depths from the tree even where the short stack applies (the tests' reference).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes, bool treeOnly)
     {
         var simulator = service.Parts[candidate.Part];
@@ -290,6 +291,10 @@ public sealed class HitCurve
     }
 
     /// <summary>The LRU stack of a curve's keys: how many bytes of entries were used since a key's last use.</summary>
+    /// <remarks>
+    /// Its methods, called per lookup through a virtual call, and <see cref="Build(ServiceSimulator, Candidate, long, bool)"/>, one
+    /// long call per curve, are compiled optimized at once: tiering left them unoptimized for most of a curve's pass.
+    /// </remarks>
     private abstract class StackDepths(int keys)
     {
         protected readonly int[] LastSize = new int[keys];
@@ -320,11 +325,14 @@ public sealed class HitCurve
             _tree = new Fenwick(lookups);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Seen(int key) => _lastUse[key] >= 0;
 
         // Everything stacked after the key's position.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override long Above(int key, long maxBytes) => _stacked - _tree.Prefix(_lastUse[key]);
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Use(int key, int size)
         {
             var previous = _lastUse[key];
@@ -371,8 +379,10 @@ public sealed class HitCurve
             _mask = _ring.Length - 1;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override bool Seen(int key) => _state[key] != Never;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override long Above(int key, long maxBytes)
         {
             if (_state[key] != InRing)
@@ -391,6 +401,7 @@ public sealed class HitCurve
             return bytes;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Use(int key, int size)
         {
             LastSize[key] = size;
