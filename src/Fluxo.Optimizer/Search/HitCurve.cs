@@ -110,7 +110,6 @@ public sealed class HitCurve
     public static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue) => Build(service, candidate, maxBytes, treeOnly: false);
 
     /// <summary><see cref="Build(ServiceSimulator, Candidate, long)"/>; with <paramref name="treeOnly"/>, stack depths from the tree even where the short stack applies (the tests' reference).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes, bool treeOnly)
     {
         var simulator = service.Parts[candidate.Part];
@@ -292,8 +291,9 @@ public sealed class HitCurve
 
     /// <summary>The LRU stack of a curve's keys: how many bytes of entries were used since a key's last use.</summary>
     /// <remarks>
-    /// Its methods, called per lookup through a virtual call, and <see cref="Build(ServiceSimulator, Candidate, long, bool)"/>, one
-    /// long call per curve, are compiled optimized at once: tiering left them unoptimized for most of a curve's pass.
+    /// Its methods, called per lookup through a virtual call, are compiled optimized at once: tiering left them unoptimized for
+    /// most of a curve's pass. (Not so <see cref="Build(ServiceSimulator, Candidate, long, bool)"/>, one long call per curve,
+    /// which on-stack replacement lifts with the profile it gathered.)
     /// </remarks>
     private abstract class StackDepths(int keys)
     {
