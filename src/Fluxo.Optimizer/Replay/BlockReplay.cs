@@ -13,6 +13,10 @@ namespace Fluxo.Optimizer.Replay;
 /// the same bits; only programs that read no ready time before writing it in the same request qualify
 /// (<see cref="ReplayProgram.Blockable"/>), since the interpreter's stale values are not kept here.
 /// </summary>
+/// <remarks>
+/// Its loops are called per block and per instruction in short calls, which on-stack replacement never lifts: they are compiled
+/// optimized at once, since tiering kept them unoptimized for much of `fluxo optimize`'s run.
+/// </remarks>
 internal sealed class BlockReplay
 {
     /// <summary>Requests per block: a few tens of KB of ready times for small graphs, so they stay in the core's cache.</summary>
