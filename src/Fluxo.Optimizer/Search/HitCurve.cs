@@ -191,7 +191,7 @@ public sealed class HitCurve
             }
 
             // Bytes of the entries used since the key's last use; -1 when they are more than maxBytes.
-            var above = seen ? stack.Above(key, maxBytes) : -1;
+            var above = seen ? stack.Above(key) : -1;
             if (above >= 0)
             {
                 var d = FlatTrace.WholeBytes(above, rate) + size;
@@ -302,8 +302,8 @@ public sealed class HitCurve
         /// <summary>True once <see cref="Use"/> has seen <paramref name="key"/>.</summary>
         public abstract bool Seen(int key);
 
-        /// <summary>The bytes of the distinct entries used since <paramref name="key"/>'s last use, exact up to <paramref name="maxBytes"/>; -1 when known to be more.</summary>
-        public abstract long Above(int key, long maxBytes);
+        /// <summary>The bytes of the distinct entries used since <paramref name="key"/>'s last use; -1 when the stack forgot the key, being sure they are more than the curve's maxBytes.</summary>
+        public abstract long Above(int key);
 
         /// <summary><paramref name="key"/> used now, its entry taking <paramref name="size"/> bytes.</summary>
         public abstract void Use(int key, int size);
@@ -330,7 +330,7 @@ public sealed class HitCurve
 
         // Everything stacked after the key's position.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override long Above(int key, long maxBytes) => _stacked - _tree.Prefix(_lastUse[key]);
+        public override long Above(int key) => _stacked - _tree.Prefix(_lastUse[key]);
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public override void Use(int key, int size)
@@ -383,7 +383,7 @@ public sealed class HitCurve
         public override bool Seen(int key) => _state[key] != Never;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public override long Above(int key, long maxBytes)
+        public override long Above(int key)
         {
             if (_state[key] != InRing)
             {
