@@ -30,6 +30,32 @@ public sealed class HitCurveTests
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_curve_bounded_by_a_few_entries_walks_the_short_stack_to_the_trees_very_curve(int workload)
+    {
+        var trace = new WeatherTraceGenerator().Generate(WeatherWorkload.Paper[workload], 4000, 11);
+        var s = SimulatorTests.Session(trace);
+        foreach (var candidate in s.Evaluator.Candidates)
+        {
+            foreach (var maxBytes in new long[] { 100, 700, 1_500, 5_000, 40_000 })
+            {
+                var walked = HitCurve.Build(s.Simulator, candidate, maxBytes)!;
+                var tree = HitCurve.Build(s.Simulator, candidate, maxBytes, treeOnly: true)!;
+                Assert.Equal(tree.Steps, walked.Steps);
+                Assert.Equal(tree.Lookups, walked.Lookups);
+                Assert.Equal(tree.Hull(), walked.Hull());
+                foreach (var bytes in tree.Steps.Prepend(0).Append(maxBytes))
+                {
+                    Assert.Equal(tree.HitsAt(bytes), walked.HitsAt(bytes));
+                    Assert.Equal(BitConverter.DoubleToInt64Bits(tree.GainAt(bytes)), BitConverter.DoubleToInt64Bits(walked.GainAt(bytes)));
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Hull_slopes_fall()
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Fluxo.Optimizer.Candidates;
 using Fluxo.Optimizer.Replay;
 using Fluxo.Policy;
@@ -164,6 +165,8 @@ internal sealed class PartPlan
     /// Looks request <paramref name="r"/>, arriving at <paramref name="arrivalMs"/>, up in every cache it demands (LRU order changes) and returns
     /// the hit bits, pre-computed parts included; <paramref name="bypass"/> gets the hot-key parts the request runs without.
     /// </summary>
+    // Called once per request: compiled optimized at once, as ReplayProgram.Run is.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ulong CacheHits(int r, double arrivalMs, out ulong bypass)
     {
         bypass = 0;

@@ -181,7 +181,8 @@ public sealed partial class ServiceReplay
         }
 
         var previous = new int[Requests];
-        var last = new Dictionary<long, int>();
+        // Sized for one client per request at once: growing by doubling copied and page-faulted about twice as much.
+        var last = new Dictionary<long, int>(Requests);
         for (var i = 0; i < previous.Length; i++)
         {
             var client = At(i).Client;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -12,6 +13,10 @@ namespace Fluxo.Optimizer.Replay;
 /// the same bits; only programs that read no ready time before writing it in the same request qualify
 /// (<see cref="ReplayProgram.Blockable"/>), since the interpreter's stale values are not kept here.
 /// </summary>
+/// <remarks>
+/// Its loops are called per block and per instruction in short calls, which on-stack replacement never lifts: they are compiled
+/// optimized at once, since tiering kept them unoptimized for much of `fluxo optimize`'s run.
+/// </remarks>
 internal sealed class BlockReplay
 {
     /// <summary>Requests per block: a few tens of KB of ready times for small graphs, so they stay in the core's cache.</summary>
@@ -61,6 +66,7 @@ internal sealed class BlockReplay
     /// Latencies of requests first..first+count-1 (count at most <see cref="Rows"/>) into <paramref name="latencies"/> at their
     /// own index: a request whose shape looks no cache up takes its no-cache latency from <paramref name="none"/>.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(ReplayProgram program, FlatTrace trace, int first, int count, double[] none, double[] latencies, double lookupMs, double insertMs)
     {
         var shapeOf = trace.ShapeOf;
@@ -108,6 +114,7 @@ internal sealed class BlockReplay
     }
 
     /// <summary>One shape's requests (block rows <paramref name="rows"/>) through its code, instruction by instruction.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunGroup(int[] code, int sink, ReadOnlySpan<int> rows, int first, FlatTrace trace, double[] latencies, double lookupMs, double insertMs)
     {
         var m = rows.Length;
@@ -209,6 +216,7 @@ internal sealed class BlockReplay
     /// member's, and its end (<see cref="_done"/>) keeps the lookup's. A request that missed gets the one-request
     /// interpreter's operations in its order. Returns the pc after the members' code.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int RunMembers(int[] code, int pc, int inner, int m, ReadOnlySpan<int> rowBase, double[] self, ReadOnlySpan<long> hitLanes, double insertMs)
     {
         var begin = _begin.AsSpan(0, m);
@@ -276,6 +284,7 @@ internal sealed class BlockReplay
     }
 
     /// <summary>Per request, the latest of <paramref name="preds"/>' ready times and 0, plus the node's self latency.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Node(ReadOnlySpan<int> preds, Span<double> dst, ReadOnlySpan<int> rowBase, int v, double[] self)
     {
         Latest(preds, dst);
@@ -286,6 +295,7 @@ internal sealed class BlockReplay
     }
 
     /// <summary>Per request, the latest of <paramref name="preds"/>' ready times and 0, plus <paramref name="cost"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Node(ReadOnlySpan<int> preds, Span<double> dst, double cost)
     {
         Latest(preds, dst);
@@ -307,6 +317,7 @@ internal sealed class BlockReplay
     }
 
     // The interpreter's running maximum: from 0 over the predecessors in code order.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Latest(ReadOnlySpan<int> preds, Span<double> dst)
     {
         var m = dst.Length;
@@ -327,6 +338,7 @@ internal sealed class BlockReplay
     /// dst[i] = Math.Max(dst[i], from[i]), or Math.Max(0, from[i]) with <paramref name="zero"/>, several at a time: the vector
     /// maximum is Math.Max's (IEEE 754:2019 maximum, NaN and signed zeros alike), so the bits are the same.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Max(Span<double> dst, ReadOnlySpan<double> from, bool zero)
     {
         var i = 0;

@@ -33,32 +33,34 @@ public sealed class CandidateKeys
     public int[] EntryBytes { get; }
 
     /// <summary>Computes the keys; null when some request demanded the subgraph without a value on one of its entering edges.</summary>
-    public static CandidateKeys? Compute(FlatTrace trace, Candidate candidate, out long missingInRequest)
-    {
-        var facts = trace.Facts;
-        var n = facts.NodeCount;
-        var edgeCount = facts.Edges.Count;
-        var inside = new bool[n];
-        foreach (var v in candidate.Nodes)
-        {
-            inside[v] = true;
-        }
+    public static CandidateKeys? Compute(FlatTrace trace, Candidate candidate, out long missingInRequest) =>
+        Ids(trace, candidate, out missingInRequest) is { } ids ? Compute(trace, candidate, ids) : null;
 
-        var outputEdges = candidate.OutputNodes
-            .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
-            .ToArray();
-        var demanded = trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v])).ToArray();
+    /// <summary>
+    /// What a candidate's key ids depend on: the edges entering it and the shapes that demand it. Candidates that share it
+    /// (a node alone and the region it heads, keyed on the same values) share their ids (<see cref="Ids"/>).
+    /// </summary>
+    internal static string KeyDefinition(FlatTrace trace, Candidate candidate) =>
+        string.Join(",", candidate.EnteringEdges) + "|" + string.Concat(Demanded(trace, candidate).Select(d => d ? '1' : '0'));
+
+    private static bool[] Demanded(FlatTrace trace, Candidate candidate) => [.. trace.Shapes.Select(s => candidate.Nodes.Any(v => s.Ran[v]))];
+
+    /// <summary>
+    /// Per request, the candidate's key interned to an id (0 where no request demanded it), and how many distinct keys;
+    /// null when some request demanded the subgraph without a value on one of its entering edges (that request's id in
+    /// <paramref name="missingInRequest"/>).
+    /// </summary>
+    internal static KeyIdColumn? Ids(FlatTrace trace, Candidate candidate, out long missingInRequest)
+    {
+        var edgeCount = trace.Facts.Edges.Count;
+        var demanded = Demanded(trace, candidate);
         var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
         var keys = LargeArrays.Zeroed<int>(trace.Requests);
-        var bytes = LargeArrays.Zeroed<int>(trace.Requests);
         missingInRequest = -1;
-        long totalBytes = 0, demands = 0;
-        var minBytes = int.MaxValue;
         for (var r = 0; r < trace.Requests; r++)
         {
             if (!demanded[trace.ShapeOf[r]])
             {
-                bytes[r] = -1;
                 continue;
             }
 
@@ -75,6 +77,39 @@ public sealed class CandidateKeys
                 key = Mix(key ^ trace.EdgeHash[baseEdge + e]);
             }
 
+            keys[r] = ids.Intern(key);
+        }
+
+        return new KeyIdColumn(keys, ids.Count);
+    }
+
+    /// <summary>The keys of <paramref name="candidate"/> with its <paramref name="ids"/> (<see cref="Ids"/>, perhaps another candidate's of the same <see cref="KeyDefinition"/>): its entries' bytes.</summary>
+    internal static CandidateKeys Compute(FlatTrace trace, Candidate candidate, KeyIdColumn ids)
+    {
+        var facts = trace.Facts;
+        var edgeCount = facts.Edges.Count;
+        var inside = new bool[facts.NodeCount];
+        foreach (var v in candidate.Nodes)
+        {
+            inside[v] = true;
+        }
+
+        var outputEdges = candidate.OutputNodes
+            .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
+            .ToArray();
+        var demanded = Demanded(trace, candidate);
+        var bytes = LargeArrays.Zeroed<int>(trace.Requests);
+        long totalBytes = 0, demands = 0;
+        var minBytes = int.MaxValue;
+        for (var r = 0; r < trace.Requests; r++)
+        {
+            if (!demanded[trace.ShapeOf[r]])
+            {
+                bytes[r] = -1;
+                continue;
+            }
+
+            var baseEdge = r * edgeCount;
             var size = CacheKey.EntryOverheadBytes;
             foreach (var edges in outputEdges)
             {
@@ -88,14 +123,13 @@ public sealed class CandidateKeys
                 }
             }
 
-            keys[r] = ids.Intern(key);
             bytes[r] = size;
             totalBytes += size;
             minBytes = Math.Min(minBytes, size);
             demands++;
         }
 
-        return new CandidateKeys(keys, ids.Count, bytes, demands == 0 ? 0 : (double)totalBytes / demands, demands == 0 ? 1 : minBytes);
+        return new CandidateKeys(ids.Ids, ids.Distinct, bytes, demands == 0 ? 0 : (double)totalBytes / demands, demands == 0 ? 1 : minBytes);
     }
 
     /// <summary>
@@ -128,3 +162,6 @@ public sealed class CandidateKeys
         return z ^ (z >> 31);
     }
 }
+
+/// <summary>Per request, a key interned to a dense id (<see cref="CandidateKeys.KeyIds"/>), and how many distinct keys there are.</summary>
+internal sealed record KeyIdColumn(int[] Ids, int Distinct);

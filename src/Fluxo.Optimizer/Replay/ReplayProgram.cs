@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Fluxo.Optimizer.Candidates;
 
 namespace Fluxo.Optimizer.Replay;
@@ -246,6 +247,9 @@ internal sealed class ReplayProgram
     }
 
     /// <summary>Ready times of request r's nodes given which caches hit (bit j of <paramref name="hits"/>); returns the Sink's finish.</summary>
+    // Called once per request in short calls, which on-stack replacement never lifts: compiled optimized at once, since tiering
+    // kept it unoptimized for much of `fluxo optimize`'s run.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Run(FlatTrace trace, int r, ulong hits, double[] ready, double lookupMs, double insertMs)
     {
         var code = Code[trace.ShapeOf[r]];

@@ -14,6 +14,7 @@ namespace Fluxo.Optimizer.Replay;
 public sealed class Simulator
 {
     private readonly Dictionary<string, CandidateKeys?> _keys = [];
+    private readonly ConcurrentDictionary<string, Lazy<KeyIdColumn?>> _keyIds = new(StringComparer.Ordinal);
     // A prefix's simulator shares its whole's buffers: they are long enough, and the two never hold their own sets at once.
     private readonly ConcurrentBag<double[]> _buffers;
     private readonly int _bufferLength;
@@ -69,7 +70,7 @@ public sealed class Simulator
 
         // Computed outside the lock so that searches can build several candidates' keys in parallel. A prefix takes the
         // whole's rows, so the held-out check, which replays the whole, holds each candidate's keys once.
-        var keys = _whole?.KeysOf(candidate)?.Prefix(Trace.Requests) ?? CandidateKeys.Compute(Trace, candidate, out _);
+        var keys = _whole?.KeysOf(candidate)?.Prefix(Trace.Requests) ?? ComputeKeys(candidate);
         lock (_keys)
         {
             _keys[name] = keys;
@@ -77,6 +78,12 @@ public sealed class Simulator
 
         return keys;
     }
+
+    // Candidates keyed on the same values by the same requests share one array of key ids, interned once.
+    private CandidateKeys? ComputeKeys(Candidate candidate) =>
+        _keyIds.GetOrAdd(CandidateKeys.KeyDefinition(Trace, candidate), definition => new(() => CandidateKeys.Ids(Trace, candidate, out _))).Value is { } ids
+            ? CandidateKeys.Compute(Trace, candidate, ids)
+            : null;
 
     /// <summary>True when the caches are disjoint, acyclic together, at most 64, and their keys are in the trace.</summary>
     public bool CanRun(IReadOnlyList<CachePlacement> caches) =>

@@ -107,7 +107,10 @@ public sealed class HitCurve
     /// <paramref name="maxBytes"/> are dropped (they hit no cache that small), so the curve is exact up to it.
     /// Gains are per request of the whole service, so curves of different handlers compare.
     /// </summary>
-    public static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue)
+    public static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes = long.MaxValue) => Build(service, candidate, maxBytes, treeOnly: false);
+
+    /// <summary><see cref="Build(ServiceSimulator, Candidate, long)"/>; with <paramref name="treeOnly"/>, stack depths from the tree even where the short stack applies (the tests' reference).</summary>
+    internal static HitCurve? Build(ServiceSimulator service, Candidate candidate, long maxBytes, bool treeOnly)
     {
         var simulator = service.Parts[candidate.Part];
         var keys = simulator.KeysOf(candidate);
@@ -151,12 +154,9 @@ public sealed class HitCurve
         var distance = new long[Math.Min(lookups, 1024)];
         var weight = new double[distance.Length];
         var reuses = 0;
-        var lastUse = new int[keys.DistinctKeys];
-        var lastSize = new int[keys.DistinctKeys];
-        Array.Fill(lastUse, -1);
-        var tree = new Fenwick(lookups);
-        long stacked = 0;
-        var t = 0;
+        StackDepths stack = !treeOnly && maxBytes / keys.MinEntryBytes < ShortStack.MaxEntries
+            ? new ShortStack(keys.DistinctKeys, (int)(maxBytes / keys.MinEntryBytes) + 1)
+            : new TreeStack(keys.DistinctKeys, lookups);
         // An expiring candidate: a reuse after the entry's stamp is older than the TTL misses at every size. Stamps are
         // taken as in a cache that never evicts, so the curve is exact for large caches and close for small ones.
         var ttl = candidate.TtlMs;
@@ -178,22 +178,23 @@ public sealed class HitCurve
 
             var miss = outcomes.Miss(r);
             baseline -= miss - baseLatency[r];
-            var previous = lastUse[key];
+            var seen = stack.Seen(key);
             var expired = false;
             if (stamp is not null)
             {
                 var now = trace.Arrivals.Length > r ? trace.Arrivals[r] : 0;
-                expired = previous >= 0 && Policy.CacheKey.Expired(stamp[key], now, ttl);
-                if (previous < 0 || expired)
+                expired = seen && Policy.CacheKey.Expired(stamp[key], now, ttl);
+                if (!seen || expired)
                 {
                     stamp[key] = now;
                 }
             }
 
-            if (previous >= 0)
+            // Bytes of the entries used since the key's last use; -1 when they are more than maxBytes.
+            var above = seen ? stack.Above(key) : -1;
+            if (above >= 0)
             {
-                // Bytes of the entries used since the key's last use: everything stacked after its position.
-                var d = FlatTrace.WholeBytes(stacked - tree.Prefix(previous), rate) + size;
+                var d = FlatTrace.WholeBytes(above, rate) + size;
                 if (d <= maxBytes && !expired)
                 {
                     if (reuses == distance.Length)
@@ -214,15 +215,9 @@ public sealed class HitCurve
                     distance[reuses] = d;
                     weight[reuses++] = miss - outcomes.Hit(r);
                 }
-
-                tree.Add(previous, -lastSize[key]);
-                stacked -= lastSize[key];
             }
 
-            tree.Add(t, size);
-            stacked += size;
-            lastUse[key] = t++;
-            lastSize[key] = size;
+            stack.Use(key, size);
         }
 
         // Each reuse weighed by its key's lookups, by distance: the regression's sum of lookups x hits at each size (KeySample.Slope).
@@ -292,6 +287,144 @@ public sealed class HitCurve
         }
 
         return new HitCurve(candidate, adjustedLookups, [.. sizes], [.. hits], [.. gain]);
+    }
+
+    /// <summary>The LRU stack of a curve's keys: how many bytes of entries were used since a key's last use.</summary>
+    /// <remarks>
+    /// Its methods, called per lookup through a virtual call, are compiled optimized at once: tiering left them unoptimized for
+    /// most of a curve's pass. (Not so <see cref="Build(ServiceSimulator, Candidate, long, bool)"/>, one long call per curve,
+    /// which on-stack replacement lifts with the profile it gathered.)
+    /// </remarks>
+    private abstract class StackDepths(int keys)
+    {
+        protected readonly int[] LastSize = new int[keys];
+
+        /// <summary>True once <see cref="Use"/> has seen <paramref name="key"/>.</summary>
+        public abstract bool Seen(int key);
+
+        /// <summary>The bytes of the distinct entries used since <paramref name="key"/>'s last use; -1 when the stack forgot the key, being sure they are more than the curve's maxBytes.</summary>
+        public abstract long Above(int key);
+
+        /// <summary><paramref name="key"/> used now, its entry taking <paramref name="size"/> bytes.</summary>
+        public abstract void Use(int key, int size);
+    }
+
+    /// <summary>Any depth: the entries' bytes by the position of their last use, summed after a position in O(log n).</summary>
+    private sealed class TreeStack : StackDepths
+    {
+        private readonly int[] _lastUse;
+        private readonly Fenwick _tree;
+        private long _stacked;
+        private int _t;
+
+        public TreeStack(int keys, int lookups)
+            : base(keys)
+        {
+            _lastUse = new int[keys];
+            Array.Fill(_lastUse, -1);
+            _tree = new Fenwick(lookups);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override bool Seen(int key) => _lastUse[key] >= 0;
+
+        // Everything stacked after the key's position.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override long Above(int key) => _stacked - _tree.Prefix(_lastUse[key]);
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Use(int key, int size)
+        {
+            var previous = _lastUse[key];
+            if (previous >= 0)
+            {
+                _tree.Add(previous, -LastSize[key]);
+                _stacked -= LastSize[key];
+            }
+
+            _tree.Add(_t, size);
+            _stacked += size;
+            _lastUse[key] = _t++;
+            LastSize[key] = size;
+        }
+    }
+
+    /// <summary>
+    /// Depths up to a bound only: the stack's top <c>limit</c> keys, most recent first, in a ring. A key has only ever more keys
+    /// above it until it is used again, and every entry takes at least the smallest entry's bytes, so a key pushed below
+    /// <c>limit</c> = maxBytes / smallest + 1 others is farther than maxBytes from then on and can be forgotten; a reuse
+    /// walks the ring down to its key, as deep as the cache it could hit in holds entries.
+    /// </summary>
+    private sealed class ShortStack : StackDepths
+    {
+        /// <summary>Above this many entries within the bound, a walk would cost more than the tree's log n steps.</summary>
+        public const long MaxEntries = 4096;
+
+        private const sbyte Never = 0, Below = 1, InRing = 2;
+
+        private readonly sbyte[] _state;
+        private readonly int[] _ring;
+        private readonly int _mask;
+        private readonly int _limit;
+        private int _head;
+        private int _count;
+        private int _depth;
+
+        public ShortStack(int keys, int limit)
+            : base(keys)
+        {
+            _state = new sbyte[keys];
+            _limit = limit;
+            _ring = new int[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limit + 1)];
+            _mask = _ring.Length - 1;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override bool Seen(int key) => _state[key] != Never;
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override long Above(int key)
+        {
+            if (_state[key] != InRing)
+            {
+                return -1;
+            }
+
+            long bytes = 0;
+            var i = 0;
+            for (int k; (k = _ring[(_head + i) & _mask]) != key; i++)
+            {
+                bytes += LastSize[k];
+            }
+
+            _depth = i;
+            return bytes;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public override void Use(int key, int size)
+        {
+            LastSize[key] = size;
+            if (_state[key] == InRing)
+            {
+                // Above found it at _depth: the keys above it move down one.
+                for (var i = _depth; i > 0; i--)
+                {
+                    _ring[(_head + i) & _mask] = _ring[(_head + i - 1) & _mask];
+                }
+
+                _ring[_head] = key;
+                return;
+            }
+
+            _head = (_head - 1) & _mask;
+            _ring[_head] = key;
+            _state[key] = InRing;
+            if (++_count > _limit)
+            {
+                _state[_ring[(_head + --_count) & _mask]] = Below;
+            }
+        }
     }
 
     /// <summary>Prefix sums over request positions with point updates, for stack distances in O(log n).</summary>
