@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -123,25 +122,11 @@ internal sealed class BinaryTraceWriter : TraceWriter
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Varint(ref byte b, int p, ulong v)
     {
-        // Most of a trace's numbers (node ids, counts, small sizes) take one byte.
+        // Most of a trace's numbers (node ids, counts, small sizes) take one byte: that case is inlined, the rest is a call.
         if (v < 0x80)
         {
             Unsafe.Add(ref b, p) = (byte)v;
             return p + 1;
-        }
-
-        if (v < 1UL << 56)
-        {
-            // Times take one to four bytes, a length that changes from number to number: a loop over the bytes mispredicted
-            // its exit. Instead each seven-bit group moves to its own byte, the continuation bit is set on all but the
-            // last, and the eight bytes are stored at once (the room is there; bytes past the number are written over next).
-            var groups = (v & 0x7F) | ((v << 1) & 0x7F00) | ((v << 2) & 0x7F_0000) | ((v << 3) & 0x7F00_0000)
-                | ((v << 4) & 0x7F_0000_0000) | ((v << 5) & 0x7F00_0000_0000) | ((v << 6) & 0x7F_0000_0000_0000)
-                | ((v << 7) & 0x7F00_0000_0000_0000);
-            var length = (70 - BitOperations.LeadingZeroCount(v)) / 7;
-            var bytes = groups | (0x8080_8080_8080_8080UL & ((1UL << (8 * (length - 1))) - 1));
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p), BitConverter.IsLittleEndian ? bytes : BinaryPrimitives.ReverseEndianness(bytes));
-            return p + length;
         }
 
         return LongVarint(ref b, p, v);
