@@ -149,7 +149,9 @@ internal static partial class RunTracing
         const int batch = 50_000;
         var costs = new List<double>();
         var perRequest = new List<double>[] { [], [] };
-        for (var pair = 0; pair < 10; pair++)
+        // FLUXO_BENCH_PAIR_COUNT=N runs N pairs instead of 10 (to compare two builds on many short batches).
+        var pairs = int.TryParse(Environment.GetEnvironmentVariable("FLUXO_BENCH_PAIR_COUNT"), CultureInfo.InvariantCulture, out var n) ? n : 10;
+        for (var pair = 0; pair < pairs; pair++)
         {
             // FLUXO_BENCH_ONLY=traced or untraced runs that mode in both halves of each pair (to profile one mode alone).
             var only = Environment.GetEnvironmentVariable("FLUXO_BENCH_ONLY");
@@ -164,7 +166,8 @@ internal static partial class RunTracing
             }
         }
 
-        output.WriteLine(PerfExperiment.Inv($"warm, interleaved, 10 pairs of {batch} requests: untraced {Median(perRequest[0]):F2} us CPU a request, traced {Median(perRequest[1]):F2} us; tracing costs {Median(costs):P1} (median of the pairs; range {costs.Min():P1} to {costs.Max():P1}); load average {PerfExperiment.Load()}"));
+        var extra = perRequest[1].Zip(perRequest[0], (t, u) => t - u).ToList();
+        output.WriteLine(PerfExperiment.Inv($"warm, interleaved, {pairs} pairs of {batch} requests: untraced {Median(perRequest[0]):F2} us CPU a request, traced {Median(perRequest[1]):F2} us; tracing costs {Median(costs):P1} (median of the pairs; range {costs.Min():P1} to {costs.Max():P1}), {Median(extra):F3} us a request (median of the pairs' differences); least of each mode {perRequest[0].Min():F2} and {perRequest[1].Min():F2} us; load average {PerfExperiment.Load()}"));
         File.Delete(trace);
     }
 

@@ -57,4 +57,52 @@ public sealed class TraceVarintTests : IDisposable
             Assert.Equal(a.Edges.ToArray(), b.Edges.ToArray());
         }
     }
+
+    [Fact]
+    public void Numbers_are_written_in_the_shortest_form_byte_for_byte()
+    {
+        // Reading back cannot tell a padded varint from the shortest one, so the bytes themselves are compared with a
+        // plain LEB128 encoding: random numbers of every bit length, as a request's client (the second number of its record).
+        var module = TraceOrderTests.Module();
+        var header = new TraceHeader(TraceHeader.CurrentFormat, "S", [new TraceGraph(0, module.Graphs[0].Name, module.Graphs[0].Hash, 3)], "virtual");
+        var random = new Random(14);
+        for (var bits = 0; bits <= 63; bits++)
+        {
+            var client = bits == 0 ? 0 : (1L << (bits - 1)) | (random.NextInt64() & ((1L << (bits - 1)) - 1));
+            using var ms = new MemoryStream();
+            using (var w = TraceWriter.Create(ms, header, binary: true))
+            {
+                w.Write(new TraceRequest(1, client, 0, 0, 0,
+                    [new NodeEvent(0, 0, 0, NodeStatus.Ran), new NodeEvent(2, 0, 0, NodeStatus.Ran)], []));
+            }
+
+            var bytes = ms.ToArray();
+            var json = 0;
+            var p = 8;
+            for (var shift = 0; ; shift += 7)
+            {
+                json |= (bytes[p] & 0x7F) << shift;
+                if (bytes[p++] < 0x80)
+                {
+                    break;
+                }
+            }
+
+            byte[] expected = [(byte)'R', 1, .. Leb128((ulong)client), 0];
+            Assert.Equal(expected, bytes.AsSpan(p + json, expected.Length).ToArray());
+        }
+    }
+
+    private static List<byte> Leb128(ulong v)
+    {
+        var bytes = new List<byte>();
+        while (v >= 0x80)
+        {
+            bytes.Add((byte)(v | 0x80));
+            v >>= 7;
+        }
+
+        bytes.Add((byte)v);
+        return bytes;
+    }
 }

@@ -11,7 +11,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
     public const byte RequestTag = (byte)'R';
     public const byte EndTag = (byte)'Z';
 
-    private readonly byte[] _buf;
+    private byte[] _buf;
     private int _len;
 
     public BinaryTraceWriter(Stream output, TraceHeader header, int bufferBytes = DefaultBufferBytes)
@@ -108,7 +108,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
 
     protected override void FlushBuffer()
     {
-        Output.Write(_buf, 0, _len);
+        _buf = Hand(_buf, _len);
         _len = 0;
     }
 

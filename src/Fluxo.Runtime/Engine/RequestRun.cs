@@ -41,7 +41,7 @@ internal sealed class RequestRun
         Virtual = engine.Options.Clock == ClockMode.Virtual;
         _startTicks = Stopwatch.GetTimestamp();
         States = new NodeStates(g.Nodes.Length);
-        Trace = trace ? new RequestTrace(g.Nodes.Length) : null;
+        Trace = trace ? RequestTrace.Start(g.Nodes.Length) : null;
         Groups = new GroupRuns(this, pending);
         Calls = new RequestCalls(this);
         Limit = new WorkLimit(engine.Options.WorkLimit, g, ct);

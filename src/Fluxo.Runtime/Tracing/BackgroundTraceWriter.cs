@@ -60,9 +60,13 @@ public sealed class BackgroundTraceWriter : IDisposable
     }
 
     /// <summary>
-    /// A write-only stream that hands copies of what it is given to a thread that writes them to the file, in a fixed
-    /// set of buffers: when the file falls behind, the writer waits for a free buffer instead of allocating more (chunks
-    /// that queue up long enough to survive collections made a loaded machine's garbage collector compact them).
+    /// A write-only stream that hands whole buffers to a thread that writes them to the file: the trace writer encodes
+    /// into a buffer, gives it here and takes a free one back (<see cref="IBufferTaker"/>), so the bytes are never copied
+    /// on the way (the header, written as a stream, is copied). The buffers are a fixed set: when the file falls behind,
+    /// the writer waits for a free one instead of allocating more (chunks that queued up long enough to survive
+    /// collections made a loaded machine's garbage collector compact them). Two in the ring and the one being filled keep
+    /// the encoder and the file busy at once; each is memory touched for the first time, which costs on this kind of
+    /// machine, so there are no more than that.
     /// The two threads meet under one lock and sleep on it when there is nothing to do: a blocking collection's
     /// semaphore spun and yielded on every chunk (a few percent of a traced run's CPU), and its generic code was
     /// compiled afresh in each process. Buffers are large so that a run of 100k requests (14 MB) makes fewer than
@@ -70,9 +74,9 @@ public sealed class BackgroundTraceWriter : IDisposable
     /// few times for tiered compilation to compile them again, a fixed cost a short run paid. The file is written by
     /// handle at explicit offsets, without a file stream's layers of buffering in between.
     /// </summary>
-    private sealed class ChunkPipe : Stream
+    private sealed class ChunkPipe : Stream, IBufferTaker
     {
-        private const int Buffers = 4;
+        private const int Buffers = 2;
 
         public const int BufferSize = 1 << 19;
 
@@ -170,6 +174,28 @@ public sealed class BackgroundTraceWriter : IDisposable
                     _filled++;
                     Monitor.Pulse(_gate);
                 }
+            }
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public byte[] Take(byte[] filled, int count)
+        {
+            // The ring's buffers also take the streamed bytes (the header), BufferSize at a time.
+            ArgumentOutOfRangeException.ThrowIfLessThan(filled.Length, BufferSize);
+            lock (_gate)
+            {
+                while (_filled == Buffers)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                var slot = (_next + _filled) % Buffers;
+                var free = _ring[slot];
+                _ring[slot] = filled;
+                _lengths[slot] = count;
+                _filled++;
+                Monitor.Pulse(_gate);
+                return free;
             }
         }
 

@@ -6,140 +6,107 @@ namespace Fluxo.Runtime.Tracing;
 
 /// <summary>
 /// One request's trace as the engine recorded it, in arrays reused from request to request: written to a trace
-/// without a copy per event, after which its arrays serve another request.
+/// without a copy per event. The record itself is reused too (it is the <see cref="RequestTrace"/> that recorded it):
+/// once written it serves a later request, so a traced request allocates nothing for its trace.
 /// </summary>
-public sealed class RecordedTrace
+public abstract class RecordedTrace
 {
-    private TraceBuffers? _buffers;
-
-    internal RecordedTrace(RequestHead head, TraceBuffers buffers)
+    private protected RecordedTrace()
     {
-        Head = head;
-        _buffers = buffers;
     }
 
-    public RequestHead Head { get; }
+    private protected NodeEvent[] Nodes { get; set; } = new NodeEvent[16];
+
+    private protected EdgeEvent[] Edges { get; set; } = new EdgeEvent[16];
+
+    /// <summary>When each edge's value was ready, the order of <see cref="Edges"/> in the trace.</summary>
+    private protected double[] Times { get; set; } = new double[16];
+
+    private protected int NodeCount { get; set; }
+
+    private protected int EdgeCount { get; set; }
+
+    private protected bool IsWritten { get; set; }
+
+    public RequestHead Head { get; private protected set; }
 
     /// <summary>A copy of the record as a <see cref="TraceRequest"/>; only before it has been written.</summary>
     public TraceRequest ToRequest()
     {
-        var b = Buffers();
-        return new TraceRequest(Head.Id, Head.Client, Head.Graph, Head.ArrivalMs, Head.LatencyMs, [.. b.NodeSpan], [.. b.EdgeSpan]);
+        if (IsWritten)
+        {
+            Written();
+        }
+
+        return new TraceRequest(Head.Id, Head.Client, Head.Graph, Head.ArrivalMs, Head.LatencyMs,
+            [.. Nodes.AsSpan(0, NodeCount)], [.. Edges.AsSpan(0, EdgeCount)]);
     }
 
-    /// <summary>Writes the record to <paramref name="writer"/> and hands its arrays on: it can be written once.</summary>
+    /// <summary>Writes the record to <paramref name="writer"/> and hands it on to a later request: it can be written once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void WriteTo(TraceWriter writer)
     {
         // Checked here rather than in a helper: a method that throws is not inlined, and compiling it through the tiers
         // was a fixed cost of every traced run.
-        var b = _buffers;
-        if (b is null)
+        if (IsWritten)
         {
             Written();
         }
 
-        writer.Write(Head, b.NodeSpan, b.EdgeSpan);
-        _buffers = null;
-        TraceBuffers.Return(b);
+        writer.Write(Head, Nodes.AsSpan(0, NodeCount), Edges.AsSpan(0, EdgeCount));
+        IsWritten = true;
+        Release();
     }
 
-    private TraceBuffers Buffers()
-    {
-        if (_buffers is null)
-        {
-            Written();
-        }
-
-        return _buffers;
-    }
+    private protected abstract void Release();
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private void Written() => throw new InvalidOperationException($"request {Head.Id}'s trace was written; its events are gone");
 }
 
 /// <summary>
-/// The arrays one traced request fills, taken from a pool and given back once the request is written. Plain arrays of
-/// the event structs rather than a generic pool over them: every generic instantiation over a struct is compiled
-/// afresh in each process, which a short run pays for.
+/// The records kept for reuse. Plain arrays of the event structs rather than a generic pool over them: every generic
+/// instantiation over a struct is compiled afresh in each process, which a short run pays for.
 /// </summary>
-internal sealed class TraceBuffers
+internal static class TracePool
 {
-    /// <summary>Buffers kept for reuse: more than the requests a real-clock run has in flight at once is garbage.</summary>
+    /// <summary>Records kept for reuse: more than the requests a real-clock run has in flight at once is garbage.</summary>
     private const int Kept = 1024;
 
-    private static readonly ConcurrentQueue<TraceBuffers> Pool = new();
+    private static readonly ConcurrentQueue<RequestTrace> Pool = new();
     private static int Pooled;
 
-    // Under virtual time one request is in flight at a time: its buffers come back before the next takes them, so one
+    // Under virtual time one request is in flight at a time: its record comes back before the next takes one, so one
     // slot serves nearly every request without the queue.
-    private static TraceBuffers? Spare;
-
-    public NodeEvent[] Nodes { get; private set; } = new NodeEvent[16];
-
-    public EdgeEvent[] Edges { get; private set; } = new EdgeEvent[16];
-
-    public double[] Times { get; private set; } = new double[16];
-
-    public int NodeCount { get; set; }
-
-    public int EdgeCount { get; set; }
-
-    public ReadOnlySpan<NodeEvent> NodeSpan => Nodes.AsSpan(0, NodeCount);
-
-    public ReadOnlySpan<EdgeEvent> EdgeSpan => Edges.AsSpan(0, EdgeCount);
+    private static RequestTrace? Spare;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static TraceBuffers Rent(int nodes)
+    public static RequestTrace? Take()
     {
-        var b = Interlocked.Exchange(ref Spare, null);
-        if (b is null && Pool.TryDequeue(out b))
+        var t = Interlocked.Exchange(ref Spare, null);
+        if (t is null && Pool.TryDequeue(out t))
         {
             Interlocked.Decrement(ref Pooled);
         }
 
-        b ??= new TraceBuffers();
-        b.NodeCount = 0;
-        b.EdgeCount = 0;
-        if (b.Nodes.Length < nodes)
-        {
-            b.Nodes = new NodeEvent[nodes];
-        }
-
-        return b;
+        return t;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Return(TraceBuffers b)
+    public static void Give(RequestTrace t)
     {
-        if (Interlocked.CompareExchange(ref Spare, b, null) is null)
+        if (Interlocked.CompareExchange(ref Spare, t, null) is null)
         {
             return;
         }
 
         if (Interlocked.Increment(ref Pooled) <= Kept)
         {
-            Pool.Enqueue(b);
+            Pool.Enqueue(t);
         }
         else
         {
             Interlocked.Decrement(ref Pooled);
         }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void AddEdge(double at, EdgeEvent e)
-    {
-        if (EdgeCount == Edges.Length)
-        {
-            var edges = new EdgeEvent[EdgeCount * 2];
-            var times = new double[EdgeCount * 2];
-            Edges.AsSpan(0, EdgeCount).CopyTo(edges);
-            Times.AsSpan(0, EdgeCount).CopyTo(times);
-            (Edges, Times) = (edges, times);
-        }
-
-        Edges[EdgeCount] = e;
-        Times[EdgeCount++] = at;
     }
 }

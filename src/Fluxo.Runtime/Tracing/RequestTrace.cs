@@ -7,43 +7,81 @@ namespace Fluxo.Runtime.Tracing;
 
 /// <summary>
 /// What one request records for its trace beyond the engine's per-node arrays: the values that crossed
-/// edges, each with the time it was ready, in arrays reused from request to request (a traced request allocates
-/// nothing in proportion to its events). Not thread-safe: the request run calls it under its lock.
+/// edges, each with the time it was ready, in arrays reused from request to request; then, once the request is over,
+/// its record (a traced request allocates nothing for its trace: this object, taken from a pool, is the record and
+/// goes back once written). Not thread-safe: the request run calls it under its lock.
 /// </summary>
-internal sealed class RequestTrace
+internal sealed class RequestTrace : RecordedTrace
 {
-    private readonly TraceBuffers _buffers;
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public RequestTrace(int nodes) => _buffers = TraceBuffers.Rent(nodes);
+    private RequestTrace()
+    {
+    }
 
     // The per-request tracing path is compiled optimized at once, with its small helpers inlined: under tiering each
     // of its methods was compiled two or three times (and ran unoptimized until then), a fixed cost a short run pays.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Edge(double at, int from, int to, Value v) => _buffers.AddEdge(at, new EdgeEvent(from, to, v.StableHash, v.ByteSize));
+    public static RequestTrace Start(int nodes)
+    {
+        var t = TracePool.Take() ?? new RequestTrace();
+        t.IsWritten = false;
+        t.NodeCount = 0;
+        t.EdgeCount = 0;
+        if (t.Nodes.Length < nodes)
+        {
+            t.Nodes = new NodeEvent[nodes];
+        }
+
+        return t;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public void Edge(double at, int from, int to, Value v)
+    {
+        var k = EdgeCount;
+        if (k == Edges.Length)
+        {
+            Grow();
+        }
+
+        Edges[k] = new EdgeEvent(from, to, v.StableHash, v.ByteSize);
+        Times[k] = at;
+        EdgeCount = k + 1;
+    }
+
+    private void Grow()
+    {
+        var edges = new EdgeEvent[EdgeCount * 2];
+        var times = new double[EdgeCount * 2];
+        Edges.AsSpan(0, EdgeCount).CopyTo(edges);
+        Times.AsSpan(0, EdgeCount).CopyTo(times);
+        (Edges, Times) = (edges, times);
+    }
 
     /// <summary>
     /// The request's trace record from the run's per-node arrays: node events sorted by start, edge events
     /// by ready time (stable: ties keep id and arrival order), plus the request's fields on edges into nodes
-    /// that did not run. The record takes this trace's arrays; the trace is not used again.
+    /// that did not run. This trace records nothing after it: it is the record.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public RecordedTrace Build(RequestInfo info, int graphIndex, SourceFields sourceFields, Value request, double latency,
         bool[] done, double[] start, double[] self, NodeStatus[] status)
     {
         var n = done.Length;
-        var nodes = _buffers.Nodes;
+        var nodes = Nodes;
         for (var i = 0; i < n; i++)
         {
             nodes[i] = done[i] ? new NodeEvent(i, start[i], self[i], status[i]) : new NodeEvent(i, 0, 0, NodeStatus.Skipped);
         }
 
-        _buffers.NodeCount = n;
+        NodeCount = n;
         EventOrder.SortNodes(nodes.AsSpan(0, n));
         AddUnpulledRequestFields(sourceFields, request, done, status);
-        EventOrder.SortEdges(_buffers.Edges.AsSpan(0, _buffers.EdgeCount), _buffers.Times.AsSpan(0, _buffers.EdgeCount));
-        return new RecordedTrace(new RequestHead(info.Id, info.Client, graphIndex, info.ArrivalMs, latency), _buffers);
+        EventOrder.SortEdges(Edges.AsSpan(0, EdgeCount), Times.AsSpan(0, EdgeCount));
+        Head = new RequestHead(info.Id, info.Client, graphIndex, info.ArrivalMs, latency);
+        return this;
     }
+
+    private protected override void Release() => TracePool.Give(this);
 
     /// <summary>
     /// The request's fields are known on arrival, so their edges into nodes that did not run are recorded
