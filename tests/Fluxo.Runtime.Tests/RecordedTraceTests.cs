@@ -50,6 +50,23 @@ public sealed class RecordedTraceTests : IDisposable
     }
 
     [Fact]
+    public async Task AResultRefusesItsTraceOnceItsRecordServesALaterRequest()
+    {
+        var engine = WeatherEngine.Create(new() { Trace = true });
+        var path = Path.Combine(_dir, "reused.bin");
+        using var writer = BackgroundTraceWriter.Open(path, engine.TraceHeader);
+        var request = Value.Record([new("ip", Value.String("10.0.0.1")), new("zip", Value.String("10001"))]);
+        var first = await engine.RunAsync("weather", request, new RequestInfo(1, 1, 10.0));
+        writer.Record(first.Recorded!);
+        var second = await engine.RunAsync("weather", request, new RequestInfo(2, 2, 20.0));
+
+        // One request in flight at a time: the second took the first's written record back from the pool.
+        Assert.Same(first.Recorded, second.Recorded);
+        Assert.Equal(2, second.Trace!.Id);
+        Assert.Throws<InvalidOperationException>(() => first.Trace);
+    }
+
+    [Fact]
     public void LatencyLogKeepsTheNearestRankRuleAndTheMean()
     {
         var random = new Random(5);

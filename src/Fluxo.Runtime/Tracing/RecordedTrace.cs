@@ -30,10 +30,19 @@ public abstract class RecordedTrace
 
     public RequestHead Head { get; private protected set; }
 
+    /// <summary>Which of the requests this record served is the one it holds: a holder from an earlier one is refused.</summary>
+    internal long Generation { get; private protected set; }
+
     /// <summary>A copy of the record as a <see cref="TraceRequest"/>; only before it has been written.</summary>
-    public TraceRequest ToRequest()
+    public TraceRequest ToRequest() => ToRequest(Generation);
+
+    /// <summary>
+    /// <see cref="ToRequest()"/> for a holder that took the record as <paramref name="generation"/>: once written, the
+    /// record may serve a later request, and the earlier holder must not read that request as its own.
+    /// </summary>
+    internal TraceRequest ToRequest(long generation)
     {
-        if (IsWritten)
+        if (IsWritten || generation != Generation)
         {
             Written();
         }

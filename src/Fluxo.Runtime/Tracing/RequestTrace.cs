@@ -24,6 +24,7 @@ internal sealed class RequestTrace : RecordedTrace
     {
         var t = TracePool.Take() ?? new RequestTrace();
         t.IsWritten = false;
+        t.Generation++;
         t.NodeCount = 0;
         t.EdgeCount = 0;
         if (t.Nodes.Length < nodes)
