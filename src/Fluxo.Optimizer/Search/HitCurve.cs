@@ -305,7 +305,10 @@ public sealed class HitCurve
         /// <summary>The bytes of the distinct entries used since <paramref name="key"/>'s last use; -1 when the stack forgot the key, being sure they are more than the curve's maxBytes.</summary>
         public abstract long Above(int key);
 
-        /// <summary><paramref name="key"/> used now, its entry taking <paramref name="size"/> bytes.</summary>
+        /// <summary>
+        /// <paramref name="key"/> used now, its entry taking <paramref name="size"/> bytes; for a key already seen, right after
+        /// <see cref="Above"/> asked for it (the short stack moves the key from where that walk found it).
+        /// </summary>
         public abstract void Use(int key, int size);
     }
 
