@@ -95,7 +95,15 @@ public sealed class Simulator
     public SimulationResult Run(IReadOnlyList<CachePlacement> caches) => Run(caches, keep: false, out _);
 
     /// <summary><see cref="Run(IReadOnlyList{CachePlacement})"/>; with <paramref name="keep"/>, also every request's latency, in no particular order (percentile selection reorders them).</summary>
-    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies)
+    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies) => Run(caches, keep, out latencies, null);
+
+    /// <summary>
+    /// Every request's latency under <paramref name="caches"/>, by row, into <paramref name="byRow"/>: what
+    /// <see cref="Run(IReadOnlyList{CachePlacement})"/> replays, before its percentiles reorder them.
+    /// </summary>
+    internal void RowLatencies(IReadOnlyList<CachePlacement> caches, double[] byRow) => Run(caches, keep: false, out _, byRow);
+
+    private SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies, double[]? byRow)
     {
         if (!CanRun(caches))
         {
@@ -104,6 +112,11 @@ public sealed class Simulator
 
         if (caches.Count == 0)
         {
+            if (byRow is not null)
+            {
+                BaseLatencies().AsSpan(0, Trace.Requests).CopyTo(byRow);
+            }
+
             return Run(BaseLatencies(), keep, out latencies);
         }
 
@@ -200,6 +213,11 @@ public sealed class Simulator
         foreach (var lru in lrus)
         {
             lru?.Release();
+        }
+
+        if (byRow is not null)
+        {
+            buffer.AsSpan(0, Trace.Requests).CopyTo(byRow);
         }
 
         var sum = 0.0;
