@@ -51,6 +51,9 @@ public sealed partial class ServiceReplay
 
     public int Requests => _count;
 
+    /// <summary>Replays request by request even a policy of caches alone, which the simulators replay by blocks otherwise: the reference the tests hold it to.</summary>
+    internal bool PlainReplay { get; set; }
+
     /// <summary>Whether <see cref="Run"/>'s results keep every measured request's latency (<see cref="AheadResult.Latencies"/>); a prefix inherits it.</summary>
     public bool KeepLatencies { get; set; }
 
@@ -337,10 +340,10 @@ public sealed partial class ServiceReplay
         // Caches alone (no part, no speculation): no handler's requests change another's, so each request's latency is the
         // one its handler's simulator replays by blocks (the same program, hit bits and costs; with no cache, computed once
         // per trace), summed below in trace order as the request-by-request replay sums it.
-        var alone = policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty ? CacheLatencies(plans) : null;
+        var alone = policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty && !PlainReplay ? CacheLatencies(plans) : null;
         for (var i = 0; i < requests; i++)
         {
-            var (pi, r, client, arrival) = At(i);
+            var (pi, r, client) = _order[i];
             if (alone?[pi].ByRow is { } known)
             {
                 var latencyAlone = known[r];
@@ -356,7 +359,7 @@ public sealed partial class ServiceReplay
 
             var part = _parts[pi];
             var plan = plans[pi];
-
+            var arrival = part.Flat.Arrivals[r];
             foreach (var pl in plans)
             {
                 pl.RefreshDue(arrival);

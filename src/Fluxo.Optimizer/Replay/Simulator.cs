@@ -328,8 +328,20 @@ public sealed class Simulator
     {
         {
             var none = ReplayProgram.Compile(Trace, [])!;
-            var ready = new double[Trace.Facts.NodeCount];
             var latencies = LargeArrays.Zeroed<double>(Trace.Requests);
+            if (none.BlockableEverywhere && !PlainReplay)
+            {
+                var block = BlockReplay.Rent(Trace.Facts.NodeCount, Trace.Shapes.Count);
+                for (var first = 0; first < Trace.Requests; first += BlockReplay.Rows)
+                {
+                    block.Run(none, Trace, first, Math.Min(BlockReplay.Rows, Trace.Requests - first), null, latencies, Cost.LookupMs, Cost.InsertMs);
+                }
+
+                block.Return();
+                return latencies;
+            }
+
+            var ready = new double[Trace.Facts.NodeCount];
             for (var r = 0; r < Trace.Requests; r++)
             {
                 latencies[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
