@@ -340,7 +340,7 @@ public sealed partial class ServiceReplay
         // Caches alone (no part, no speculation): no handler's requests change another's, so each request's latency is the
         // one its handler's simulator replays by blocks (the same program, hit bits and costs; with no cache, computed once
         // per trace), summed below in trace order as the request-by-request replay sums it.
-        var alone = policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty && !PlainReplay ? CacheLatencies(plans) : null;
+        var alone = policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty && !PlainReplay ? CacheLatencies(plans, measured) : null;
         for (var i = 0; i < requests; i++)
         {
             var (pi, r, client) = _order[i];
@@ -463,8 +463,10 @@ public sealed partial class ServiceReplay
     /// <summary>
     /// Per part, its requests' latencies by row under its plan's caches alone, and whether the array was taken from the
     /// buffers (to give back); null where its simulator prices work otherwise or cannot run them: those requests go through the plan.
+    /// When the only part's rows are the requests in order, they go into <paramref name="measured"/> if it holds them all: the
+    /// replay reads request i's before it writes position i - measureFrom of the measured ones, so no second array is needed.
     /// </summary>
-    private (double[]? ByRow, bool Rented)[] CacheLatencies(PartPlan[] plans)
+    private (double[]? ByRow, bool Rented)[] CacheLatencies(PartPlan[] plans, double[] measured)
     {
         var result = new (double[]?, bool)[_parts.Count];
         for (var p = 0; p < _parts.Count; p++)
@@ -483,6 +485,13 @@ public sealed partial class ServiceReplay
             }
 
             var rows = _parts[p].Flat.Requests;
+            if (_parts.Count == 1 && _order.InRowOrder && measured.Length >= rows)
+            {
+                simulator.RowLatencies(caches, measured);
+                result[p] = (measured, false);
+                continue;
+            }
+
             var byRow = _buffers.TryTake(out var free) && free.Length >= rows ? free : new double[Requests];
             simulator.RowLatencies(caches, byRow);
             result[p] = (byRow, true);

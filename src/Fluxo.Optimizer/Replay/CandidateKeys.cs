@@ -50,14 +50,13 @@ public sealed class CandidateKeys
     /// null when some request demanded the subgraph without a value on one of its entering edges (that request's id in
     /// <paramref name="missingInRequest"/>).
     /// </summary>
-    // The requests after which a key column's new keys so far foretell its size.
-    private const int Sighting = 1 << 16;
-
     internal static KeyIdColumn? Ids(FlatTrace trace, Candidate candidate, out long missingInRequest)
     {
         var edgeCount = trace.Facts.Edges.Count;
         var demanded = Demanded(trace, candidate);
-        var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
+        // Started small: a key of a few thousand values (a city, a zip code) then probes a table the core's cache holds, and
+        // one of many values passes through the small sizes at little cost.
+        var ids = new KeyInterner(1 << 10);
         var keys = LargeArrays.Zeroed<int>(trace.Requests);
         missingInRequest = -1;
         for (var r = 0; r < trace.Requests; r++)
@@ -81,11 +80,6 @@ public sealed class CandidateKeys
             }
 
             keys[r] = ids.Intern(key);
-            if (r == Sighting && trace.Requests > 4 * Sighting && ids.Count > Sighting * 9L / 10)
-            {
-                // Nearly every request so far brought a new key (a client's own address, say): the rest will too, about.
-                ids.Reserve((int)Math.Min(trace.Requests, (long)ids.Count * trace.Requests / (r + 1)));
-            }
         }
 
         return new KeyIdColumn(keys, ids.Count);

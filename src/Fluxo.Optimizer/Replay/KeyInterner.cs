@@ -24,7 +24,6 @@ internal sealed class KeyInterner
     // Up to three quarters full: a million keys take 12 MB rather than 24, and a few more probes.
     private static bool Full(long count, int size) => count * 4L > size * 3L;
 
-    /// <summary>The size the table grows to while interning <paramref name="keys"/> keys, starting from the smallest.</summary>
     private static int SizeFor(int keys)
     {
         var size = 16;
@@ -34,24 +33,6 @@ internal sealed class KeyInterner
         }
 
         return size;
-    }
-
-    /// <summary>
-    /// Grows the table at once to hold <paramref name="keys"/> keys, as it would on its own after them: for a caller that
-    /// expects them, so the table does not pass through every smaller size (fresh pages and a rehash each). Ids are unchanged.
-    /// </summary>
-    public void Reserve(int keys)
-    {
-        var size = _slots.Length;
-        while (Full(keys, size))
-        {
-            size <<= 1;
-        }
-
-        if (size > _slots.Length)
-        {
-            Rehash(size);
-        }
     }
 
     public int Intern(ulong key)

@@ -95,29 +95,22 @@ public sealed class Simulator
     public SimulationResult Run(IReadOnlyList<CachePlacement> caches) => Run(caches, keep: false, out _);
 
     /// <summary><see cref="Run(IReadOnlyList{CachePlacement})"/>; with <paramref name="keep"/>, also every request's latency, in no particular order (percentile selection reorders them).</summary>
-    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies) => Run(caches, keep, out latencies, null);
+    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies) =>
+        caches.Count == 0 ? Run(BaseLatencies(), keep, out latencies) : Run(caches, keep, out latencies, null)!;
 
     /// <summary>
-    /// Every request's latency under <paramref name="caches"/>, by row, into <paramref name="byRow"/>: what
-    /// <see cref="Run(IReadOnlyList{CachePlacement})"/> replays, before its percentiles reorder them.
+    /// Every request's latency under <paramref name="caches"/>, by row, into <paramref name="byRow"/> (at least
+    /// as long as the trace): what <see cref="Run(IReadOnlyList{CachePlacement})"/> replays, without its statistics.
     /// </summary>
     internal void RowLatencies(IReadOnlyList<CachePlacement> caches, double[] byRow) => Run(caches, keep: false, out _, byRow);
 
-    private SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies, double[]? byRow)
+    /// <summary>The replay; into <paramref name="byRow"/> and no result when that is given.</summary>
+    private SimulationResult? Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies, double[]? byRow)
     {
+        latencies = null;
         if (!CanRun(caches))
         {
             throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
-        }
-
-        if (caches.Count == 0)
-        {
-            if (byRow is not null)
-            {
-                BaseLatencies().AsSpan(0, Trace.Requests).CopyTo(byRow);
-            }
-
-            return Run(BaseLatencies(), keep, out latencies);
         }
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
@@ -136,7 +129,7 @@ public sealed class Simulator
         // A cache that sees every lookup of its keys in request order, with no expiry, is a plain LRU: its hits come from the memo.
         var runs = caches.Select((c, j) => keyLookups[j] is null && Trace.KeyMasks is null && c.Candidate.TtlMs <= 0 ? RunCache(keys[j], rooms[j]) : null).ToArray();
         var lrus = caches.Select((c, j) => runs[j] is null ? ByteLru.Pooled(rooms[j], keys[j].DistinctKeys, keys[j].MinEntryBytes) : null).ToArray();
-        var buffer = Rent();
+        var buffer = byRow ?? Rent();
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
         var none = BaseLatencies();
@@ -217,7 +210,7 @@ public sealed class Simulator
 
         if (byRow is not null)
         {
-            buffer.AsSpan(0, Trace.Requests).CopyTo(byRow);
+            return null;
         }
 
         var sum = 0.0;
