@@ -92,6 +92,11 @@ internal static partial class RunTracing
             info.Environment["DOTNET_GCGen0MaxBudget"] = gen0.GetInt64().ToString("x", CultureInfo.InvariantCulture);
         }
 
+        if (properties.TryGetProperty("System.GC.RetainVM", out var retain))
+        {
+            info.Environment["DOTNET_GCRetainVM"] = retain.GetBoolean() ? "1" : "0";
+        }
+
         if (properties.TryGetProperty("System.GC.Concurrent", out var concurrent))
         {
             info.Environment["DOTNET_gcConcurrent"] = concurrent.GetBoolean() ? "1" : "0";

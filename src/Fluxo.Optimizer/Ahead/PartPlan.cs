@@ -44,6 +44,9 @@ internal sealed class PartPlan
 
     public List<SpecPlan> Specs { get; } = [];
 
+    /// <summary>The policy's caches of this handler, in the order of their hit bits, with their bytes as written.</summary>
+    public List<CachePlacement> Caches { get; } = [];
+
     /// <summary>Nodes that write a table, with the input that is the partition key when it is one as is.</summary>
     public List<(int Node, string Table, int? PartitionInput)> Writers { get; } = [];
 
@@ -58,6 +61,7 @@ internal sealed class PartPlan
         var keys = new List<CandidateKeys>();
         var lrus = new List<ByteLru>();
         var ttls = new List<double>();
+        var placements = new List<CachePlacement>();
         foreach (var c in policy.Caches.Where(c => c.Handler == name))
         {
             var candidate = Candidate.ForCache(module, facts, caches.Count, c.Nodes, c.TtlMs, out var problem, out var stale)
@@ -66,6 +70,7 @@ internal sealed class PartPlan
             caches.Add(candidate);
             keys.Add(k);
             ttls.Add(c.TtlMs);
+            placements.Add(new CachePlacement(candidate, c.Bytes));
             lrus.Add(new ByteLru(FlatTrace.SampledBytes(c.Bytes, k.MeanEntryBytes, part.Flat.RateOf(candidate)), k.DistinctKeys, k.MinEntryBytes));
         }
 
@@ -91,6 +96,7 @@ internal sealed class PartPlan
         var program = ReplayProgram.Compile(part.Flat, blocks) ?? throw new ArgumentException($"the caches and pre-computed parts of {name} overlap or feed each other in a cycle");
         var plan = new PartPlan(program, caches, [.. keys], [.. lrus], [.. ttls], always, blocks.Count, new double[facts.NodeCount], blocks, part.Flat);
         plan._hot.AddRange(hot);
+        plan.Caches.AddRange(placements);
         double[]? self = null;
         for (var d = 0; d < policy.Speculate.Length; d++)
         {

@@ -17,6 +17,9 @@ internal sealed class ReplayOrder
 
     public int Count { get; private set; }
 
+    /// <summary>True while every request is in one part at the row of its position.</summary>
+    public bool InRowOrder => _places is null;
+
     /// <summary>Requests it has room for before it grows.</summary>
     public int Capacity => _clients.Length;
 

@@ -51,6 +51,9 @@ public sealed partial class ServiceReplay
 
     public int Requests => _count;
 
+    /// <summary>Replays request by request even a policy of caches alone, which the simulators replay by blocks otherwise: the reference the tests hold it to.</summary>
+    internal bool PlainReplay { get; set; }
+
     /// <summary>Whether <see cref="Run"/>'s results keep every measured request's latency (<see cref="AheadResult.Latencies"/>); a prefix inherits it.</summary>
     public bool KeepLatencies { get; set; }
 
@@ -181,13 +184,36 @@ public sealed partial class ServiceReplay
         }
 
         var previous = new int[Requests];
-        // Sized for one client per request at once: growing by doubling copied and page-faulted about twice as much.
-        var last = new Dictionary<long, int>(Requests);
+        long low = long.MaxValue, high = long.MinValue;
         for (var i = 0; i < previous.Length; i++)
         {
-            var client = At(i).Client;
-            previous[i] = last.TryGetValue(client, out var p) ? p : -1;
-            last[client] = i;
+            var client = _order[i].Client;
+            low = Math.Min(low, client);
+            high = Math.Max(high, client);
+        }
+
+        if (previous.Length > 0 && (ulong)(high - low) < 4UL * (ulong)previous.Length)
+        {
+            // Clients numbered densely (sessions and generated traces count them): an array by client, 4 bytes a number,
+            // instead of a dictionary's ~28 bytes per client, most of that time spent faulting fresh pages in.
+            var lastPlusOne = new int[high - low + 1];
+            for (var i = 0; i < previous.Length; i++)
+            {
+                ref var last = ref lastPlusOne[_order[i].Client - low];
+                previous[i] = last - 1;
+                last = i + 1;
+            }
+        }
+        else
+        {
+            // Sized for one client per request at once: growing by doubling copied and page-faulted about twice as much.
+            var last = new Dictionary<long, int>(Requests);
+            for (var i = 0; i < previous.Length; i++)
+            {
+                var client = _order[i].Client;
+                previous[i] = last.TryGetValue(client, out var p) ? p : -1;
+                last[client] = i;
+            }
         }
 
         lock (_runs)
@@ -311,30 +337,29 @@ public sealed partial class ServiceReplay
         var pending = new Dictionary<long, Pending>();
         long started = 0, used = 0, wasted = 0, peak = 0;
         double usedWork = 0, wastedWork = 0;
-        // No cache, part or speculation: no state carries from one request to the next.
-        var bare = policy.Caches.IsDefaultOrEmpty && policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty;
-
-        // Then each request's latency is the one its handler's simulator computed with no cache (the same program and costs), once per trace.
-        var none = bare ? _parts.Select(p => p.Simulator.Cost == Cost ? p.Simulator.BaseLatencies() : null).ToArray() : null;
+        // Caches alone (no part, no speculation): no handler's requests change another's, so each request's latency is the
+        // one its handler's simulator replays by blocks (the same program, hit bits and costs; with no cache, computed once
+        // per trace), summed below in trace order as the request-by-request replay sums it.
+        var alone = policy.Precompute.IsDefaultOrEmpty && policy.Speculate.IsDefaultOrEmpty && !PlainReplay ? CacheLatencies(plans, measured) : null;
         for (var i = 0; i < requests; i++)
         {
-            var (pi, r, client, arrival) = At(i);
-            var part = _parts[pi];
-            var plan = plans[pi];
-            if (bare)
+            var (pi, r, client) = _order[i];
+            if (alone?[pi].ByRow is { } known)
             {
-                // Nothing to look up, refresh or serve: the request runs as traced (the same program and hit bits as below).
-                var alone = none![pi] is { } known ? known[r] : plan.Base.Run(part.Flat, r, 0, plan.Ready, Cost.LookupMs, Cost.InsertMs);
+                var latencyAlone = known[r];
                 if (i >= measureFrom)
                 {
-                    measured[i - measureFrom] = alone;
+                    measured[i - measureFrom] = latencyAlone;
                 }
 
-                byHandler[pi] += alone;
+                byHandler[pi] += latencyAlone;
                 countByHandler[pi]++;
                 continue;
             }
 
+            var part = _parts[pi];
+            var plan = plans[pi];
+            var arrival = part.Flat.Arrivals[r];
             foreach (var pl in plans)
             {
                 pl.RefreshDue(arrival);
@@ -414,6 +439,14 @@ public sealed partial class ServiceReplay
             refreshWork += n * pre.ComputeCostMs;
         }
 
+        foreach (var (byRow, rented) in alone ?? [])
+        {
+            if (rented)
+            {
+                _buffers.Add(byRow!);
+            }
+        }
+
         inOrder?.Invoke(measured, count);
         var (mean, p50, p95, p99) = Summary(measured, count);
         if (!keep)
@@ -425,6 +458,46 @@ public sealed partial class ServiceReplay
             started, used, wasted, usedWork, wastedWork, peak, refreshes, refreshWork,
             _parts.Select((p, j) => (p.Graph.Name, countByHandler[j] == 0 ? 0 : byHandler[j] / countByHandler[j])).ToDictionary(x => x.Name, x => x.Item2),
             keep ? measured : null);
+    }
+
+    /// <summary>
+    /// Per part, its requests' latencies by row under its plan's caches alone, and whether the array was taken from the
+    /// buffers (to give back); null where its simulator prices work otherwise or cannot run them: those requests go through the plan.
+    /// When the only part's rows are the requests in order, they go into <paramref name="measured"/> if it holds them all: the
+    /// replay reads request i's before it writes position i - measureFrom of the measured ones, so no second array is needed.
+    /// </summary>
+    private (double[]? ByRow, bool Rented)[] CacheLatencies(PartPlan[] plans, double[] measured)
+    {
+        var result = new (double[]?, bool)[_parts.Count];
+        for (var p = 0; p < _parts.Count; p++)
+        {
+            var simulator = _parts[p].Simulator;
+            var caches = plans[p].Caches;
+            if (simulator.Cost != Cost || (caches.Count > 0 && !simulator.CanRun(caches)))
+            {
+                continue;
+            }
+
+            if (caches.Count == 0)
+            {
+                result[p] = (simulator.BaseLatencies(), false);
+                continue;
+            }
+
+            var rows = _parts[p].Flat.Requests;
+            if (_parts.Count == 1 && _order.InRowOrder && measured.Length >= rows)
+            {
+                simulator.RowLatencies(caches, measured);
+                result[p] = (measured, false);
+                continue;
+            }
+
+            var byRow = _buffers.TryTake(out var free) && free.Length >= rows ? free : new double[Requests];
+            simulator.RowLatencies(caches, byRow);
+            result[p] = (byRow, true);
+        }
+
+        return result;
     }
 
     /// <summary>

@@ -62,21 +62,36 @@ internal sealed class BlockReplay
 
     public void Return() => Pool.Add(this);
 
+    private bool[] _everyShape = [];
+
+    // Every shape taken as one that looks a cache up.
+    private bool[] EveryShape(int shapes)
+    {
+        if (_everyShape.Length != shapes)
+        {
+            _everyShape = new bool[shapes];
+            Array.Fill(_everyShape, true);
+        }
+
+        return _everyShape;
+    }
+
     /// <summary>
     /// Latencies of requests first..first+count-1 (count at most <see cref="Rows"/>) into <paramref name="latencies"/> at their
-    /// own index: a request whose shape looks no cache up takes its no-cache latency from <paramref name="none"/>.
+    /// own index: a request whose shape looks no cache up takes its no-cache latency from <paramref name="none"/>, or when
+    /// that is null (the program <see cref="ReplayProgram.BlockableEverywhere"/>) runs through its code like the others.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Run(ReplayProgram program, FlatTrace trace, int first, int count, double[] none, double[] latencies, double lookupMs, double insertMs)
+    public void Run(ReplayProgram program, FlatTrace trace, int first, int count, double[]? none, double[] latencies, double lookupMs, double insertMs)
     {
         var shapeOf = trace.ShapeOf;
-        var caches = program.Caches;
+        var caches = none is null ? EveryShape(program.Caches.Length) : program.Caches;
         for (var i = 0; i < count; i++)
         {
             var s = shapeOf[first + i];
             if (!caches[s])
             {
-                latencies[first + i] = none[first + i];
+                latencies[first + i] = none![first + i];
             }
             else if (_count[s]++ == 0)
             {

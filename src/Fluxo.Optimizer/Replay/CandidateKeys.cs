@@ -54,13 +54,17 @@ public sealed class CandidateKeys
     {
         var edgeCount = trace.Facts.Edges.Count;
         var demanded = Demanded(trace, candidate);
-        var ids = new KeyInterner(Math.Min(trace.Requests, 1 << 16));
-        var keys = LargeArrays.Zeroed<int>(trace.Requests);
+        // Started small: a key of a few thousand values (a city, a zip code) then probes a table the core's cache holds, and
+        // one of many values passes through the small sizes at little cost.
+        var ids = new KeyInterner(1 << 10);
+        // Every row is written, so each page is first touched by the row that fills it rather than by a clearing pass first.
+        var keys = LargeArrays.Uninitialized<int>(trace.Requests);
         missingInRequest = -1;
         for (var r = 0; r < trace.Requests; r++)
         {
             if (!demanded[trace.ShapeOf[r]])
             {
+                keys[r] = 0;
                 continue;
             }
 
@@ -98,7 +102,7 @@ public sealed class CandidateKeys
             .Select(o => Enumerable.Range(0, edgeCount).Where(e => facts.Edges[e].From == o && !inside[facts.Edges[e].To]).ToArray())
             .ToArray();
         var demanded = Demanded(trace, candidate);
-        var bytes = LargeArrays.Zeroed<int>(trace.Requests);
+        var bytes = LargeArrays.Uninitialized<int>(trace.Requests);
         long totalBytes = 0, demands = 0;
         var minBytes = int.MaxValue;
         for (var r = 0; r < trace.Requests; r++)

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Fluxo.Optimizer.Replay;
 
 /// <summary>
@@ -7,24 +9,31 @@ namespace Fluxo.Optimizer.Replay;
 /// </summary>
 internal sealed class KeyInterner
 {
-    private ulong[] _keys;
-    private int[] _ids;
+    // A slot holds its key and id side by side: a probe of a table far larger than the caches reads one line, not one per array.
+    private Slot[] _slots;
     private int _mask;
 
     public KeyInterner(int expected)
     {
+        _slots = LargeArrays.Zeroed<Slot>(SizeFor(expected));
+        _mask = _slots.Length - 1;
+    }
+
+    public int Count { get; private set; }
+
+    // Up to three quarters full: a million keys take 12 MB rather than 24, and a few more probes.
+    private static bool Full(long count, int size) => count * 4L > size * 3L;
+
+    private static int SizeFor(int keys)
+    {
         var size = 16;
-        while (size < expected * 2)
+        while (size < keys * 2)
         {
             size <<= 1;
         }
 
-        _keys = LargeArrays.Zeroed<ulong>(size);
-        _ids = LargeArrays.Zeroed<int>(size);
-        _mask = size - 1;
+        return size;
     }
-
-    public int Count { get; private set; }
 
     public int Intern(ulong key)
     {
@@ -32,49 +41,52 @@ internal sealed class KeyInterner
         while (true)
         {
             // Id 0 is stored as 1 so that a zero slot means empty.
-            var id = _ids[i];
-            if (id == 0)
+            ref var slot = ref _slots[i];
+            if (slot.Id == 0)
             {
-                _keys[i] = key;
-                _ids[i] = ++Count;
-                // Up to three quarters full: a million keys take 12 MB rather than 24, and a few more probes.
-                if (Count * 4L > _keys.Length * 3L)
+                slot.Key = key;
+                slot.Id = ++Count;
+                if (Full(Count, _slots.Length))
                 {
-                    Grow();
+                    Rehash(_slots.Length * 2);
                 }
 
                 return Count - 1;
             }
 
-            if (_keys[i] == key)
+            if (slot.Key == key)
             {
-                return id - 1;
+                return slot.Id - 1;
             }
 
             i = (i + 1) & _mask;
         }
     }
 
-    private void Grow()
+    private void Rehash(int size)
     {
-        var keys = _keys;
-        var ids = _ids;
-        _keys = LargeArrays.Zeroed<ulong>(keys.Length * 2);
-        _ids = LargeArrays.Zeroed<int>(keys.Length * 2);
-        _mask = _keys.Length - 1;
-        for (var j = 0; j < keys.Length; j++)
+        var slots = _slots;
+        _slots = LargeArrays.Zeroed<Slot>(size);
+        _mask = size - 1;
+        foreach (var s in slots)
         {
-            if (ids[j] != 0)
+            if (s.Id != 0)
             {
-                var i = (int)keys[j] & _mask;
-                while (_ids[i] != 0)
+                var i = (int)s.Key & _mask;
+                while (_slots[i].Id != 0)
                 {
                     i = (i + 1) & _mask;
                 }
 
-                _keys[i] = keys[j];
-                _ids[i] = ids[j];
+                _slots[i] = s;
             }
         }
+    }
+
+    [StructLayout(LayoutKind.Sequential, Pack = 4)]
+    private struct Slot
+    {
+        public ulong Key;
+        public int Id;
     }
 }

@@ -41,6 +41,14 @@ internal sealed class ReplayProgram
     /// </summary>
     public bool Blockable { get; }
 
+    private bool? _blockableWithoutCaches;
+
+    /// <summary>
+    /// <see cref="Blockable"/> for every shape, those that look no cache up included: then <see cref="BlockReplay"/> can run
+    /// all the requests, as the no-cache latencies need.
+    /// </summary>
+    public bool BlockableEverywhere => _blockableWithoutCaches ??= Code.All(c => WritesBeforeReading(c, Sink));
+
     private static bool WritesBeforeReading(int[] code, int sink)
     {
         var written = new HashSet<int>();

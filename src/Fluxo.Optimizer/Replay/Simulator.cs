@@ -95,16 +95,22 @@ public sealed class Simulator
     public SimulationResult Run(IReadOnlyList<CachePlacement> caches) => Run(caches, keep: false, out _);
 
     /// <summary><see cref="Run(IReadOnlyList{CachePlacement})"/>; with <paramref name="keep"/>, also every request's latency, in no particular order (percentile selection reorders them).</summary>
-    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies)
+    internal SimulationResult Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies) =>
+        caches.Count == 0 ? Run(BaseLatencies(), keep, out latencies) : Run(caches, keep, out latencies, null)!;
+
+    /// <summary>
+    /// Every request's latency under <paramref name="caches"/>, by row, into <paramref name="byRow"/> (at least
+    /// as long as the trace): what <see cref="Run(IReadOnlyList{CachePlacement})"/> replays, without its statistics.
+    /// </summary>
+    internal void RowLatencies(IReadOnlyList<CachePlacement> caches, double[] byRow) => Run(caches, keep: false, out _, byRow);
+
+    /// <summary>The replay; into <paramref name="byRow"/> and no result when that is given.</summary>
+    private SimulationResult? Run(IReadOnlyList<CachePlacement> caches, bool keep, out double[]? latencies, double[]? byRow)
     {
+        latencies = null;
         if (!CanRun(caches))
         {
             throw new ArgumentException("caches must be disjoint, acyclic together, positive and keyed by values in the trace", nameof(caches));
-        }
-
-        if (caches.Count == 0)
-        {
-            return Run(BaseLatencies(), keep, out latencies);
         }
 
         var program = ReplayProgram.Compile(Trace, [.. caches.Select(c => c.Candidate)])!;
@@ -123,7 +129,7 @@ public sealed class Simulator
         // A cache that sees every lookup of its keys in request order, with no expiry, is a plain LRU: its hits come from the memo.
         var runs = caches.Select((c, j) => keyLookups[j] is null && Trace.KeyMasks is null && c.Candidate.TtlMs <= 0 ? RunCache(keys[j], rooms[j]) : null).ToArray();
         var lrus = caches.Select((c, j) => runs[j] is null ? ByteLru.Pooled(rooms[j], keys[j].DistinctKeys, keys[j].MinEntryBytes) : null).ToArray();
-        var buffer = Rent();
+        var buffer = byRow ?? Rent();
         var lookupMs = Cost.LookupMs;
         var insertMs = Cost.InsertMs;
         var none = BaseLatencies();
@@ -200,6 +206,11 @@ public sealed class Simulator
         foreach (var lru in lrus)
         {
             lru?.Release();
+        }
+
+        if (byRow is not null)
+        {
+            return null;
         }
 
         var sum = 0.0;
@@ -310,8 +321,20 @@ public sealed class Simulator
     {
         {
             var none = ReplayProgram.Compile(Trace, [])!;
-            var ready = new double[Trace.Facts.NodeCount];
             var latencies = LargeArrays.Zeroed<double>(Trace.Requests);
+            if (none.BlockableEverywhere && !PlainReplay)
+            {
+                var block = BlockReplay.Rent(Trace.Facts.NodeCount, Trace.Shapes.Count);
+                for (var first = 0; first < Trace.Requests; first += BlockReplay.Rows)
+                {
+                    block.Run(none, Trace, first, Math.Min(BlockReplay.Rows, Trace.Requests - first), null, latencies, Cost.LookupMs, Cost.InsertMs);
+                }
+
+                block.Return();
+                return latencies;
+            }
+
+            var ready = new double[Trace.Facts.NodeCount];
             for (var r = 0; r < Trace.Requests; r++)
             {
                 latencies[r] = none.Run(Trace, r, 0, ready, Cost.LookupMs, Cost.InsertMs);
