@@ -11,6 +11,9 @@ using Fluxo.Bench.Optimizer;
 // ... -- replay-loop [--requests 100000] [--rounds 5] [--paper-n 2000] [--paper-k 20]: the paper search's replays again and again, CPU per replay and a digest of the results
 // ... -- jit --fluxo A/fluxo.dll[,B/fluxo.dll] [--rounds 5] [--trace T --service S.ir.json]: JIT-compiled methods and CPU of fluxo commands, builds alternated
 // ... -- sampling [--requests 1000000] [--rates 0.1,0.01] [--budgets 8KB,64KB,1MB] [--workload ip-cold|zip-heavy|ip-hot|wide]: hit ratios sampled per cache key vs exact
+// As fluxo itself does at start-up, so that what the bench times in process is what the tool does.
+Fluxo.Memory.HugePages.AdviseCollectorHeap();
+
 if (args.Length > 0 && args[0] == "checksum")
 {
     return ChecksumExperiment.Run(args, Console.Out);

@@ -6,7 +6,14 @@ namespace Fluxo.Cli;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args) => InvokeAsync(args, new InvocationConfiguration());
+    public static Task<int> Main(string[] args)
+    {
+        // Before any large allocation: every command reads traces or runs many requests (fluxo simulate on 1M requests:
+        // 30k -> 17k page faults, ~7% less CPU).
+        Fluxo.Memory.HugePages.AdviseCollectorHeap();
+
+        return InvokeAsync(args, new InvocationConfiguration());
+    }
 
     /// <summary>Runs a command line; a usage error (unknown option, bad choice, missing argument) exits 2, not 1.</summary>
     public static Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Fluxo.Memory;
 
 namespace Fluxo.Optimizer.Replay;
 
@@ -11,13 +12,10 @@ namespace Fluxo.Optimizer.Replay;
 /// </summary>
 internal static class LargeArrays
 {
-    private const int MadviseHugePage = 14;
     private const long HugePage = 2 << 20;
 
     // Below a few huge pages the advice saves little and would split the heap's mapping for nothing.
     private const long Threshold = 2 * HugePage;
-
-    private static bool Advise = OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("FLUXO_HUGE_PAGES") != "0";
 
     /// <summary>A zeroed array of <paramref name="length"/> elements.</summary>
     public static T[] Zeroed<T>(int length)
@@ -47,32 +45,15 @@ internal static class LargeArrays
             return GC.AllocateUninitializedArray<T>(length);
         }
 
-        var bytes = (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         // Uninitialized so that no page is touched before the advice. A large array is not moved by the collector (the
         // large object heap is not compacted unless asked), so its address holds.
         var array = GC.AllocateUninitializedArray<T>(length);
-        var start = (long)Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
-        var from = (start + HugePage - 1) & ~(HugePage - 1);
-        var to = (start + bytes) & ~(HugePage - 1);
-        if (to > from)
-        {
-            // Advice only: where the kernel refuses it (THP off, an old kernel) the pages are simply small, and where the
-            // C library cannot be bound (an unusual libc name) no array asks again.
-            try
-            {
-                _ = Madvise((nint)from, (nuint)(to - from), MadviseHugePage);
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                Advise = false;
-            }
-        }
-
+        HugePages.Advise(Marshal.UnsafeAddrOfPinnedArrayElement(array, 0), (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         return array;
     }
 
     private static bool Advised<T>(int length)
-        where T : unmanaged => Advise && (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= Threshold;
+        where T : unmanaged => HugePages.Enabled && (long)length * System.Runtime.CompilerServices.Unsafe.SizeOf<T>() >= Threshold;
 
     /// <summary><see cref="Array.Resize{T}(ref T[], int)"/> into a <see cref="Zeroed{T}(int)"/> array.</summary>
     public static void Resize<T>(ref T[] array, int length)
@@ -97,8 +78,4 @@ internal static class LargeArrays
         array.AsSpan(0, Math.Min(array.Length, length)).CopyTo(moved);
         array = moved;
     }
-
-    [DllImport("libc", EntryPoint = "madvise")]
-    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-    private static extern int Madvise(nint address, nuint length, int advice);
 }
