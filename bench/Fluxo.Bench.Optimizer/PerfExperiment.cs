@@ -48,6 +48,17 @@ internal static class PerfExperiment
                 return 0;
             }
 
+            if (Arg(args, "--reads-only", 0) is var readsOnly and > 0)
+            {
+                // Only reads (for counting a read's instructions: the difference of two counts); --parse-only without flattening.
+                for (var i = 0; i < readsOnly; i++)
+                {
+                    _ = args.Contains("--parse-only") ? TraceFile.Scan(trace, new DiagnosticBag(), new NullSink()) : ServiceReplay.Read(module, trace, new DiagnosticBag()) is not null;
+                }
+
+                return 0;
+            }
+
             // Warm the reader and the simulator once (JIT), then time them: the median of 3 reads, as the replay's of 5.
             Flatten(module, trace, out _);
             ServiceReplay replay = null!;

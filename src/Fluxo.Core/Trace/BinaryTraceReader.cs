@@ -100,6 +100,9 @@ internal sealed class BinaryTraceReader
         return new BinaryTraceReader(path, diags, stream).ReadAll(sink);
     }
 
+    /// <summary>Streams a binary trace from <paramref name="stream"/>, named <paramref name="name"/> in diagnostics.</summary>
+    public static bool Scan(string name, Stream stream, DiagnosticBag diags, ITraceSink sink) => new BinaryTraceReader(name, diags, stream).ReadAll(sink);
+
     /// <summary>
     /// Reads a trace that may have been cut off (an instance killed while writing) into <paramref name="sink"/>: the
     /// requests up to the last whole one, and how many bytes after it were lost. Damage other than a cut is still refused.
@@ -257,21 +260,50 @@ internal sealed class BinaryTraceReader
         return true;
     }
 
+    // The most bytes a number takes.
+    private const int MaxNumber = 10;
+
+    // Each section of a request (its head, its nodes, its edges) is parsed from a local position when the buffer surely
+    // holds it, every number at its longest; near the buffer's end the same fields are read with a refill check before
+    // each. Both read the same bytes in the same order and report the same problems at the same offsets.
     private RequestHead ReadRequest(TraceHeader header, out int nodeCount, out int edgeCount)
     {
         var idAt = Offset;
-        var id = Varint(long.MaxValue);
-        var client = Varint(long.MaxValue);
-        var graphAt = Offset;
-        var graph = Varint(int.MaxValue);
-        if (graph >= header.Graphs.Length)
+        long id, client, graph;
+        double arrival, latency;
+        if (_len - _pos >= 6 * MaxNumber)
         {
-            throw new CorruptException(graphAt, $"graph index {graph} is not in the header");
+            var s = _buf.AsSpan(0, _len);
+            var p = _pos;
+            id = Number(s, ref p, long.MaxValue);
+            client = Number(s, ref p, long.MaxValue);
+            var graphAt = p;
+            graph = Number(s, ref p, int.MaxValue);
+            if (graph >= header.Graphs.Length)
+            {
+                throw new CorruptException(_base + graphAt, $"graph index {graph} is not in the header");
+            }
+
+            arrival = Number(s, ref p, long.MaxValue) / 1000.0;
+            latency = Number(s, ref p, long.MaxValue) / 1000.0;
+            _pos = p;
+        }
+        else
+        {
+            id = Varint(long.MaxValue);
+            client = Varint(long.MaxValue);
+            var graphAt = Offset;
+            graph = Varint(int.MaxValue);
+            if (graph >= header.Graphs.Length)
+            {
+                throw new CorruptException(graphAt, $"graph index {graph} is not in the header");
+            }
+
+            arrival = Varint(long.MaxValue) / 1000.0;
+            latency = Varint(long.MaxValue) / 1000.0;
         }
 
         var limit = header.Graphs[(int)graph].NodeCount;
-        var arrival = Varint(long.MaxValue) / 1000.0;
-        var latency = Varint(long.MaxValue) / 1000.0;
         if (!_allowEnvelopes && _order.Next(new RequestHead(id, client, (int)graph, arrival, latency)) is { } disorder)
         {
             throw new CorruptException(idAt, disorder);
@@ -289,20 +321,27 @@ internal sealed class BinaryTraceReader
             _nodes = new NodeEvent[Math.Max(nodeCount, _nodes.Length * 2)];
         }
 
-        for (var i = 0; i < nodeCount; i++)
+        if (_len - _pos >= ((long)nodeCount * ((3 * MaxNumber) + 1)) + MaxNumber)
         {
-            var node = (int)Varint(limit - 1);
-            var start = Varint(long.MaxValue) / 1000.0;
-            var self = Varint(long.MaxValue) / 1000.0;
-            Need(1);
-            var status = _buf[_pos];
-            if (status > (byte)NodeStatus.Served)
+            ReadNodes(_nodes.AsSpan(0, nodeCount), limit);
+        }
+        else
+        {
+            for (var i = 0; i < nodeCount; i++)
             {
-                throw new CorruptException(Offset, $"node status {status} is unknown");
-            }
+                var node = (int)Varint(limit - 1);
+                var start = Varint(long.MaxValue) / 1000.0;
+                var self = Varint(long.MaxValue) / 1000.0;
+                Need(1);
+                var status = _buf[_pos];
+                if (status > (byte)NodeStatus.Served)
+                {
+                    throw new CorruptException(Offset, $"node status {status} is unknown");
+                }
 
-            _pos++;
-            _nodes[i] = new NodeEvent(node, start, self, (NodeStatus)status);
+                _pos++;
+                _nodes[i] = new NodeEvent(node, start, self, (NodeStatus)status);
+            }
         }
 
         edgeCount = (int)Varint(1 << 20);
@@ -311,17 +350,112 @@ internal sealed class BinaryTraceReader
             _edges = new EdgeEvent[Math.Max(edgeCount, _edges.Length * 2)];
         }
 
-        for (var i = 0; i < edgeCount; i++)
+        if (_len - _pos >= (long)edgeCount * ((3 * MaxNumber) + 8))
         {
-            var from = (int)Varint(limit - 1);
-            var to = (int)Varint(limit - 1);
-            Need(8);
-            var hash = BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos));
-            _pos += 8;
-            _edges[i] = new EdgeEvent(from, to, hash, (int)Varint(int.MaxValue));
+            ReadEdges(_edges.AsSpan(0, edgeCount), limit);
+        }
+        else
+        {
+            for (var i = 0; i < edgeCount; i++)
+            {
+                var from = (int)Varint(limit - 1);
+                var to = (int)Varint(limit - 1);
+                Need(8);
+                var hash = BinaryPrimitives.ReadUInt64LittleEndian(_buf.AsSpan(_pos));
+                _pos += 8;
+                _edges[i] = new EdgeEvent(from, to, hash, (int)Varint(int.MaxValue));
+            }
         }
 
         return new RequestHead(id, client, (int)graph, arrival, latency);
+    }
+
+    // A request's node events, known to be in the buffer.
+    private void ReadNodes(Span<NodeEvent> nodes, int limit)
+    {
+        var s = _buf.AsSpan(0, _len);
+        var p = _pos;
+        for (var i = 0; i < nodes.Length; i++)
+        {
+            var node = (int)Number(s, ref p, limit - 1);
+            var start = Number(s, ref p, long.MaxValue) / 1000.0;
+            var self = Number(s, ref p, long.MaxValue) / 1000.0;
+            var status = s[p];
+            if (status > (byte)NodeStatus.Served)
+            {
+                throw new CorruptException(_base + p, $"node status {status} is unknown");
+            }
+
+            p++;
+            nodes[i] = new NodeEvent(node, start, self, (NodeStatus)status);
+        }
+
+        _pos = p;
+    }
+
+    // A request's edge events, known to be in the buffer.
+    private void ReadEdges(Span<EdgeEvent> edges, int limit)
+    {
+        var s = _buf.AsSpan(0, _len);
+        var p = _pos;
+        for (var i = 0; i < edges.Length; i++)
+        {
+            var from = (int)Number(s, ref p, limit - 1);
+            var to = (int)Number(s, ref p, limit - 1);
+            var hash = BinaryPrimitives.ReadUInt64LittleEndian(s[p..]);
+            p += 8;
+            edges[i] = new EdgeEvent(from, to, hash, (int)Number(s, ref p, int.MaxValue));
+        }
+
+        _pos = p;
+    }
+
+    /// <summary><see cref="Varint"/> at a local position <paramref name="p"/>, with at least ten bytes of <paramref name="s"/> after it.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private long Number(ReadOnlySpan<byte> s, ref int p, long max)
+    {
+        uint b = s[p];
+        if (b < 0x80)
+        {
+            if (b <= max)
+            {
+                p++;
+                return b;
+            }
+        }
+        else if (s[p + 1] is var next and < 0x80 && ((b & 0x7f) | ((uint)next << 7)) is var two && two <= max)
+        {
+            // Two bytes: most latencies in microseconds below 16 ms, most sizes.
+            p += 2;
+            return two;
+        }
+
+        // The length comes back apart from the position, so that the position is never address-taken and stays in a register.
+        var value = LongNumber(s, p, max, out var length);
+        p += length;
+        return value;
+    }
+
+    private long LongNumber(ReadOnlySpan<byte> s, int p, long max, out int length)
+    {
+        ulong value = 0;
+        for (var i = 0; i < MaxNumber; i++)
+        {
+            var b = s[p + i];
+            value |= (ulong)(b & 0x7f) << (7 * i);
+            if (b < 0x80)
+            {
+                if (value > (ulong)max)
+                {
+                    throw new CorruptException(_base + p, $"value {value} is out of range (at most {max})");
+                }
+
+                length = i + 1;
+                return (long)value;
+            }
+        }
+
+        throw new CorruptException(_base + p, "a number is longer than ten bytes");
     }
 
     /// <summary>Makes <paramref name="n"/> bytes (at most a few) available at the read position, or reports a truncated trace.</summary>

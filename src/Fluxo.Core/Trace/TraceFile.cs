@@ -39,6 +39,12 @@ public static class TraceFile
         }
     }
 
+    /// <summary>
+    /// Streams a binary trace from <paramref name="stream"/> (a pipe, a download), named <paramref name="name"/> in its
+    /// diagnostics; false after one.
+    /// </summary>
+    public static bool ScanBinary(string name, Stream stream, DiagnosticBag diags, ITraceSink sink) => BinaryTraceReader.Scan(name, stream, diags, sink);
+
     /// <summary>True when the file starts with the binary form's magic bytes (the form is never told by the name).</summary>
     public static bool IsBinary(string path)
     {

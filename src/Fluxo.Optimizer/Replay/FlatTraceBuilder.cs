@@ -22,6 +22,10 @@ internal sealed class FlatTraceBuilder
     private ulong[] _masks = [];
     private long[] _streamedAt = [];
     private readonly int[] _stamp;
+    // Per node, its inputs in order as (producing node, edge), flattened: _inputFrom/_inputEdge[_inputStart[v].._inputStart[v + 1]].
+    private readonly int[] _inputStart;
+    private readonly int[] _inputFrom;
+    private readonly int[] _inputEdge;
     private readonly bool _small;
     private readonly Dictionary<(ulong, ulong), int> _smallShapes = [];
     private readonly (ulong Ran, ulong Edges, int Shape)[] _recent = new (ulong, ulong, int)[8];
@@ -61,6 +65,23 @@ internal sealed class FlatTraceBuilder
         _sample = rate < 1 ? new KeySample(facts, rate, salt) : null;
         _producerHash = new ulong[_sample?.ProducerCount ?? 0];
         _stamp = new int[_edgeCount];
+        _inputStart = new int[_n + 1];
+        for (var v = 0; v < _n; v++)
+        {
+            _inputStart[v + 1] = _inputStart[v] + facts.Graph.Nodes[v].Inputs.Length;
+        }
+
+        _inputFrom = new int[_inputStart[_n]];
+        _inputEdge = new int[_inputStart[_n]];
+        for (var v = 0; v < _n; v++)
+        {
+            var inputs = facts.Graph.Nodes[v].Inputs;
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                _inputFrom[_inputStart[v] + i] = inputs[i].From;
+                _inputEdge[_inputStart[v] + i] = facts.EdgeIndex[v][i];
+            }
+        }
         _small = _n <= 64 && _edgeCount <= 64;
         _key = new char[_n + _edgeCount];
         _ran = new bool[_n];
@@ -112,8 +133,14 @@ internal sealed class FlatTraceBuilder
         var n = _n;
         var edgeCount = _edgeCount;
 
-        // The row may hold anything: a request the sample left out, or memory never cleared (Reserve).
-        _self.AsSpan(r * n, n).Clear();
+        // The row may hold anything: a request the sample left out, or memory never cleared (Reserve). Rows are a handful
+        // of cells: cleared by a loop rather than a call.
+        var selfRow = _self.AsSpan(r * n, n);
+        for (var v = 0; v < selfRow.Length; v++)
+        {
+            selfRow[v] = 0;
+        }
+
         if (!_small)
         {
             Array.Clear(_ran);
@@ -123,7 +150,7 @@ internal sealed class FlatTraceBuilder
         var served = false;
         foreach (var ev in nodes)
         {
-            if (ev.Node < 0 || ev.Node >= n)
+            if ((uint)ev.Node >= (uint)selfRow.Length)
             {
                 _diagnostics.Add(Diag.TraceUnknownNode(_path, id, ev.Node));
                 return null;
@@ -141,12 +168,18 @@ internal sealed class FlatTraceBuilder
             }
 
             ranBits |= 1UL << (ev.Node & 63);
-            _self[(r * n) + ev.Node] = ev.SelfMs;
+            selfRow[ev.Node] = ev.SelfMs;
             events++;
         }
 
-        _edgeHash.AsSpan(r * edgeCount, edgeCount).Clear();
-        _edgeBytes.AsSpan(r * edgeCount, edgeCount).Fill(-1);
+        var hashRow = _edgeHash.AsSpan(r * edgeCount, edgeCount);
+        var bytesRow = _edgeBytes.AsSpan(r * edgeCount, edgeCount);
+        for (var e = 0; e < hashRow.Length; e++)
+        {
+            hashRow[e] = 0;
+            bytesRow[e] = -1;
+        }
+
         _request++;
         ulong edgeBits = 0;
         foreach (var ev in edges)
@@ -158,13 +191,13 @@ internal sealed class FlatTraceBuilder
                 return null;
             }
 
-            _edgeHash[(r * edgeCount) + e] = ev.Hash;
-            _edgeBytes[(r * edgeCount) + e] = ev.Bytes;
+            hashRow[e] = ev.Hash;
+            bytesRow[e] = ev.Bytes;
             edgeBits |= 1UL << (e & 63);
         }
 
         _sample?.Count(_small ? default : _ran, ranBits);
-        if (_sample is not null && (_masks[r] = _sample.Mask(_small ? default : _ran, ranBits, _edgeHash.AsSpan(r * edgeCount, edgeCount), _edgeBytes.AsSpan(r * edgeCount, edgeCount), _producerHash)) == 0)
+        if (_sample is not null && (_masks[r] = _sample.Mask(_small ? default : _ran, ranBits, hashRow, bytesRow, _producerHash)) == 0)
         {
             return false;
         }
@@ -284,14 +317,12 @@ internal sealed class FlatTraceBuilder
     /// </summary>
     private int NextEdge(int from, int to)
     {
-        var inputs = _facts.Graph.Nodes[to].Inputs;
-        for (var i = 0; i < inputs.Length; i++)
+        for (var i = _inputStart[to]; i < _inputStart[to + 1]; i++)
         {
-            var e = _facts.EdgeIndex[to][i];
-            if (inputs[i].From == from && _stamp[e] != _request)
+            if (_inputFrom[i] == from && _stamp[_inputEdge[i]] != _request)
             {
-                _stamp[e] = _request;
-                return e;
+                _stamp[_inputEdge[i]] = _request;
+                return _inputEdge[i];
             }
         }
 
