@@ -284,8 +284,8 @@ internal sealed class BinaryTraceReader
                 throw new CorruptException(_base + graphAt, $"graph index {graph} is not in the header");
             }
 
-            arrival = Number(s, ref p, long.MaxValue) / 1000.0;
-            latency = Number(s, ref p, long.MaxValue) / 1000.0;
+            arrival = TraceWriter.FromMicros(Number(s, ref p, long.MaxValue));
+            latency = TraceWriter.FromMicros(Number(s, ref p, long.MaxValue));
             _pos = p;
         }
         else
@@ -299,8 +299,8 @@ internal sealed class BinaryTraceReader
                 throw new CorruptException(graphAt, $"graph index {graph} is not in the header");
             }
 
-            arrival = Varint(long.MaxValue) / 1000.0;
-            latency = Varint(long.MaxValue) / 1000.0;
+            arrival = TraceWriter.FromMicros(Varint(long.MaxValue));
+            latency = TraceWriter.FromMicros(Varint(long.MaxValue));
         }
 
         var limit = header.Graphs[(int)graph].NodeCount;
@@ -330,8 +330,8 @@ internal sealed class BinaryTraceReader
             for (var i = 0; i < nodeCount; i++)
             {
                 var node = (int)Varint(limit - 1);
-                var start = Varint(long.MaxValue) / 1000.0;
-                var self = Varint(long.MaxValue) / 1000.0;
+                var start = TraceWriter.FromMicros(Varint(long.MaxValue));
+                var self = TraceWriter.FromMicros(Varint(long.MaxValue));
                 Need(1);
                 var status = _buf[_pos];
                 if (status > (byte)NodeStatus.Served)
@@ -378,8 +378,8 @@ internal sealed class BinaryTraceReader
         for (var i = 0; i < nodes.Length; i++)
         {
             var node = (int)Number(s, ref p, limit - 1);
-            var start = Number(s, ref p, long.MaxValue) / 1000.0;
-            var self = Number(s, ref p, long.MaxValue) / 1000.0;
+            var start = TraceWriter.FromMicros(Number(s, ref p, long.MaxValue));
+            var self = TraceWriter.FromMicros(Number(s, ref p, long.MaxValue));
             var status = s[p];
             if (status > (byte)NodeStatus.Served)
             {

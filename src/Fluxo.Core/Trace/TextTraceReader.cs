@@ -279,7 +279,7 @@ internal sealed class TextTraceReader
             return false;
         }
 
-        ms = ((whole * 1000) + frac) / 1000.0;
+        ms = TraceWriter.FromMicros((whole * 1000) + frac);
         return true;
     }
 

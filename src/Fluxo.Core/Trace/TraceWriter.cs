@@ -113,6 +113,22 @@ public abstract class TraceWriter : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static long ToMicros(double ms) => ms <= 0 ? 0 : (long)((ms * 1000.0) + 0.5);
 
+    /// <summary>
+    /// Milliseconds of <paramref name="micros"/>: exactly <c>micros / 1000.0</c>, without the division, which costs more
+    /// than the rest of a number's parse (a trace reader makes four per node). With <c>y</c> the double nearest 1/1000
+    /// and <c>q = x·y</c> within an ulp of the quotient, <c>q + (x − q·1000)·y</c> in fused operations rounds to the
+    /// correctly rounded quotient (Markstein's theorem); checked for every value below 2^32 and for random ones up to
+    /// 2^53 (<c>TraceTimeTests</c>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double FromMicros(long micros)
+    {
+        const double inverse = 1.0 / 1000.0;
+        double x = micros;
+        var q = x * inverse;
+        return Math.FusedMultiplyAdd(Math.FusedMultiplyAdd(-q, 1000.0, x), inverse, q);
+    }
+
     public void Dispose()
     {
         if (_disposed)
