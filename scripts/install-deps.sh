@@ -23,5 +23,11 @@ if [ ! -x "$root/tools/node_modules/.bin/azurite" ] || [ ! -f "$root/tools/node_
   echo "installing azurite, vscode-textmate and vscode-oniguruma into tools/"
   (cd "$root/tools" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 fi
+# A failed or interrupted npm install can leave tools/ without the binary and still exit 0: checked here, so that the
+# tests that need Azurite are not the first to find out.
+if [ ! -x "$root/tools/node_modules/.bin/azurite" ]; then
+  echo "install-deps: Azurite is missing from tools/node_modules after npm install (remove tools/node_modules and run again)" >&2
+  exit 1
+fi
 echo "redis-server: $(redis-server --version | head -c 40)"
 echo "azurite: $("$root/tools/node_modules/.bin/azurite" --version)"
