@@ -514,28 +514,12 @@ internal sealed class BinaryTraceReader
 
     private long LongVarint(long max)
     {
-        if (_len - _pos >= 10)
+        if (_len - _pos >= MaxNumber)
         {
             // The whole number is in the buffer: no refill to check for between its bytes.
-            var bytes = _buf.AsSpan(_pos, 10);
-            ulong value = 0;
-            for (var i = 0; i < bytes.Length; i++)
-            {
-                var b = bytes[i];
-                value |= (ulong)(b & 0x7f) << (7 * i);
-                if (b < 0x80)
-                {
-                    if (value > (ulong)max)
-                    {
-                        throw new CorruptException(Offset, $"value {value} is out of range (at most {max})");
-                    }
-
-                    _pos += i + 1;
-                    return (long)value;
-                }
-            }
-
-            throw new CorruptException(Offset, "a number is longer than ten bytes");
+            var value = LongNumber(_buf.AsSpan(0, _len), _pos, max, out var length);
+            _pos += length;
+            return value;
         }
 
         var at = Offset;
