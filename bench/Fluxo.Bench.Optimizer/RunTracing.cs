@@ -191,7 +191,7 @@ internal static partial class RunTracing
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var gcs = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(), GC.GetTotalAllocatedBytes());
-        using (var writer = trace is null ? null : BackgroundTraceWriter.Open(trace, engine.TraceHeader))
+        using (var writer = trace is null ? null : RunTraceWriter.Open(trace, engine.TraceHeader))
         {
             new WorkloadRunner(engine, workload, writer).RunAsync(requests).GetAwaiter().GetResult();
         }

@@ -93,7 +93,7 @@ internal static class SampleExperiment
             return null;
         }
 
-        using var trace = tracePath is null ? null : BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
+        using var trace = tracePath is null ? null : RunTraceWriter.Open(tracePath, engine.TraceHeader);
         return new WorkloadRunner(engine, workload, trace).RunAsync(requests, CancellationToken.None).GetAwaiter().GetResult();
     }
 

@@ -106,7 +106,7 @@ internal static class RuntimeBench
         GC.Collect();
         var sw = Stopwatch.StartNew();
         // An empty name collects events in the engine and writes them nowhere: the engine's share of the cost.
-        using (var writer = string.IsNullOrEmpty(trace) ? null : BackgroundTraceWriter.Open(Path.Combine(dir, trace), engine.TraceHeader))
+        using (var writer = string.IsNullOrEmpty(trace) ? null : RunTraceWriter.Open(Path.Combine(dir, trace), engine.TraceHeader))
         {
             await new WorkloadRunner(engine, workload, writer).RunAsync(requests);
         }

@@ -55,6 +55,27 @@ public sealed class RunCommandTests : IDisposable
         Assert.Equal(2000, data!.Requests.Count);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ATraceTheDiskRefusesIsADiagnosticNotACrash(bool workload)
+    {
+        // /dev/full takes the file open and refuses every write (ENOSPC); a missing folder refuses the open.
+        Assert.True(File.Exists("/dev/full"), "this test needs Linux's /dev/full");
+        string[] what = workload ? ["--workload", Sample("workload-hot-zips.json"), "--requests", "3000"] : ["--handler", "weather", "--input", "ip=131.107.0.1", "--input", "zip="];
+        var full = Run(["run", Weather, .. what, "--trace", "/dev/full"]);
+        Assert.Equal(1, full.Code);
+        Assert.Contains("/dev/full(1,1): error FLX9013", full.Err);
+        Assert.Contains("writing the trace failed", full.Err);
+        Assert.DoesNotContain("   at ", full.Err);
+
+        var missing = Path.Combine(_dir, "no-such-folder", "run.trace");
+        var open = Run(["run", Weather, .. what, "--trace", missing]);
+        Assert.Equal(1, open.Code);
+        Assert.Contains($"{missing}(1,1): error FLX9013", open.Err);
+        Assert.DoesNotContain("   at ", open.Err);
+    }
+
     [Fact]
     public void TracesAreBinaryByDefaultAndConvertBothWays()
     {

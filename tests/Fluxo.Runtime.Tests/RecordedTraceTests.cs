@@ -20,7 +20,7 @@ public sealed class RecordedTraceTests : IDisposable
         var engine = WeatherEngine.Create(new() { Trace = true });
         var path = Path.Combine(_dir, "t.bin");
         var expected = new List<TraceRequest>();
-        using (var writer = BackgroundTraceWriter.Open(path, engine.TraceHeader))
+        using (var writer = RunTraceWriter.Open(path, engine.TraceHeader))
         {
             for (var i = 1; i <= 300; i++)
             {
@@ -57,7 +57,7 @@ public sealed class RecordedTraceTests : IDisposable
     {
         var engine = WeatherEngine.Create(new() { Trace = true });
         var path = Path.Combine(_dir, "reused.bin");
-        using var writer = BackgroundTraceWriter.Open(path, engine.TraceHeader);
+        using var writer = RunTraceWriter.Open(path, engine.TraceHeader);
         var request = Value.Record([new("ip", Value.String("10.0.0.1")), new("zip", Value.String("10001"))]);
         var first = await engine.RunAsync("weather", request, new RequestInfo(1, 1, 10.0));
         writer.Record(first.Recorded!);

@@ -38,7 +38,7 @@ public sealed class RequestLogTests : IDisposable
         var engine = WeatherEngine.Create(new EngineOptions { Trace = true });
         var path = Path.Combine(_dir, "replay.log");
         RunReport report;
-        using (var trace = BackgroundTraceWriter.Open(path, engine.TraceHeader, binary: false))
+        using (var trace = RunTraceWriter.Open(path, engine.TraceHeader, binary: false))
         {
             report = await new WorkloadRunner(engine, workload, trace).RunAsync(10_000);
         }

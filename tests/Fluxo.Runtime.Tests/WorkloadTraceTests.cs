@@ -27,7 +27,7 @@ public sealed class WorkloadTraceTests : IDisposable
         var path = Path.Combine(_dir, file);
         RunReport report;
         // These tests name text traces .log and binary ones .bin; the writer itself never looks at the name.
-        using (var trace = BackgroundTraceWriter.Open(path, engine.TraceHeader, binary: !file.EndsWith(".log", StringComparison.Ordinal)))
+        using (var trace = RunTraceWriter.Open(path, engine.TraceHeader, binary: !file.EndsWith(".log", StringComparison.Ordinal)))
         {
             report = await new WorkloadRunner(engine, Load("workload-hot-ips.json"), trace).RunAsync(requests);
         }

@@ -96,22 +96,33 @@ internal static class LocalRun
             return null;
         }
 
-        using (var trace = args.Trace is null ? null : OpenTrace(engine, args))
+        if (!TryOpenTrace(engine, args, diags, out var trace))
         {
-            var r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
+            return null;
+        }
+
+        RequestResult r;
+        try
+        {
+            r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
             if (r.Recorded is not null)
             {
                 trace!.Record(r.Recorded);
             }
-
-            if (!r.Succeeded)
-            {
-                diags.Add(Diag.RequestFailed(args.File, graph.Name, r.Error!));
-                return null;
-            }
-
-            return Answer(args.File, graph, r.Value!, diags);
         }
+        finally
+        {
+            CloseTrace(trace, args, diags);
+        }
+
+        if (!r.Succeeded)
+        {
+            diags.Add(Diag.RequestFailed(args.File, graph.Name, r.Error!));
+            return null;
+        }
+
+        var answer = Answer(args.File, graph, r.Value!, diags);
+        return diags.HasErrors ? null : answer;
     }
 
     /// <summary>A handler declared to return an HTTP answer is shown as one; a value that does not have that shape is the
@@ -143,7 +154,11 @@ internal static class LocalRun
             return null;
         }
 
-        using var trace = args.Trace is null ? null : OpenTrace(engine, args);
+        if (!TryOpenTrace(engine, args, diags, out var trace))
+        {
+            return null;
+        }
+
         Task<RunReport> Run(Action<long>? onProgress) =>
             new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed, Progress = onProgress }.RunAsync(args.Requests, ct);
         try
@@ -151,17 +166,60 @@ internal static class LocalRun
             var report = progress is null
                 ? await Run(null)
                 : await progress($"{engine.Module.Service}: {args.Requests:N0} requests", args.Requests, Run);
-            return new WorkloadDone(report);
+            return CloseTrace(trace, args, diags) ? new WorkloadDone(report) : null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
             // Stopped by a signal: close the trace so it holds every request that finished, and say so.
-            trace?.Dispose();
-            diags.Add(Diag.RunInterrupted(args.File, args.Trace, trace?.Written ?? 0));
+            if (CloseTrace(trace, args, diags))
+            {
+                diags.Add(Diag.RunInterrupted(args.File, args.Trace, trace?.Written ?? 0));
+            }
+
             return null;
+        }
+        finally
+        {
+            CloseTrace(trace, args, diags);
         }
     }
 
-    private static BackgroundTraceWriter OpenTrace(ServiceEngine engine, RunArgs args) =>
-        BackgroundTraceWriter.Open(args.Trace!, engine.TraceHeader, binary: args.TraceFormat != "text");
+    /// <summary>Opens the run's trace when one was asked for; a path that cannot be written is a diagnostic.</summary>
+    private static bool TryOpenTrace(ServiceEngine engine, RunArgs args, DiagnosticBag diags, out RunTraceWriter? trace)
+    {
+        trace = null;
+        if (args.Trace is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            trace = RunTraceWriter.Open(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            diags.Add(Diag.OutputUnwritable(args.Trace, e.Message));
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Closes the run's trace (once; later calls do nothing). A trace the disk refused part of is a diagnostic, not an
+    /// exception: the requests written before the failure stay in the file, and the run fails.
+    /// </summary>
+    private static bool CloseTrace(RunTraceWriter? trace, RunArgs args, DiagnosticBag diags)
+    {
+        try
+        {
+            trace?.Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diags.Add(Diag.OutputUnwritable(args.Trace!, e.Message));
+            return false;
+        }
+    }
 }

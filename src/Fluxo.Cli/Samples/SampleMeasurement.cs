@@ -82,7 +82,7 @@ public static class SampleMeasurement
             return null;
         }
 
-        using var trace = tracePath is null ? null : BackgroundTraceWriter.Open(tracePath, engine.TraceHeader);
+        using var trace = tracePath is null ? null : RunTraceWriter.Open(tracePath, engine.TraceHeader);
         return await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
     }
 }

@@ -11,7 +11,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
     public const byte RequestTag = (byte)'R';
     public const byte EndTag = (byte)'Z';
 
-    private byte[] _buf;
+    private readonly byte[] _buf;
     private int _len;
 
     public BinaryTraceWriter(Stream output, TraceHeader header, int bufferBytes = DefaultBufferBytes)
@@ -108,7 +108,7 @@ internal sealed class BinaryTraceWriter : TraceWriter
 
     protected override void FlushBuffer()
     {
-        _buf = Hand(_buf, _len);
+        Output.Write(_buf, 0, _len);
         _len = 0;
     }
 

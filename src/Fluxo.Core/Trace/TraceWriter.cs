@@ -6,16 +6,6 @@ using System.Text;
 namespace Fluxo.Trace;
 
 /// <summary>
-/// An output stream that takes a filled buffer itself instead of a copy of its bytes (a writer encodes straight into the
-/// buffers that go to the file), and gives back an empty buffer of the same length to fill next.
-/// </summary>
-public interface IBufferTaker
-{
-    /// <summary>Takes <paramref name="filled"/>, whose first <paramref name="count"/> bytes are to be written; the caller no longer touches it.</summary>
-    byte[] Take(byte[] filled, int count);
-}
-
-/// <summary>
 /// Writes a trace as requests complete (format in docs/trace-format.md). Times are kept to the
 /// microsecond in both forms, so a text and a binary trace of one run read back identically.
 /// Not thread-safe: one writer per trace, fed in order.
@@ -33,13 +23,6 @@ public abstract class TraceWriter : IDisposable
     }
 
     protected Stream Output { get; }
-
-    /// <summary>
-    /// Hands the first <paramref name="count"/> bytes of <paramref name="buffer"/> to the output and returns the buffer to
-    /// fill next: the same one, once its bytes are written, or, when the output takes whole buffers
-    /// (<see cref="IBufferTaker"/>), another of the same size, so the bytes are not copied on their way to the file.
-    /// </summary>
-    protected byte[] Hand(byte[] buffer, int count) => _checksum.Hand(buffer, count);
 
     public TraceHeader Header { get; }
 
@@ -166,18 +149,6 @@ public abstract class TraceWriter : IDisposable
         {
             Hash.Append(buffer);
             inner.Write(buffer);
-        }
-
-        public byte[] Hand(byte[] buffer, int count)
-        {
-            Hash.Append(buffer.AsSpan(0, count));
-            if (inner is IBufferTaker taker)
-            {
-                return taker.Take(buffer, count);
-            }
-
-            inner.Write(buffer, 0, count);
-            return buffer;
         }
 
         public override void Flush() => inner.Flush();

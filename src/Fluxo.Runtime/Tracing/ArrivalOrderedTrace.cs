@@ -7,7 +7,7 @@ namespace Fluxo.Runtime.Tracing;
 /// checks): each request takes its arrival time here when it starts, and a finished request is written once no
 /// request that arrived before it is still running. Only requests finished out of order wait, so memory stays small.
 /// </summary>
-internal sealed class ArrivalOrderedTrace(BackgroundTraceWriter trace, Stopwatch wall)
+internal sealed class ArrivalOrderedTrace(RunTraceWriter trace, Stopwatch wall)
 {
     private readonly object _gate = new();
     private readonly SortedSet<(double Arrival, long Id)> _running = [];

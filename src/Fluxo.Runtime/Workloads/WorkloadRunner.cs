@@ -12,7 +12,7 @@ namespace Fluxo.Runtime.Workloads;
 /// under real time sessions run concurrently at their real arrival times. Calls sent with
 /// <c>enqueue</c> are run by a worker as requests of their own (not counted in <c>requests</c>).
 /// </summary>
-public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, BackgroundTraceWriter? trace = null)
+public sealed class WorkloadRunner(ServiceEngine engine, Workload workload, RunTraceWriter? trace = null)
 {
     private readonly Dictionary<string, LatencyLog> _latencies = new(StringComparer.Ordinal);
     private long _nextId;
