@@ -12,6 +12,19 @@ public sealed class SamplesReportCommandTests : IDisposable
     public void Dispose() => _dir.Delete(recursive: true);
 
     [Fact]
+    public async Task A_scratch_folder_that_cannot_take_the_trace_is_a_diagnostic()
+    {
+        var sample = new Fluxo.Cli.Samples.SampleFolder("weather", Path.Combine(RepoPaths.Samples, "weather", "weather.flimp"), Path.Combine(RepoPaths.Samples, "weather", "workload-hot-zips.json"));
+        var diags = new DiagnosticBag();
+        var missing = Path.Combine(_dir.FullName, "no-such-folder");
+        var savings = await Fluxo.Cli.Samples.SampleMeasurement.MeasureAsync(sample, 200, missing, diags, CancellationToken.None);
+        Assert.Null(savings);
+        var error = Assert.Single(diags.Items, d => d.Severity == Severity.Error);
+        Assert.Equal("FLX9013", error.Code);
+        Assert.Contains("no-such-folder", error.Format());
+    }
+
+    [Fact]
     public void Report_measures_a_sample_before_and_after_its_chosen_policy()
     {
         var weather = Directory.CreateDirectory(Path.Combine(_dir.FullName, "samples", "weather"));

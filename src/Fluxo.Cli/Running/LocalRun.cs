@@ -184,42 +184,12 @@ internal static class LocalRun
         }
     }
 
-    /// <summary>Opens the run's trace when one was asked for; a path that cannot be written is a diagnostic.</summary>
+    /// <summary>Opens the run's trace when one was asked for; false after a diagnostic.</summary>
     private static bool TryOpenTrace(ServiceEngine engine, RunArgs args, DiagnosticBag diags, out RunTraceWriter? trace)
     {
-        trace = null;
-        if (args.Trace is null)
-        {
-            return true;
-        }
-
-        try
-        {
-            trace = RunTraceWriter.Open(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text");
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            diags.Add(Diag.OutputUnwritable(args.Trace, e.Message));
-            return false;
-        }
+        trace = args.Trace is null ? null : RunTraceFile.Open(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text", diags);
+        return args.Trace is null || trace is not null;
     }
 
-    /// <summary>
-    /// Closes the run's trace (once; later calls do nothing). A trace the disk refused part of is a diagnostic, not an
-    /// exception: the requests written before the failure stay in the file, and the run fails.
-    /// </summary>
-    private static bool CloseTrace(RunTraceWriter? trace, RunArgs args, DiagnosticBag diags)
-    {
-        try
-        {
-            trace?.Dispose();
-            return true;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diags.Add(Diag.OutputUnwritable(args.Trace!, e.Message));
-            return false;
-        }
-    }
+    private static bool CloseTrace(RunTraceWriter? trace, RunArgs args, DiagnosticBag diags) => RunTraceFile.Close(trace, args.Trace, diags);
 }

@@ -1,3 +1,4 @@
+using Fluxo.Cli.Shared;
 using Fluxo.Diagnostics;
 using Fluxo.Frontends;
 using Fluxo.Ir;
@@ -82,7 +83,20 @@ public static class SampleMeasurement
             return null;
         }
 
-        using var trace = tracePath is null ? null : RunTraceWriter.Open(tracePath, engine.TraceHeader);
-        return await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
+        var trace = tracePath is null ? null : RunTraceFile.Open(tracePath, engine.TraceHeader, binary: true, diags);
+        if (tracePath is not null && trace is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var report = await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
+            return RunTraceFile.Close(trace, tracePath, diags) ? report : null;
+        }
+        finally
+        {
+            RunTraceFile.Close(trace, tracePath, diags);
+        }
     }
 }

@@ -1,0 +1,44 @@
+using Fluxo.Diagnostics;
+using Fluxo.Runtime.Tracing;
+using Fluxo.Trace;
+
+namespace Fluxo.Cli.Shared;
+
+/// <summary>
+/// Opening and closing a run's trace file for a command: a path that cannot be opened, or a disk that refuses part of
+/// the trace (full, gone), is a diagnostic at the trace's path, never an exception.
+/// </summary>
+internal static class RunTraceFile
+{
+    /// <summary>The trace at <paramref name="path"/>, or null after a diagnostic.</summary>
+    public static RunTraceWriter? Open(string path, TraceHeader header, bool binary, DiagnosticBag diags)
+    {
+        try
+        {
+            return RunTraceWriter.Open(path, header, binary);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            diags.Add(Diag.OutputUnwritable(path, e.Message));
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Closes <paramref name="trace"/> (once; later calls do nothing); false after a diagnostic. The requests written
+    /// before a failed write stay in the file.
+    /// </summary>
+    public static bool Close(RunTraceWriter? trace, string? path, DiagnosticBag diags)
+    {
+        try
+        {
+            trace?.Dispose();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diags.Add(Diag.OutputUnwritable(path ?? "", e.Message));
+            return false;
+        }
+    }
+}
