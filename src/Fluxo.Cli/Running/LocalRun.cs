@@ -102,6 +102,7 @@ internal static class LocalRun
         }
 
         RequestResult r;
+        bool closed;
         try
         {
             r = await engine.RunAsync(graph.Name, Value.Record(fields), new RequestInfo(1, 1, 0), ct);
@@ -112,7 +113,7 @@ internal static class LocalRun
         }
         finally
         {
-            CloseTrace(trace, args, diags);
+            closed = RunTraceFile.Close(trace, args.Trace, diags);
         }
 
         if (!r.Succeeded)
@@ -121,8 +122,7 @@ internal static class LocalRun
             return null;
         }
 
-        var answer = Answer(args.File, graph, r.Value!, diags);
-        return diags.HasErrors ? null : answer;
+        return closed ? Answer(args.File, graph, r.Value!, diags) : null;
     }
 
     /// <summary>A handler declared to return an HTTP answer is shown as one; a value that does not have that shape is the
@@ -161,27 +161,34 @@ internal static class LocalRun
 
         Task<RunReport> Run(Action<long>? onProgress) =>
             new WorkloadRunner(engine, workload, trace) { Seed = args.Seed ?? workload.Seed, Progress = onProgress }.RunAsync(args.Requests, ct);
+        RunReport? report = null;
+        bool closed;
         try
         {
-            var report = progress is null
+            report = progress is null
                 ? await Run(null)
                 : await progress($"{engine.Module.Service}: {args.Requests:N0} requests", args.Requests, Run);
-            return CloseTrace(trace, args, diags) ? new WorkloadDone(report) : null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Stopped by a signal: close the trace so it holds every request that finished, and say so.
-            if (CloseTrace(trace, args, diags))
+            // Stopped by a signal: the trace is closed below, so it holds every request that finished.
+        }
+        finally
+        {
+            closed = RunTraceFile.Close(trace, args.Trace, diags);
+        }
+
+        if (report is null)
+        {
+            if (closed)
             {
                 diags.Add(Diag.RunInterrupted(args.File, args.Trace, trace?.Written ?? 0));
             }
 
             return null;
         }
-        finally
-        {
-            CloseTrace(trace, args, diags);
-        }
+
+        return closed ? new WorkloadDone(report) : null;
     }
 
     /// <summary>Opens the run's trace when one was asked for; false after a diagnostic.</summary>
@@ -190,6 +197,4 @@ internal static class LocalRun
         trace = args.Trace is null ? null : RunTraceFile.Open(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text", diags);
         return args.Trace is null || trace is not null;
     }
-
-    private static bool CloseTrace(RunTraceWriter? trace, RunArgs args, DiagnosticBag diags) => RunTraceFile.Close(trace, args.Trace, diags);
 }

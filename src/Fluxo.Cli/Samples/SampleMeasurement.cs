@@ -89,14 +89,17 @@ public static class SampleMeasurement
             return null;
         }
 
+        RunReport report;
+        bool closed;
         try
         {
-            var report = await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
-            return RunTraceFile.Close(trace, tracePath, diags) ? report : null;
+            report = await new WorkloadRunner(engine, workload, trace).RunAsync(requests, ct);
         }
         finally
         {
-            RunTraceFile.Close(trace, tracePath, diags);
+            closed = RunTraceFile.Close(trace, tracePath, diags);
         }
+
+        return closed ? report : null;
     }
 }

@@ -24,10 +24,7 @@ internal static class RunTraceFile
         }
     }
 
-    /// <summary>
-    /// Closes <paramref name="trace"/> (once; later calls do nothing); false after a diagnostic. The requests written
-    /// before a failed write stay in the file.
-    /// </summary>
+    /// <summary>Closes <paramref name="trace"/>; false after a diagnostic. The requests written before a failed write stay in the file.</summary>
     public static bool Close(RunTraceWriter? trace, string? path, DiagnosticBag diags)
     {
         try

@@ -64,11 +64,10 @@ public sealed class RunTraceWriter : IDisposable
     /// stream's layers in between. A thread of its own cost more than it saved: handing the buffers to it (a ring of
     /// three, each filled on one core and written from the other) cost 0.2 us of CPU a request more than these writes, a
     /// quarter of tracing's cost, where the write itself is a copy into the page cache that seldom waits (bench README,
-    /// session 22). The buffer is 128 KB: small enough
-    /// to stay in the core's cache from one fill to the next, and above the 85,000 bytes from which an array lives in the
-    /// large object heap (buffers of 80 KB or 64 KB, in the young generation, cost twice as much as 96 KB or 128 KB ones,
-    /// for reasons not found).
-    /// A failed write is kept and reported when the trace is closed; nothing is written after it.
+    /// session 22). The buffer is 128 KB: small enough to stay in the core's cache from one fill to the next, and above
+    /// the 85,000 bytes from which an array lives in the large object heap (buffers of 80 KB or 64 KB, in the young
+    /// generation, cost twice as much as 96 KB or 128 KB ones, for reasons not found). A failed write is kept and
+    /// reported when the trace is closed; nothing is written after it.
     /// </summary>
     private sealed class FileSink(SafeFileHandle file) : Stream
     {
