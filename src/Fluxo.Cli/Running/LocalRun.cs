@@ -96,7 +96,7 @@ internal static class LocalRun
             return null;
         }
 
-        if (!TryOpenTrace(engine, args, diags, out var trace))
+        if (!RunTraceFile.TryOpen(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text", diags, out var trace))
         {
             return null;
         }
@@ -154,7 +154,7 @@ internal static class LocalRun
             return null;
         }
 
-        if (!TryOpenTrace(engine, args, diags, out var trace))
+        if (!RunTraceFile.TryOpen(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text", diags, out var trace))
         {
             return null;
         }
@@ -189,12 +189,5 @@ internal static class LocalRun
         }
 
         return closed ? new WorkloadDone(report) : null;
-    }
-
-    /// <summary>Opens the run's trace when one was asked for; false after a diagnostic.</summary>
-    private static bool TryOpenTrace(ServiceEngine engine, RunArgs args, DiagnosticBag diags, out RunTraceWriter? trace)
-    {
-        trace = args.Trace is null ? null : RunTraceFile.Open(args.Trace, engine.TraceHeader, binary: args.TraceFormat != "text", diags);
-        return args.Trace is null || trace is not null;
     }
 }

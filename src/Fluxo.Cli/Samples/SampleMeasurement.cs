@@ -83,8 +83,7 @@ public static class SampleMeasurement
             return null;
         }
 
-        var trace = tracePath is null ? null : RunTraceFile.Open(tracePath, engine.TraceHeader, binary: true, diags);
-        if (tracePath is not null && trace is null)
+        if (!RunTraceFile.TryOpen(tracePath, engine.TraceHeader, binary: true, diags, out var trace))
         {
             return null;
         }

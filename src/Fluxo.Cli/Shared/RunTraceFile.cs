@@ -10,17 +10,27 @@ namespace Fluxo.Cli.Shared;
 /// </summary>
 internal static class RunTraceFile
 {
-    /// <summary>The trace at <paramref name="path"/>, or null after a diagnostic.</summary>
-    public static RunTraceWriter? Open(string path, TraceHeader header, bool binary, DiagnosticBag diags)
+    /// <summary>
+    /// The trace at <paramref name="path"/> when one was asked for (null when <paramref name="path"/> is null); false
+    /// after a diagnostic.
+    /// </summary>
+    public static bool TryOpen(string? path, TraceHeader header, bool binary, DiagnosticBag diags, out RunTraceWriter? trace)
     {
+        trace = null;
+        if (path is null)
+        {
+            return true;
+        }
+
         try
         {
-            return RunTraceWriter.Open(path, header, binary);
+            trace = RunTraceWriter.Open(path, header, binary);
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
         {
             diags.Add(Diag.OutputUnwritable(path, e.Message));
-            return null;
+            return false;
         }
     }
 
