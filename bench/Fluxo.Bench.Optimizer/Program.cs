@@ -10,6 +10,7 @@ using Fluxo.Bench.Optimizer;
 // ... -- checksum [--requests 1000000]: what the trace checksum adds to read + flatten
 // ... -- replay-loop [--requests 100000] [--rounds 5] [--paper-n 2000] [--paper-k 20]: the paper search's replays again and again, CPU per replay and a digest of the results
 // ... -- jit --fluxo A/fluxo.dll[,B/fluxo.dll] [--rounds 5] [--trace T --service S.ir.json]: JIT-compiled methods and CPU of fluxo commands, builds alternated
+// ... -- hash-costs [--requests 256] [--rounds 9]: what hashing a traced request's values costs, XXH64 (the trace format's) against XXH3
 // ... -- sampling [--requests 1000000] [--rates 0.1,0.01] [--budgets 8KB,64KB,1MB] [--workload ip-cold|zip-heavy|ip-hot|wide]: hit ratios sampled per cache key vs exact
 // As fluxo itself does at start-up, so that what the bench times in process is what the tool does.
 Fluxo.Memory.HugePages.AdviseCollectorHeap();
@@ -17,6 +18,11 @@ Fluxo.Memory.HugePages.AdviseCollectorHeap();
 if (args.Length > 0 && args[0] == "checksum")
 {
     return ChecksumExperiment.Run(args, Console.Out);
+}
+
+if (args.Length > 0 && args[0] == "hash-costs")
+{
+    return HashCosts.Run(args, Console.Out);
 }
 
 if (args.Length > 0 && args[0] == "jit")

@@ -114,17 +114,8 @@ internal static partial class RunTracing
     /// <summary>The warm measurement, in this process: each mode's CPU time (all threads: the trace writer's, the collector's) and wall time.</summary>
     public static void Warm(string dir, int rounds, TextWriter output)
     {
-        var (servicePath, workloadPath) = Sample();
-        var diags = new DiagnosticBag();
-        var module = ServiceLoader.Load(servicePath, diags);
         using var http = new HttpClient();
-        var bindings = module is null ? null : ServiceBindings.Read(ServiceBindings.PathBeside(servicePath), module, http, diags);
-        var workload = module is null ? null : WorkloadJson.Read(workloadPath, module, diags);
-        if (module is null || bindings is null || workload is null)
-        {
-            throw new InvalidOperationException(string.Join("\n", diags.Items.Select(d => d.Format())));
-        }
-
+        var (module, bindings, workload) = Load(http);
         var trace = Path.Combine(dir, "warm.trace");
         Measure(module, bindings, workload, 50_000, null);
         Measure(module, bindings, workload, 50_000, trace);
@@ -174,6 +165,29 @@ internal static partial class RunTracing
         var extra = perRequest[1].Zip(perRequest[0], (t, u) => t - u).ToList();
         output.WriteLine(PerfExperiment.Inv($"warm, interleaved, {pairs} pairs of {batch} requests: untraced {Median(perRequest[0]):F2} us CPU a request, traced {Median(perRequest[1]):F2} us; tracing costs {Median(costs):P1} (median of the pairs; range {costs.Min():P1} to {costs.Max():P1}), {Median(extra):F3} us a request (median of the pairs' differences); least of each mode {perRequest[0].Min():F2} and {perRequest[1].Min():F2} us; load average {PerfExperiment.Load()}"));
         File.Delete(trace);
+    }
+
+    /// <summary>The first <paramref name="requests"/> of the sample's workload, traced to <paramref name="trace"/> as `fluxo run` traces them.</summary>
+    public static void Traced(int requests, string trace)
+    {
+        using var http = new HttpClient();
+        var (module, bindings, workload) = Load(http);
+        Measure(module, bindings, workload, requests, trace);
+    }
+
+    private static (IrModule Module, ServiceBindings Bindings, Workload Workload) Load(HttpClient http)
+    {
+        var (servicePath, workloadPath) = Sample();
+        var diags = new DiagnosticBag();
+        var module = ServiceLoader.Load(servicePath, diags);
+        var bindings = module is null ? null : ServiceBindings.Read(ServiceBindings.PathBeside(servicePath), module, http, diags);
+        var workload = module is null ? null : WorkloadJson.Read(workloadPath, module, diags);
+        if (module is null || bindings is null || workload is null)
+        {
+            throw new InvalidOperationException(string.Join("\n", diags.Items.Select(d => d.Format())));
+        }
+
+        return (module, bindings, workload);
     }
 
     private static (double Cpu, double Wall) Measure(IrModule module, ServiceBindings bindings, Workload workload, int requests, string? trace)
