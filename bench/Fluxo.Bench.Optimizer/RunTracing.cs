@@ -224,7 +224,7 @@ internal static partial class RunTracing
         return (Path.Combine(root, "samples", "weather", "weather.flimp"), Path.Combine(root, "samples", "weather", "workload-hot-ips.json"));
     }
 
-    private static double Median(List<double> xs)
+    internal static double Median(List<double> xs)
     {
         var sorted = xs.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
